@@ -1,0 +1,54 @@
+// The MANIFEST of a generation: what was loaded, from which files, as of when,
+// with which counts and checksums. It is the evidence a scrub cites and what
+// the server reads to know a source's coverage and legal window.
+//
+// On disk: UTF-8 text, first line "dnc-manifest 1", then one "key: value"
+// line per field (repeated keys for lists), so an operator can read it.
+// Thread-safety: thread-safe (pure functions).
+#ifndef DNC_STORAGE_MANIFEST_H_
+#define DNC_STORAGE_MANIFEST_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/civil_date.h"
+
+namespace dnc::storage {
+
+struct ManifestInput {
+  std::string path;      // As given to the loader.
+  uint64_t bytes = 0;
+  std::string xxh3_128;  // 32 hex digits of the file's XXH3-128.
+};
+
+struct Manifest {
+  std::string source;        // e.g. "us-ftc"
+  std::string jurisdiction;  // e.g. "US"
+  std::vector<uint32_t> country_codes;  // Calling codes covered, e.g. {1}.
+  std::string generation;    // e.g. "g000012"
+  uint64_t generation_number = 0;
+  DayNumber as_of = 0;       // Date of the registry copy.
+  int32_t max_age_days = 31; // Legal window: STALE when today - as_of > this.
+  std::string format;        // Input layout, e.g. "ftc-flat".
+  std::string created_at;    // UTC timestamp of the load.
+  uint64_t lines_read = 0;
+  uint64_t numbers_loaded = 0;  // Distinct keys in the generation.
+  uint64_t duplicates = 0;
+  uint64_t rejected = 0;
+  uint64_t filter_checksum = 0;  // Matches the filter header's checksum.
+  uint64_t filter_bytes = 0;
+  std::vector<ManifestInput> inputs;
+};
+
+// Writes `manifest` to `path` and fsyncs it. Errors: errno-derived status.
+absl::Status WriteManifest(const Manifest& manifest, const std::string& path);
+
+// Errors: NotFound (no file), DataLoss (wrong first line, unparseable or
+// missing required field; the message names path, line and field).
+absl::StatusOr<Manifest> ReadManifest(const std::string& path);
+
+}  // namespace dnc::storage
+
+#endif  // DNC_STORAGE_MANIFEST_H_

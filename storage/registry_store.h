@@ -1,0 +1,59 @@
+// RegistryStore answers "is this number registered, and what is known about
+// it?" from one generation's RocksDB database, opened read-only. It is the
+// store of record; HashFilter only decides which numbers need asking.
+// Thread-safety: thread-safe; const methods need no external locking.
+#ifndef DNC_STORAGE_REGISTRY_STORE_H_
+#define DNC_STORAGE_REGISTRY_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "storage/registry_record.h"
+
+namespace rocksdb {
+class DB;
+class Cache;
+}  // namespace rocksdb
+
+namespace dnc::storage {
+
+struct RegistryStoreOptions {
+  std::string db_dir;  // Written by BuildRegistryDb().
+  uint64_t block_cache_bytes = 64ULL << 20;
+};
+
+class RegistryStore {
+ public:
+  // Opens `db_dir` read-only. Errors: NotFound (no such dir or no DB in it),
+  // DataLoss (RocksDB reports corruption), Internal (other RocksDB failure).
+  static absl::StatusOr<std::unique_ptr<RegistryStore>> Open(
+      const RegistryStoreOptions& options);
+
+  RegistryStore(const RegistryStore&) = delete;
+  RegistryStore& operator=(const RegistryStore&) = delete;
+  ~RegistryStore();
+
+  // True if registered, false if not: a miss is a value, not an error.
+  // Errors: DataLoss / Internal from RocksDB.
+  absl::StatusOr<bool> Contains(uint64_t e164) const;
+
+  // One MultiGet for all keys. For each i, found[i] = 1 if registered and,
+  // when `records` is non-empty, records[i] = its details.
+  // REQUIRES: found.size() == keys.size(); records empty or the same size.
+  absl::Status ContainsBatch(absl::Span<const uint64_t> keys,
+                             absl::Span<uint8_t> found,
+                             absl::Span<RegistryRecord> records = {}) const;
+
+ private:
+  RegistryStore(std::unique_ptr<rocksdb::DB> db,
+                std::shared_ptr<rocksdb::Cache> cache);
+  std::shared_ptr<rocksdb::Cache> cache_;
+  const std::unique_ptr<rocksdb::DB> db_;
+};
+
+}  // namespace dnc::storage
+
+#endif  // DNC_STORAGE_REGISTRY_STORE_H_
