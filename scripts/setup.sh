@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs what the build needs from Debian 12 packages (only what is missing;
+# as root or through sudo), then configures and builds into build/.
+#
+#   scripts/setup.sh                 build everything (binaries, tests, benches)
+#   scripts/setup.sh dnc dnc-server  build only these targets
+#
+# Environment: DNC_BUILD_DIR (default build), DNC_BUILD_TYPE (default
+# RelWithDebInfo), DNC_CMAKE_ARGS (extra cmake arguments), CCACHE_DIR.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  g++ cmake ninja-build ccache pkg-config
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  librocksdb-dev libxxhash-dev libabsl-dev libbenchmark-dev libgtest-dev libgmock-dev
+  libarchive-dev libphonenumber-dev libicu-dev
+)
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]})); then
+  if [ "$(id -u)" -eq 0 ]; then
+    sudo=()
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo=(sudo)
+  else
+    echo "setup: these Debian packages are missing and I am neither root nor able to sudo:" >&2
+    echo "  ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "setup: installing ${#missing[@]} Debian packages: ${missing[*]}"
+  "${sudo[@]}" apt-get update -q
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+    --no-install-recommends "${missing[@]}"
+fi
+
+build_dir=${DNC_BUILD_DIR:-build}
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+export CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=1
+# shellcheck disable=SC2086  # DNC_CMAKE_ARGS is a list of arguments.
+cmake -S . -B "$build_dir" -G Ninja \
+  -DCMAKE_BUILD_TYPE="${DNC_BUILD_TYPE:-RelWithDebInfo}" ${DNC_CMAKE_ARGS:-} >/dev/null
+targets=()
+for t in "$@"; do targets+=(--target "$t"); done
+echo "setup: building in $build_dir (2 cores: a cold build takes several minutes; ccache makes the next one fast)"
+cmake --build "$build_dir" -j "$(nproc)" "${targets[@]}"
