@@ -7,13 +7,25 @@
 #define DNC_STORAGE_REGISTRY_DB_BUILDER_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/types/span.h"
 #include "storage/registry_record.h"
 
+namespace rocksdb {
+struct Options;
+class Cache;
+}  // namespace rocksdb
+
 namespace dnc::storage {
+
+struct RegistryDbBuildOptions {
+  // Keys per SST file (8-byte keys: 32M keys is about 256 MiB of keys).
+  // Smaller values only matter for tests that exercise several files.
+  uint64_t keys_per_sst_file = 32ULL << 20;
+};
 
 // Creates a new RocksDB at `db_dir` (which must not exist) holding `keys`.
 // `records` is empty (nothing known about any key) or parallel to `keys`.
@@ -22,6 +34,22 @@ namespace dnc::storage {
 absl::Status BuildRegistryDb(const std::string& db_dir,
                              absl::Span<const uint64_t> keys,
                              absl::Span<const RegistryRecord> records = {});
+
+// The same with explicit build options. Also InvalidArgument when `records`
+// is neither empty nor keys.size() long, or keys_per_sst_file is 0.
+absl::Status BuildRegistryDb(const std::string& db_dir,
+                             absl::Span<const uint64_t> keys,
+                             absl::Span<const RegistryRecord> records,
+                             const RegistryDbBuildOptions& options);
+
+namespace internal {
+// Storage-internal: fills in the table format (block-based, whole-key Bloom
+// filter, block size, compression) and DB options shared by the builder and
+// RegistryStore, so the reader reads exactly what the builder wrote.
+// `block_cache` may be null (the builder does not read).
+void ConfigureRegistryDbOptions(std::shared_ptr<rocksdb::Cache> block_cache,
+                                rocksdb::Options* options);
+}  // namespace internal
 
 }  // namespace dnc::storage
 

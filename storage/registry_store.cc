@@ -1,1 +1,171 @@
-// Placeholder: being written.
+#include "storage/registry_store.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "rocksdb/cache.h"
+#include "rocksdb/db.h"
+#include "rocksdb/options.h"
+#include "rocksdb/slice.h"
+#include "storage/key_codec.h"
+#include "storage/registry_db_builder.h"
+#include "storage/rocksdb_status.h"
+
+namespace dnc::storage {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Keys per MultiGet call: bounds the per-thread buffers (~0.5 MB) whatever
+// the batch size. RocksDB works in groups of 32 inside a MultiGet anyway.
+constexpr size_t kMaxMultiGet = 4096;
+
+// Per-thread buffers for ContainsBatch, grown to the largest chunk seen, so a
+// batch allocates nothing of ours once warm. The PinnableSlices are Reset()
+// before returning, so no block-cache entry stays pinned between calls.
+struct BatchScratch {
+  std::vector<char> key_bytes;
+  std::vector<rocksdb::Slice> keys;
+  std::vector<rocksdb::PinnableSlice> values;
+  std::vector<rocksdb::Status> statuses;
+  std::vector<std::pair<uint64_t, uint32_t>> order;
+
+  void Reserve(size_t n) {
+    if (keys.size() >= n) return;
+    order.resize(n);
+    key_bytes.resize(n * kKeySize);
+    keys.resize(n);
+    values.resize(n);
+    statuses.resize(n);
+  }
+};
+
+BatchScratch& ThreadScratch() {
+  thread_local BatchScratch scratch;
+  return scratch;
+}
+
+// "+12025551234", without depending on the phone-number parser.
+std::string KeyText(uint64_t e164) { return absl::StrCat("+", e164); }
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<RegistryStore>> RegistryStore::Open(
+    const RegistryStoreOptions& options) {
+  std::error_code ec;
+  if (!fs::is_directory(options.db_dir, ec)) {
+    return absl::NotFoundError(absl::StrCat("open registry db ", options.db_dir,
+                                            ": no such directory"));
+  }
+  if (!fs::exists(fs::path(options.db_dir) / "CURRENT", ec)) {
+    return absl::NotFoundError(
+        absl::StrCat("open registry db ", options.db_dir,
+                     ": no RocksDB database there (no CURRENT file)"));
+  }
+  std::shared_ptr<rocksdb::Cache> cache =
+      rocksdb::NewLRUCache(static_cast<size_t>(options.block_cache_bytes));
+  rocksdb::Options db_options;
+  internal::ConfigureRegistryDbOptions(cache, &db_options);
+  rocksdb::DB* raw_db = nullptr;
+  DNC_RETURN_IF_ERROR(FromRocksDbStatus(
+      rocksdb::DB::OpenForReadOnly(db_options, options.db_dir, &raw_db),
+      "open registry db", options.db_dir));
+  return std::unique_ptr<RegistryStore>(new RegistryStore(
+      std::unique_ptr<rocksdb::DB>(raw_db), std::move(cache)));
+}
+
+RegistryStore::RegistryStore(std::unique_ptr<rocksdb::DB> db,
+                             std::shared_ptr<rocksdb::Cache> cache)
+    : cache_(std::move(cache)), db_(std::move(db)) {}
+
+RegistryStore::~RegistryStore() {
+  // Read-only: Close() has nothing to flush; its status carries no news.
+  db_->Close().PermitUncheckedError();
+}
+
+absl::StatusOr<bool> RegistryStore::Contains(uint64_t e164) const {
+  char key[kKeySize];
+  EncodeKey(e164, key);
+  rocksdb::PinnableSlice value;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), db_->DefaultColumnFamily(),
+               rocksdb::Slice(key, kKeySize), &value);
+  if (s.ok()) return true;
+  if (s.IsNotFound()) return false;
+  return FromRocksDbStatus(s, absl::StrCat("look up ", KeyText(e164), " in"),
+                           db_->GetName());
+}
+
+absl::Status RegistryStore::ContainsBatch(
+    absl::Span<const uint64_t> keys, absl::Span<uint8_t> found,
+    absl::Span<RegistryRecord> records) const {
+  if (found.size() != keys.size() ||
+      (!records.empty() && records.size() != keys.size())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "registry lookup: ", keys.size(), " keys but ", found.size(),
+        " result slots and ", records.size(), " record slots"));
+  }
+  absl::Status result;
+  for (size_t start = 0; start < keys.size(); start += kMaxMultiGet) {
+    const size_t n = std::min(kMaxMultiGet, keys.size() - start);
+    absl::Status status =
+        MultiGetChunk(keys.subspan(start, n), found.subspan(start, n),
+                      records.empty() ? records : records.subspan(start, n));
+    if (result.ok()) result = std::move(status);
+  }
+  return result;
+}
+
+absl::Status RegistryStore::MultiGetChunk(
+    absl::Span<const uint64_t> keys, absl::Span<uint8_t> found,
+    absl::Span<RegistryRecord> records) const {
+  const size_t n = keys.size();
+  BatchScratch& scratch = ThreadScratch();
+  scratch.Reserve(n);
+  // Sorting here (plain integers; big-endian keys sort the same way) and
+  // passing sorted_input=true is measurably cheaper than letting MultiGet
+  // sort Slices through the comparator.
+  for (size_t i = 0; i < n; ++i) {
+    scratch.order[i] = {keys[i], static_cast<uint32_t>(i)};
+  }
+  std::sort(scratch.order.begin(), scratch.order.begin() + n);
+  for (size_t j = 0; j < n; ++j) {
+    char* key = &scratch.key_bytes[j * kKeySize];
+    EncodeKey(scratch.order[j].first, key);
+    scratch.keys[j] = rocksdb::Slice(key, kKeySize);
+  }
+  db_->MultiGet(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), n,
+                scratch.keys.data(), scratch.values.data(),
+                scratch.statuses.data(), /*sorted_input=*/true);
+  absl::Status result;
+  for (size_t j = 0; j < n; ++j) {
+    const size_t i = scratch.order[j].second;
+    const rocksdb::Status& s = scratch.statuses[j];
+    if (s.ok()) {
+      found[i] = 1;
+      if (!records.empty()) {
+        records[i] = DecodeRecord(std::string_view(scratch.values[j].data(),
+                                                   scratch.values[j].size()));
+      }
+    } else {
+      found[i] = 0;
+      if (!records.empty()) records[i] = RegistryRecord();
+      if (!s.IsNotFound() && result.ok()) {
+        result = FromRocksDbStatus(
+            s, absl::StrCat("look up ", KeyText(keys[i]), " in"),
+            db_->GetName());
+      }
+    }
+    scratch.values[j].Reset();
+  }
+  return result;
+}
+
+}  // namespace dnc::storage

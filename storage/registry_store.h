@@ -40,8 +40,11 @@ class RegistryStore {
   // Errors: DataLoss / Internal from RocksDB.
   absl::StatusOr<bool> Contains(uint64_t e164) const;
 
-  // One MultiGet for all keys. For each i, found[i] = 1 if registered and,
-  // when `records` is non-empty, records[i] = its details.
+  // One MultiGet per 4096 keys (so one for any usual batch). For each i,
+  // found[i] = 1 if registered and, when `records` is non-empty, records[i] =
+  // its details (cleared for keys not found). Per-key RocksDB failures are
+  // reported as the first error (DataLoss / Internal) after every key was
+  // tried. Errors: InvalidArgument when the REQUIRES below does not hold.
   // REQUIRES: found.size() == keys.size(); records empty or the same size.
   absl::Status ContainsBatch(absl::Span<const uint64_t> keys,
                              absl::Span<uint8_t> found,
@@ -50,6 +53,10 @@ class RegistryStore {
  private:
   RegistryStore(std::unique_ptr<rocksdb::DB> db,
                 std::shared_ptr<rocksdb::Cache> cache);
+  // ContainsBatch() for at most 4096 keys: one sorted MultiGet.
+  absl::Status MultiGetChunk(absl::Span<const uint64_t> keys,
+                             absl::Span<uint8_t> found,
+                             absl::Span<RegistryRecord> records) const;
   std::shared_ptr<rocksdb::Cache> cache_;
   const std::unique_ptr<rocksdb::DB> db_;
 };

@@ -61,11 +61,13 @@ class PendingGeneration {
   const std::string& generation() const { return generation_; }
   uint64_t generation_number() const { return generation_number_; }
   // The published generation this one follows, if any (for change lists).
-  const std::optional<std::string>& previous_dir() const { return previous_dir_; }
+  const std::optional<std::string>& previous_dir() const {
+    return previous_dir_;
+  }
 
  private:
-  friend absl::StatusOr<PendingGeneration> BeginGeneration(
-      const std::string&, const std::string&);
+  friend absl::StatusOr<PendingGeneration> BeginGeneration(const std::string&,
+                                                           const std::string&);
   friend absl::Status PublishGeneration(PendingGeneration);
   PendingGeneration() = default;
   std::string source_dir_;
@@ -77,16 +79,23 @@ class PendingGeneration {
 };
 
 // Takes the source's LOCK (failing fast with FailedPrecondition if another
-// loader holds it), removes leftover temp dirs, and creates a fresh temp dir
-// for the next generation number. Creates directories as needed.
+// loader holds it), removes leftovers of interrupted loads (temp dirs, and
+// generation dirs newer than CURRENT's, which were renamed but never
+// published), and creates a fresh temp dir for the next generation number:
+// one more than the largest of CURRENT's and any g* dir seen, so a number is
+// never reused. Creates directories as needed.
 // Errors: InvalidArgument (bad source id), FailedPrecondition (locked),
-// errno-derived status.
+// DataLoss (CURRENT unreadable or naming a missing dir), errno-derived status.
 absl::StatusOr<PendingGeneration> BeginGeneration(const std::string& data_dir,
                                                   const std::string& source);
 
 // fsyncs the temp dir's contents, renames it to its generation name, and
-// atomically points CURRENT at it. Errors: errno-derived status; on error
-// CURRENT still names the previous generation.
+// atomically points CURRENT at it, then releases the lock. Errors:
+// FailedPrecondition (`pending` was moved from, or the final dir exists),
+// errno-derived status. On error CURRENT still names the previous generation
+// (the one exception: the rename of CURRENT.tmp succeeded but the final
+// directory fsync failed, after which CURRENT may name either); a renamed but
+// unpublished generation dir is removed by the next BeginGeneration().
 absl::Status PublishGeneration(PendingGeneration pending);
 
 }  // namespace dnc::storage

@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <unordered_map>
@@ -67,6 +68,15 @@ std::vector<std::vector<std::string>> ParseCsv(const std::string& text) {
   return rows;
 }
 
+// 1234567 -> "1,234,567", as the binaries print counts.
+std::string WithThousands(size_t n) {
+  std::string digits = std::to_string(n);
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) {
+    digits.insert(static_cast<size_t>(i), ",");
+  }
+  return digits;
+}
+
 std::string Today() {
   const std::time_t now = std::time(nullptr);
   std::tm tm_utc;
@@ -114,8 +124,10 @@ class EndToEndTest : public ::testing::Test {
                                  "127.0.0.1:0", "--port_file",
                                  dir_.Path("server.port")},
         dir_.Path("server"));
-    const std::string port =
-        test::WaitForFile(dir_.Path("server.port"), std::chrono::seconds(60));
+    std::string port;
+    for (int i = 0; i < 600 && port.empty() && server_->running(); ++i) {
+      port = test::WaitForFile(dir_.Path("server.port"), std::chrono::milliseconds(100));
+    }
     EXPECT_FALSE(port.empty()) << "dnc-server did not start: " << server_->Stderr();
     std::string trimmed = port;
     while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == ' ')) {
@@ -147,7 +159,7 @@ TEST_F(EndToEndTest, EveryScrubbedRowMatchesTheOracle) {
     EXPECT_THAT(load.out + load.err,
                 HasSubstr("bad-lines.txt:" + std::to_string(line) + ":"));
   }
-  EXPECT_THAT(load.out, HasSubstr(std::to_string(registry_.numbers.size())));
+  EXPECT_THAT(load.out, HasSubstr(WithThousands(registry_.numbers.size())));
 
   const std::string server = StartServer();
   const std::string cleaned = dir_.Path("cleaned.csv");
@@ -199,7 +211,7 @@ TEST_F(EndToEndTest, EveryScrubbedRowMatchesTheOracle) {
     EXPECT_GT(tally[d], 0u) << d;
   }
   // The summary printed by the CLI agrees with the file.
-  EXPECT_THAT(scrub.out + scrub.err, HasSubstr(std::to_string(tally["BLOCKED"])));
+  EXPECT_THAT(scrub.out + scrub.err, HasSubstr(WithThousands(tally["BLOCKED"])));
 
   EXPECT_EQ(server_->Stop(SIGTERM), 0) << server_->Stderr();
 }
@@ -239,6 +251,7 @@ TEST_F(EndToEndTest, CheckAndStatusAnswerThroughTheRealServer) {
 }
 
 TEST_F(EndToEndTest, ServerWithNoDataFailsClosed) {
+  std::filesystem::create_directories(data_);
   const std::string server = StartServer();
   const RunResult check = Cli(server, {"check", "(202) 555-1234"});
   EXPECT_EQ(check.exit_code, 3) << check.out << check.err;

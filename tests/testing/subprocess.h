@@ -140,7 +140,7 @@ class BackgroundProcess {
 
 // Polls for a non-empty file (e.g. a server's --port_file) and returns its
 // contents, or "" after `timeout`.
-inline std::string WaitForFile(const std::string& path, std::chrono::seconds timeout) {
+inline std::string WaitForFile(const std::string& path, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     std::string text = ReadWholeFile(path);

@@ -1,0 +1,264 @@
+#include "client/scrub_client.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <tuple>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "client/scrub_mapping.h"
+#include "dnc/v1/scrub.grpc.pb.h"
+#include "dnc/v1/scrub.pb.h"
+
+namespace dnc::client {
+
+std::string SnapshotInfo::ToString() const {
+  return absl::StrCat(source, " ", generation, " as of ", as_of);
+}
+
+bool SnapshotInfo::operator<(const SnapshotInfo& other) const {
+  return std::tie(source, jurisdiction, generation, as_of) <
+         std::tie(other.source, other.jurisdiction, other.generation,
+                  other.as_of);
+}
+
+bool SnapshotInfo::operator==(const SnapshotInfo& other) const {
+  return std::tie(source, jurisdiction, generation, as_of) ==
+         std::tie(other.source, other.jurisdiction, other.generation,
+                  other.as_of);
+}
+
+std::string DispositionName(int disposition) {
+  if (v1::Disposition_IsValid(disposition)) {
+    return v1::Disposition_Name(static_cast<v1::Disposition>(disposition));
+  }
+  return absl::StrCat(disposition);
+}
+
+bool IsCallableDisposition(int disposition) {
+  return disposition == v1::CALLABLE || disposition == v1::EXEMPT;
+}
+
+namespace {
+
+// Converts a failed call's status; when the channel never got connected the
+// message says so in words a person can act on.
+absl::Status FromGrpc(const grpc::Status& status, grpc::Channel* channel,
+                      const std::string& server, std::string_view rpc) {
+  if (status.ok()) return absl::OkStatus();
+  const auto code = status.error_code();
+  if (code == grpc::StatusCode::UNAVAILABLE ||
+      code == grpc::StatusCode::DEADLINE_EXCEEDED) {
+    const grpc_connectivity_state state = channel->GetState(false);
+    if (state != GRPC_CHANNEL_READY) {
+      return absl::UnavailableError(absl::StrCat(
+          "cannot reach dnc-server at ", server, ": ", status.error_message(),
+          " (is it running? use --server)"));
+    }
+  }
+  return absl::Status(static_cast<absl::StatusCode>(code),
+                      absl::StrCat(std::string(rpc), " to ", server, ": ",
+                                   status.error_message()));
+}
+
+void SetDeadline(grpc::ClientContext* context, absl::Duration timeout) {
+  if (timeout == absl::InfiniteDuration()) return;
+  context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+}
+
+NumberVerdict FromCheckResponse(std::string_view input,
+                                const v1::CheckResponse& response) {
+  NumberVerdict verdict;
+  verdict.input = std::string(input);
+  verdict.e164 = response.e164();
+  verdict.disposition = response.disposition();
+  // Fail closed: both the flag and the disposition must say callable.
+  verdict.callable =
+      response.callable() && IsCallableDisposition(response.disposition());
+  for (const v1::Reason& reason : response.reasons()) {
+    verdict.reasons.push_back(FormatReason(reason, response.snapshots()));
+  }
+  for (const v1::SnapshotRef& ref : response.snapshots()) {
+    verdict.snapshots.push_back(ToSnapshotInfo(ref));
+  }
+  return verdict;
+}
+
+class GrpcScrubStream : public ScrubStreamSession {
+ public:
+  GrpcScrubStream(v1::ScrubService::Stub* stub,
+                  std::shared_ptr<grpc::Channel> channel, std::string server,
+                  absl::Duration timeout)
+      : channel_(std::move(channel)), server_(std::move(server)) {
+    SetDeadline(&context_, timeout);
+    stream_ = stub->ScrubStream(&context_);
+  }
+
+  bool Write(const v1::ScrubRequest& request) override {
+    return stream_->Write(request);
+  }
+  bool WritesDone() override { return stream_->WritesDone(); }
+  bool Read(v1::ScrubResponse* response) override {
+    return stream_->Read(response);
+  }
+  absl::Status Finish() override {
+    return FromGrpc(stream_->Finish(), channel_.get(), server_, "ScrubStream");
+  }
+  void Cancel() override { context_.TryCancel(); }
+
+ private:
+  const std::shared_ptr<grpc::Channel> channel_;
+  const std::string server_;
+  grpc::ClientContext context_;
+  std::unique_ptr<grpc::ClientReaderWriter<v1::ScrubRequest, v1::ScrubResponse>>
+      stream_;
+};
+
+}  // namespace
+
+struct ScrubClient::Impl {
+  ClientOptions options;
+  std::shared_ptr<grpc::Channel> channel;
+  std::unique_ptr<v1::ScrubService::Stub> stub;
+};
+
+ScrubClient::ScrubClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ScrubClient::~ScrubClient() = default;
+
+absl::StatusOr<std::unique_ptr<ScrubClient>> ScrubClient::Create(
+    const ClientOptions& options) {
+  if (options.server.empty()) {
+    return absl::InvalidArgumentError(
+        "ScrubClient: no server address (expected HOST:PORT)");
+  }
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
+  if (options.ca_cert_file.empty()) {
+    credentials = grpc::InsecureChannelCredentials();
+  } else {
+    std::ifstream in(options.ca_cert_file, std::ios::binary);
+    if (!in) {
+      return absl::NotFoundError(absl::StrCat(
+          "cannot read CA certificate file ", options.ca_cert_file));
+    }
+    std::ostringstream pem;
+    pem << in.rdbuf();
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = pem.str();
+    credentials = grpc::SslCredentials(ssl);
+  }
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(kMaxMessageBytes);
+  args.SetMaxSendMessageSize(kMaxMessageBytes);
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  impl->channel = grpc::CreateCustomChannel(options.server, credentials, args);
+  impl->stub = v1::ScrubService::NewStub(impl->channel);
+  return std::unique_ptr<ScrubClient>(new ScrubClient(std::move(impl)));
+}
+
+const std::string& ScrubClient::server() const { return impl_->options.server; }
+
+absl::StatusOr<NumberVerdict> ScrubClient::Check(std::string_view raw) {
+  v1::CheckRequest request;
+  request.set_raw(std::string(raw));
+  v1::CheckResponse response;
+  grpc::ClientContext context;
+  SetDeadline(&context, impl_->options.timeout);
+  const grpc::Status status = impl_->stub->Check(&context, request, &response);
+  if (!status.ok()) {
+    return FromGrpc(status, impl_->channel.get(), impl_->options.server,
+                    "Check");
+  }
+  return FromCheckResponse(raw, response);
+}
+
+absl::StatusOr<NumberVerdict> ScrubClient::CheckE164(uint64_t e164) {
+  v1::CheckRequest request;
+  request.set_e164(e164);
+  v1::CheckResponse response;
+  grpc::ClientContext context;
+  SetDeadline(&context, impl_->options.timeout);
+  const grpc::Status status = impl_->stub->Check(&context, request, &response);
+  if (!status.ok()) {
+    return FromGrpc(status, impl_->channel.get(), impl_->options.server,
+                    "Check");
+  }
+  return FromCheckResponse(absl::StrCat(e164), response);
+}
+
+absl::StatusOr<std::vector<NumberVerdict>> ScrubClient::Scrub(
+    const std::vector<std::string>& numbers) {
+  std::vector<std::string_view> cells(numbers.begin(), numbers.end());
+  v1::ScrubRequest request;
+  std::vector<uint32_t> entry_of_cell;
+  BuildScrubRequest(cells, /*first_id=*/0, &request, &entry_of_cell);
+  v1::ScrubResponse response;
+  grpc::ClientContext context;
+  SetDeadline(&context, impl_->options.timeout);
+  const grpc::Status status = impl_->stub->Scrub(&context, request, &response);
+  if (!status.ok()) {
+    return FromGrpc(status, impl_->channel.get(), impl_->options.server,
+                    "Scrub");
+  }
+  std::vector<CellVerdict> cell_verdicts;
+  absl::Status applied = ApplyScrubResponse(response, entry_of_cell,
+                                            /*first_id=*/0, &cell_verdicts);
+  if (!applied.ok()) return applied;
+  std::vector<SnapshotInfo> snapshots;
+  for (const v1::SnapshotRef& ref : response.snapshots()) {
+    snapshots.push_back(ToSnapshotInfo(ref));
+  }
+  std::vector<NumberVerdict> verdicts(numbers.size());
+  for (size_t i = 0; i < numbers.size(); ++i) {
+    NumberVerdict& verdict = verdicts[i];
+    verdict.input = numbers[i];
+    verdict.e164 = cell_verdicts[i].e164;
+    verdict.disposition = cell_verdicts[i].disposition;
+    verdict.callable = cell_verdicts[i].callable;
+    verdict.reasons = std::move(cell_verdicts[i].reasons);
+    verdict.snapshots = snapshots;
+  }
+  return verdicts;
+}
+
+absl::StatusOr<ServerStatus> ScrubClient::GetStatus() {
+  v1::StatusRequest request;
+  v1::StatusResponse response;
+  grpc::ClientContext context;
+  SetDeadline(&context, impl_->options.timeout);
+  const grpc::Status status = impl_->stub->Status(&context, request, &response);
+  if (!status.ok()) {
+    return FromGrpc(status, impl_->channel.get(), impl_->options.server,
+                    "Status");
+  }
+  ServerStatus result;
+  result.max_batch_entries = response.max_batch_entries();
+  result.server_version = response.server_version();
+  result.today = response.today();
+  for (const v1::SourceStatus& source : response.sources()) {
+    SourceInfo info;
+    info.snapshot = ToSnapshotInfo(source.snapshot());
+    info.country_codes.assign(source.country_codes().begin(),
+                              source.country_codes().end());
+    info.number_count = source.number_count();
+    info.age_days = source.age_days();
+    info.max_age_days = source.max_age_days();
+    info.deadline = source.deadline();
+    info.stale = source.stale();
+    info.loaded_at = source.loaded_at();
+    result.sources.push_back(std::move(info));
+  }
+  return result;
+}
+
+std::unique_ptr<ScrubStreamSession> ScrubClient::OpenStream() {
+  return std::make_unique<GrpcScrubStream>(impl_->stub.get(), impl_->channel,
+                                           impl_->options.server,
+                                           impl_->options.stream_timeout);
+}
+
+}  // namespace dnc::client

@@ -1,0 +1,162 @@
+// A small synchronous client for dnc-server's ScrubService (dnc.v1): one
+// number (Check), a batch (Scrub), the sources being served (GetStatus), and
+// a bulk session over ScrubStream for lead lists (see lead_list_scrubber.h).
+//
+// Answers come back as plain structs; only the streaming session deals in the
+// generated request/response messages (forward-declared here). Dispositions
+// are kept as their wire numbers so values this client does not know survive;
+// any such value is treated as not callable (fail closed).
+//
+// Errors are absl::Status with the gRPC code carried over (the numeric codes
+// match). When the server cannot be reached the message reads
+// "cannot reach dnc-server at HOST:PORT: ... (is it running? use --server)".
+//
+// Ownership: ScrubClient owns its channel; a session borrows nothing from
+// the client (it shares the channel) and may outlive it.
+// Thread-safety: ScrubClient is thread-safe (calls may run concurrently).
+// ScrubStreamSession is thread-compatible, except that one thread may Write
+// (and WritesDone) while another Reads, and Cancel may be called from any.
+#ifndef DNC_CLIENT_SCRUB_CLIENT_H_
+#define DNC_CLIENT_SCRUB_CLIENT_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace dnc::v1 {
+class ScrubRequest;
+class ScrubResponse;
+}  // namespace dnc::v1
+
+namespace dnc::client {
+
+inline constexpr char kDefaultServer[] = "127.0.0.1:50051";
+// Channel limit on both directions; big enough for a 5,000-row chunk many
+// times over, and for a full max_batch_entries batch.
+inline constexpr int kMaxMessageBytes = 64 << 20;
+
+struct ClientOptions {
+  std::string server = kDefaultServer;  // HOST:PORT (any gRPC target).
+  // Deadline of each unary call (Check, Scrub, GetStatus).
+  absl::Duration timeout = absl::Seconds(30);
+  // Deadline of a whole ScrubStream session; InfiniteDuration for none (a
+  // bulk scrub of 10^8 rows takes minutes).
+  absl::Duration stream_timeout = absl::InfiniteDuration();
+  // PEM file of CA roots: when set, the channel uses TLS; else plaintext.
+  std::string ca_cert_file;
+};
+
+// One published snapshot of one source (the evidence of which copy was used).
+struct SnapshotInfo {
+  std::string source;        // e.g. "us-ftc"
+  std::string jurisdiction;  // e.g. "US"
+  std::string generation;    // e.g. "g000012"
+  std::string as_of;         // YYYY-MM-DD
+
+  // "us-ftc g000012 as of 2026-11-20"
+  std::string ToString() const;
+  bool operator<(const SnapshotInfo& other) const;
+  bool operator==(const SnapshotInfo& other) const;
+};
+
+// The answer for one number.
+struct NumberVerdict {
+  std::string input;                 // As given by the caller.
+  uint64_t e164 = 0;                 // 0 when MALFORMED.
+  int disposition = 0;               // dnc.v1.Disposition wire value.
+  bool callable = false;             // Only CALLABLE and EXEMPT are callable.
+  std::vector<std::string> reasons;  // Human-readable, one per reason.
+  std::vector<SnapshotInfo> snapshots;  // Consulted for this answer.
+};
+
+struct SourceInfo {
+  SnapshotInfo snapshot;
+  std::vector<uint32_t> country_codes;
+  uint64_t number_count = 0;
+  int age_days = 0;
+  int max_age_days = 0;
+  std::string deadline;  // YYYY-MM-DD after which the copy is STALE.
+  bool stale = false;
+  std::string loaded_at;
+};
+
+struct ServerStatus {
+  std::vector<SourceInfo> sources;
+  uint32_t max_batch_entries = 0;
+  std::string server_version;
+  std::string today;
+};
+
+// "CALLABLE", "BLOCKED", ...; for a value this client does not know, the
+// number itself ("42").
+std::string DispositionName(int disposition);
+// True only for CALLABLE and EXEMPT; unknown values are not callable.
+bool IsCallableDisposition(int disposition);
+
+// A ScrubStream call: requests go out in order, one response per request
+// comes back in order. Write/WritesDone on one thread, Read on another.
+class ScrubStreamSession {
+ public:
+  virtual ~ScrubStreamSession() = default;
+  // Sends one chunk. False if the stream is broken (call Finish for why).
+  virtual bool Write(const v1::ScrubRequest& request) = 0;
+  // Half-closes the sending side. False if the stream is broken.
+  virtual bool WritesDone() = 0;
+  // Blocks for the next response. False when the stream has ended (after the
+  // last response, or on error: call Finish).
+  virtual bool Read(v1::ScrubResponse* response) = 0;
+  // The final status. REQUIRES: Read has returned false, or Cancel was
+  // called. Errors: the server's, or "cannot reach" as described above.
+  virtual absl::Status Finish() = 0;
+  // Aborts the call; pending Write/Read return false. Thread-safe.
+  virtual void Cancel() = 0;
+};
+
+class ScrubClient {
+ public:
+  // Creates a channel to options.server (connecting lazily, on first call).
+  // Errors: InvalidArgument (empty server), NotFound (ca_cert_file unreadable).
+  static absl::StatusOr<std::unique_ptr<ScrubClient>> Create(
+      const ClientOptions& options);
+
+  ~ScrubClient();
+  ScrubClient(const ScrubClient&) = delete;
+  ScrubClient& operator=(const ScrubClient&) = delete;
+
+  // Checks one number as typed; the server parses it. A malformed number is
+  // a MALFORMED verdict, not an error. Errors: the RPC's status.
+  absl::StatusOr<NumberVerdict> Check(std::string_view raw);
+  // Checks one number already in E.164 form (e.g. 12025551234).
+  absl::StatusOr<NumberVerdict> CheckE164(uint64_t e164);
+
+  // Scrubs a batch in one call: numbers that parse locally go packed, the
+  // rest as text; the result is in input order. REQUIRES: numbers.size() <=
+  // the server's max_batch_entries. Errors: the RPC's status; Internal if the
+  // response does not match the request.
+  absl::StatusOr<std::vector<NumberVerdict>> Scrub(
+      const std::vector<std::string>& numbers);
+
+  // The sources being served and their freshness. Errors: the RPC's status.
+  absl::StatusOr<ServerStatus> GetStatus();
+
+  // Opens a ScrubStream call. Never fails here: a connection problem shows
+  // as Write/Read returning false and Finish's status.
+  std::unique_ptr<ScrubStreamSession> OpenStream();
+
+  const std::string& server() const;
+
+ private:
+  struct Impl;
+  explicit ScrubClient(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace dnc::client
+
+#endif  // DNC_CLIENT_SCRUB_CLIENT_H_

@@ -1,0 +1,69 @@
+// Pure mapping between cells of text (one phone number each) and the entries
+// of a dnc.v1 ScrubRequest / ScrubResponse. No I/O and no server: this is the
+// part of a scrub where rows could silently be joined to the wrong answer,
+// so it is kept small and tested on its own.
+//
+// Request layout (see scrub.proto): entries are the packed `e164` numbers
+// first, then the `raw` strings. Each cell is normalised locally with the
+// shared ParsePhoneNumber: a cell that reads as a number (valid or invalid)
+// goes packed, anything else (garbage, empty) goes as text, so the server
+// classifies and records every entry. `ids` carry first_id + cell index and
+// are checked when echoed back.
+// Thread-safety: thread-safe (pure functions).
+#ifndef DNC_CLIENT_SCRUB_MAPPING_H_
+#define DNC_CLIENT_SCRUB_MAPPING_H_
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/types/span.h"
+#include "client/scrub_client.h"
+#include "dnc/v1/scrub.pb.h"
+
+namespace dnc::client {
+
+// Fills *request (cleared first, sequence left 0) from `cells` and sets
+// (*entry_of_cell)[i] to the request entry that carries cells[i]. ids[k] is
+// first_id + (index of the cell carried by entry k).
+void BuildScrubRequest(absl::Span<const std::string_view> cells,
+                       uint64_t first_id, v1::ScrubRequest* request,
+                       std::vector<uint32_t>* entry_of_cell);
+
+// The answer for one cell.
+struct CellVerdict {
+  int disposition = 0;  // dnc.v1.Disposition wire value.
+  bool callable = false;
+  uint64_t e164 = 0;  // 0 when the server could not read a number.
+  std::vector<std::string> reasons;
+};
+
+// Reads `response` back onto the cells planned by BuildScrubRequest:
+// (*verdicts)[i] is the answer for cell i. Errors: Internal when the response
+// does not fit the request (wrong number of dispositions or e164s, echoed ids
+// that differ, a reason naming an entry out of range).
+absl::Status ApplyScrubResponse(const v1::ScrubResponse& response,
+                                absl::Span<const uint32_t> entry_of_cell,
+                                uint64_t first_id,
+                                std::vector<CellVerdict>* verdicts);
+
+// One reason as text: for LISTED the snapshot, e.g. "us-ftc g000001 as of
+// 2026-11-20", plus " (added YYYY-MM-DD)" when known; for the other codes the
+// server's detail (a fixed text when it sent none).
+std::string FormatReason(
+    const v1::Reason& reason,
+    const google::protobuf::RepeatedPtrField<v1::SnapshotRef>& snapshots);
+
+SnapshotInfo ToSnapshotInfo(const v1::SnapshotRef& ref);
+
+// Adds every snapshot of `snapshots` to *seen.
+void CollectSnapshots(
+    const google::protobuf::RepeatedPtrField<v1::SnapshotRef>& snapshots,
+    std::set<SnapshotInfo>* seen);
+
+}  // namespace dnc::client
+
+#endif  // DNC_CLIENT_SCRUB_MAPPING_H_

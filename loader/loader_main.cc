@@ -1,0 +1,309 @@
+// dnc-load: loads registry dumps as a new published generation of a source.
+// A thin main over loader::BulkLoad(): flags in, a summary out.
+// Exit codes: 0 loaded (even with rejected lines), 1 the load failed,
+// 2 usage error.
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/flags/commandlineflag.h"
+#include "absl/flags/flag.h"
+#include "absl/flags/reflection.h"
+#include "absl/flags/usage.h"
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/civil_date.h"
+#include "loader/bulk_loader.h"
+#include "loader/record_format.h"
+#include "loader/source_presets.h"
+
+ABSL_FLAG(std::string, data, "",
+          "Data directory (required); generations go to DIR/sources/SOURCE/.");
+ABSL_FLAG(std::string, source, "",
+          "Source id (required), e.g. us-ftc, ca-dncl, uk-tps, or any id of "
+          "a-z, 0-9 and '-' given with --jurisdiction, --country_codes and "
+          "--max_age_days.");
+ABSL_FLAG(std::string, as_of, "",
+          "Date of the registry copy, YYYY-MM-DD (required). Not in the "
+          "future, not older than the published generation's.");
+ABSL_FLAG(std::string, format, "",
+          "Record format: ftc-flat, crtc-flat or lines. Default: the source "
+          "preset's (lines for sources without one).");
+ABSL_FLAG(int64_t, max_rejects, -1,
+          "Fail, publishing nothing, when more lines than this are rejected. "
+          "-1: no limit (load every good line, report every bad one).");
+ABSL_FLAG(std::string, jurisdiction, "",
+          "Jurisdiction code, e.g. US. Default: the source preset's.");
+ABSL_FLAG(std::string, country_codes, "",
+          "Calling codes the source covers, comma-separated, e.g. 1 or 1,44. "
+          "Default: the source preset's.");
+ABSL_FLAG(int32_t, max_age_days, 0,
+          "Legal window: a copy older than this many days is stale. "
+          "Default: the source preset's.");
+
+namespace dnc::loader {
+namespace {
+
+constexpr int kExitLoadFailed = 1;
+constexpr int kExitUsage = 2;
+constexpr size_t kRejectsShown = 20;
+
+std::string UsageText() {
+  std::string presets;
+  for (const SourcePreset& preset : KnownSourcePresets()) {
+    absl::StrAppend(&presets, "  ", preset.source, "  ", preset.description,
+                    ": ", preset.jurisdiction, ", +",
+                    absl::StrJoin(preset.country_codes, ",+"), ", ",
+                    preset.max_age_days, " days, ", preset.format, "\n");
+  }
+  return absl::StrCat(
+      "Loads registry dumps (plain text, .gz or .zip) as a new generation of a "
+      "source and publishes it atomically.\n\n"
+      "Usage: dnc-load --data DIR --source ID --as_of YYYY-MM-DD [flags] "
+      "FILE...\n\n"
+      "Example:\n"
+      "  dnc-load --data /var/lib/dnc --source us-ftc --as_of 2026-11-20 "
+      "ftc-full.zip\n"
+      "  dnc-load --data /var/lib/dnc --source tx-state --jurisdiction US-TX "
+      "--country_codes 1 --max_age_days 90 --format lines tx.txt\n\n"
+      "Sources with presets:\n",
+      presets,
+      "\nEvery good line is loaded; every rejected line is listed with file, "
+      "line and reason in <generation>/rejects.txt.\n"
+      "Exit status: 0 loaded (even with rejects), 1 load failed, 2 usage "
+      "error.");
+}
+
+void PrintHelp() {
+  std::cout << UsageText() << "\n\nFlags:\n";
+  std::vector<absl::CommandLineFlag*> flags;
+  for (const auto& [name, flag] : absl::GetAllFlags()) {
+    if (absl::EndsWith(flag->Filename(), "loader_main.cc")) {
+      flags.push_back(flag);
+    }
+  }
+  std::sort(flags.begin(), flags.end(),
+            [](const absl::CommandLineFlag* a, const absl::CommandLineFlag* b) {
+              return a->Name() < b->Name();
+            });
+  for (const absl::CommandLineFlag* flag : flags) {
+    std::cout << "  --" << flag->Name() << " (default: '"
+              << flag->DefaultValue() << "')\n      " << flag->Help() << "\n";
+  }
+  std::cout << std::flush;
+}
+
+[[noreturn]] void UsageError(const std::string& message) {
+  std::cerr << "dnc-load: " << message << "\nTry 'dnc-load --help'.\n";
+  std::exit(kExitUsage);
+}
+
+// Parses flags with absl's flag registry, but with our exit codes: --help
+// exits 0 and every usage error exits 2 (absl::ParseCommandLine uses 1 for
+// both). Returns the positional arguments.
+std::vector<std::string> ParseFlags(int argc, char** argv) {
+  std::vector<std::string> positional;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--") {
+      for (++i; i < argc; ++i) positional.push_back(argv[i]);
+      break;
+    }
+    if (arg.size() < 2 || arg[0] != '-') {
+      positional.push_back(arg);
+      continue;
+    }
+    const std::string body = arg.substr(arg[1] == '-' ? 2 : 1);
+    const size_t equals = body.find('=');
+    std::string name = body.substr(0, equals);
+    std::optional<std::string> value;
+    if (equals != std::string::npos) value = body.substr(equals + 1);
+    if (name == "help" || name == "h" || name == "helpshort" ||
+        name == "helpfull" || name == "?") {
+      PrintHelp();
+      std::exit(0);
+    }
+    absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+    if (flag == nullptr && absl::StartsWith(name, "no") && !value) {
+      absl::CommandLineFlag* negated =
+          absl::FindCommandLineFlag(name.substr(2));
+      if (negated != nullptr && negated->IsOfType<bool>()) {
+        flag = negated;
+        value = "false";
+      }
+    }
+    if (flag == nullptr) UsageError(absl::StrCat("unknown flag '", arg, "'"));
+    if (!value) {
+      if (flag->IsOfType<bool>()) {
+        value = "true";
+      } else if (i + 1 < argc) {
+        value = argv[++i];
+      } else {
+        UsageError(absl::StrCat("flag --", name, " needs a value"));
+      }
+    }
+    std::string error;
+    if (!flag->ParseFrom(*value, &error)) {
+      UsageError(
+          absl::StrCat("bad value '", *value, "' for --", name, ": ", error));
+    }
+  }
+  return positional;
+}
+
+std::string WithCommas(uint64_t value) {
+  std::string digits = absl::StrCat(value);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+LoadOptions OptionsFromFlags(const std::vector<std::string>& files) {
+  std::vector<std::string> missing;
+  LoadOptions options;
+  options.data_dir = absl::GetFlag(FLAGS_data);
+  options.source = absl::GetFlag(FLAGS_source);
+  const std::string as_of = absl::GetFlag(FLAGS_as_of);
+  if (options.data_dir.empty()) missing.push_back("--data DIR");
+  if (options.source.empty()) missing.push_back("--source ID");
+  if (as_of.empty()) missing.push_back("--as_of YYYY-MM-DD");
+  if (files.empty()) missing.push_back("input FILE...");
+  if (!missing.empty()) {
+    UsageError(absl::StrCat("missing ", absl::StrJoin(missing, ", ")));
+  }
+  absl::StatusOr<DayNumber> day = ParseIsoDate(as_of);
+  if (!day.ok()) UsageError(absl::StrCat("--as_of: ", day.status().message()));
+  options.as_of = *day;
+  options.inputs = files;
+  options.format = absl::GetFlag(FLAGS_format);
+  options.jurisdiction = absl::GetFlag(FLAGS_jurisdiction);
+  for (absl::string_view part : absl::StrSplit(
+           absl::GetFlag(FLAGS_country_codes), ',', absl::SkipWhitespace())) {
+    uint32_t code = 0;
+    if (!absl::SimpleAtoi(part, &code) || code == 0 || code > 999) {
+      UsageError(absl::StrCat("--country_codes: '", std::string(part),
+                              "' is not a calling code (1 to 999)"));
+    }
+    options.country_codes.push_back(code);
+  }
+  options.max_age_days = absl::GetFlag(FLAGS_max_age_days);
+  if (options.max_age_days < 0) UsageError("--max_age_days must be positive");
+  const int64_t max_rejects = absl::GetFlag(FLAGS_max_rejects);
+  if (max_rejects < -1)
+    UsageError("--max_rejects must be -1 (no limit) or more");
+  if (max_rejects >= 0)
+    options.max_rejects = static_cast<uint64_t>(max_rejects);
+  options.max_reject_samples = kRejectsShown;
+  return options;
+}
+
+// Progress on a terminal: one line rewritten in place about twice a second.
+class ProgressLine {
+ public:
+  void Update(const LoadProgress& progress) {
+    const auto now = std::chrono::steady_clock::now();
+    if (progress.phase == last_phase_ &&
+        now - last_ < std::chrono::milliseconds(500)) {
+      return;
+    }
+    last_ = now;
+    last_phase_ = progress.phase;
+    std::string text;
+    if (progress.phase == LoadPhase::kReading) {
+      const double rate = progress.elapsed_seconds > 0
+                              ? progress.lines_read / progress.elapsed_seconds
+                              : 0;
+      text = absl::StrCat("reading ", progress.file_index + 1, "/",
+                          progress.file_count, " ", progress.location, ": ",
+                          WithCommas(progress.lines_read), " lines, ",
+                          WithCommas(static_cast<uint64_t>(rate)), " lines/s");
+    } else {
+      text = absl::StrCat(LoadPhaseName(progress.phase), "...");
+    }
+    if (text.size() > 100) text = text.substr(0, 97) + "...";
+    std::fprintf(stderr, "\r%-100s", text.c_str());
+    std::fflush(stderr);
+    shown_ = true;
+  }
+  void Clear() {
+    if (shown_) std::fprintf(stderr, "\r%-100s\r", "");
+    shown_ = false;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point last_;
+  LoadPhase last_phase_ = LoadPhase::kPublishing;
+  bool shown_ = false;
+};
+
+void PrintSummary(const LoadOptions& options, const LoadStats& stats) {
+  std::printf("Published %s generation %s (as of %s): %s\n",
+              options.source.c_str(), stats.generation.c_str(),
+              FormatIsoDate(options.as_of).c_str(),
+              stats.generation_dir.c_str());
+  std::printf("  files:       %s (streams read: %s)\n",
+              WithCommas(stats.files).c_str(),
+              WithCommas(stats.members).c_str());
+  std::printf("  lines read:  %s\n", WithCommas(stats.lines_read).c_str());
+  std::printf("  loaded:      %s distinct numbers\n",
+              WithCommas(stats.loaded).c_str());
+  std::printf("  duplicate:   %s\n", WithCommas(stats.duplicates).c_str());
+  std::printf("  rejected:    %s\n", WithCommas(stats.rejected).c_str());
+  std::printf("  blank:       %s\n", WithCommas(stats.blank).c_str());
+  std::printf(
+      "  elapsed:     %.2f s, %s lines/s (read %.2f s, sort %.2f s, db %.2f s, "
+      "filter %.2f s)\n",
+      stats.elapsed_seconds,
+      WithCommas(static_cast<uint64_t>(stats.lines_per_second)).c_str(),
+      stats.read_seconds, stats.sort_seconds, stats.db_seconds,
+      stats.filter_seconds);
+  if (stats.rejected > 0) {
+    std::printf("Rejected lines (first %zu of %s; all in %s):\n",
+                stats.reject_samples.size(), WithCommas(stats.rejected).c_str(),
+                stats.rejects_path.c_str());
+    for (const RejectSample& sample : stats.reject_samples) {
+      std::printf("  %s\n", FormatReject(sample).c_str());
+    }
+  }
+}
+
+int Main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(UsageText());
+  const std::vector<std::string> files = ParseFlags(argc, argv);
+  LoadOptions options = OptionsFromFlags(files);
+  ProgressLine progress_line;
+  if (isatty(STDERR_FILENO)) {
+    options.progress = [&progress_line](const LoadProgress& progress) {
+      progress_line.Update(progress);
+    };
+  }
+  absl::StatusOr<LoadStats> stats = BulkLoad(options);
+  progress_line.Clear();
+  if (!stats.ok()) {
+    std::cerr << "dnc-load: load of '" << options.source
+              << "' failed: " << stats.status().message() << " ["
+              << absl::StatusCodeToString(stats.status().code()) << "]\n";
+    return kExitLoadFailed;
+  }
+  PrintSummary(options, *stats);
+  return 0;
+}
+
+}  // namespace
+}  // namespace dnc::loader
+
+int main(int argc, char** argv) { return dnc::loader::Main(argc, argv); }

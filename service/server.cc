@@ -1,0 +1,142 @@
+#include "service/server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <climits>
+#include <cstring>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/logging.h"
+#include "service/scrub_service.h"
+
+namespace dnc::service {
+namespace {
+
+// gRPC says only that binding failed; find out why by trying it ourselves,
+// so the operator sees "Address already in use" or "Permission denied".
+std::string DiagnoseListenFailure(const std::string& listen) {
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon + 1 == listen.size()) {
+    return "expected HOST:PORT, e.g. 127.0.0.1:50051";
+  }
+  std::string host = listen.substr(0, colon);
+  const std::string port = listen.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  addrinfo hints;
+  std::memset(&hints, 0, sizeof(hints));
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  addrinfo* addresses = nullptr;
+  const int rc = getaddrinfo(host.empty() ? nullptr : host.c_str(),
+                             port.c_str(), &hints, &addresses);
+  if (rc != 0) return gai_strerror(rc);
+  std::string reason = "the address could not be bound";
+  for (addrinfo* a = addresses; a != nullptr; a = a->ai_next) {
+    const int fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+    if (fd < 0) {
+      reason = std::strerror(errno);
+      continue;
+    }
+    const int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (bind(fd, a->ai_addr, a->ai_addrlen) != 0) {
+      reason = std::strerror(errno);
+      close(fd);
+      break;
+    }
+    close(fd);
+  }
+  freeaddrinfo(addresses);
+  return reason;
+}
+
+}  // namespace
+
+std::string ListenHost(const std::string& listen) {
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos) return listen;
+  // "::1" without brackets has colons but no port.
+  if (listen.find(':') != colon && listen.front() != '[') return listen;
+  return listen.substr(0, colon);
+}
+
+absl::StatusOr<std::unique_ptr<ScrubServer>> ScrubServer::Start(
+    const Registry* registry, const ServerOptions& options) {
+  if (options.max_batch_entries == 0) {
+    return absl::InvalidArgumentError("max_batch_entries must be at least 1");
+  }
+  int64_t message_bytes = options.max_message_bytes;
+  if (message_bytes <= 0) {
+    message_bytes = std::max<int64_t>(
+        64LL << 20, static_cast<int64_t>(options.max_batch_entries) * 256);
+  }
+  message_bytes = std::min<int64_t>(message_bytes, INT_MAX);
+
+  std::unique_ptr<ScrubServer> server(new ScrubServer());
+  ScrubServiceOptions service_options;
+  service_options.max_batch_entries = options.max_batch_entries;
+  service_options.today = options.today;
+  server->service_ =
+      std::make_unique<ScrubServiceImpl>(registry, std::move(service_options));
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
+                           &server->port_);
+  // Never share the port with another process (gRPC's Linux default).
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.RegisterService(server->service_.get());
+  builder.SetMaxReceiveMessageSize(static_cast<int>(message_bytes));
+  builder.SetMaxSendMessageSize(static_cast<int>(message_bytes));
+  server->server_ = builder.BuildAndStart();
+  if (server->server_ == nullptr || server->port_ == 0) {
+    if (server->server_ != nullptr) server->server_->Shutdown();
+    server->server_.reset();
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", options.listen, ": ",
+                     DiagnoseListenFailure(options.listen)));
+  }
+  server->address_ =
+      absl::StrCat(ListenHost(options.listen), ":", server->port_);
+  return server;
+}
+
+ScrubServer::~ScrubServer() {
+  if (server_ != nullptr) {
+    Shutdown(absl::Seconds(1));
+    server_->Wait();
+  }
+}
+
+void ScrubServer::Shutdown(absl::Duration deadline) {
+  service_->StartDraining();
+  if (grpc::HealthCheckServiceInterface* health =
+          server_->GetHealthCheckService()) {
+    health->SetServingStatus(false);
+  }
+  if (!service_->WaitUntilIdle(absl::Now() + deadline)) {
+    DNC_LOG(Warning) << "calls still in flight after " << deadline
+                     << "; cancelling them";
+  }
+  // An immediate deadline cancels whatever is left and closes idle client
+  // connections (gRPC would otherwise wait for clients to close them).
+  // grpc::Server::Shutdown is idempotent: later calls return at once.
+  server_->Shutdown(std::chrono::system_clock::now());
+}
+
+void ScrubServer::Wait() { server_->Wait(); }
+
+}  // namespace dnc::service

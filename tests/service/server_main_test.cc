@@ -1,0 +1,224 @@
+// Runs the real dnc-server binary: flags, errors, serving, and shutdown.
+#include <fcntl.h>
+#include <grpcpp/grpcpp.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "dnc/v1/scrub.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/service/registry_fixture.h"
+#include "tests/testing/scratch_dir.h"
+
+extern char** environ;
+
+namespace dnc {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A dnc-server child process with stdout and stderr going to files.
+class ServerProcess {
+ public:
+  ServerProcess(const test::ScratchDir& dir, std::vector<std::string> args)
+      : out_(dir.Path("stdout.txt")), err_(dir.Path("stderr.txt")) {
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, out_.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, err_.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    args.insert(args.begin(), DNC_SERVER_PATH);
+    std::vector<char*> argv;
+    for (std::string& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    if (posix_spawn(&pid_, DNC_SERVER_PATH, &actions, nullptr, argv.data(),
+                    environ) != 0) {
+      pid_ = -1;
+    }
+    posix_spawn_file_actions_destroy(&actions);
+  }
+
+  ~ServerProcess() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+
+  bool started() const { return pid_ > 0; }
+
+  // Waits for exit (at most `timeout`); the exit code, or -1 if it was
+  // killed by a signal or did not exit in time (then it is killed).
+  int Wait(std::chrono::seconds timeout = std::chrono::seconds(20)) {
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    int status = 0;
+    while (waitpid(pid_, &status, WNOHANG) == 0) {
+      if (std::chrono::steady_clock::now() > until) return -1;  // Dtor kills.
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+  void Signal(int signal_number) { kill(pid_, signal_number); }
+  std::string out() const { return ReadFile(out_); }
+  std::string err() const { return ReadFile(err_); }
+
+ private:
+  std::string out_;
+  std::string err_;
+  pid_t pid_ = -1;
+};
+
+// Waits (bounded) for the server to write its port file; 0 if it never does.
+int WaitForPort(const std::string& port_file) {
+  for (int i = 0; i < 1500; ++i) {
+    if (std::filesystem::exists(port_file)) {
+      int port = 0;
+      if (absl::SimpleAtoi(absl::StripAsciiWhitespace(ReadFile(port_file)),
+                           &port)) {
+        return port;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return 0;
+}
+
+TEST(ServerMainTest, HelpExitsZeroAndDescribesTheFlags) {
+  test::ScratchDir dir;
+  ServerProcess server(dir, {"--help"});
+  ASSERT_TRUE(server.started());
+  EXPECT_EQ(server.Wait(), 0);
+  EXPECT_THAT(server.out(), HasSubstr("--data"));
+  EXPECT_THAT(server.out(), HasSubstr("--listen"));
+  EXPECT_THAT(server.out(), HasSubstr("--port_file"));
+}
+
+TEST(ServerMainTest, MissingDataDirIsAClearError) {
+  test::ScratchDir dir;
+  const std::string missing = dir.Path("no-such-dir");
+  ServerProcess server(dir, {"--data", missing, "--listen", "127.0.0.1:0"});
+  ASSERT_TRUE(server.started());
+  EXPECT_NE(server.Wait(), 0);
+  EXPECT_THAT(server.err(),
+              HasSubstr(absl::StrCat("--data ", missing, " does not exist")));
+}
+
+TEST(ServerMainTest, MissingDataFlagIsAClearError) {
+  test::ScratchDir dir;
+  ServerProcess server(dir, {"--listen", "127.0.0.1:0"});
+  ASSERT_TRUE(server.started());
+  EXPECT_NE(server.Wait(), 0);
+  EXPECT_THAT(server.err(), HasSubstr("--data is required"));
+}
+
+TEST(ServerMainTest, ServesOnPortZeroAndExitsZeroOnSigterm) {
+  test::ScratchDir dir;
+  const std::string data = dir.Path("data");
+  test::FixtureSource source;
+  source.source = "us-test";
+  source.as_of = TodayUtc();
+  source.keys = {12022345678};
+  ASSERT_TRUE(test::PublishFixtureSource(data, source).ok());
+
+  const std::string port_file = dir.Path("port");
+  ServerProcess server(
+      dir, {"--data", data, "--listen", "127.0.0.1:0", "--port_file", port_file,
+            "--reload_interval_seconds", "1"});
+  ASSERT_TRUE(server.started());
+  const int port = WaitForPort(port_file);
+  ASSERT_GT(port, 0) << server.err();
+  EXPECT_THAT(server.out(),
+              HasSubstr(absl::StrCat("dnc-server listening on 127.0.0.1:", port,
+                                     " with 1 source")));
+  EXPECT_THAT(server.err(), HasSubstr("us-test"));
+
+  auto stub = v1::ScrubService::NewStub(grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+  v1::CheckRequest request;
+  request.set_raw("+1 (202) 234-5678");
+  v1::CheckResponse response;
+  grpc::ClientContext context;
+  ASSERT_TRUE(stub->Check(&context, request, &response).ok());
+  EXPECT_EQ(response.disposition(), v1::BLOCKED);
+
+  v1::StatusResponse status;
+  grpc::ClientContext status_context;
+  ASSERT_TRUE(stub->Status(&status_context, v1::StatusRequest(), &status).ok());
+  ASSERT_EQ(status.sources_size(), 1);
+  EXPECT_EQ(status.sources(0).snapshot().source(), "us-test");
+  EXPECT_FALSE(status.sources(0).stale());
+
+  server.Signal(SIGTERM);
+  EXPECT_EQ(server.Wait(), 0) << server.err();
+}
+
+TEST(ServerMainTest, EmptyDataDirStartsAndAnswersStale) {
+  test::ScratchDir dir;
+  const std::string port_file = dir.Path("port");
+  ServerProcess server(dir, {"--data", dir.path(), "--listen", "127.0.0.1:0",
+                             "--port_file", port_file});
+  ASSERT_TRUE(server.started());
+  const int port = WaitForPort(port_file);
+  ASSERT_GT(port, 0) << server.err();
+  EXPECT_THAT(server.err(), HasSubstr("STALE"));
+
+  auto stub = v1::ScrubService::NewStub(grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+  v1::CheckRequest request;
+  request.set_e164(12022345678);
+  v1::CheckResponse response;
+  grpc::ClientContext context;
+  ASSERT_TRUE(stub->Check(&context, request, &response).ok());
+  EXPECT_EQ(response.disposition(), v1::STALE);
+  EXPECT_FALSE(response.callable());
+
+  server.Signal(SIGINT);
+  EXPECT_EQ(server.Wait(), 0) << server.err();
+}
+
+TEST(ServerMainTest, BusyPortIsAClearError) {
+  test::ScratchDir dir;
+  const std::string port_file = dir.Path("port");
+  ServerProcess first(dir, {"--data", dir.path(), "--listen", "127.0.0.1:0",
+                            "--port_file", port_file});
+  ASSERT_TRUE(first.started());
+  const int port = WaitForPort(port_file);
+  ASSERT_GT(port, 0);
+
+  test::ScratchDir dir2;
+  const std::string address = absl::StrCat("127.0.0.1:", port);
+  ServerProcess second(dir2, {"--data", dir.path(), "--listen", address});
+  ASSERT_TRUE(second.started());
+  EXPECT_NE(second.Wait(), 0);
+  EXPECT_THAT(second.err(),
+              HasSubstr(absl::StrCat("cannot listen on ", address,
+                                     ": Address already in use")));
+  first.Signal(SIGTERM);
+  EXPECT_EQ(first.Wait(), 0);
+}
+
+}  // namespace
+}  // namespace dnc
