@@ -30,8 +30,8 @@ absl::StatusOr<DayNumber> ParseIsoDate(std::string_view text) {
       !ParseDigits(text.substr(0, 4), &year) ||
       !ParseDigits(text.substr(5, 2), &month) ||
       !ParseDigits(text.substr(8, 2), &day)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("date '", std::string(text), "' is not in the form YYYY-MM-DD"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "date '", std::string(text), "' is not in the form YYYY-MM-DD"));
   }
   const absl::CivilDay civil(year, month, day);
   // CivilDay normalises out-of-range fields (2026-02-30 -> 2026-03-02).

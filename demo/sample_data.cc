@@ -31,7 +31,8 @@ class Rng {
   uint64_t state_;
 };
 
-// Real, assigned US area codes (the registry is a national list, per area code).
+// Real, assigned US area codes (the registry is a national list, per area
+// code).
 constexpr int kAreaCodes[] = {201, 202, 203, 206, 212, 213, 214, 303,
                               305, 312, 404, 415, 503, 512, 602, 617,
                               702, 713, 718, 801, 808, 917, 919, 972};
@@ -83,34 +84,53 @@ std::string MessyFormat(uint64_t e164, Rng& rng) {
   const int nxx = static_cast<int>(national / 10'000 % 1000);
   const int line = static_cast<int>(national % 10'000);
   switch (rng.Below(11)) {
-    case 0: return absl::StrFormat("(%03d) %03d-%04d", npa, nxx, line);
-    case 1: return absl::StrFormat("%03d.%03d.%04d", npa, nxx, line);
-    case 2: return absl::StrFormat("+1 %03d %03d %04d", npa, nxx, line);
-    case 3: return absl::StrFormat("1-%03d-%03d-%04d", npa, nxx, line);
-    case 4: return absl::StrFormat("%03d%03d%04d", npa, nxx, line);
-    case 5: return absl::StrFormat("%03d-%03d-%04d x%d", npa, nxx, line,
-                                   static_cast<int>(rng.Below(999)) + 1);
-    case 6: return absl::StrFormat(" %03d %03d %04d ", npa, nxx, line);
-    case 7: return absl::StrFormat("+1 (%03d) %03d-%04d", npa, nxx, line);
-    case 8: return absl::StrFormat("%03d-%03d-%04d ext. %d", npa, nxx, line,
-                                   static_cast<int>(rng.Below(99)) + 1);
-    case 9: return absl::StrFormat("+1%03d%03d%04d", npa, nxx, line);
-    default: return absl::StrFormat("'%03d-%03d-%04d'", npa, nxx, line);
+    case 0:
+      return absl::StrFormat("(%03d) %03d-%04d", npa, nxx, line);
+    case 1:
+      return absl::StrFormat("%03d.%03d.%04d", npa, nxx, line);
+    case 2:
+      return absl::StrFormat("+1 %03d %03d %04d", npa, nxx, line);
+    case 3:
+      return absl::StrFormat("1-%03d-%03d-%04d", npa, nxx, line);
+    case 4:
+      return absl::StrFormat("%03d%03d%04d", npa, nxx, line);
+    case 5:
+      return absl::StrFormat("%03d-%03d-%04d x%d", npa, nxx, line,
+                             static_cast<int>(rng.Below(999)) + 1);
+    case 6:
+      return absl::StrFormat(" %03d %03d %04d ", npa, nxx, line);
+    case 7:
+      return absl::StrFormat("+1 (%03d) %03d-%04d", npa, nxx, line);
+    case 8:
+      return absl::StrFormat("%03d-%03d-%04d ext. %d", npa, nxx, line,
+                             static_cast<int>(rng.Below(99)) + 1);
+    case 9:
+      return absl::StrFormat("+1%03d%03d%04d", npa, nxx, line);
+    default:
+      return absl::StrFormat("'%03d-%03d-%04d'", npa, nxx, line);
   }
 }
 
 // Cells that are not phone numbers at all, as found in real CRM exports.
-constexpr const char* kMalformedCells[] = {
-    "",         "N/A",          "unknown",        "555-1234",
-    "12345",    "call after 5pm", "(202) 555-CALL", "202-555-123",
-    "#REF!",    "0",            "202 555 1234 5678 9", "--"};
+constexpr const char* kMalformedCells[] = {"",
+                                           "N/A",
+                                           "unknown",
+                                           "555-1234",
+                                           "12345",
+                                           "call after 5pm",
+                                           "(202) 555-CALL",
+                                           "202-555-123",
+                                           "#REF!",
+                                           "0",
+                                           "202 555 1234 5678 9",
+                                           "--"};
 
-constexpr const char* kFirstNames[] = {"James", "Mary", "Robert", "Patricia",
-                                       "José",  "Linda", "Michael", "Aoife",
-                                       "Wei",   "Fatima", "Chloé",  "Dmitri"};
-constexpr const char* kLastNames[] = {"Smith", "Johnson", "O'Brien", "García",
-                                      "Smith, Jr.", "Nguyen", "Brown",
-                                      "\"Skip\" Miller", "Kowalski", "Davis"};
+constexpr const char* kFirstNames[] = {"James", "Mary",   "Robert",  "Patricia",
+                                       "José",  "Linda",  "Michael", "Aoife",
+                                       "Wei",   "Fatima", "Chloé",   "Dmitri"};
+constexpr const char* kLastNames[] = {
+    "Smith",  "Johnson", "O'Brien",         "García",   "Smith, Jr.",
+    "Nguyen", "Brown",   "\"Skip\" Miller", "Kowalski", "Davis"};
 constexpr const char* kCities[] = {"Washington", "New York", "Austin",
                                    "Miami",      "Seattle",  "Honolulu",
                                    "Chicago",    "Boston"};
@@ -177,11 +197,16 @@ absl::Status AddZipMember(archive* zip, const std::string& path,
 
 const char* LeadTruthName(LeadTruth truth) {
   switch (truth) {
-    case LeadTruth::kListed: return "listed";
-    case LeadTruth::kNotListed: return "not-listed";
-    case LeadTruth::kInvalid: return "invalid";
-    case LeadTruth::kMalformed: return "malformed";
-    case LeadTruth::kNoSource: return "no-source";
+    case LeadTruth::kListed:
+      return "listed";
+    case LeadTruth::kNotListed:
+      return "not-listed";
+    case LeadTruth::kInvalid:
+      return "invalid";
+    case LeadTruth::kMalformed:
+      return "malformed";
+    case LeadTruth::kNoSource:
+      return "no-source";
   }
   return "?";
 }
@@ -223,8 +248,8 @@ std::vector<Lead> GenerateLeads(const SampleRegistry& registry,
     lead.id = absl::StrFormat("L%07d", static_cast<int>(i + 1));
     lead.first_name = Pick(kFirstNames, rng);
     lead.last_name = Pick(kLastNames, rng);
-    lead.email = EmailLocalPart(lead.first_name, lead.last_name) +
-                 "@example.com";
+    lead.email =
+        EmailLocalPart(lead.first_name, lead.last_name) + "@example.com";
     lead.city = Pick(kCities, rng);
     double r = rng.Unit();
     if ((r -= options.malformed_share) < 0) {
@@ -276,7 +301,8 @@ absl::Status WriteFtcFlatZip(const SampleRegistry& registry,
                                   static_cast<int>(numbers[end] % 10'000'000));
       body.append(line, static_cast<size_t>(n));
     }
-    auto status = AddZipMember(zip.get(), path, absl::StrCat(npa, ".txt"), body);
+    auto status =
+        AddZipMember(zip.get(), path, absl::StrCat(npa, ".txt"), body);
     if (!status.ok()) return status;
     begin = end;
   }

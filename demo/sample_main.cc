@@ -1,24 +1,29 @@
 // dnc-sample: writes a sample national registry dump (FTC flat layout, zipped)
 // and a lead list (CSV) for the demo and for trying the tools by hand.
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <string>
-#include <sys/stat.h>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "demo/sample_data.h"
 
-ABSL_FLAG(std::string, out_dir, "", "Directory to write into (created if missing).");
-ABSL_FLAG(uint64_t, registry_numbers, 1'000'000, "Numbers in the registry dump.");
+ABSL_FLAG(std::string, out_dir, "",
+          "Directory to write into (created if missing).");
+ABSL_FLAG(uint64_t, registry_numbers, 1'000'000,
+          "Numbers in the registry dump.");
 ABSL_FLAG(uint64_t, leads, 100'000, "Rows in the lead list.");
-ABSL_FLAG(uint64_t, seed, 20261122, "Seed: the same seed writes the same files.");
+ABSL_FLAG(uint64_t, seed, 20261122,
+          "Seed: the same seed writes the same files.");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Writes a sample registry dump and lead list in the official formats.\n"
       "\n"
-      "  dnc-sample --out_dir DIR [--registry_numbers N] [--leads N] [--seed S]\n"
+      "  dnc-sample --out_dir DIR [--registry_numbers N] [--leads N] [--seed "
+      "S]\n"
       "\n"
       "Writes DIR/ftc-flat-sample.zip (one member per area code, lines\n"
       "'NPA,NXXXXXX', plus a member with five bad lines a loader must reject)\n"
@@ -35,7 +40,8 @@ int main(int argc, char** argv) {
   options.seed = absl::GetFlag(FLAGS_seed);
   options.registry_numbers = absl::GetFlag(FLAGS_registry_numbers);
   options.leads = absl::GetFlag(FLAGS_leads);
-  const dnc::demo::SampleRegistry registry = dnc::demo::GenerateRegistry(options);
+  const dnc::demo::SampleRegistry registry =
+      dnc::demo::GenerateRegistry(options);
   const std::string zip_path = out_dir + "/ftc-flat-sample.zip";
   const std::string csv_path = out_dir + "/leads.csv";
   absl::Status status = dnc::demo::WriteFtcFlatZip(registry, zip_path);

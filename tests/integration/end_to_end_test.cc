@@ -21,10 +21,10 @@
 namespace dnc {
 namespace {
 
-using ::testing::HasSubstr;
 using test::BackgroundProcess;
 using test::RunProcess;
 using test::RunResult;
+using ::testing::HasSubstr;
 
 // A small, independent RFC 4180 reader for the oracle side of the test.
 std::vector<std::vector<std::string>> ParseCsv(const std::string& text) {
@@ -88,11 +88,16 @@ std::string Today() {
 
 const char* ExpectedDisposition(demo::LeadTruth truth) {
   switch (truth) {
-    case demo::LeadTruth::kListed: return "BLOCKED";
-    case demo::LeadTruth::kNotListed: return "CALLABLE";
-    case demo::LeadTruth::kInvalid: return "INVALID";
-    case demo::LeadTruth::kMalformed: return "MALFORMED";
-    case demo::LeadTruth::kNoSource: return "STALE";  // Fail closed.
+    case demo::LeadTruth::kListed:
+      return "BLOCKED";
+    case demo::LeadTruth::kNotListed:
+      return "CALLABLE";
+    case demo::LeadTruth::kInvalid:
+      return "INVALID";
+    case demo::LeadTruth::kMalformed:
+      return "MALFORMED";
+    case demo::LeadTruth::kNoSource:
+      return "STALE";  // Fail closed.
   }
   return "?";
 }
@@ -126,11 +131,14 @@ class EndToEndTest : public ::testing::Test {
         dir_.Path("server"));
     std::string port;
     for (int i = 0; i < 600 && port.empty() && server_->running(); ++i) {
-      port = test::WaitForFile(dir_.Path("server.port"), std::chrono::milliseconds(100));
+      port = test::WaitForFile(dir_.Path("server.port"),
+                               std::chrono::milliseconds(100));
     }
-    EXPECT_FALSE(port.empty()) << "dnc-server did not start: " << server_->Stderr();
+    EXPECT_FALSE(port.empty())
+        << "dnc-server did not start: " << server_->Stderr();
     std::string trimmed = port;
-    while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == ' ')) {
+    while (!trimmed.empty() &&
+           (trimmed.back() == '\n' || trimmed.back() == ' ')) {
       trimmed.pop_back();
     }
     return "127.0.0.1:" + trimmed;
@@ -188,7 +196,8 @@ TEST_F(EndToEndTest, EveryScrubbedRowMatchesTheOracle) {
     const std::string& got = row[column["dnc_disposition"]];
     ++tally[got];
     bool ok = got == expected && row[column["phone"]] == lead.phone;
-    ok = ok && row[column["dnc_callable"]] == (expected == "CALLABLE" ? "yes" : "no");
+    ok = ok &&
+         row[column["dnc_callable"]] == (expected == "CALLABLE" ? "yes" : "no");
     if (lead.truth != demo::LeadTruth::kMalformed) {
       ok = ok && row[column["dnc_e164"]] == "+" + std::to_string(lead.e164);
     }
@@ -196,9 +205,10 @@ TEST_F(EndToEndTest, EveryScrubbedRowMatchesTheOracle) {
       ok = ok && row[column["dnc_reason"]].find("us-ftc") != std::string::npos;
     }
     if (!ok && ++mismatches <= 20) {
-      ADD_FAILURE() << "row " << r << " (" << lead.id << ", phone '" << lead.phone
-                    << "', truth " << demo::LeadTruthName(lead.truth) << "): got "
-                    << got << " e164 '" << row[column["dnc_e164"]] << "' reason '"
+      ADD_FAILURE() << "row " << r << " (" << lead.id << ", phone '"
+                    << lead.phone << "', truth "
+                    << demo::LeadTruthName(lead.truth) << "): got " << got
+                    << " e164 '" << row[column["dnc_e164"]] << "' reason '"
                     << row[column["dnc_reason"]] << "'";
     }
   }
@@ -207,11 +217,13 @@ TEST_F(EndToEndTest, EveryScrubbedRowMatchesTheOracle) {
     std::printf("%-10s %zu\n", disposition.c_str(), count);
   }
   // Every class of answer was exercised.
-  for (const char* d : {"BLOCKED", "CALLABLE", "INVALID", "MALFORMED", "STALE"}) {
+  for (const char* d :
+       {"BLOCKED", "CALLABLE", "INVALID", "MALFORMED", "STALE"}) {
     EXPECT_GT(tally[d], 0u) << d;
   }
   // The summary printed by the CLI agrees with the file.
-  EXPECT_THAT(scrub.out + scrub.err, HasSubstr(WithThousands(tally["BLOCKED"])));
+  EXPECT_THAT(scrub.out + scrub.err,
+              HasSubstr(WithThousands(tally["BLOCKED"])));
 
   EXPECT_EQ(server_->Stop(SIGTERM), 0) << server_->Stderr();
 }

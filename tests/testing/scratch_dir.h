@@ -14,8 +14,8 @@ class ScratchDir {
  public:
   ScratchDir() {
     const char* base = std::getenv("TMPDIR");
-    std::string tmpl = std::string(base && *base ? base : "/tmp") +
-                       "/dnc-test-XXXXXX";
+    std::string tmpl =
+        std::string(base && *base ? base : "/tmp") + "/dnc-test-XXXXXX";
     if (mkdtemp(tmpl.data()) == nullptr) std::abort();
     path_ = tmpl;
   }

@@ -33,12 +33,15 @@ inline pid_t SpawnProcess(const std::vector<std::string>& argv,
                           const std::string& stdout_path,
                           const std::string& stderr_path) {
   std::vector<char*> args;
-  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  for (const std::string& arg : argv)
+    args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
   const pid_t pid = fork();
   if (pid == 0) {
-    const int out = open(stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int err = open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int out =
+        open(stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int err =
+        open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     const int in = open("/dev/null", O_RDONLY);
     if (out < 0 || err < 0 || in < 0) _exit(126);
     dup2(in, 0);
@@ -75,9 +78,9 @@ struct RunResult {
 
 // Runs a command to completion; kills it after `timeout`. `scratch` is a
 // directory for the captured output files.
-inline RunResult RunProcess(const std::vector<std::string>& argv,
-                            const std::string& scratch,
-                            std::chrono::seconds timeout = std::chrono::seconds(300)) {
+inline RunResult RunProcess(
+    const std::vector<std::string>& argv, const std::string& scratch,
+    std::chrono::seconds timeout = std::chrono::seconds(300)) {
   static int counter = 0;
   const std::string base = scratch + "/run" + std::to_string(++counter);
   RunResult result;
@@ -97,7 +100,8 @@ inline RunResult RunProcess(const std::vector<std::string>& argv,
 // it is still running.
 class BackgroundProcess {
  public:
-  BackgroundProcess(const std::vector<std::string>& argv, const std::string& log_prefix)
+  BackgroundProcess(const std::vector<std::string>& argv,
+                    const std::string& log_prefix)
       : log_prefix_(log_prefix),
         pid_(SpawnProcess(argv, log_prefix + ".out", log_prefix + ".err")) {}
   ~BackgroundProcess() {
@@ -115,13 +119,15 @@ class BackgroundProcess {
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       exited_ = true;
-      exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      exit_code_ =
+          WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
       return false;
     }
     return true;
   }
   // Sends `signal` and waits for the exit code (-1 on timeout).
-  int Stop(int signal, std::chrono::seconds timeout = std::chrono::seconds(30)) {
+  int Stop(int signal,
+           std::chrono::seconds timeout = std::chrono::seconds(30)) {
     if (!running()) return exit_code_;
     kill(pid_, signal);
     exit_code_ = WaitForExit(pid_, timeout);
@@ -140,7 +146,8 @@ class BackgroundProcess {
 
 // Polls for a non-empty file (e.g. a server's --port_file) and returns its
 // contents, or "" after `timeout`.
-inline std::string WaitForFile(const std::string& path, std::chrono::milliseconds timeout) {
+inline std::string WaitForFile(const std::string& path,
+                               std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     std::string text = ReadWholeFile(path);
