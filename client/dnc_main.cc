@@ -272,6 +272,16 @@ int RunStatus(const std::vector<std::string>& args) {
          source.stale ? "STALE" : "ok"});
   }
   std::fputs(FormatTable(rows).c_str(), stdout);
+  for (const SourceInfo& source : status->sources) {
+    if (!source.stale) continue;
+    absl::PrintF(
+        "STALE: %s (%s) copy as of %s is %d days old, past its %d-day window "
+        "(deadline %s): its unlisted numbers answer STALE until a newer copy "
+        "is loaded.\n",
+        source.snapshot.source, source.snapshot.jurisdiction,
+        source.snapshot.as_of, source.age_days, source.max_age_days,
+        source.deadline);
+  }
   return kExitOk;
 }
 

@@ -1,13 +1,23 @@
-// BulkLoad turns full registry dumps into a new published generation of one
-// source: it reads every input (plain, .gz, .zip), parses each line with the
-// source's record format, sorts and deduplicates the keys, builds the
-// generation's RocksDB (SST ingestion) and filter, writes its MANIFEST and
-// rejects.txt, and publishes it atomically (storage/source_directory.h). On
-// any error nothing is published: CURRENT and the generation it names are
-// untouched and the temp dir is removed.
+// BulkLoad makes a new published generation of one source, in one of two
+// modes:
 //
-// Every good line is loaded and every bad one is reported with its file, line
-// number and reason (in LoadStats and in <generation>/rejects.txt).
+//  - full (LoadMode::kFull): reads every input (plain, .gz, .zip), parses
+//    each record with the source's record format, sorts and deduplicates the
+//    keys, and builds the generation from scratch: RocksDB (SST ingestion),
+//    keys.bin (the exact sorted keys), filter.bin, MANIFEST and rejects.txt.
+//  - change (LoadMode::kChange): applies one or more change lists (records
+//    that add or delete a number, with a date) to the published generation:
+//    new generation = previous + adds - deletes, without rewriting the
+//    registry (change_list_loader.h has the design and the rules).
+//
+// Either way it publishes atomically (storage/source_directory.h) and then
+// removes generations older than the newest keep_generations. On any error
+// nothing is published: CURRENT and the generation it names are untouched and
+// the temp dir is removed. A loader killed at any moment leaves the last
+// published generation serving; the next run cleans up and succeeds.
+//
+// Every good record is loaded and every bad one is reported with its file,
+// line number and reason (in LoadStats and in <generation>/rejects.txt).
 //
 // Thread-safety: thread-safe (no shared state); loads of one source exclude
 // each other through the source's LOCK (FailedPrecondition if held).
@@ -28,9 +38,9 @@ namespace dnc::loader {
 
 enum class LoadPhase {
   kReading,
-  kSorting,
-  kBuildingDb,
-  kWritingFilter,
+  kSorting,        // Change mode: resolving and merging the changes.
+  kBuildingDb,     // Change mode: checkpoint of the previous DB + changes.
+  kWritingFilter,  // keys.bin, then filter.bin.
   kPublishing
 };
 
@@ -47,15 +57,29 @@ struct LoadProgress {
   double elapsed_seconds = 0;
 };
 
+enum class LoadMode {
+  kFull,    // The inputs are full lists: the generation holds exactly them.
+  kChange,  // The inputs are change lists applied to the published generation.
+};
+
 struct LoadOptions {
+  LoadMode mode = LoadMode::kFull;
   std::string data_dir;             // Holds sources/<source>/...
   std::string source;               // e.g. "us-ftc"; see IsValidSourceId().
   DayNumber as_of = 0;              // The date of the registry copy.
   std::vector<std::string> inputs;  // Files, read in this order.
 
-  // Empty / 0: the source preset's value (source_presets.h). A source without
-  // a preset needs jurisdiction, country_codes and max_age_days; its format
-  // defaults to "lines".
+  // The source catalogue (source_catalogue.h) giving each source's kind,
+  // jurisdiction, country and area codes, legal window and formats. Empty:
+  // LoadCatalogue("") (the checkout's config/sources.catalogue, else the
+  // copy built in).
+  std::string catalogue;
+
+  // Empty / 0: the source's catalogue entry's value. A source without an
+  // entry needs jurisdiction, country_codes and max_age_days; its format
+  // defaults to "lines". In change mode they default to the published
+  // generation's, and the format to the entry's change_format. `format` may
+  // name a preset or a [format] declared in the catalogue.
   std::string format;
   std::string jurisdiction;
   std::vector<uint32_t> country_codes;
@@ -66,6 +90,10 @@ struct LoadOptions {
   std::optional<uint64_t> max_rejects;
   size_t max_reject_samples = 20;  // Rejects kept in LoadStats.
 
+  // After publishing, keep this many generations (the new one and the newest
+  // before it) and remove older ones; see storage::PublishOptions. >= 1.
+  int keep_generations = 2;
+
   // Called on the loading thread at each phase and about every 64K lines
   // while reading. May be empty.
   std::function<void(const LoadProgress&)> progress;
@@ -75,21 +103,41 @@ struct LoadOptions {
 };
 
 struct LoadStats {
+  LoadMode mode = LoadMode::kFull;
   uint64_t files = 0;
   uint64_t members =
       0;  // Streams read: 1 per plain/.gz file, 1 per zip member.
-  uint64_t lines_read = 0;  // = blank + loaded + duplicates + rejected.
+  // Full: lines_read = blank + loaded + duplicates + rejected.
+  // Change: lines_read = blank + change_records + rejected.
+  uint64_t lines_read = 0;
   uint64_t blank = 0;
   uint64_t loaded = 0;      // Distinct numbers in the generation.
-  uint64_t duplicates = 0;  // Good lines repeating a number already read.
+  uint64_t duplicates = 0;  // Good lines repeating a number (change: =
+                            // superseded).
   uint64_t rejected = 0;
+
+  // Change mode. change_records = superseded + added + adds_already_listed
+  // + deleted + deletes_not_listed.
+  uint64_t change_records = 0;  // Good add and delete records read.
+  uint64_t superseded = 0;      // Overridden by a later record for the number.
+  uint64_t added = 0;           // Numbers newly listed.
+  uint64_t adds_already_listed = 0;  // Adds of listed numbers: no change.
+  uint64_t deleted = 0;              // Numbers removed.
+  uint64_t deletes_not_listed = 0;   // Deletes of absent numbers: no change.
+  std::string previous_generation;   // The generation the changes apply to.
+
   std::vector<RejectSample> reject_samples;  // The first max_reject_samples.
   std::string generation;                    // e.g. "g000002"
   std::string generation_dir;  // e.g. "<data>/sources/us-ftc/g000002"
   std::string rejects_path;    // <generation_dir>/rejects.txt
-  double read_seconds = 0;     // Reading and parsing the inputs.
-  double sort_seconds = 0;
-  double db_seconds = 0;  // BuildRegistryDb.
+  // Old generations removed after publishing, and why removal stopped early
+  // (empty if it did not; the load still succeeded).
+  std::vector<std::string> removed_generations;
+  std::string gc_error;
+  double read_seconds = 0;  // Reading and parsing the inputs.
+  double sort_seconds = 0;  // Change mode: resolving + merging the changes.
+  double db_seconds = 0;    // BuildRegistryDb, or checkpoint + apply changes.
+  double keys_seconds = 0;  // keys.bin
   double filter_seconds = 0;
   double elapsed_seconds = 0;   // Everything, publish included.
   double lines_per_second = 0;  // lines_read / elapsed_seconds.
@@ -99,18 +147,25 @@ struct LoadStats {
 // The name of the rejects file in a generation directory.
 inline constexpr char kRejectsFileName[] = "rejects.txt";
 
-// Loads options.inputs as a new generation of options.source and publishes
-// it. Returns the counts and where it went.
+// Loads options.inputs as a new generation of options.source (full lists or
+// change lists, per options.mode) and publishes it. Returns the counts and
+// where it went.
 // Errors:
 //   InvalidArgument: bad options (source id, no inputs, unknown format, a
 //     source without a preset missing jurisdiction/country codes/max age, an
-//     as-of date in the future);
+//     as-of date in the future, keep_generations < 1, the same change list
+//     given twice);
 //   NotFound: an input file does not exist;
 //   FailedPrecondition: another loader holds the source's lock, the as-of
-//     date is older than the published generation's (an unreadable published
-//     MANIFEST is logged and skipped, so a good load can replace a damaged
-//     generation), or no line held a number;
-//   DataLoss: more than max_rejects lines rejected, or a corrupt archive;
+//     date is older than the published generation's (in full mode an
+//     unreadable published MANIFEST is logged and skipped, so a good load
+//     can replace a damaged generation), or no line held a number; change
+//     mode: nothing published yet ("load a full list first"), or the
+//     published generation has no keys.bin;
+//   AlreadyExists: change mode, a change list (same XXH3-128) was already
+//     applied; the message names the file and the generation that did;
+//   DataLoss: more than max_rejects lines rejected, a corrupt archive, or
+//     (change mode) an unreadable published MANIFEST or keys.bin;
 //   otherwise the I/O or storage error. Nothing is published on error.
 absl::StatusOr<LoadStats> BulkLoad(const LoadOptions& options);
 

@@ -31,7 +31,7 @@ struct ArchiveDeleter {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<InputFile>> InputFile::Open(
-    const std::string& path) {
+    const std::string& path, char line_end) {
   struct stat info;
   if (stat(path.c_str(), &info) != 0) {
     const int error = errno;
@@ -70,15 +70,19 @@ absl::StatusOr<std::unique_ptr<InputFile>> InputFile::Open(
     return absl::DataLossError(absl::StrCat("cannot read input '", path,
                                             "': ", message ? message : "?"));
   }
-  std::unique_ptr<InputFile> file(new InputFile(path, reader.release()));
+  std::unique_ptr<InputFile> file(
+      new InputFile(path, reader.release(), line_end));
   // Read the first header now so that a corrupt or mislabelled archive is
   // reported by Open().
   DNC_RETURN_IF_ERROR(file->NextMember().status());
   return file;
 }
 
-InputFile::InputFile(std::string path, archive* reader)
-    : path_(std::move(path)), reader_(reader), location_(path_) {}
+InputFile::InputFile(std::string path, archive* reader, char line_end)
+    : path_(std::move(path)),
+      reader_(reader),
+      line_end_(line_end),
+      location_(path_) {}
 
 InputFile::~InputFile() { archive_read_free(reader_); }
 
@@ -183,7 +187,7 @@ absl::StatusOr<bool> InputFile::NextLine(InputLine* line) {
       const char* start = block_ + block_pos_;
       const size_t available = block_size_ - block_pos_;
       const char* newline =
-          static_cast<const char*>(std::memchr(start, '\n', available));
+          static_cast<const char*>(std::memchr(start, line_end_, available));
       const size_t length =
           newline != nullptr ? static_cast<size_t>(newline - start) : available;
       block_pos_ += newline != nullptr ? length + 1 : length;

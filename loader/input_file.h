@@ -44,8 +44,12 @@ class InputFile {
   // such file, naming the path), InvalidArgument (a directory), DataLoss (a
   // .zip or .gz that is not one, or an archive libarchive cannot read, naming
   // the file), or the errno-derived status of the open.
+  // `line_end` is the byte that ends a "line": '\n' for text; a scanner
+  // of tag-structured data may split at '>' instead, so that a file on one
+  // physical line still arrives in short pieces (the CR strip and BOM skip
+  // apply as for text).
   static absl::StatusOr<std::unique_ptr<InputFile>> Open(
-      const std::string& path);
+      const std::string& path, char line_end = '\n');
 
   InputFile(const InputFile&) = delete;
   InputFile& operator=(const InputFile&) = delete;
@@ -64,7 +68,7 @@ class InputFile {
   uint64_t members() const { return members_; }
 
  private:
-  InputFile(std::string path, archive* reader);
+  InputFile(std::string path, archive* reader, char line_end);
 
   // Advances to the next regular member. Returns false at the end.
   absl::StatusOr<bool> NextMember();
@@ -76,6 +80,7 @@ class InputFile {
 
   const std::string path_;
   archive* const reader_;      // Owned; freed in the destructor.
+  const char line_end_;        // '\n' unless Open() was told otherwise.
   bool is_container_ = false;  // Members have names worth reporting (zip...).
   bool in_member_ = false;
   bool finished_ = false;

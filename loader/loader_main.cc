@@ -1,7 +1,8 @@
-// dnc-load: loads registry dumps as a new published generation of a source.
-// A thin main over loader::BulkLoad(): flags in, a summary out.
+// dnc-load: loads registry dumps (full lists, or change lists with --mode
+// change) as a new published generation of a source. A thin main over
+// loader::BulkLoad(): flags in, a summary out.
 // Exit codes: 0 loaded (even with rejected lines), 1 the load failed,
-// 2 usage error.
+// 2 usage error, 3 nothing to do (a change list was already applied).
 #include <unistd.h>
 
 #include <algorithm>
@@ -26,8 +27,25 @@
 #include "common/civil_date.h"
 #include "loader/bulk_loader.h"
 #include "loader/record_format.h"
-#include "loader/source_presets.h"
+#include "loader/source_catalogue.h"
 
+ABSL_FLAG(std::string, mode, "full",
+          "full: the files are full lists and the new generation holds "
+          "exactly their numbers. change: the files are change lists (add and "
+          "delete records) applied, in the order given, to the published "
+          "generation; the last record for a number wins.");
+ABSL_FLAG(int32_t, keep_generations, 2,
+          "After publishing, keep this many generations (the new one and the "
+          "newest before it) and remove older ones. At least 1; 2 keeps the "
+          "previous generation for servers that have not reloaded yet.");
+ABSL_FLAG(std::string, catalogue, "",
+          "Source catalogue file: per source its kind, jurisdiction, country "
+          "and area codes, legal window and record formats, and declared "
+          "formats (config/sources.catalogue documents the syntax). Default: "
+          "config/sources.catalogue of the checkout dnc-load was built from, "
+          "or the copy built into dnc-load when that file is gone. "
+          "--format, --jurisdiction, --country_codes and --max_age_days "
+          "override an entry.");
 ABSL_FLAG(std::string, data, "",
           "Data directory (required); generations go to DIR/sources/SOURCE/.");
 ABSL_FLAG(std::string, source, "",
@@ -38,34 +56,50 @@ ABSL_FLAG(std::string, as_of, "",
           "Date of the registry copy, YYYY-MM-DD (required). Not in the "
           "future, not older than the published generation's.");
 ABSL_FLAG(std::string, format, "",
-          "Record format: ftc-flat, crtc-flat or lines. Default: the source "
-          "preset's (lines for sources without one).");
+          "Record format: a preset (ftc-flat, ftc-change, crtc-flat, "
+          "crtc-xml, uk-tps, lines, csv:COLUMN) or a [format] declared in "
+          "the catalogue. Default: the source's catalogue entry's format "
+          "(lines for sources not in it); with --mode change, its "
+          "change_format, else the one that goes with the published "
+          "generation's (ftc-flat -> ftc-change).");
 ABSL_FLAG(int64_t, max_rejects, -1,
           "Fail, publishing nothing, when more lines than this are rejected. "
           "-1: no limit (load every good line, report every bad one).");
-ABSL_FLAG(std::string, jurisdiction, "",
-          "Jurisdiction code, e.g. US. Default: the source preset's.");
+ABSL_FLAG(
+    std::string, jurisdiction, "",
+    "Jurisdiction code, e.g. US. Default: the source's catalogue entry's.");
 ABSL_FLAG(std::string, country_codes, "",
           "Calling codes the source covers, comma-separated, e.g. 1 or 1,44. "
-          "Default: the source preset's.");
+          "Default: the source's catalogue entry's.");
 ABSL_FLAG(int32_t, max_age_days, 0,
           "Legal window: a copy older than this many days is stale. "
-          "Default: the source preset's.");
+          "Default: the source's catalogue entry's.");
 
 namespace dnc::loader {
 namespace {
 
 constexpr int kExitLoadFailed = 1;
 constexpr int kExitUsage = 2;
+constexpr int kExitAlreadyApplied = 3;
 constexpr size_t kRejectsShown = 20;
 
 std::string UsageText() {
   std::string presets;
-  for (const SourcePreset& preset : KnownSourcePresets()) {
-    absl::StrAppend(&presets, "  ", preset.source, "  ", preset.description,
-                    ": ", preset.jurisdiction, ", +",
-                    absl::StrJoin(preset.country_codes, ",+"), ", ",
-                    preset.max_age_days, " days, ", preset.format, "\n");
+  absl::StatusOr<SourceCatalogue> catalogue = LoadCatalogue("");
+  if (!catalogue.ok()) {
+    presets = absl::StrCat("  (", catalogue.status().message(), ")\n");
+  }
+  for (const CatalogueSource& source :
+       catalogue.ok() ? catalogue->sources() : std::vector<CatalogueSource>()) {
+    absl::StrAppend(
+        &presets, "  ", source.id, "  ", source.description, ": ",
+        SourceKindName(source.kind), ", ", source.jurisdiction, ", +",
+        absl::StrJoin(source.country_codes, ",+"), ", ", source.max_age_days,
+        " days, ", source.format,
+        source.change_format.empty()
+            ? ""
+            : absl::StrCat(" (changes: ", source.change_format, ")"),
+        "\n");
   }
   return absl::StrCat(
       "Loads registry dumps (plain text, .gz or .zip) as a new generation of a "
@@ -75,14 +109,34 @@ std::string UsageText() {
       "Example:\n"
       "  dnc-load --data /var/lib/dnc --source us-ftc --as_of 2026-11-20 "
       "ftc-full.zip\n"
-      "  dnc-load --data /var/lib/dnc --source tx-state --jurisdiction US-TX "
-      "--country_codes 1 --max_age_days 90 --format lines tx.txt\n\n"
-      "Sources with presets:\n",
+      "  dnc-load --data /var/lib/dnc --source us-ftc --as_of 2026-11-21 "
+      "--mode change ftc-changes-2026-11-21.txt\n"
+      "  dnc-load --data /var/lib/dnc --source us-tx --as_of 2026-10-01 "
+      "tx-2026q4.txt\n"
+      "  dnc-load --data /var/lib/dnc --source ca-dncl --format crtc-xml "
+      "--as_of 2026-11-20 dncl-xml.zip\n"
+      "  dnc-load --data /var/lib/dnc --source acme-optouts --jurisdiction US "
+      "--country_codes 1 --max_age_days 30 --format csv:phone optouts.csv\n\n"
+      "Sources in the default catalogue (",
+      catalogue.ok() ? catalogue->origin() : DefaultCataloguePath(), "):\n",
       presets,
       "\nEvery good line is loaded; every rejected line is listed with file, "
-      "line and reason in <generation>/rejects.txt.\n"
+      "line and reason in <generation>/rejects.txt.\n\n"
+      "Change lists (--mode change): new generation = published generation + "
+      "adds - deletes, made without rewriting the registry (a RocksDB "
+      "checkpoint plus the changes, keys merged in one pass). Records apply "
+      "in the order given; the last record for a number wins. Adding a "
+      "listed number or deleting an absent one is counted, not an error. "
+      "Refused, publishing nothing: a source with no full list loaded yet, "
+      "a change list older (--as_of) than the published generation, and a "
+      "change list already applied (same XXH3-128; exit status 3, naming "
+      "the generation that applied it).\n\n"
+      "Crash safety: killing dnc-load at any moment leaves the published "
+      "generation serving; the next run removes the leftovers. After "
+      "publishing, generations older than the newest --keep_generations are "
+      "removed (a server that re-reads CURRENT never needs them).\n\n"
       "Exit status: 0 loaded (even with rejects), 1 load failed, 2 usage "
-      "error.");
+      "error, 3 nothing to do (change list already applied).");
 }
 
 void PrintHelp() {
@@ -175,6 +229,18 @@ std::string WithCommas(uint64_t value) {
 LoadOptions OptionsFromFlags(const std::vector<std::string>& files) {
   std::vector<std::string> missing;
   LoadOptions options;
+  const std::string mode = absl::GetFlag(FLAGS_mode);
+  if (mode == "full") {
+    options.mode = LoadMode::kFull;
+  } else if (mode == "change") {
+    options.mode = LoadMode::kChange;
+  } else {
+    UsageError(absl::StrCat("--mode: '", mode, "' is not full or change"));
+  }
+  options.keep_generations = absl::GetFlag(FLAGS_keep_generations);
+  if (options.keep_generations < 1) {
+    UsageError("--keep_generations must be at least 1");
+  }
   options.data_dir = absl::GetFlag(FLAGS_data);
   options.source = absl::GetFlag(FLAGS_source);
   const std::string as_of = absl::GetFlag(FLAGS_as_of);
@@ -190,6 +256,7 @@ LoadOptions OptionsFromFlags(const std::vector<std::string>& files) {
   options.as_of = *day;
   options.inputs = files;
   options.format = absl::GetFlag(FLAGS_format);
+  options.catalogue = absl::GetFlag(FLAGS_catalogue);
   options.jurisdiction = absl::GetFlag(FLAGS_jurisdiction);
   for (absl::string_view part : absl::StrSplit(
            absl::GetFlag(FLAGS_country_codes), ',', absl::SkipWhitespace())) {
@@ -251,26 +318,52 @@ class ProgressLine {
 };
 
 void PrintSummary(const LoadOptions& options, const LoadStats& stats) {
-  std::printf("Published %s generation %s (as of %s): %s\n",
+  const bool change = stats.mode == LoadMode::kChange;
+  std::printf("Published %s generation %s (as of %s%s%s): %s\n",
               options.source.c_str(), stats.generation.c_str(),
               FormatIsoDate(options.as_of).c_str(),
+              change ? ", changes applied to " : "",
+              change ? stats.previous_generation.c_str() : "",
               stats.generation_dir.c_str());
   std::printf("  files:       %s (streams read: %s)\n",
               WithCommas(stats.files).c_str(),
               WithCommas(stats.members).c_str());
   std::printf("  lines read:  %s\n", WithCommas(stats.lines_read).c_str());
-  std::printf("  loaded:      %s distinct numbers\n",
-              WithCommas(stats.loaded).c_str());
-  std::printf("  duplicate:   %s\n", WithCommas(stats.duplicates).c_str());
+  if (change) {
+    std::printf("  records:     %s add/delete records\n",
+                WithCommas(stats.change_records).c_str());
+    std::printf("  added:       %s (already listed, unchanged: %s)\n",
+                WithCommas(stats.added).c_str(),
+                WithCommas(stats.adds_already_listed).c_str());
+    std::printf("  deleted:     %s (not listed, unchanged: %s)\n",
+                WithCommas(stats.deleted).c_str(),
+                WithCommas(stats.deletes_not_listed).c_str());
+    std::printf("  superseded:  %s (a later record for the number won)\n",
+                WithCommas(stats.superseded).c_str());
+    std::printf("  listed now:  %s distinct numbers\n",
+                WithCommas(stats.loaded).c_str());
+  } else {
+    std::printf("  loaded:      %s distinct numbers\n",
+                WithCommas(stats.loaded).c_str());
+    std::printf("  duplicate:   %s\n", WithCommas(stats.duplicates).c_str());
+  }
   std::printf("  rejected:    %s\n", WithCommas(stats.rejected).c_str());
   std::printf("  blank:       %s\n", WithCommas(stats.blank).c_str());
   std::printf(
-      "  elapsed:     %.2f s, %s lines/s (read %.2f s, sort %.2f s, db %.2f s, "
-      "filter %.2f s)\n",
+      "  elapsed:     %.2f s, %s lines/s (read %.2f s, %s %.2f s, db %.2f s, "
+      "keys %.2f s, filter %.2f s)\n",
       stats.elapsed_seconds,
       WithCommas(static_cast<uint64_t>(stats.lines_per_second)).c_str(),
-      stats.read_seconds, stats.sort_seconds, stats.db_seconds,
-      stats.filter_seconds);
+      stats.read_seconds, change ? "merge" : "sort", stats.sort_seconds,
+      stats.db_seconds, stats.keys_seconds, stats.filter_seconds);
+  if (!stats.removed_generations.empty()) {
+    std::printf("  removed old generations: %s\n",
+                absl::StrJoin(stats.removed_generations, ", ").c_str());
+  }
+  if (!stats.gc_error.empty()) {
+    std::printf("  warning: removing old generations stopped: %s\n",
+                stats.gc_error.c_str());
+  }
   if (stats.rejected > 0) {
     std::printf("Rejected lines (first %zu of %s; all in %s):\n",
                 stats.reject_samples.size(), WithCommas(stats.rejected).c_str(),
@@ -293,6 +386,11 @@ int Main(int argc, char** argv) {
   }
   absl::StatusOr<LoadStats> stats = BulkLoad(options);
   progress_line.Clear();
+  if (absl::IsAlreadyExists(stats.status())) {
+    std::cerr << "dnc-load: nothing to do for '" << options.source
+              << "': " << stats.status().message() << "\n";
+    return kExitAlreadyApplied;
+  }
   if (!stats.ok()) {
     std::cerr << "dnc-load: load of '" << options.source
               << "' failed: " << stats.status().message() << " ["

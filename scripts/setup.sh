@@ -15,6 +15,9 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libxxhash-dev libabsl-dev libbenchmark-dev libgtest-dev libgmock-dev
   libarchive-dev libphonenumber-dev libicu-dev
+  # Numbering data the NANP area-code table is generated from at build time
+  # (tools/gen_nanp_regions.py, run with /usr/bin/python3).
+  python3 python3-phonenumbers iso-codes
 )
 missing=()
 for p in "${packages[@]}"; do

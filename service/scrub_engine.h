@@ -4,16 +4,21 @@
 //
 // Rules (fail closed: nothing unknown is ever CALLABLE):
 //   - MALFORMED / INVALID come from the parser (reason detail = its problem).
-//   - A valid number's applicable sources are those whose manifest lists a
-//     country code the number starts with.
+//   - A valid number's applicable sources are its route's (SourceSet::RouteOf;
+//     see Route in source_set.h): a NANP number's are chosen by its area
+//     code and their jurisdictions (federal + the state's list, or CRTC, ...),
+//     any other number's by its country code.
 //   - BLOCKED if any applicable source lists it (one LISTED reason per source,
 //     with the date added when known), even when that source is stale;
-//   - else STALE if no source applies (NO_SOURCE) or any applicable source is
-//     past its window (one SOURCE_STALE reason per stale source);
+//   - else STALE if no national registry applies (NO_SOURCE: none loaded for
+//     the region, or an area code not in the numbering table) or any
+//     applicable source is past its window (one SOURCE_STALE reason per stale
+//     source, then the NO_SOURCE reason if any);
 //   - else CALLABLE.
 // Each source is probed once per batch (SourceSnapshot::Lookup on the keys
-// that apply to it): filter first, RocksDB only for the "maybe"s. Work per
-// number allocates nothing; per batch it allocates a few arrays per source.
+// that apply to it): filter first, exact confirmation only for the "maybe"s.
+// Work per number is a route lookup and a few appends, with no allocation;
+// per batch it allocates a few arrays per consulted source.
 //
 // Thread-safety: thread-safe (Scrub has no shared mutable state); a
 // ScrubResult is thread-compatible.
@@ -79,8 +84,9 @@ struct Reason {
   uint32_t snapshot = kNoSnapshot;
   // Human-readable specifics; empty for kListed (the snapshot says it all,
   // and a batch with many hits should not repeat it per number). Points at
-  // static text or into the ScrubResult that holds this reason; valid while
-  // that result lives unchanged.
+  // static text, into the ScrubResult that holds this reason, or into the
+  // SourceSet passed to Scrub() (NO_SOURCE texts); valid while both live
+  // unchanged.
   absl::string_view detail;
   DayNumber added = 0;  // kListed: the day the number was listed; 0 = unknown.
 };
@@ -119,10 +125,7 @@ absl::Status Scrub(const SourceSet& sources,
                    absl::Span<const ParsedNumber> numbers, DayNumber today,
                    ScrubResult* result);
 
-// The country calling code an E.164 number starts with (ITU-T E.164 codes
-// are 1 to 3 digits and prefix-free), e.g. 12025551234 -> 1,
-// 442071234567 -> 44, 35312345678 -> 353. 0 for 0.
-uint32_t CountryCodeOf(uint64_t e164);
+// CountryCodeOf() is declared in source_set.h.
 
 }  // namespace dnc::service
 

@@ -1,6 +1,6 @@
 // dnc-server: serves dnc.v1.ScrubService from the registry data dnc-load
 // publishes. Thin main: flags -> Registry::Open -> ScrubServer::Start ->
-// wait for SIGTERM/SIGINT -> shut down.
+// wait for signals (SIGHUP: reload now; SIGTERM/SIGINT: shut down).
 #include <signal.h>
 #include <unistd.h>
 
@@ -39,8 +39,9 @@ ABSL_FLAG(std::string, port_file, "",
           "to a temp file and renamed, so readers never see half a file).");
 ABSL_FLAG(uint32_t, max_batch_entries, 100000,
           "Most entries per Scrub request or ScrubStream chunk.");
-ABSL_FLAG(int32_t, reload_interval_seconds, 10,
-          "How often to look for newly published generations; 0 = never.");
+ABSL_FLAG(int32_t, reload_interval_seconds, 1,
+          "How often to look for newly published generations (a few file "
+          "reads per source when nothing changed); 0 = only on SIGHUP.");
 
 namespace {
 
@@ -54,10 +55,14 @@ constexpr char kUsage[] =
     "  dnc-server --data /var/lib/dnc\n"
     "  dnc-server --data ./data --listen 0.0.0.0:50051\n"
     "  dnc-server --data ./data --listen 127.0.0.1:0 --port_file port.txt\n\n"
-    "Every number a loaded source does not cover, or whose source copy is "
-    "past its legal\nwindow, answers STALE (never callable). New generations "
-    "are picked up every\n--reload_interval_seconds. SIGTERM or SIGINT shuts "
-    "down cleanly (exit 0).";
+    "A +1 number is checked against the registries of its area code's region "
+    "(federal +\nstate list, or CRTC, ...); +44 against TPS. A number no "
+    "loaded national registry\ncovers, or whose registry copy is past its "
+    "legal window, answers STALE (never\ncallable). Newly published "
+    "generations are served without a restart: looked for\nevery "
+    "--reload_interval_seconds and on SIGHUP; requests in flight finish on "
+    "the\ngeneration they started with. SIGTERM or SIGINT shuts down cleanly "
+    "(exit 0).";
 
 // absl's --help exits with status 1; ours prints usage and this file's
 // flags to stdout and exits 0.
@@ -115,14 +120,15 @@ absl::Status WriteFileAtomically(const std::string& path,
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Block the shutdown signals before any thread starts (RocksDB and gRPC
+  // Block the signals we handle before any thread starts (RocksDB and gRPC
   // start threads), so every thread inherits the mask and sigwait below is
   // the only place they are delivered.
-  sigset_t shutdown_signals;
-  sigemptyset(&shutdown_signals);
-  sigaddset(&shutdown_signals, SIGTERM);
-  sigaddset(&shutdown_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &shutdown_signals, nullptr);
+  sigset_t handled_signals;
+  sigemptyset(&handled_signals);
+  sigaddset(&handled_signals, SIGTERM);
+  sigaddset(&handled_signals, SIGINT);
+  sigaddset(&handled_signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &handled_signals, nullptr);
 
   absl::SetProgramUsageMessage(kUsage);
   HandleHelp(argc, argv);
@@ -196,11 +202,22 @@ int main(int argc, char** argv) {
     }
   }
 
-  if (exit_code == 0) {
+  while (exit_code == 0) {
     int signal_number = 0;
-    sigwait(&shutdown_signals, &signal_number);
+    if (sigwait(&handled_signals, &signal_number) != 0) continue;
+    if (signal_number == SIGHUP) {
+      dnc::service::ReloadSummary summary;
+      const absl::Status reloaded = (*registry)->Reload(&summary);
+      DNC_LOG(Info) << "SIGHUP: reload of " << data << " opened "
+                    << summary.opened << ", kept " << summary.reused
+                    << ", dropped " << summary.dropped << " source(s)"
+                    << (reloaded.ok() ? std::string()
+                                      : absl::StrCat("; ", reloaded.message()));
+      continue;
+    }
     DNC_LOG(Info) << "received " << strsignal(signal_number)
                   << "; shutting down";
+    break;
   }
   (*registry)->StopPolling();
   (*server)->Shutdown(absl::Seconds(5));

@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <optional>
+#include <set>
 #include <system_error>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "common/logging.h"
 #include "common/status_macros.h"
@@ -45,7 +48,140 @@ absl::StatusOr<ServedSource> OpenSource(const std::string& generation_dir,
   return served;
 }
 
+// Opens the CURRENT generation of `id`, or reuses `previous` when CURRENT
+// still names its directory. A loader may publish again and garbage-collect
+// the generation being opened in the meantime, so an open that fails while
+// CURRENT moves on is retried (a few times) at the new CURRENT.
+// nullopt: the source is no longer published.
+absl::StatusOr<std::optional<ServedSource>> ResolveSource(
+    const std::string& data_dir, const std::string& id,
+    const ServedSource* previous, const SourceSetOptions& options,
+    bool* reused) {
+  *reused = false;
+  absl::Status last_error;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    DNC_ASSIGN_OR_RETURN(std::optional<std::string> dir,
+                         storage::CurrentGenerationDir(data_dir, id));
+    if (!dir.has_value()) return std::optional<ServedSource>();
+    if (previous != nullptr && previous->snapshot->dir() == *dir) {
+      *reused = true;
+      return std::optional<ServedSource>(*previous);
+    }
+    absl::StatusOr<ServedSource> served = OpenSource(*dir, options);
+    if (served.ok()) return std::optional<ServedSource>(*std::move(served));
+    last_error = served.status();
+    absl::StatusOr<std::optional<std::string>> again =
+        storage::CurrentGenerationDir(data_dir, id);
+    if (!again.ok() || again->value_or("") == *dir) break;  // Not a race.
+  }
+  return last_error;
+}
+
+// Two-digit ITU-T E.164 country codes; every other code not starting with
+// 1 or 7 has three digits.
+bool IsTwoDigitCountryCode(uint32_t code) {
+  switch (code) {
+    case 20:
+    case 27:
+    case 30:
+    case 31:
+    case 32:
+    case 33:
+    case 34:
+    case 36:
+    case 39:
+    case 40:
+    case 41:
+    case 43:
+    case 44:
+    case 45:
+    case 46:
+    case 47:
+    case 48:
+    case 49:
+    case 51:
+    case 52:
+    case 53:
+    case 54:
+    case 55:
+    case 56:
+    case 57:
+    case 58:
+    case 60:
+    case 61:
+    case 62:
+    case 63:
+    case 64:
+    case 65:
+    case 66:
+    case 81:
+    case 82:
+    case 84:
+    case 86:
+    case 90:
+    case 91:
+    case 92:
+    case 93:
+    case 94:
+    case 95:
+    case 98:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool ListsCountryCode(const storage::Manifest& manifest, uint32_t code) {
+  return std::find(manifest.country_codes.begin(), manifest.country_codes.end(),
+                   code) != manifest.country_codes.end();
+}
+
+bool ListsAreaCode(const storage::Manifest& manifest, int npa) {
+  return std::find(manifest.area_codes.begin(), manifest.area_codes.end(),
+                   static_cast<uint32_t>(npa)) != manifest.area_codes.end();
+}
+
+// How a source relates to NANP area code `npa` (entry `info`).
+enum class AreaCodeUse { kNone, kConsulted, kNational };
+AreaCodeUse UseForAreaCode(const storage::Manifest& manifest, int npa,
+                           const NpaInfo& info) {
+  if (!ListsCountryCode(manifest, 1)) return AreaCodeUse::kNone;
+  const bool listed = ListsAreaCode(manifest, npa);
+  if (!listed && !NpaInJurisdiction(info, manifest.jurisdiction)) {
+    return AreaCodeUse::kNone;
+  }
+  const bool national = IsNationalRegistry(manifest) && info.assigned() &&
+                        (manifest.area_codes.empty() || listed);
+  return national ? AreaCodeUse::kNational : AreaCodeUse::kConsulted;
+}
+
+// "CA", or "US-PR" for a territory.
+std::string RegionLabel(const NpaInfo& info) {
+  if (std::string(info.country) == info.region) return info.country;
+  return absl::StrCat(info.country, "-", info.region);
+}
+
 }  // namespace
+
+uint32_t CountryCodeOf(uint64_t e164) {
+  if (e164 == 0) return 0;
+  // Reduce to the leading three digits (or fewer for very short numbers).
+  uint64_t lead = e164;
+  while (lead >= 1000) lead /= 10;
+  uint64_t first = lead;
+  while (first >= 10) first /= 10;
+  if (first == 1 || first == 7) return static_cast<uint32_t>(first);
+  if (lead < 10) return static_cast<uint32_t>(lead);
+  const uint32_t two = static_cast<uint32_t>(lead >= 100 ? lead / 10 : lead);
+  if (IsTwoDigitCountryCode(two) || lead < 100) return two;
+  return static_cast<uint32_t>(lead);
+}
+
+bool IsNationalRegistry(const storage::Manifest& manifest) {
+  if (!manifest.kind.empty()) return manifest.kind == "national";
+  return !manifest.jurisdiction.empty() &&
+         manifest.jurisdiction.find('-') == std::string::npos;
+}
 
 Freshness ComputeFreshness(const storage::Manifest& manifest, DayNumber today) {
   Freshness freshness;
@@ -69,8 +205,13 @@ std::string DescribeSource(const storage::Manifest& manifest, DayNumber today) {
       freshness.stale ? "STALE since " : "fresh through ",
       FormatIsoDate(freshness.stale ? freshness.deadline + 1
                                     : freshness.deadline),
-      " (", manifest.max_age_days, "-day window)");
+      " (", manifest.max_age_days, "-day window)",
+      freshness.stale ? ": its unlisted numbers answer STALE until a newer "
+                        "copy is loaded"
+                      : "");
 }
+
+SourceSet::SourceSet() { BuildRoutes(); }
 
 SourceSet::SourceSet(std::vector<ServedSource> sources)
     : sources_(std::move(sources)) {
@@ -78,6 +219,84 @@ SourceSet::SourceSet(std::vector<ServedSource> sources)
             [](const ServedSource& a, const ServedSource& b) {
               return a.manifest().source < b.manifest().source;
             });
+  BuildRoutes();
+}
+
+uint32_t SourceSet::AddRoute(Route route) {
+  routes_.push_back(std::move(route));
+  return static_cast<uint32_t>(routes_.size() - 1);
+}
+
+void SourceSet::BuildRoutes() {
+  routes_.clear();
+  nanp_routes_.assign(kCodes, 0);
+  country_routes_.assign(kCodes, 0);
+  std::vector<bool> national(sources_.size());
+  for (size_t i = 0; i < sources_.size(); ++i) {
+    national[i] = IsNationalRegistry(sources_[i].manifest());
+  }
+  // Nationally covered routes carry no text and are shared between codes
+  // with the same sources.
+  std::map<std::vector<uint32_t>, uint32_t> shared;
+  auto add = [&](Route route) {
+    if (!route.national) return AddRoute(std::move(route));
+    auto [it, inserted] = shared.emplace(route.sources, 0);
+    if (inserted) it->second = AddRoute(std::move(route));
+    return it->second;
+  };
+
+  unroutable_ = AddRoute({{}, false, "no loaded registry covers this number"});
+  for (int npa = 0; npa < kCodes; ++npa) {
+    const NpaInfo& info = LookupNpa(npa);
+    Route route;
+    for (size_t i = 0; i < sources_.size(); ++i) {
+      const AreaCodeUse use = UseForAreaCode(sources_[i].manifest(), npa, info);
+      if (use == AreaCodeUse::kNone) continue;
+      route.sources.push_back(static_cast<uint32_t>(i));
+      route.national |= use == AreaCodeUse::kNational;
+    }
+    if (!info.assigned()) {
+      route.no_source_detail =
+          absl::StrFormat("area code %03d is not in the numbering table", npa);
+    } else if (!route.national) {
+      route.no_source_detail = absl::StrCat(
+          route.sources.empty() ? "no loaded registry covers "
+                                : "no loaded national registry covers ",
+          RegionLabel(info), absl::StrFormat(" (area code %03d)", npa));
+    }
+    nanp_routes_[npa] = add(std::move(route));
+  }
+  for (uint32_t code = 0; code < kCodes; ++code) {
+    Route route;
+    if (code != 1) {  // +1 numbers route by area code.
+      for (size_t i = 0; i < sources_.size(); ++i) {
+        if (ListsCountryCode(sources_[i].manifest(), code)) {
+          route.sources.push_back(static_cast<uint32_t>(i));
+          route.national |= national[i];
+        }
+      }
+    }
+    if (!route.national) {
+      route.no_source_detail = absl::StrCat(
+          route.sources.empty() ? "no loaded registry covers +"
+                                : "no loaded national registry covers +",
+          code);
+    }
+    country_routes_[code] = add(std::move(route));
+  }
+}
+
+SourceSet::Coverage SourceSet::CoverageOf(size_t index) const {
+  Coverage coverage;
+  coverage.national = IsNationalRegistry(sources_[index].manifest());
+  for (int npa = 0; npa < kCodes; ++npa) {
+    const Route& r = routes_[nanp_routes_[npa]];
+    if (std::binary_search(r.sources.begin(), r.sources.end(),
+                           static_cast<uint32_t>(index))) {
+      ++coverage.area_codes;
+    }
+  }
+  return coverage;
 }
 
 const ServedSource* SourceSet::Find(const std::string& source) const {
@@ -94,16 +313,40 @@ absl::StatusOr<std::shared_ptr<const SourceSet>> SourceSet::Open(
                        storage::ListPublishedSources(data_dir));
   std::vector<ServedSource> sources;
   for (const std::string& id : ids) {
-    absl::StatusOr<std::optional<std::string>> dir =
-        storage::CurrentGenerationDir(data_dir, id);
-    if (!dir.ok()) return Annotate(dir.status(), "opening source " + id);
-    if (!dir->has_value()) continue;  // Unpublished since it was listed.
-    absl::StatusOr<ServedSource> served = OpenSource(**dir, options);
+    bool reused = false;
+    absl::StatusOr<std::optional<ServedSource>> served =
+        ResolveSource(data_dir, id, nullptr, options, &reused);
     if (!served.ok()) return Annotate(served.status(), "opening source " + id);
-    sources.push_back(*std::move(served));
+    if (!served->has_value()) continue;  // Unpublished since it was listed.
+    sources.push_back(**std::move(served));
   }
   return std::make_shared<const SourceSet>(std::move(sources));
 }
+
+namespace {
+
+// What the log says about a source's NANP coverage ("" if it covers no +1).
+std::string CoverageNote(const SourceSet& set, const std::string& id) {
+  for (size_t i = 0; i < set.size(); ++i) {
+    const storage::Manifest& manifest = set.sources()[i].manifest();
+    if (manifest.source != id) continue;
+    if (!ListsCountryCode(manifest, 1)) return "";
+    const SourceSet::Coverage coverage = set.CoverageOf(i);
+    if (coverage.area_codes == 0) {
+      return absl::StrCat(
+          "; WARNING: it applies to no NANP area code (jurisdiction '",
+          manifest.jurisdiction,
+          "' matches none in the numbering table and the manifest lists no "
+          "area codes), so it is never consulted for +1 numbers");
+    }
+    return absl::StrCat(
+        "; applies to ", coverage.area_codes, " NANP area codes as a ",
+        coverage.national ? "national" : "state/provincial", " list");
+  }
+  return "";
+}
+
+}  // namespace
 
 Registry::Registry(RegistryOptions options,
                    std::shared_ptr<const SourceSet> initial)
@@ -115,8 +358,12 @@ absl::StatusOr<std::unique_ptr<Registry>> Registry::Open(
       std::shared_ptr<const SourceSet> set,
       SourceSet::Open(options.data_dir, options.source_options));
   const DayNumber today = TodayUtc();
+  DNC_LOG(Info) << "+1 numbers route by area code: " << AssignedNpaCount()
+                << " area codes in the numbering table, from "
+                << NanpDataSource();
   for (const ServedSource& served : set->sources()) {
-    DNC_LOG(Info) << "loaded " << DescribeSource(served.manifest(), today);
+    DNC_LOG(Info) << "loaded " << DescribeSource(served.manifest(), today)
+                  << CoverageNote(*set, served.manifest().source);
   }
   if (set->empty()) {
     DNC_LOG(Warning) << "no published sources under " << options.data_dir
@@ -135,7 +382,7 @@ std::shared_ptr<const SourceSet> Registry::Current() const {
 absl::Status Registry::Reload(ReloadSummary* summary) {
   absl::MutexLock reload_lock(&reload_mu_);
   ReloadSummary counts;
-  const std::shared_ptr<const SourceSet> old = Current();
+  std::shared_ptr<const SourceSet> old = Current();
   const DayNumber today = TodayUtc();
 
   absl::StatusOr<std::vector<std::string>> ids =
@@ -149,39 +396,30 @@ absl::Status Registry::Reload(ReloadSummary* summary) {
 
   std::vector<ServedSource> next;
   std::vector<std::string> failures;
+  // Opened sources, with the generation each replaced ("" if new).
+  std::vector<std::pair<std::string, std::string>> opened;
   bool changed = false;
   for (const std::string& id : *ids) {
     const ServedSource* previous = old->Find(id);
-    auto keep_previous = [&](const absl::Status& status) {
-      failures.push_back(
-          absl::StrCat("source ", id, ": ", std::string(status.message())));
+    bool reused = false;
+    absl::StatusOr<std::optional<ServedSource>> served = ResolveSource(
+        options_.data_dir, id, previous, options_.source_options, &reused);
+    if (!served.ok()) {
+      failures.push_back(absl::StrCat("source ", id, ": ",
+                                      std::string(served.status().message())));
       ++counts.failed;
       if (previous != nullptr) next.push_back(*previous);
-    };
-    absl::StatusOr<std::optional<std::string>> dir =
-        storage::CurrentGenerationDir(options_.data_dir, id);
-    if (!dir.ok()) {
-      keep_previous(dir.status());
       continue;
     }
-    if (!dir->has_value()) continue;  // Unpublished; handled as dropped below.
-    if (previous != nullptr && previous->snapshot->dir() == **dir) {
-      next.push_back(*previous);
+    if (!served->has_value()) continue;  // Unpublished: dropped below.
+    next.push_back(**std::move(served));
+    if (reused) {
       ++counts.reused;
       continue;
     }
-    absl::StatusOr<ServedSource> served =
-        OpenSource(**dir, options_.source_options);
-    if (!served.ok()) {
-      keep_previous(served.status());
-      continue;
-    }
-    DNC_LOG(Info) << "loaded " << DescribeSource(served->manifest(), today)
-                  << (previous != nullptr
-                          ? absl::StrCat(", replacing generation ",
-                                         previous->manifest().generation)
-                          : std::string());
-    next.push_back(*std::move(served));
+    opened.emplace_back(id, previous != nullptr
+                                ? previous->manifest().generation
+                                : std::string());
     ++counts.opened;
     changed = true;
   }
@@ -200,16 +438,46 @@ absl::Status Registry::Reload(ReloadSummary* summary) {
   }
   if (changed) {
     auto set = std::make_shared<const SourceSet>(std::move(next));
-    absl::MutexLock lock(&mu_);
-    current_ = std::move(set);
+    for (const auto& [id, replaced] : opened) {
+      DNC_LOG(Info) << "loaded "
+                    << DescribeSource(set->Find(id)->manifest(), today)
+                    << CoverageNote(*set, id)
+                    << (replaced.empty()
+                            ? std::string()
+                            : absl::StrCat(", replacing generation ",
+                                           replaced));
+    }
+    {
+      absl::MutexLock lock(&mu_);
+      current_ = set;
+    }
+    retired_.push_back(std::move(old));  // The last use of `old`.
   }
   if (summary != nullptr) *summary = counts;
+  CloseUnusedLocked();
   if (!failures.empty()) {
     return absl::UnavailableError(absl::StrCat(
         "reload of ", options_.data_dir, " kept the previous generation for ",
         failures.size(), " source(s): ", absl::StrJoin(failures, "; ")));
   }
   return absl::OkStatus();
+}
+
+size_t Registry::CloseUnused() {
+  absl::MutexLock reload_lock(&reload_mu_);
+  return CloseUnusedLocked();
+}
+
+size_t Registry::CloseUnusedLocked() {
+  // A retired set is no longer reachable through Current(), so once only
+  // this list holds it, no request can take it again: releasing it here
+  // closes the generations the current set does not share.
+  retired_.erase(std::remove_if(retired_.begin(), retired_.end(),
+                                [](const std::shared_ptr<const SourceSet>& s) {
+                                  return s.use_count() == 1;
+                                }),
+                 retired_.end());
+  return retired_.size();
 }
 
 void Registry::StartPolling(absl::Duration interval) {
@@ -219,6 +487,13 @@ void Registry::StartPolling(absl::Duration interval) {
   absl::Notification* stop = poll_stop_.get();
   poll_thread_ = std::thread([this, stop, interval] {
     std::string last_error;
+    std::set<std::string> stale;  // "source generation" known to be stale.
+    for (const ServedSource& served : Current()->sources()) {
+      if (ComputeFreshness(served.manifest(), TodayUtc()).stale) {
+        stale.insert(absl::StrCat(served.manifest().source, " ",
+                                  served.manifest().generation));
+      }
+    }
     while (!stop->WaitForNotificationWithTimeout(interval)) {
       const absl::Status status = Reload();
       std::string error = status.ok() ? "" : status.ToString();
@@ -231,6 +506,20 @@ void Registry::StartPolling(absl::Duration interval) {
         }
       }
       last_error = std::move(error);
+      // A copy turns stale at midnight UTC without any reload: say so once.
+      const DayNumber today = TodayUtc();
+      std::set<std::string> now_stale;
+      for (const ServedSource& served : Current()->sources()) {
+        const storage::Manifest& manifest = served.manifest();
+        if (!ComputeFreshness(manifest, today).stale) continue;
+        std::string key =
+            absl::StrCat(manifest.source, " ", manifest.generation);
+        if (stale.count(key) == 0) {
+          DNC_LOG(Warning) << "now STALE: " << DescribeSource(manifest, today);
+        }
+        now_stale.insert(std::move(key));
+      }
+      stale = std::move(now_stale);
     }
   });
 }

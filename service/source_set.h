@@ -1,14 +1,20 @@
 // The registry data a server answers from: every published source under a
-// data directory, each open at its CURRENT generation.
+// data directory, each open at its CURRENT generation, and the routing of
+// numbers to the sources that apply to them.
 //
 // SourceSet is an immutable set of open storage::SourceSnapshots, sorted by
-// source id. Registry holds the set being served behind a mutex: a request
-// copies the std::shared_ptr<const SourceSet> under a short lock and then
-// reads lock-free, so a Reload() never blocks or changes a request in flight.
-// Reload() re-resolves every source's CURRENT, opens only the sources whose
-// generation changed (unchanged snapshots are shared with the new set), and
-// swaps the pointer. An old snapshot closes when the last set holding it is
-// released. A source that fails to open keeps serving its previous generation.
+// source id, with every number's applicable sources worked out once when the
+// set is built (see Route). Registry holds the set being served behind a
+// mutex: a request copies the std::shared_ptr<const SourceSet> under a short
+// lock and then reads lock-free, so a Reload() never blocks or changes a
+// request in flight. Reload() re-resolves every source's CURRENT, opens only
+// the sources whose generation changed (unchanged snapshots are shared with
+// the new set), and swaps the pointer. The replaced set is retired, not
+// destroyed on a request's thread: CloseUnused() (run by every Reload and
+// every poll) closes the generations of retired sets that no request holds
+// any more. A source that fails to open keeps serving its previous
+// generation. A generation directory deleted while it is open keeps working
+// (its files stay open and mapped until it is closed).
 //
 // Ownership: snapshots are shared (std::shared_ptr<const SourceSnapshot>);
 // a Registry owns its polling thread and joins it on destruction.
@@ -29,9 +35,21 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "common/civil_date.h"
+#include "common/nanp_regions.h"
 #include "storage/source_snapshot.h"
 
 namespace dnc::service {
+
+// The country calling code an E.164 number starts with (ITU-T E.164 codes
+// are 1 to 3 digits and prefix-free), e.g. 12025551234 -> 1,
+// 442071234567 -> 44, 35312345678 -> 353. 0 for 0.
+uint32_t CountryCodeOf(uint64_t e164);
+
+// True if `manifest` describes a national registry: its kind is "national",
+// or, for a manifest without a kind, its jurisdiction names a country or
+// territory ("US", "CA", "GB") rather than a subdivision ("US-TX"). State,
+// litigator and other lists are never national.
+bool IsNationalRegistry(const storage::Manifest& manifest);
 
 // One source as served: its open snapshot and when this process opened it.
 struct ServedSource {
@@ -46,12 +64,43 @@ struct SourceSetOptions {
   uint64_t block_cache_bytes = 64ULL << 20;
 };
 
+// Which sources apply to a number, decided per route when a SourceSet is
+// built. The rule (fail closed: a number no national registry covers is
+// never callable):
+//   - A NANP number (+1) routes by its area code (NPA), through the table
+//     generated from libphonenumber's numbering data (common/nanp_regions.h).
+//     A source covering country code 1 is consulted for the area code if its
+//     jurisdiction matches the area code's region ("US" for the US states,
+//     DC and territories; "US-TX" for Texas's area codes; "CA", "CA-ON",
+//     "JM"; see NpaInJurisdiction) or its manifest lists the area code in
+//     `area_codes` (a presumption of where its numbers are, so it widens
+//     what the source is consulted for and never narrows it).
+//   - Any other number routes by its country code: a source is consulted if
+//     it lists that country code (jurisdictions and area codes are not
+//     checked there).
+//   - A route is `national` when a consulted source is a national registry
+//     (IsNationalRegistry) that covers the whole area code: its manifest
+//     lists no area codes, or lists this one (a national list bought per
+//     area code covers only those). A number on a route that is not national
+//     (Canada with only us-ftc loaded, Jamaica, a Texas number with only the
+//     Texas list, an area code not in the numbering table) answers STALE
+//     with a NO_SOURCE reason unless a consulted source lists it.
+struct Route {
+  // Indices into SourceSet::sources(), ascending.
+  std::vector<uint32_t> sources;
+  bool national = false;
+  // Why the numbers of this route have no national coverage, e.g. "no loaded
+  // registry covers CA (area code 416)" or "area code 222 is not in the
+  // numbering table"; empty when `national`.
+  std::string no_source_detail;
+};
+
 class SourceSet {
  public:
   // An empty set: every valid number answers STALE (no source covers it).
-  SourceSet() = default;
-  // Takes `sources` (REQUIRES: each snapshot non-null, source ids distinct)
-  // and sorts them by source id.
+  SourceSet();
+  // Takes `sources` (REQUIRES: each snapshot non-null, source ids distinct),
+  // sorts them by source id and builds the routes.
   explicit SourceSet(std::vector<ServedSource> sources);
 
   // Opens the CURRENT generation of every published source under
@@ -67,8 +116,36 @@ class SourceSet {
   // The source with this id, or nullptr.
   const ServedSource* Find(const std::string& source) const;
 
+  // The route of a number the parser classified as valid (any key works;
+  // keys that are not E.164 numbers get a route with no sources). O(1): one
+  // table lookup by area code or country code.
+  uint32_t RouteOf(uint64_t e164) const {
+    const int npa = NanpAreaCode(e164);
+    if (npa >= 0) return nanp_routes_[npa];
+    const uint32_t code = CountryCodeOf(e164);
+    return code < kCodes ? country_routes_[code] : unroutable_;
+  }
+  const Route& route(uint32_t id) const { return routes_[id]; }
+  size_t route_count() const { return routes_.size(); }
+
+  // How many NANP area codes the source at `index` (into sources()) is
+  // consulted for, and whether it is a national registry. For logs and tests.
+  struct Coverage {
+    int area_codes = 0;
+    bool national = false;  // IsNationalRegistry(its manifest).
+  };
+  Coverage CoverageOf(size_t index) const;
+
  private:
+  static constexpr int kCodes = 1000;  // Area codes and country codes 0-999.
+  void BuildRoutes();
+  uint32_t AddRoute(Route route);
+
   std::vector<ServedSource> sources_;
+  std::vector<Route> routes_;
+  std::vector<uint32_t> nanp_routes_;     // By area code, kCodes entries.
+  std::vector<uint32_t> country_routes_;  // By country code, kCodes entries.
+  uint32_t unroutable_ = 0;
 };
 
 struct RegistryOptions {
@@ -112,8 +189,16 @@ class Registry {
   absl::Status Reload(ReloadSummary* summary = nullptr)
       ABSL_LOCKS_EXCLUDED(reload_mu_, mu_);
 
+  // Closes the generations of retired sets (replaced by a Reload) that no
+  // request holds any more, here rather than on the thread of the request
+  // that let go last (closing a large generation unmaps gigabytes). Every
+  // Reload() and every poll calls it. Returns how many retired sets are still
+  // held by requests.
+  size_t CloseUnused() ABSL_LOCKS_EXCLUDED(reload_mu_);
+
   // Starts a background thread calling Reload() every `interval` (failures
-  // are logged). Replaces a running poller. REQUIRES: interval > 0.
+  // are logged once, and so is a served source turning STALE as the date
+  // changes). Replaces a running poller. REQUIRES: interval > 0.
   void StartPolling(absl::Duration interval) ABSL_LOCKS_EXCLUDED(poll_mu_);
   // Stops and joins the poller, if any.
   void StopPolling() ABSL_LOCKS_EXCLUDED(poll_mu_);
@@ -122,10 +207,14 @@ class Registry {
 
  private:
   Registry(RegistryOptions options, std::shared_ptr<const SourceSet> initial);
+  size_t CloseUnusedLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(reload_mu_);
 
   const RegistryOptions options_;
-  // Serialises Reload() calls; never held by readers.
+  // Serialises Reload() and CloseUnused(); never held by readers.
   absl::Mutex reload_mu_;
+  // Sets replaced by a Reload that requests may still hold.
+  std::vector<std::shared_ptr<const SourceSet>> retired_
+      ABSL_GUARDED_BY(reload_mu_);
   mutable absl::Mutex mu_;
   std::shared_ptr<const SourceSet> current_ ABSL_GUARDED_BY(mu_);
 
@@ -144,7 +233,8 @@ struct Freshness {
 Freshness ComputeFreshness(const storage::Manifest& manifest, DayNumber today);
 
 // One log line about an opened source: id, generation, as-of, count and
-// freshness against `today`.
+// freshness against `today`, e.g. "... 45 days old, STALE since 2026-04-02
+// (31-day window): its numbers answer STALE".
 std::string DescribeSource(const storage::Manifest& manifest, DayNumber today);
 
 }  // namespace dnc::service

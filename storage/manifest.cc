@@ -25,6 +25,8 @@ namespace {
 //   source: us-ftc
 //   jurisdiction: US
 //   country_code: 1                      (repeated)
+//   kind: national                       (optional)
+//   area_code: 512                       (optional, repeated)
 //   generation: g000012
 //   generation_number: 12
 //   as_of: 2026-11-01
@@ -38,15 +40,41 @@ namespace {
 //   filter_checksum: 0123456789abcdef    (16 hex digits)
 //   filter_bytes: 4096
 //   input: <bytes> <xxh3_128> <path>     (repeated; path last, may hold spaces)
+//   keys_checksum: 0123456789abcdef      (16 hex digits; optional)
+//   load_mode: full                      (optional; full or change)
+//   previous_generation: g000011         (optional)
+//   numbers_added: 5                     (optional, and the three below)
+//   numbers_deleted: 3
+//   adds_already_listed: 0
+//   deletes_not_listed: 1
+//   applied_change_list: <xxh3_128> <generation> <as_of> <path>  (repeated)
 constexpr char kHeader[] = "dnc-manifest 1";
 constexpr char kHeaderPrefix[] = "dnc-manifest ";
 
-// Fields that may appear at most once. (Lists: country_code, input.)
-constexpr const char* kScalarFields[] = {
-    "source",          "jurisdiction",   "generation", "generation_number",
-    "as_of",           "max_age_days",   "format",     "created_at",
-    "lines_read",      "numbers_loaded", "duplicates", "rejected",
-    "filter_checksum", "filter_bytes"};
+// Fields that may appear at most once. (Lists: country_code, area_code,
+// input, applied_change_list.)
+constexpr const char* kScalarFields[] = {"source",
+                                         "jurisdiction",
+                                         "generation",
+                                         "generation_number",
+                                         "as_of",
+                                         "max_age_days",
+                                         "format",
+                                         "created_at",
+                                         "lines_read",
+                                         "numbers_loaded",
+                                         "duplicates",
+                                         "rejected",
+                                         "filter_checksum",
+                                         "filter_bytes",
+                                         "keys_checksum",
+                                         "load_mode",
+                                         "previous_generation",
+                                         "kind",
+                                         "numbers_added",
+                                         "numbers_deleted",
+                                         "adds_already_listed",
+                                         "deletes_not_listed"};
 
 bool IsScalarField(std::string_view key) {
   for (const char* field : kScalarFields) {
@@ -239,6 +267,17 @@ class Parser {
         return bad("a calling code of 1-3 digits");
       }
       m->country_codes.push_back(static_cast<uint32_t>(code));
+    } else if (key == "kind") {
+      if (value.empty() || value.find(' ') != std::string_view::npos) {
+        return bad("one word such as national or state");
+      }
+      m->kind = std::string(value);
+    } else if (key == "area_code") {
+      uint64_t code = 0;
+      if (value.size() > 6 || !ParseUint64(value, &code)) {
+        return bad("an area code of 1-6 digits");
+      }
+      m->area_codes.push_back(static_cast<uint32_t>(code));
     } else if (key == "generation") {
       if (value.empty()) return bad("a generation name");
       m->generation = std::string(value);
@@ -268,6 +307,49 @@ class Parser {
       }
     } else if (key == "filter_bytes") {
       return u64(&m->filter_bytes);
+    } else if (key == "keys_checksum") {
+      if (!ParseHex64(value, &m->keys_checksum)) {
+        return bad("1-16 hex digits");
+      }
+    } else if (key == "load_mode") {
+      if (value != "full" && value != "change") return bad("full or change");
+      m->load_mode = std::string(value);
+    } else if (key == "previous_generation") {
+      m->previous_generation = std::string(value);
+    } else if (key == "numbers_added") {
+      return u64(&m->numbers_added);
+    } else if (key == "numbers_deleted") {
+      return u64(&m->numbers_deleted);
+    } else if (key == "adds_already_listed") {
+      return u64(&m->adds_already_listed);
+    } else if (key == "deletes_not_listed") {
+      return u64(&m->deletes_not_listed);
+    } else if (key == "applied_change_list") {
+      // "<xxh3_128> <generation> <as_of> <path>"
+      const size_t first = value.find(' ');
+      const size_t second = first == std::string_view::npos
+                                ? std::string_view::npos
+                                : value.find(' ', first + 1);
+      const size_t third = second == std::string_view::npos
+                               ? std::string_view::npos
+                               : value.find(' ', second + 1);
+      AppliedChangeList applied;
+      absl::StatusOr<DayNumber> day =
+          third == std::string_view::npos
+              ? absl::StatusOr<DayNumber>(absl::InvalidArgumentError(""))
+              : ParseIsoDate(value.substr(second + 1, third - second - 1));
+      if (third == std::string_view::npos || first != 32 ||
+          !ParseHex64(value.substr(0, 16), &unused_) ||
+          !ParseHex64(value.substr(16, 16), &unused_) || second == first + 1 ||
+          !day.ok() || third + 1 >= value.size()) {
+        return bad("'<32 hex digits> <generation> <YYYY-MM-DD> <path>'");
+      }
+      applied.xxh3_128 = std::string(value.substr(0, 32));
+      applied.generation =
+          std::string(value.substr(first + 1, second - first - 1));
+      applied.as_of = *day;
+      applied.path = std::string(value.substr(third + 1));
+      m->applied_change_lists.push_back(std::move(applied));
     } else if (key == "input") {
       // "<bytes> <xxh3_128> <path>"
       const size_t first = value.find(' ');
@@ -302,8 +384,8 @@ absl::Status WriteManifest(const Manifest& manifest, const std::string& path) {
   // Values are single lines; a line break would change the meaning of the
   // file, so refuse rather than write something that reads back differently.
   for (const std::string* value :
-       {&manifest.source, &manifest.jurisdiction, &manifest.generation,
-        &manifest.format, &manifest.created_at}) {
+       {&manifest.source, &manifest.jurisdiction, &manifest.kind,
+        &manifest.generation, &manifest.format, &manifest.created_at}) {
     if (HasLineBreak(*value)) {
       return absl::InvalidArgumentError(
           absl::StrCat("write manifest ", path,
@@ -326,11 +408,45 @@ absl::Status WriteManifest(const Manifest& manifest, const std::string& path) {
     }
   }
 
+  if (manifest.load_mode != "full" && manifest.load_mode != "change") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("write manifest ", path, ": load_mode '",
+                     manifest.load_mode, "' is not full or change"));
+  }
+  for (const AppliedChangeList& applied : manifest.applied_change_lists) {
+    uint64_t ignored;
+    const bool hex_ok =
+        applied.xxh3_128.size() == 32 &&
+        ParseHex64(std::string_view(applied.xxh3_128).substr(0, 16),
+                   &ignored) &&
+        ParseHex64(std::string_view(applied.xxh3_128).substr(16), &ignored);
+    const bool generation_ok =
+        !applied.generation.empty() &&
+        applied.generation.find_first_of(" \r\n") == std::string::npos;
+    if (!hex_ok || !generation_ok || applied.path.empty() ||
+        HasLineBreak(applied.path)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "write manifest ", path, ": applied change list '", applied.path,
+          "' (", applied.xxh3_128, ", generation '", applied.generation,
+          "') needs 32 hex digits, a generation name and a one-line path"));
+    }
+  }
+  if (HasLineBreak(manifest.previous_generation)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "write manifest ", path, ": previous_generation has a line break"));
+  }
+
   std::string text = absl::StrCat(kHeader, "\n");
   absl::StrAppend(&text, "source: ", manifest.source, "\n");
   absl::StrAppend(&text, "jurisdiction: ", manifest.jurisdiction, "\n");
   for (uint32_t code : manifest.country_codes) {
     absl::StrAppend(&text, "country_code: ", code, "\n");
+  }
+  if (!manifest.kind.empty()) {
+    absl::StrAppend(&text, "kind: ", manifest.kind, "\n");
+  }
+  for (uint32_t code : manifest.area_codes) {
+    absl::StrAppend(&text, "area_code: ", code, "\n");
   }
   absl::StrAppend(&text, "generation: ", manifest.generation, "\n");
   absl::StrAppend(&text, "generation_number: ", manifest.generation_number,
@@ -349,6 +465,26 @@ absl::Status WriteManifest(const Manifest& manifest, const std::string& path) {
   for (const ManifestInput& input : manifest.inputs) {
     absl::StrAppend(&text, "input: ", input.bytes, " ", input.xxh3_128, " ",
                     input.path, "\n");
+  }
+  absl::StrAppend(&text, "keys_checksum: ",
+                  absl::StrFormat("%016x", manifest.keys_checksum), "\n");
+  absl::StrAppend(&text, "load_mode: ", manifest.load_mode, "\n");
+  if (!manifest.previous_generation.empty()) {
+    absl::StrAppend(
+        &text, "previous_generation: ", manifest.previous_generation, "\n");
+  }
+  if (manifest.load_mode == "change") {
+    absl::StrAppend(&text, "numbers_added: ", manifest.numbers_added, "\n");
+    absl::StrAppend(&text, "numbers_deleted: ", manifest.numbers_deleted, "\n");
+    absl::StrAppend(
+        &text, "adds_already_listed: ", manifest.adds_already_listed, "\n");
+    absl::StrAppend(&text, "deletes_not_listed: ", manifest.deletes_not_listed,
+                    "\n");
+  }
+  for (const AppliedChangeList& applied : manifest.applied_change_lists) {
+    absl::StrAppend(&text, "applied_change_list: ", applied.xxh3_128, " ",
+                    applied.generation, " ", FormatIsoDate(applied.as_of), " ",
+                    applied.path, "\n");
   }
 
   FILE* file = std::fopen(path.c_str(), "wb");

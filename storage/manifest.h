@@ -23,10 +23,29 @@ struct ManifestInput {
   std::string xxh3_128;  // 32 hex digits of the file's XXH3-128.
 };
 
+// A change list applied to this generation or to one it derives from: the
+// history is carried forward from generation to generation (full loads
+// included) so that re-applying the same file is detected.
+struct AppliedChangeList {
+  std::string xxh3_128;    // 32 hex digits of the file's XXH3-128.
+  std::string generation;  // The generation that applied it, e.g. "g000013".
+  DayNumber as_of = 0;     // The as-of date it was applied with.
+  std::string path;        // As given to the loader.
+};
+
 struct Manifest {
   std::string source;        // e.g. "us-ftc"
   std::string jurisdiction;  // e.g. "US"
   std::vector<uint32_t> country_codes;  // Calling codes covered, e.g. {1}.
+  // The kind of list, from the loader's source catalogue: "national",
+  // "state", "litigator" or "other". Empty when the manifest predates the
+  // field (optional key "kind").
+  std::string kind;
+  // Area codes (national number prefixes; NANP: 3 digits) the source is
+  // presumed to cover, e.g. a state list's; empty: all numbers of its
+  // country codes. A presumption, not a filter: numbers are portable.
+  // (Optional repeated key "area_code".)
+  std::vector<uint32_t> area_codes;
   std::string generation;    // e.g. "g000012"
   uint64_t generation_number = 0;
   DayNumber as_of = 0;       // Date of the registry copy.
@@ -39,7 +58,23 @@ struct Manifest {
   uint64_t rejected = 0;
   uint64_t filter_checksum = 0;  // Matches the filter header's checksum.
   uint64_t filter_bytes = 0;
+  uint64_t keys_checksum = 0;  // Matches keys.bin's header checksum; 0 for
+                               // generations made before keys.bin existed.
   std::vector<ManifestInput> inputs;
+
+  // How the generation was made: "full" (from full lists; also what a
+  // manifest without the field means) or "change" (previous_generation plus
+  // the change lists in `inputs`).
+  std::string load_mode = "full";
+  std::string previous_generation;  // "change": the generation it derives from.
+  // "change": what the change lists did. Adds of numbers already listed and
+  // deletes of numbers not listed change nothing and are only counted.
+  uint64_t numbers_added = 0;
+  uint64_t numbers_deleted = 0;
+  uint64_t adds_already_listed = 0;
+  uint64_t deletes_not_listed = 0;
+  // Every change list applied so far, oldest first (see AppliedChangeList).
+  std::vector<AppliedChangeList> applied_change_lists;
 };
 
 // Writes `manifest` to `path` and fsyncs it. Errors: errno-derived status.

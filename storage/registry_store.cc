@@ -14,6 +14,8 @@
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
 #include "rocksdb/slice.h"
+#include "rocksdb/sst_file_reader.h"
+#include "rocksdb/table_properties.h"
 #include "storage/key_codec.h"
 #include "storage/registry_db_builder.h"
 #include "storage/rocksdb_status.h"
@@ -52,6 +54,24 @@ BatchScratch& ThreadScratch() {
   return scratch;
 }
 
+// False only if the DB certainly holds no non-empty value: every SST file's
+// properties say its values total 0 bytes and the memtables (a read-only
+// open replays any WAL into them) are empty. Table properties are kept in
+// memory by an open DB, so this reads no data blocks.
+bool AnyValueBytes(rocksdb::DB* db) {
+  rocksdb::TablePropertiesCollection tables;
+  if (!db->GetPropertiesOfAllTables(&tables).ok()) return true;
+  for (const auto& [file, properties] : tables) {
+    if (properties == nullptr || properties->raw_value_size != 0) return true;
+  }
+  for (const char* property : {"rocksdb.num-entries-active-mem-table",
+                               "rocksdb.num-entries-imm-mem-tables"}) {
+    uint64_t entries = 0;
+    if (!db->GetIntProperty(property, &entries) || entries != 0) return true;
+  }
+  return false;
+}
+
 // "+12025551234", without depending on the phone-number parser.
 std::string KeyText(uint64_t e164) { return absl::StrCat("+", e164); }
 
@@ -77,8 +97,10 @@ absl::StatusOr<std::unique_ptr<RegistryStore>> RegistryStore::Open(
   DNC_RETURN_IF_ERROR(FromRocksDbStatus(
       rocksdb::DB::OpenForReadOnly(db_options, options.db_dir, &raw_db),
       "open registry db", options.db_dir));
-  return std::unique_ptr<RegistryStore>(new RegistryStore(
+  std::unique_ptr<RegistryStore> store(new RegistryStore(
       std::unique_ptr<rocksdb::DB>(raw_db), std::move(cache)));
+  store->may_have_details_ = AnyValueBytes(store->db_.get());
+  return store;
 }
 
 RegistryStore::RegistryStore(std::unique_ptr<rocksdb::DB> db,
@@ -101,6 +123,49 @@ absl::StatusOr<bool> RegistryStore::Contains(uint64_t e164) const {
   if (s.IsNotFound()) return false;
   return FromRocksDbStatus(s, absl::StrCat("look up ", KeyText(e164), " in"),
                            db_->GetName());
+}
+
+absl::StatusOr<std::optional<std::vector<uint64_t>>>
+RegistryStore::KeysWithDetails(uint64_t max_keys) const {
+  std::vector<uint64_t> keys;
+  if (!may_have_details_) return keys;
+  for (const char* property : {"rocksdb.num-entries-active-mem-table",
+                               "rocksdb.num-entries-imm-mem-tables"}) {
+    uint64_t entries = 0;
+    if (!db_->GetIntProperty(property, &entries) || entries != 0) {
+      return std::nullopt;
+    }
+  }
+  rocksdb::TablePropertiesCollection tables;
+  if (!db_->GetPropertiesOfAllTables(&tables).ok()) return std::nullopt;
+  uint64_t entries = 0;
+  for (const auto& [file, properties] : tables) {
+    if (properties == nullptr) return std::nullopt;
+    if (properties->raw_value_size == 0) continue;
+    entries += properties->num_entries;
+    if (entries > max_keys) return std::nullopt;
+  }
+  rocksdb::Options options;
+  internal::ConfigureRegistryDbOptions(cache_, &options);
+  for (const auto& [file, properties] : tables) {
+    if (properties->raw_value_size == 0) continue;
+    rocksdb::SstFileReader reader(options);
+    DNC_RETURN_IF_ERROR(
+        FromRocksDbStatus(reader.Open(file), "open registry sst", file));
+    rocksdb::ReadOptions read_options;
+    read_options.fill_cache = false;
+    std::unique_ptr<rocksdb::Iterator> it(reader.NewIterator(read_options));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      if (it->value().size() != 0 && it->key().size() == kKeySize) {
+        keys.push_back(DecodeKey(std::string_view(it->key().data(), kKeySize)));
+      }
+    }
+    DNC_RETURN_IF_ERROR(
+        FromRocksDbStatus(it->status(), "read registry sst", file));
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
 }
 
 absl::Status RegistryStore::ContainsBatch(

@@ -7,7 +7,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
@@ -50,6 +52,23 @@ class RegistryStore {
                              absl::Span<uint8_t> found,
                              absl::Span<RegistryRecord> records = {}) const;
 
+  // False only if no key of this DB has a non-empty value, i.e. every
+  // record decodes as "nothing known" (decided at Open() from the SST
+  // files' table properties and the memtables; true when unsure). Lets a
+  // reader skip RocksDB entirely for details when there are none.
+  bool MayHaveDetails() const { return may_have_details_; }
+
+  // The keys that may have details, for a reader that wants to read RocksDB
+  // only for those: every key with a non-empty value in an SST file whose
+  // values are not all empty (after change lists with dates, the small
+  // files holding the adds), sorted and distinct. A superset: a listed key
+  // not among them has no details. nullopt when no such set is known cheaply
+  // (values in the memtables, or more than `max_keys` entries in the files
+  // to read). Empty when !MayHaveDetails(). Reads those files once.
+  // Errors: DataLoss / Internal from reading an SST file.
+  absl::StatusOr<std::optional<std::vector<uint64_t>>> KeysWithDetails(
+      uint64_t max_keys) const;
+
  private:
   RegistryStore(std::unique_ptr<rocksdb::DB> db,
                 std::shared_ptr<rocksdb::Cache> cache);
@@ -59,6 +78,7 @@ class RegistryStore {
                              absl::Span<RegistryRecord> records) const;
   std::shared_ptr<rocksdb::Cache> cache_;
   const std::unique_ptr<rocksdb::DB> db_;
+  bool may_have_details_ = true;
 };
 
 }  // namespace dnc::storage

@@ -18,6 +18,7 @@
 #include "absl/strings/str_format.h"
 #include "common/logging.h"
 #include "common/status_macros.h"
+#include "storage/crash_point.h"
 
 namespace dnc::storage {
 namespace {
@@ -29,6 +30,7 @@ constexpr char kCurrentFileName[] = "CURRENT";
 constexpr char kCurrentTempFileName[] = "CURRENT.tmp";
 constexpr char kLockFileName[] = "LOCK";
 constexpr char kTempPrefix[] = ".tmp-";
+constexpr char kGcPrefix[] = ".tmp-gc-";  // Also a kTempPrefix name.
 
 std::string SourcesDir(const std::string& data_dir) {
   return absl::StrCat(data_dir, "/", kSourcesDirName);
@@ -157,8 +159,90 @@ absl::Status WriteCurrent(const std::string& source_dir,
     return ErrnoError(error, absl::StrCat("fsync ", temp));
   }
   if (::close(fd) != 0) return ErrnoError(errno, absl::StrCat("close ", temp));
+  CrashPoint("current-tmp-written");
   if (::rename(temp.c_str(), final_path.c_str()) != 0) {
     return ErrnoError(errno, absl::StrCat("rename ", temp, " to ", final_path));
+  }
+  return FsyncPath(source_dir, /*directory=*/true);
+}
+
+absl::Status CheckSourceId(const std::string& source) {
+  if (IsValidSourceId(source)) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "invalid source id '", source,
+      "': expected 1-64 characters of a-z, 0-9 and '-', not starting "
+      "with '-'"));
+}
+
+absl::Status CheckKeepGenerations(int keep_generations) {
+  if (keep_generations >= 1) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("keep_generations is ", keep_generations,
+                   "; at least 1 (the published generation) must be kept"));
+}
+
+// Opens and flock()s the source's LOCK file. Returns the descriptor.
+absl::StatusOr<int> LockSource(const std::string& source_dir,
+                               const std::string& source) {
+  const std::string lock_path = absl::StrCat(source_dir, "/", kLockFileName);
+  const int lock_fd =
+      ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd < 0) return ErrnoError(errno, absl::StrCat("open ", lock_path));
+  if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    ::close(lock_fd);
+    if (error == EWOULDBLOCK) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("another dnc-load is loading source ", source,
+                       " (lock file ", lock_path, " is held)"));
+    }
+    return ErrnoError(error, absl::StrCat("lock ", lock_path));
+  }
+  return lock_fd;
+}
+
+// Removes the generation dirs of `source_dir` older than the newest
+// `keep_generations` at or below `current_number`, oldest first, appending
+// their names to `removed`. REQUIRES: the caller holds the source's lock.
+absl::Status CollectGarbage(const std::string& source_dir,
+                            uint64_t current_number, int keep_generations,
+                            std::vector<std::string>* removed) {
+  std::vector<std::pair<uint64_t, std::string>> generations;
+  std::error_code ec;
+  fs::directory_iterator it(source_dir, ec);
+  const fs::directory_iterator end;
+  for (; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    uint64_t number = 0;
+    if (!ParseGenerationName(name, &number) || number > current_number) {
+      continue;
+    }
+    std::error_code dir_ec;
+    if (!fs::is_directory(it->symlink_status(dir_ec))) continue;
+    generations.emplace_back(number, name);
+  }
+  if (ec)
+    return FsError(ec, absl::StrCat("garbage collection: list ", source_dir));
+  std::sort(generations.begin(), generations.end());
+  const size_t keep = static_cast<size_t>(keep_generations);
+  if (generations.size() <= keep) return absl::OkStatus();
+  generations.resize(generations.size() - keep);  // The doomed, oldest first.
+  for (const auto& [number, name] : generations) {
+    const std::string dir = absl::StrCat(source_dir, "/", name);
+    // Rename first: a crash below leaves a temp dir (removed by the next
+    // BeginGeneration), never a half-deleted generation.
+    const std::string doomed =
+        absl::StrCat(source_dir, "/", kGcPrefix, name, "-", ::getpid());
+    if (::rename(dir.c_str(), doomed.c_str()) != 0) {
+      return ErrnoError(errno, absl::StrCat("garbage collection: rename ", dir,
+                                            " to ", doomed));
+    }
+    CrashPoint("mid-gc");
+    fs::remove_all(doomed, ec);
+    if (ec) {
+      return FsError(ec, absl::StrCat("garbage collection: remove ", doomed));
+    }
+    removed->push_back(name);
   }
   return FsyncPath(source_dir, /*directory=*/true);
 }
@@ -244,31 +328,13 @@ PendingGeneration::~PendingGeneration() {
 
 absl::StatusOr<PendingGeneration> BeginGeneration(const std::string& data_dir,
                                                   const std::string& source) {
-  if (!IsValidSourceId(source)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "invalid source id '", source,
-        "': expected 1-64 characters of a-z, 0-9 and '-', not starting "
-        "with '-'"));
-  }
+  DNC_RETURN_IF_ERROR(CheckSourceId(source));
   const std::string source_dir = SourceDir(data_dir, source);
   std::error_code ec;
   fs::create_directories(source_dir, ec);
   if (ec) return FsError(ec, absl::StrCat("create ", source_dir));
 
-  const std::string lock_path = absl::StrCat(source_dir, "/", kLockFileName);
-  const int lock_fd =
-      ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (lock_fd < 0) return ErrnoError(errno, absl::StrCat("open ", lock_path));
-  if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
-    const int error = errno;
-    ::close(lock_fd);
-    if (error == EWOULDBLOCK) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("another dnc-load is loading source ", source,
-                       " (lock file ", lock_path, " is held)"));
-    }
-    return ErrnoError(error, absl::StrCat("lock ", lock_path));
-  }
+  DNC_ASSIGN_OR_RETURN(const int lock_fd, LockSource(source_dir, source));
   PendingGeneration pending;  // From here on, owns the lock.
   pending.lock_fd_ = lock_fd;
   pending.source_dir_ = source_dir;
@@ -326,12 +392,16 @@ absl::StatusOr<PendingGeneration> BeginGeneration(const std::string& data_dir,
   return pending;
 }
 
-absl::Status PublishGeneration(PendingGeneration pending) {
+absl::Status PublishGeneration(PendingGeneration pending,
+                               const PublishOptions& options,
+                               PublishResult* result) {
   if (pending.lock_fd_ < 0 || pending.temp_dir_.empty()) {
     return absl::FailedPreconditionError(
         "publish generation: this PendingGeneration was moved from");
   }
+  DNC_RETURN_IF_ERROR(CheckKeepGenerations(options.keep_generations));
   DNC_RETURN_IF_ERROR(FsyncTree(pending.temp_dir_));
+  CrashPoint("before-rename");
   const std::string final_dir =
       absl::StrCat(pending.source_dir_, "/", pending.generation_);
   std::error_code ec;
@@ -348,13 +418,57 @@ absl::Status PublishGeneration(PendingGeneration pending) {
   // BeginGeneration() removes `final_dir` as a leftover.
   pending.temp_dir_.clear();
   DNC_RETURN_IF_ERROR(FsyncPath(pending.source_dir_, /*directory=*/true));
+  CrashPoint("after-rename");
   DNC_RETURN_IF_ERROR(WriteCurrent(pending.source_dir_, pending.generation_));
-  // Garbage collection hook: older generations are kept (a server may still
-  // have one open). Removing all but CURRENT's and the newest few, once no
-  // reader holds them, is later work and belongs here, under the lock.
+  CrashPoint("after-current");
+  // Published. Garbage collection runs under the lock, so no loader is
+  // creating or reading generations meanwhile; see the header for why a
+  // server never needs what it removes.
+  PublishResult local;
+  PublishResult& out = result != nullptr ? *result : local;
+  const absl::Status gc =
+      CollectGarbage(pending.source_dir_, pending.generation_number_,
+                     options.keep_generations, &out.removed_generations);
+  if (!gc.ok()) {
+    out.gc_error = std::string(gc.message());
+    DNC_LOG(Warning) << "published " << pending.generation_
+                     << ", but garbage collection stopped: " << gc;
+  }
   ::close(pending.lock_fd_);
   pending.lock_fd_ = -1;
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::string>> RemoveOldGenerations(
+    const std::string& data_dir, const std::string& source,
+    int keep_generations) {
+  DNC_RETURN_IF_ERROR(CheckSourceId(source));
+  DNC_RETURN_IF_ERROR(CheckKeepGenerations(keep_generations));
+  const std::string source_dir = SourceDir(data_dir, source);
+  std::error_code ec;
+  if (!fs::is_directory(source_dir, ec)) {
+    return absl::NotFoundError(absl::StrCat("remove old generations: source ",
+                                            source, " has nothing in ",
+                                            source_dir));
+  }
+  DNC_ASSIGN_OR_RETURN(const int lock_fd, LockSource(source_dir, source));
+  std::vector<std::string> removed;
+  absl::Status status = [&]() -> absl::Status {
+    DNC_ASSIGN_OR_RETURN(const std::optional<std::string> current,
+                         ReadCurrent(source_dir));
+    if (!current.has_value()) {
+      return absl::NotFoundError(
+          absl::StrCat("remove old generations: source ", source,
+                       " has no published generation in ", data_dir));
+    }
+    uint64_t current_number = 0;
+    ParseGenerationName(*current, &current_number);
+    return CollectGarbage(source_dir, current_number, keep_generations,
+                          &removed);
+  }();
+  ::close(lock_fd);
+  if (!status.ok()) return status;
+  return removed;
 }
 
 }  // namespace dnc::storage

@@ -48,6 +48,22 @@ absl::StatusOr<std::vector<std::string>> ListPublishedSources(
 absl::StatusOr<std::optional<std::string>> CurrentGenerationDir(
     const std::string& data_dir, const std::string& source);
 
+struct PublishOptions {
+  // Generations to keep: CURRENT's and the newest ones before it; older ones
+  // are removed after publishing. At least 1; 2 keeps the previous one for
+  // servers that have not reloaded yet.
+  int keep_generations = 2;
+};
+
+struct PublishResult {
+  // Generation names removed by garbage collection, oldest first.
+  std::vector<std::string> removed_generations;
+  // Why garbage collection stopped early, or empty. A failed collection does
+  // not fail the publish (the new generation is already CURRENT); what it
+  // left is removed by a later one.
+  std::string gc_error;
+};
+
 // A generation under construction. Move-only; destroying it without
 // Publish() removes the temp dir and releases the lock.
 class PendingGeneration {
@@ -68,7 +84,8 @@ class PendingGeneration {
  private:
   friend absl::StatusOr<PendingGeneration> BeginGeneration(const std::string&,
                                                            const std::string&);
-  friend absl::Status PublishGeneration(PendingGeneration);
+  friend absl::Status PublishGeneration(PendingGeneration,
+                                        const PublishOptions&, PublishResult*);
   PendingGeneration() = default;
   std::string source_dir_;
   std::string temp_dir_;
@@ -90,13 +107,27 @@ absl::StatusOr<PendingGeneration> BeginGeneration(const std::string& data_dir,
                                                   const std::string& source);
 
 // fsyncs the temp dir's contents, renames it to its generation name, and
-// atomically points CURRENT at it, then releases the lock. Errors:
+// atomically points CURRENT at it, removes old generations (see
+// PublishOptions), then releases the lock. `result` may be null. Errors:
+// InvalidArgument (keep_generations < 1; nothing is done),
 // FailedPrecondition (`pending` was moved from, or the final dir exists),
 // errno-derived status. On error CURRENT still names the previous generation
 // (the one exception: the rename of CURRENT.tmp succeeded but the final
 // directory fsync failed, after which CURRENT may name either); a renamed but
 // unpublished generation dir is removed by the next BeginGeneration().
-absl::Status PublishGeneration(PendingGeneration pending);
+absl::Status PublishGeneration(PendingGeneration pending,
+                               const PublishOptions& options = {},
+                               PublishResult* result = nullptr);
+
+// Garbage collection alone: takes the source's LOCK and removes generations
+// older than the newest `keep_generations` (see PublishOptions). Returns the
+// removed names, oldest first. Errors: InvalidArgument (bad source id,
+// keep_generations < 1), FailedPrecondition (a loader holds the lock),
+// NotFound (nothing published), DataLoss (CURRENT unreadable), errno-derived
+// status of a removal.
+absl::StatusOr<std::vector<std::string>> RemoveOldGenerations(
+    const std::string& data_dir, const std::string& source,
+    int keep_generations);
 
 }  // namespace dnc::storage
 

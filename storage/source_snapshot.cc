@@ -1,6 +1,7 @@
 #include "storage/source_snapshot.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -10,10 +11,15 @@
 #include "common/status_macros.h"
 #include "storage/hash_filter.h"
 #include "storage/registry_store.h"
+#include "storage/sorted_key_file.h"
 #include "storage/source_directory.h"
 
 namespace dnc::storage {
 namespace {
+
+// The detail set (numbers that may have details) is kept in memory up to
+// max(this, keys / 16) numbers; a generation with more reads every hit.
+constexpr uint64_t kMaxDetailKeys = uint64_t{4} << 20;
 
 // Lookups run in chunks of this many keys so the per-thread buffers stay
 // small (about 60 KiB) whatever the batch size.
@@ -80,14 +86,69 @@ absl::StatusOr<std::unique_ptr<SourceSnapshot>> SourceSnapshot::Open(
                     absl::StrCat(manifest.filter_bytes, " bytes"));
   }
 
+  // keys.bin: used when the manifest vouches for it. A manifest that records
+  // a checksum for a missing or different file is a damaged generation.
+  std::unique_ptr<SortedKeyFile> keys;
+  if (manifest.keys_checksum != 0) {
+    const std::string keys_path =
+        absl::StrCat(generation_dir, "/", kKeysFileName);
+    absl::StatusOr<std::unique_ptr<SortedKeyFile>> opened =
+        SortedKeyFile::Open(keys_path);
+    if (!opened.ok()) {
+      if (absl::IsNotFound(opened.status())) {
+        return absl::DataLossError(
+            absl::StrCat("open generation ", generation_dir, ": MANIFEST ",
+                         manifest_path, " records keys_checksum ",
+                         absl::StrFormat("%016x", manifest.keys_checksum),
+                         " but ", keys_path, " is missing"));
+      }
+      return opened.status();
+    }
+    keys = *std::move(opened);
+    auto keys_mismatch = [&](const char* field, const std::string& in_keys,
+                             const std::string& in_manifest) {
+      return absl::DataLossError(absl::StrCat(
+          "open generation ", generation_dir, ": keys file ", keys_path,
+          " does not belong to it: its ", field, " is ", in_keys,
+          " but MANIFEST ", manifest_path, " says ", in_manifest));
+    };
+    if (keys->generation_number() != manifest.generation_number) {
+      return keys_mismatch("generation number",
+                           absl::StrCat(keys->generation_number()),
+                           absl::StrCat(manifest.generation_number));
+    }
+    if (keys->keys().size() != manifest.numbers_loaded) {
+      return keys_mismatch("key count", absl::StrCat(keys->keys().size()),
+                           absl::StrCat(manifest.numbers_loaded));
+    }
+    if (keys->checksum() != manifest.keys_checksum) {
+      return keys_mismatch("checksum",
+                           absl::StrFormat("%016x", keys->checksum()),
+                           absl::StrFormat("%016x", manifest.keys_checksum));
+    }
+  }
+
   RegistryStoreOptions store_options;
   store_options.db_dir = absl::StrCat(generation_dir, "/", kDbDirName);
   store_options.block_cache_bytes = block_cache_bytes;
   DNC_ASSIGN_OR_RETURN(std::unique_ptr<RegistryStore> store,
                        RegistryStore::Open(store_options));
-  return std::unique_ptr<SourceSnapshot>(
-      new SourceSnapshot(generation_dir, std::move(manifest), std::move(filter),
-                         std::move(store)));
+
+  // Which numbers found may have details (so the rest never touch RocksDB).
+  std::unique_ptr<SortedKeyFile> detail_keys;
+  if (keys != nullptr && store->MayHaveDetails()) {
+    const uint64_t max_keys =
+        std::max<uint64_t>(kMaxDetailKeys, manifest.numbers_loaded / 16);
+    DNC_ASSIGN_OR_RETURN(std::optional<std::vector<uint64_t>> with_details,
+                         store->KeysWithDetails(max_keys));
+    if (with_details.has_value()) {
+      DNC_ASSIGN_OR_RETURN(detail_keys,
+                           SortedKeyFile::FromKeys(*std::move(with_details)));
+    }
+  }
+  return std::unique_ptr<SourceSnapshot>(new SourceSnapshot(
+      generation_dir, std::move(manifest), std::move(filter), std::move(keys),
+      std::move(detail_keys), std::move(store)));
 }
 
 absl::StatusOr<std::unique_ptr<SourceSnapshot>> SourceSnapshot::OpenCurrent(
@@ -104,13 +165,21 @@ absl::StatusOr<std::unique_ptr<SourceSnapshot>> SourceSnapshot::OpenCurrent(
 
 SourceSnapshot::SourceSnapshot(std::string dir, Manifest manifest,
                                std::unique_ptr<HashFilter> filter,
+                               std::unique_ptr<SortedKeyFile> keys,
+                               std::unique_ptr<SortedKeyFile> detail_keys,
                                std::unique_ptr<RegistryStore> store)
     : dir_(std::move(dir)),
       manifest_(std::move(manifest)),
       filter_(std::move(filter)),
+      keys_(std::move(keys)),
+      detail_keys_(std::move(detail_keys)),
       store_(std::move(store)) {}
 
 SourceSnapshot::~SourceSnapshot() = default;
+
+bool SourceSnapshot::may_have_details() const {
+  return store_->MayHaveDetails();
+}
 
 absl::Status SourceSnapshot::Lookup(absl::Span<const uint64_t> keys,
                                     absl::Span<uint8_t> listed,
@@ -121,6 +190,63 @@ absl::Status SourceSnapshot::Lookup(absl::Span<const uint64_t> keys,
         "lookup in ", dir_, ": ", keys.size(), " keys but ", listed.size(),
         " result slots and ", records.size(), " record slots"));
   }
+  if (keys_ != nullptr) return LookupWithKeys(keys, listed, records);
+  return LookupWithFilter(keys, listed, records);
+}
+
+absl::Status SourceSnapshot::LookupWithKeys(
+    absl::Span<const uint64_t> keys, absl::Span<uint8_t> listed,
+    absl::Span<RegistryRecord> records) const {
+  // Exact membership for the whole batch from the in-memory index.
+  keys_->ContainsBatch(keys, listed);
+  if (records.empty()) return absl::OkStatus();
+  std::fill(records.begin(), records.end(), RegistryRecord());
+  if (!store_->MayHaveDetails()) return absl::OkStatus();
+  // Details for the numbers found that may have some: one MultiGet per
+  // chunk of them.
+  LookupScratch& scratch = ThreadScratch();
+  for (size_t start = 0; start < keys.size(); start += kChunk) {
+    const size_t n = std::min(kChunk, keys.size() - start);
+    size_t hits = 0;
+    for (size_t i = 0; i < n; ++i) {
+      scratch.maybe_keys[hits] = keys[start + i];
+      scratch.maybe_index[hits] = static_cast<uint32_t>(i);
+      hits += listed[start + i] != 0 ? 1 : 0;
+    }
+    if (hits != 0 && detail_keys_ != nullptr) {
+      // Keep only the hits in the detail set (compacting in place).
+      detail_keys_->ContainsBatch(
+          absl::MakeConstSpan(scratch.maybe_keys.data(), hits),
+          absl::MakeSpan(scratch.maybe.data(), hits));
+      size_t kept = 0;
+      for (size_t j = 0; j < hits; ++j) {
+        scratch.maybe_keys[kept] = scratch.maybe_keys[j];
+        scratch.maybe_index[kept] = scratch.maybe_index[j];
+        kept += scratch.maybe[j];
+      }
+      hits = kept;
+    }
+    if (hits == 0) continue;
+    DNC_RETURN_IF_ERROR(store_->ContainsBatch(
+        absl::MakeConstSpan(scratch.maybe_keys.data(), hits),
+        absl::MakeSpan(scratch.found.data(), hits),
+        absl::MakeSpan(scratch.records.data(), hits)));
+    for (size_t j = 0; j < hits; ++j) {
+      if (scratch.found[j] == 0) {
+        return absl::DataLossError(
+            absl::StrCat("lookup in ", dir_, ": +", scratch.maybe_keys[j],
+                         " is in ", kKeysFileName, " but not in ", kDbDirName,
+                         "/: the generation is inconsistent"));
+      }
+      records[start + scratch.maybe_index[j]] = scratch.records[j];
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SourceSnapshot::LookupWithFilter(
+    absl::Span<const uint64_t> keys, absl::Span<uint8_t> listed,
+    absl::Span<RegistryRecord> records) const {
   LookupScratch& scratch = ThreadScratch();
   const bool want_records = !records.empty();
   for (size_t start = 0; start < keys.size(); start += kChunk) {

@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "common/civil_date.h"
+#include "common/nanp_regions.h"
 #include "common/phone_number.h"
 #include "common/status_macros.h"
 #include "storage/hash_filter_builder.h"
@@ -31,6 +32,8 @@ struct FixtureSource {
   std::string source = "us-test";
   std::string jurisdiction = "US";
   std::vector<uint32_t> country_codes = {1};
+  std::string kind;                  // Manifest kind; empty: not recorded.
+  std::vector<uint32_t> area_codes;  // Manifest area codes; empty: none.
   DayNumber as_of = 0;
   int32_t max_age_days = 31;
   // Any order, duplicates allowed.
@@ -80,6 +83,8 @@ inline absl::StatusOr<std::string> PublishFixtureSource(
   manifest.source = spec.source;
   manifest.jurisdiction = spec.jurisdiction;
   manifest.country_codes = spec.country_codes;
+  manifest.kind = spec.kind;
+  manifest.area_codes = spec.area_codes;
   manifest.generation = pending.generation();
   manifest.generation_number = pending.generation_number();
   manifest.as_of = spec.as_of;
@@ -99,15 +104,45 @@ inline absl::StatusOr<std::string> PublishFixtureSource(
   return final_dir;
 }
 
-// A random NANP number the parser classifies as valid.
-inline uint64_t RandomValidNanp(std::mt19937_64& rng) {
-  std::uniform_int_distribution<uint64_t> npa(200, 999), nxx(200, 999),
-      line(0, 9999);
+// A random number in area code `npa` the parser classifies as valid.
+// REQUIRES: the parser accepts some numbers in `npa`.
+inline uint64_t RandomValidInAreaCode(std::mt19937_64& rng, int npa) {
+  std::uniform_int_distribution<uint64_t> nxx(200, 999), line(0, 9999);
   for (;;) {
-    const uint64_t e164 = 10000000000ULL + npa(rng) * 10000000ULL +
+    const uint64_t e164 = 10000000000ULL +
+                          static_cast<uint64_t>(npa) * 10000000ULL +
                           nxx(rng) * 10000ULL + line(rng);
     if (ClassifyE164(e164).valid()) return e164;
   }
+}
+
+// The area codes of the numbering table (common/nanp_regions.h) for which
+// `keep(info)` is true, ascending.
+template <typename Predicate>
+std::vector<int> AreaCodesWhere(Predicate keep) {
+  std::vector<int> npas;
+  for (int npa = 200; npa < 1000; ++npa) {
+    const NpaInfo& info = LookupNpa(npa);
+    if (info.assigned() && keep(info)) npas.push_back(npa);
+  }
+  return npas;
+}
+
+// The area codes of the 50 US states and DC (not the territories).
+inline const std::vector<int>& UsStateAreaCodes() {
+  static const std::vector<int>* const kNpas =
+      new std::vector<int>(AreaCodesWhere([](const NpaInfo& info) {
+        return std::string(info.region) == "US";
+      }));
+  return *kNpas;
+}
+
+// A random valid number in a US state or DC area code: what a national "US"
+// source covers with no other source needed.
+inline uint64_t RandomValidNanp(std::mt19937_64& rng) {
+  const std::vector<int>& npas = UsStateAreaCodes();
+  std::uniform_int_distribution<size_t> pick(0, npas.size() - 1);
+  return RandomValidInAreaCode(rng, npas[pick(rng)]);
 }
 
 // A random number under country code `code` (national part `digits` long)

@@ -11,6 +11,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/nanp_regions.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "service/source_set.h"
@@ -33,9 +34,10 @@ struct Expected {
   std::vector<ReasonTuple> reasons;
 };
 
-// The plain in-memory model of the rules in scrub_engine.h.
+// The plain in-memory model of the rules in scrub_engine.h and Route.
 struct OracleSource {
   std::string source;
+  std::string jurisdiction;
   std::vector<uint32_t> country_codes;
   DayNumber as_of = 0;
   int32_t max_age_days = 0;
@@ -56,14 +58,32 @@ Expected Oracle(const std::vector<OracleSource>& sources,
     out.reasons.emplace_back(ReasonCode::kInvalidNumber, "", 0);
     return out;
   }
+  // NANP numbers: by area code, through the generated table; the
+  // jurisdiction must name the area code's country, region or
+  // "country-subdivision". Others: by country code prefix.
+  const std::string digits = absl::StrCat(number.e164);
+  const bool nanp = digits.size() == 11 && digits[0] == '1';
+  const NpaInfo& info = LookupNpa(nanp ? std::stoi(digits.substr(1, 3)) : -1);
+  std::vector<std::string> region_names = {info.country, info.region};
+  for (const char* sub : info.subdivisions) {
+    if (sub[0] != '\0')
+      region_names.push_back(absl::StrCat(info.country, "-", sub));
+  }
   std::vector<const OracleSource*> applicable;
+  bool national = false;
   for (const OracleSource& s : sources) {
+    bool applies = false;
     for (uint32_t code : s.country_codes) {
-      if (absl::StartsWith(absl::StrCat(number.e164), absl::StrCat(code))) {
-        applicable.push_back(&s);
-        break;
-      }
+      if (absl::StartsWith(digits, absl::StrCat(code))) applies = true;
     }
+    if (nanp) {
+      applies = applies && info.assigned() &&
+                std::find(region_names.begin(), region_names.end(),
+                          s.jurisdiction) != region_names.end();
+    }
+    if (!applies) continue;
+    applicable.push_back(&s);
+    national |= !absl::StrContains(s.jurisdiction, "-");
   }
   for (const OracleSource* s : applicable) {
     auto it = s->added.find(number.e164);
@@ -75,16 +95,12 @@ Expected Oracle(const std::vector<OracleSource>& sources,
     out.disposition = Disposition::kBlocked;
     return out;
   }
-  if (applicable.empty()) {
-    out.disposition = Disposition::kStale;
-    out.reasons.emplace_back(ReasonCode::kNoSource, "", 0);
-    return out;
-  }
   for (const OracleSource* s : applicable) {
     if (today - s->as_of > s->max_age_days) {
       out.reasons.emplace_back(ReasonCode::kSourceStale, s->source, 0);
     }
   }
+  if (!national) out.reasons.emplace_back(ReasonCode::kNoSource, "", 0);
   out.disposition =
       out.reasons.empty() ? Disposition::kCallable : Disposition::kStale;
   return out;
@@ -143,6 +159,7 @@ class ScrubEngineTest : public ::testing::Test {
     for (const test::FixtureSource* spec : {&us, &uk}) {
       OracleSource s;
       s.source = spec->source;
+      s.jurisdiction = spec->jurisdiction;
       s.country_codes = spec->country_codes;
       s.as_of = spec->as_of;
       s.max_age_days = spec->max_age_days;
@@ -164,6 +181,12 @@ class ScrubEngineTest : public ::testing::Test {
     std::uniform_int_distribution<size_t> pick(0, 99999);
     for (int i = 0; i < 40000; ++i) add_e164(us.keys[pick(rng)]);
     for (int i = 0; i < 40000; ++i) add_e164(test::RandomValidNanp(rng));
+    // Any area code: Canada, the Caribbean, territories, unassigned codes.
+    for (int i = 0; i < 10000; ++i) {
+      const uint64_t e164 =
+          10000000000ULL + 2000000000ULL + rng() % 8000000000ULL;
+      if (ClassifyE164(e164).valid()) add_e164(e164);
+    }
     for (int i = 0; i < 30000; ++i) add_e164(uk.keys[pick(rng)]);
     for (int i = 0; i < 30000; ++i) {
       add_e164(test::RandomValidInternational(rng, 44, 10));
@@ -378,7 +401,8 @@ TEST(ScrubEngineNoSourceTest, EveryValidNumberIsStaleWithNoSourceReason) {
   }
   EXPECT_EQ(result.dispositions[2], Disposition::kMalformed);
   EXPECT_EQ(result.e164[2], 0u);
-  EXPECT_EQ(result.reasons[0].detail, "no loaded registry covers +1");
+  EXPECT_EQ(result.reasons[0].detail,
+            "no loaded registry covers US (area code 202)");
   EXPECT_EQ(result.reasons[1].detail, "no loaded registry covers +44");
   EXPECT_EQ(result.reasons[3].detail, "no loaded registry covers +49");
 }
@@ -403,8 +427,9 @@ TEST(ScrubEngineNoSourceTest, MalformedAndInvalidCarryTheParserProblem) {
 
 TEST(ScrubEngineTwoSourcesTest, NumberOnTwoListsGetsOneListedReasonPerSource) {
   test::ScratchDir dir;
-  const uint64_t both = 12022345678, only_state = 13032345678,
-                 neither = 14152345678;
+  // Dallas (214), Houston (713) and Austin (512) are all in Texas.
+  const uint64_t both = 12142345678, only_state = 17132345678,
+                 neither = 15122345678;
   test::FixtureSource federal;
   federal.source = "us-federal";
   federal.as_of = kAsOf;

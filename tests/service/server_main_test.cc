@@ -175,6 +175,55 @@ TEST(ServerMainTest, ServesOnPortZeroAndExitsZeroOnSigterm) {
   EXPECT_EQ(server.Wait(), 0) << server.err();
 }
 
+TEST(ServerMainTest, SighupServesANewlyPublishedGenerationWithoutARestart) {
+  test::ScratchDir dir;
+  const std::string data = dir.Path("data");
+  test::FixtureSource source;
+  source.source = "us-test";
+  source.as_of = TodayUtc();
+  source.keys = {12022345678};
+  ASSERT_TRUE(test::PublishFixtureSource(data, source).ok());
+
+  // Polling off: only SIGHUP can make the server look again.
+  const std::string port_file = dir.Path("port");
+  ServerProcess server(
+      dir, {"--data", data, "--listen", "127.0.0.1:0", "--port_file", port_file,
+            "--reload_interval_seconds", "0"});
+  ASSERT_TRUE(server.started());
+  const int port = WaitForPort(port_file);
+  ASSERT_GT(port, 0) << server.err();
+  auto stub = v1::ScrubService::NewStub(grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+  auto check = [&](uint64_t e164) {
+    v1::CheckRequest request;
+    request.set_e164(e164);
+    v1::CheckResponse response;
+    grpc::ClientContext context;
+    EXPECT_TRUE(stub->Check(&context, request, &response).ok());
+    return response;
+  };
+  EXPECT_EQ(check(13032345678).disposition(), v1::CALLABLE);
+
+  source.keys = {13032345678};
+  ASSERT_TRUE(test::PublishFixtureSource(data, source).ok());
+  server.Signal(SIGHUP);
+  // Bounded wait for the reload; no timing is asserted.
+  v1::CheckResponse response;
+  for (int i = 0; i < 500; ++i) {
+    response = check(13032345678);
+    if (response.disposition() == v1::BLOCKED) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(response.disposition(), v1::BLOCKED) << server.err();
+  ASSERT_EQ(response.snapshots_size(), 1);
+  EXPECT_EQ(response.snapshots(0).generation(), "g000002");
+  EXPECT_EQ(check(12022345678).disposition(), v1::CALLABLE);
+  EXPECT_THAT(server.err(), HasSubstr("SIGHUP: reload"));
+
+  server.Signal(SIGTERM);
+  EXPECT_EQ(server.Wait(), 0) << server.err();
+}
+
 TEST(ServerMainTest, EmptyDataDirStartsAndAnswersStale) {
   test::ScratchDir dir;
   const std::string port_file = dir.Path("port");

@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -141,8 +143,66 @@ TEST_F(SourceSetTest, InFlightHoldersKeepTheOldSnapshotAlive) {
   // The request that took `held` before the swap still reads the old data.
   ASSERT_FALSE(old_snapshot.expired());
   EXPECT_TRUE(Lists(*held->Find("us-a")->snapshot, 12022345678));
+  EXPECT_EQ(registry->CloseUnused(), 1u);  // Still held: stays open.
+  ASSERT_FALSE(old_snapshot.expired());
+  // The last request lets go: the generation is not closed on its thread...
   held.reset();
+  EXPECT_FALSE(old_snapshot.expired());
+  // ...but by the next CloseUnused (every Reload and poll runs it).
+  EXPECT_EQ(registry->CloseUnused(), 0u);
   EXPECT_TRUE(old_snapshot.expired());
+}
+
+TEST_F(SourceSetTest, ReloadClosesReplacedGenerationsNoRequestHolds) {
+  ASSERT_TRUE(
+      PublishFixtureSource(dir_.path(), Source("us-a", {12022345678})).ok());
+  auto registry = OpenRegistry();
+  ASSERT_NE(registry, nullptr);
+  std::weak_ptr<const storage::SourceSnapshot> first =
+      registry->Current()->Find("us-a")->snapshot;
+  ASSERT_TRUE(
+      PublishFixtureSource(dir_.path(), Source("us-a", {13032345678})).ok());
+  ASSERT_TRUE(registry->Reload().ok());
+  EXPECT_TRUE(first.expired());
+}
+
+TEST_F(SourceSetTest, GenerationDeletedWhileServedKeepsAnswering) {
+  // Enough keys for real SST files; every lookup asks for details, so hits
+  // read RocksDB, not only the memory-mapped files.
+  std::mt19937_64 rng(42);
+  std::vector<uint64_t> keys;
+  for (int i = 0; i < 20000; ++i) keys.push_back(test::RandomValidNanp(rng));
+  auto published = PublishFixtureSource(dir_.path(), Source("us-a", keys));
+  ASSERT_TRUE(published.ok()) << published.status();
+  auto registry = OpenRegistry();
+  ASSERT_NE(registry, nullptr);
+  const std::shared_ptr<const SourceSet> held = registry->Current();
+
+  // A loader publishes the next generation and garbage-collects this one
+  // before the server reloads (unlinking all its files).
+  ASSERT_TRUE(
+      PublishFixtureSource(dir_.path(), Source("us-a", {13032345678})).ok());
+  std::filesystem::remove_all(*published);
+  ASSERT_FALSE(std::filesystem::exists(*published));
+
+  std::vector<uint64_t> probe(keys.begin(), keys.begin() + 5000);
+  for (int i = 0; i < 5000; ++i) probe.push_back(test::RandomValidNanp(rng));
+  const std::set<uint64_t> listed_set(keys.begin(), keys.end());
+  std::vector<uint8_t> listed(probe.size());
+  std::vector<storage::RegistryRecord> records(probe.size());
+  ASSERT_TRUE(
+      held->Find("us-a")
+          ->snapshot
+          ->Lookup(probe, absl::MakeSpan(listed), absl::MakeSpan(records))
+          .ok());
+  for (size_t i = 0; i < probe.size(); ++i) {
+    EXPECT_EQ(listed[i] != 0, listed_set.count(probe[i]) > 0) << probe[i];
+  }
+  // The reload swaps to the new generation; the request holding the
+  // deleted one still finishes on it.
+  ASSERT_TRUE(registry->Reload().ok());
+  EXPECT_TRUE(Lists(*registry->Current()->Find("us-a")->snapshot, 13032345678));
+  EXPECT_TRUE(Lists(*held->Find("us-a")->snapshot, keys[0]));
 }
 
 TEST_F(SourceSetTest, UnchangedSourcesAreReused) {

@@ -178,8 +178,9 @@ TEST_F(SourceDirectoryTest, CrashLeftoversAreCleanedAndNumbersNotReused) {
   ASSERT_TRUE(PublishGeneration(std::move(*pending)).ok());
   EXPECT_EQ(Current(), SourceDir() + "/g000004");
   EXPECT_EQ(ReadText(SourceDir() + "/g000004/MANIFEST"), "four");
+  // Garbage collection keeps CURRENT's generation and the one before it.
   EXPECT_THAT(Entries(SourceDir()),
-              ElementsAre("CURRENT", "LOCK", "g000001", "g000002", "g000004"));
+              ElementsAre("CURRENT", "LOCK", "g000002", "g000004"));
 }
 
 TEST_F(SourceDirectoryTest, ListPublishedSourcesNamesOnlySourcesWithCurrent) {
@@ -246,6 +247,89 @@ TEST_F(SourceDirectoryTest, PublishingAMovedFromGenerationFails) {
             absl::StatusCode::kFailedPrecondition);
   EXPECT_TRUE(PublishGeneration(std::move(owner)).ok());
   EXPECT_EQ(Current(), SourceDir() + "/g000001");
+}
+
+TEST_F(SourceDirectoryTest, GarbageCollectionKeepsCurrentAndThePreviousOne) {
+  PublishOne("one");
+  PublishOne("two");
+  EXPECT_THAT(Entries(SourceDir()),
+              ElementsAre("CURRENT", "LOCK", "g000001", "g000002"));
+  absl::StatusOr<PendingGeneration> pending =
+      BeginGeneration(dir_.path(), "us-ftc");
+  ASSERT_TRUE(pending.ok()) << pending.status();
+  PublishResult result;
+  ASSERT_TRUE(PublishGeneration(std::move(*pending), {}, &result).ok());
+  EXPECT_THAT(result.removed_generations, ElementsAre("g000001"));
+  EXPECT_THAT(result.gc_error, IsEmpty());
+  EXPECT_THAT(Entries(SourceDir()),
+              ElementsAre("CURRENT", "LOCK", "g000002", "g000003"));
+  EXPECT_EQ(ReadText(SourceDir() + "/g000002/db/data"), "two");
+}
+
+TEST_F(SourceDirectoryTest, KeepGenerationsIsConfigurable) {
+  for (const char* marker : {"1", "2", "3", "4"}) PublishOne(marker);
+  absl::StatusOr<PendingGeneration> pending =
+      BeginGeneration(dir_.path(), "us-ftc");
+  ASSERT_TRUE(pending.ok()) << pending.status();
+  PublishOptions keep_four;
+  keep_four.keep_generations = 4;
+  PublishResult result;
+  ASSERT_TRUE(PublishGeneration(std::move(*pending), keep_four, &result).ok());
+  // The default (2) removed g000001 and g000002 on the way; keeping 4
+  // removes nothing of the three left.
+  EXPECT_THAT(result.removed_generations, IsEmpty());
+  EXPECT_THAT(Entries(SourceDir()),
+              ElementsAre("CURRENT", "LOCK", "g000003", "g000004", "g000005"));
+
+  absl::StatusOr<std::vector<std::string>> removed =
+      RemoveOldGenerations(dir_.path(), "us-ftc", 1);
+  ASSERT_TRUE(removed.ok()) << removed.status();
+  EXPECT_THAT(*removed, ElementsAre("g000003", "g000004"));
+  EXPECT_THAT(Entries(SourceDir()), ElementsAre("CURRENT", "LOCK", "g000005"));
+  EXPECT_EQ(Current(), SourceDir() + "/g000005");
+}
+
+TEST_F(SourceDirectoryTest, KeepingNoGenerationIsInvalidAndPublishesNothing) {
+  PublishOne("one");
+  absl::StatusOr<PendingGeneration> pending =
+      BeginGeneration(dir_.path(), "us-ftc");
+  ASSERT_TRUE(pending.ok()) << pending.status();
+  PublishOptions keep_none;
+  keep_none.keep_generations = 0;
+  EXPECT_EQ(PublishGeneration(std::move(*pending), keep_none).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Current(), SourceDir() + "/g000001");
+  EXPECT_EQ(RemoveOldGenerations(dir_.path(), "us-ftc", 0).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(SourceDirectoryTest, GarbageCollectionWaitsForTheLoaderLock) {
+  PublishOne("one");
+  PublishOne("two");
+  absl::StatusOr<PendingGeneration> pending =
+      BeginGeneration(dir_.path(), "us-ftc");
+  ASSERT_TRUE(pending.ok()) << pending.status();
+  EXPECT_EQ(RemoveOldGenerations(dir_.path(), "us-ftc", 1).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(fs::exists(SourceDir() + "/g000001"));
+}
+
+TEST_F(SourceDirectoryTest,
+       GenerationMovedAsideByAnInterruptedCollectionIsRemoved) {
+  PublishOne("one");
+  // What a collector killed between its rename and its removal leaves.
+  fs::create_directories(SourceDir() + "/.tmp-gc-g000000-999/db");
+  std::ofstream(SourceDir() + "/.tmp-gc-g000000-999/db/x") << "old";
+  EXPECT_EQ(Current(), SourceDir() + "/g000001");
+  PublishOne("two");
+  EXPECT_THAT(Entries(SourceDir()),
+              ElementsAre("CURRENT", "LOCK", "g000001", "g000002"));
+}
+
+TEST_F(SourceDirectoryTest,
+       RemovingOldGenerationsOfAnUnpublishedSourceIsNotFound) {
+  EXPECT_EQ(RemoveOldGenerations(dir_.path(), "us-ftc", 2).status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 }  // namespace

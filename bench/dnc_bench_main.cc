@@ -1,0 +1,1165 @@
+// dnc-bench: the end-to-end load generator for dnc-server over real gRPC.
+//
+//   dnc-bench gen     registry + query lists (fixed seed) for every system
+//   dnc-bench scrub   batched Scrub, closed loop: --concurrency requests of
+//                     --batch numbers in flight; numbers/s
+//   dnc-bench stream  ScrubStream bulk: --concurrency streams, --window
+//                     chunks in flight each; numbers/s
+//   dnc-bench check   one number per Check RPC, open loop at fixed offered
+//                     rates; p50/p99/p999 from the scheduled send time
+//   dnc-bench memory  server RSS and the generation's bits per key
+//   dnc-bench report  RESULT lines -> markdown tables (BENCHMARKS.md)
+//
+// The client is kept cheap because it shares the machine with the server:
+// Scrub and ScrubStream requests are serialized once (packed e164) and sent
+// as prebuilt byte buffers through the generic callback stub; responses are
+// parsed only while checking them (every batch once, before measuring).
+// Every measured run prints one "RESULT k=v ..." line on stdout; progress and
+// errors go to stderr.
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
+#include "absl/flags/usage.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/synchronization/mutex.h"
+#include "bench/load_gen.h"
+#include "bench/load_gen_report.h"
+#include "dnc/v1/scrub.grpc.pb.h"
+#include "dnc/v1/scrub.pb.h"
+
+ABSL_FLAG(std::string, server, "127.0.0.1:50051",
+          "scrub/stream/check: dnc-server address, HOST:PORT.");
+ABSL_FLAG(std::string, queries, "",
+          "scrub/stream/check: query list key file written by `dnc-bench "
+          "gen` (e.g. DIR/queries-hit5.keys).");
+ABSL_FLAG(uint32_t, batch, 10000,
+          "scrub/stream: numbers per request (per chunk for stream).");
+ABSL_FLAG(uint32_t, concurrency, 8,
+          "scrub: requests in flight; stream: concurrent streams.");
+ABSL_FLAG(uint32_t, channels, 0,
+          "gRPC channels (TCP connections). 0: one per concurrent request "
+          "(scrub, stream), as the peers get one connection each; 2 for "
+          "check.");
+ABSL_FLAG(uint32_t, window, 2,
+          "stream: chunks each stream keeps in flight (written, not yet "
+          "answered).");
+ABSL_FLAG(double, connect_timeout_seconds, 10,
+          "How long to wait for dnc-server to accept connections.");
+ABSL_FLAG(double, warmup_seconds, 2, "Warm-up before each measured run.");
+ABSL_FLAG(double, seconds, 5, "Length of each measured run.");
+ABSL_FLAG(uint32_t, runs, 1, "Measured runs (one RESULT line each).");
+ABSL_FLAG(std::string, rates, "20000",
+          "check: offered rates in checks/s, comma-separated, run in order.");
+ABSL_FLAG(bool, sweep, false,
+          "check: label the runs check_sweep and stop once --p99_limit_us is "
+          "missed at two rates in a row.");
+ABSL_FLAG(double, p99_limit_us, 1000, "check --sweep: the p99 limit.");
+ABSL_FLAG(uint32_t, max_outstanding, 20000,
+          "check: most calls in flight; beyond it the run is marked "
+          "overloaded and the skipped sends count as 10 s latencies.");
+ABSL_FLAG(std::string, check_api, "callback",
+          "check: gRPC client API, cq (completion queue, one polling "
+          "thread) or callback.");
+ABSL_FLAG(int32_t, server_pid, 0,
+          "pid of the server, to report its CPU use (and RSS for `memory`).");
+ABSL_FLAG(std::string, out_dir, "", "gen: directory to write into.");
+ABSL_FLAG(std::string, numbers, "10M", "gen: registry size, e.g. 10M, 50M.");
+ABSL_FLAG(std::string, query_count, "1M",
+          "gen: numbers per query list, e.g. 1M.");
+ABSL_FLAG(std::string, hit_percents, "5,50",
+          "gen: hit rates of the query lists, in percent, comma-separated.");
+ABSL_FLAG(uint64_t, seed, 20261122,
+          "gen: seed; the same seed and sizes give the same files.");
+ABSL_FLAG(std::string, data, "",
+          "memory: dnc-load data directory, to read the generation's sizes.");
+ABSL_FLAG(std::string, source, "us-ftc", "memory: source id under --data.");
+
+namespace dnc::bench {
+namespace {
+
+namespace v1 = ::dnc::v1;
+
+constexpr char kUsage[] =
+    "End-to-end load generator for dnc-server over real gRPC.\n\n"
+    "Usage:\n"
+    "  dnc-bench gen --out_dir DIR [--numbers 10M] [--query_count 1M]\n"
+    "                [--hit_percents 5,50] [--seed S]\n"
+    "  dnc-bench scrub  --server H:P --queries FILE [--batch 10000]\n"
+    "                   [--concurrency 8] [--seconds 5] [--runs 1]\n"
+    "  dnc-bench stream --server H:P --queries FILE [--batch 10000]\n"
+    "                   [--concurrency 2] [--window 2]\n"
+    "  dnc-bench check  --server H:P --queries FILE [--rates 20000,...]\n"
+    "                   [--sweep]\n"
+    "  dnc-bench memory --server_pid PID --data DIR [--source us-ftc]\n"
+    "  dnc-bench report RESULTS_FILE...   (markdown tables on stdout)\n\n"
+    "Examples:\n"
+    "  dnc-bench gen --out_dir /tmp/b --numbers 10M\n"
+    "  dnc-bench scrub --server 127.0.0.1:50051 --queries "
+    "/tmp/b/queries-hit5.keys --runs 5\n"
+    "  dnc-bench check --server 127.0.0.1:50051 --queries "
+    "/tmp/b/queries-hit5.keys --sweep --rates 10000,20000,40000,60000\n\n"
+    "gen writes DIR/registry.txt (FTC flat text for dnc-load), "
+    "DIR/registry.keys and\nDIR/queries-hitN.keys (for dnc-bench and "
+    "dnc-peer-bench). Every answer is checked\nagainst the query list once "
+    "before measuring; a wrong answer fails the run (exit 1).\n"
+    "bench/run_benchmarks.sh runs the whole comparison with Redis and "
+    "PostgreSQL.";
+
+constexpr char kScrubMethod[] = "/dnc.v1.ScrubService/Scrub";
+constexpr char kStreamMethod[] = "/dnc.v1.ScrubService/ScrubStream";
+
+// absl's --help exits 1; ours prints usage and this file's flags and exits 0.
+void HandleHelp(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--") break;
+    if (arg == "-h" || arg == "help" || absl::StartsWith(arg, "--help") ||
+        absl::StartsWith(arg, "-help")) {
+      std::cout << "dnc-bench: " << kUsage << "\n\nFlags:\n";
+      std::map<std::string, const absl::CommandLineFlag*> flags;
+      for (const auto& [name, flag] : absl::GetAllFlags()) {
+        if (absl::StrContains(flag->Filename(), "dnc_bench_main")) {
+          flags.emplace(std::string(name), flag);
+        }
+      }
+      for (const auto& [name, flag] : flags) {
+        std::cout << "  --" << name << " (default: \"" << flag->DefaultValue()
+                  << "\")\n      " << flag->Help() << "\n";
+      }
+      std::cout.flush();
+      std::exit(0);
+    }
+  }
+}
+
+void Emit(const ResultLine& line) { std::cout << line.ToString() << std::endl; }
+
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& server,
+                                           int index) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(-1);
+  args.SetMaxSendMessageSize(-1);
+  // A distinct argument per channel, and a local subchannel pool, so each
+  // channel gets its own TCP connection.
+  args.SetInt("dnc.bench.channel", index);
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+
+  return grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(),
+                                   args);
+}
+
+absl::StatusOr<std::vector<std::shared_ptr<grpc::Channel>>> ConnectChannels(
+    const std::string& server, int count) {
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  for (int i = 0; i < count; ++i) {
+    channels.push_back(MakeChannel(server, i));
+    const double timeout = absl::GetFlag(FLAGS_connect_timeout_seconds);
+    if (!channels.back()->WaitForConnected(
+            std::chrono::system_clock::now() +
+            std::chrono::milliseconds(static_cast<int64_t>(timeout * 1000)))) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot reach dnc-server at ", server, " within ",
+                       timeout, " s (is it running? use --server HOST:PORT)"));
+    }
+  }
+  return channels;
+}
+
+grpc::ByteBuffer Serialize(const google::protobuf::MessageLite& message) {
+  const std::string bytes = message.SerializeAsString();
+  grpc::Slice slice(bytes);
+  return grpc::ByteBuffer(&slice, 1);
+}
+
+bool Parse(const grpc::ByteBuffer& buffer,
+           google::protobuf::MessageLite* message) {
+  std::vector<grpc::Slice> slices;
+  if (!buffer.Dump(&slices).ok()) return false;
+  std::string bytes;
+  for (const grpc::Slice& s : slices) {
+    bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  }
+  return message->ParseFromString(bytes);
+}
+
+int HitPercent(const QueryList& list) {
+  if (list.keys.empty()) return 0;
+  return static_cast<int>(std::lround(100.0 * static_cast<double>(list.hits) /
+                                      static_cast<double>(list.keys.size())));
+}
+
+// Checks one Scrub answer against the batch: one disposition per number,
+// BLOCKED exactly for the expected hits (by count) and CALLABLE otherwise.
+absl::Status CheckAnswer(const v1::ScrubResponse& response, size_t batch_size,
+                         uint32_t expected_hits, size_t batch_index) {
+  if (static_cast<size_t>(response.dispositions_size()) != batch_size) {
+    return absl::InternalError(
+        absl::StrCat("batch ", batch_index, ": ", response.dispositions_size(),
+                     " dispositions for ", batch_size, " numbers"));
+  }
+  uint32_t blocked = 0, other = 0;
+  for (int d : response.dispositions()) {
+    if (d == v1::BLOCKED) {
+      ++blocked;
+    } else if (d != v1::CALLABLE) {
+      ++other;
+    }
+  }
+  if (blocked != expected_hits || other != 0) {
+    return absl::InternalError(absl::StrCat(
+        "batch ", batch_index, ": ", blocked, " BLOCKED and ", other,
+        " neither BLOCKED nor CALLABLE, expected ", expected_hits,
+        " BLOCKED (is the server loaded with this registry, as of today?)"));
+  }
+  return absl::OkStatus();
+}
+
+// The requests of a query list, serialized once.
+struct PreparedBatches {
+  Batches batches;
+  std::vector<grpc::ByteBuffer> requests;
+};
+
+PreparedBatches Prepare(const QueryList& list, size_t batch_size) {
+  PreparedBatches prepared;
+  prepared.batches = MakeBatches(list, batch_size);
+  for (const std::vector<uint64_t>& keys : prepared.batches.keys) {
+    v1::ScrubRequest request;
+    request.mutable_e164()->Add(keys.begin(), keys.end());
+    prepared.requests.push_back(Serialize(request));
+  }
+  return prepared;
+}
+
+// Runs the measured window: warm-up, then samples CPU at the start and end.
+struct Window {
+  int64_t start_ns = 0, end_ns = 0;
+  double self_cpu = 0, server_cpu = 0;
+};
+
+void MeasureWindow(int64_t t0, Window* window, pid_t server_pid) {
+  window->start_ns =
+      t0 + static_cast<int64_t>(absl::GetFlag(FLAGS_warmup_seconds) * 1e9);
+  window->end_ns = window->start_ns +
+                   static_cast<int64_t>(absl::GetFlag(FLAGS_seconds) * 1e9);
+  SleepUntilNanos(window->start_ns);
+  const double self0 = SelfCpuSeconds();
+  const double server0 = ProcessTreeCpuSeconds(server_pid, false);
+  SleepUntilNanos(window->end_ns);
+  window->self_cpu = SelfCpuSeconds() - self0;
+  window->server_cpu = ProcessTreeCpuSeconds(server_pid, false) - server0;
+}
+
+// ------------------------------------------------------------ unary Scrub
+
+// Closed loop: `concurrency` slots, each sending its next request when the
+// previous one is answered. In checking mode every batch is sent once and
+// every answer parsed; otherwise requests run until `stop_ns` and only those
+// answered inside the window count.
+class ScrubLoad {
+ public:
+  ScrubLoad(const PreparedBatches* prepared,
+            std::vector<std::shared_ptr<grpc::Channel>> channels)
+      : prepared_(prepared) {
+    for (auto& channel : channels) {
+      stubs_.push_back(std::make_unique<grpc::GenericStub>(channel));
+    }
+  }
+
+  // Sends every batch once and checks every answer.
+  absl::Status CheckAll(int concurrency) {
+    checking_ = true;
+    next_ = 0;
+    stop_ns_ = INT64_MAX;
+    Run(concurrency);
+    absl::MutexLock lock(&mu_);
+    return first_error_;
+  }
+
+  struct Outcome {
+    uint64_t numbers = 0, rpcs = 0;
+    LatencySummary latency;
+    Window window;
+    uint64_t errors = 0;
+    std::string first_error;
+  };
+
+  Outcome Measure(int concurrency, pid_t server_pid) {
+    checking_ = false;
+    next_ = 0;
+    numbers_ = 0;
+    rpcs_ = 0;
+    const int64_t t0 = NowNanos();
+    window_start_ = INT64_MAX;
+    window_end_ = INT64_MAX;
+    stop_ns_ = t0 + static_cast<int64_t>((absl::GetFlag(FLAGS_warmup_seconds) +
+                                          absl::GetFlag(FLAGS_seconds)) *
+                                         1e9);
+    window_start_ =
+        t0 + static_cast<int64_t>(absl::GetFlag(FLAGS_warmup_seconds) * 1e9);
+    window_end_ = stop_ns_.load();
+    Outcome outcome;
+    std::thread runner([&] { Run(concurrency); });
+    MeasureWindow(t0, &outcome.window, server_pid);
+    runner.join();
+    outcome.numbers = numbers_;
+    outcome.rpcs = rpcs_;
+    std::vector<int64_t> all;
+    for (const auto& slot : slots_) {
+      all.insert(all.end(), slot->latencies.begin(), slot->latencies.end());
+    }
+    outcome.latency = Summarize(&all);
+    absl::MutexLock lock(&mu_);
+    outcome.errors = errors_;
+    outcome.first_error = first_error_.ok() ? "" : first_error_.ToString();
+    return outcome;
+  }
+
+ private:
+  struct Slot {
+    std::unique_ptr<grpc::ClientContext> context;
+    grpc::ByteBuffer response;
+    int64_t sent_ns = 0;
+    size_t batch = 0;
+    size_t stub = 0;
+    std::vector<int64_t> latencies;
+  };
+
+  // Starts the slots and blocks until every one has stopped.
+  void Run(int concurrency) {
+    slots_.clear();
+    {
+      absl::MutexLock lock(&mu_);
+      active_ = concurrency;
+      errors_ = 0;
+      first_error_ = absl::OkStatus();
+    }
+    for (int i = 0; i < concurrency; ++i) {
+      slots_.push_back(std::make_unique<Slot>());
+      slots_.back()->stub = static_cast<size_t>(i) % stubs_.size();
+      slots_.back()->latencies.reserve(1 << 16);
+    }
+    for (auto& slot : slots_) {
+      if (!Issue(slot.get())) SlotDone();
+    }
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(
+        +[](int* active) { return *active == 0; }, &active_));
+  }
+
+  // Sends the slot's next request; false when there is none to send.
+  bool Issue(Slot* slot) {
+    const size_t count = prepared_->requests.size();
+    const size_t index = next_.fetch_add(1);
+    if (checking_ && index >= count) return false;
+    if (!checking_ && NowNanos() >= stop_ns_) return false;
+    slot->batch = index % count;
+    slot->context = std::make_unique<grpc::ClientContext>();
+    slot->context->set_deadline(std::chrono::system_clock::now() +
+                                std::chrono::seconds(60));
+    slot->response.Clear();
+    slot->sent_ns = NowNanos();
+    stubs_[slot->stub]->UnaryCall(
+        slot->context.get(), kScrubMethod, grpc::StubOptions(),
+        &prepared_->requests[slot->batch], &slot->response,
+        [this, slot](grpc::Status status) { OnDone(slot, status); });
+    return true;
+  }
+
+  void OnDone(Slot* slot, const grpc::Status& status) {
+    const int64_t now = NowNanos();
+    bool keep_going = status.ok();
+    if (!status.ok()) {
+      Fail(absl::UnavailableError(
+          absl::StrCat("Scrub RPC failed: ", status.error_message(), " (code ",
+                       static_cast<int>(status.error_code()), ")")));
+    } else if (checking_) {
+      v1::ScrubResponse response;
+      absl::Status checked =
+          Parse(slot->response, &response)
+              ? CheckAnswer(response, prepared_->batches.batch_size,
+                            prepared_->batches.expected_hits[slot->batch],
+                            slot->batch)
+              : absl::DataLossError("cannot parse a ScrubResponse");
+      if (!checked.ok()) {
+        Fail(checked);
+        keep_going = false;
+      }
+    } else if (now >= window_start_ && now <= window_end_) {
+      numbers_.fetch_add(prepared_->batches.batch_size,
+                         std::memory_order_relaxed);
+      rpcs_.fetch_add(1, std::memory_order_relaxed);
+      slot->latencies.push_back(now - slot->sent_ns);
+    }
+    if (!keep_going || !Issue(slot)) SlotDone();
+  }
+
+  void Fail(const absl::Status& status) {
+    absl::MutexLock lock(&mu_);
+    ++errors_;
+    if (first_error_.ok()) first_error_ = status;
+  }
+
+  void SlotDone() {
+    absl::MutexLock lock(&mu_);
+    --active_;
+  }
+
+  const PreparedBatches* const prepared_;
+  std::vector<std::unique_ptr<grpc::GenericStub>> stubs_;
+  std::vector<std::unique_ptr<Slot>> slots_;
+  std::atomic<bool> checking_{false};
+  std::atomic<size_t> next_{0};
+  std::atomic<int64_t> stop_ns_{0};
+  std::atomic<int64_t> window_start_{0};
+  std::atomic<int64_t> window_end_{0};
+  std::atomic<uint64_t> numbers_{0};
+  std::atomic<uint64_t> rpcs_{0};
+  absl::Mutex mu_;
+  int active_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t errors_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::Status first_error_ ABSL_GUARDED_BY(mu_);
+};
+
+// ------------------------------------------------------------- ScrubStream
+
+// One ScrubStream: writes chunks back to back while fewer than `window` are
+// unanswered; reads answers in order. Stops writing at `stop_ns` (or after
+// `max_chunks` when checking) and half-closes.
+class StreamLoad final
+    : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
+ public:
+  struct Shared {
+    const PreparedBatches* prepared = nullptr;
+    bool checking = false;
+    int64_t stop_ns = INT64_MAX;
+    int64_t window_start = INT64_MAX, window_end = INT64_MAX;
+    std::atomic<uint64_t> numbers{0};
+    std::atomic<uint64_t> chunks{0};
+  };
+
+  StreamLoad(grpc::GenericStub* stub, Shared* shared, size_t first_batch,
+             size_t max_chunks, int window)
+      : shared_(shared),
+        next_batch_(first_batch),
+        max_chunks_(max_chunks),
+        window_(window) {
+    stub->PrepareBidiStreamingCall(&context_, kStreamMethod,
+                                   grpc::StubOptions(), this);
+    StartRead(&response_);
+    StartCall();
+    MaybeWrite();
+  }
+
+  // Blocks until the stream has finished; its status (or the first wrong
+  // answer).
+  absl::Status Await() {
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(&done_));
+    return status_;
+  }
+
+  void OnWriteDone(bool ok) override {
+    {
+      absl::MutexLock lock(&mu_);
+      writing_ = false;
+      if (!ok) broken_ = true;
+    }
+    MaybeWrite();
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) return;  // The stream ended; OnDone follows.
+    const int64_t now = NowNanos();
+    size_t batch = 0;
+    {
+      absl::MutexLock lock(&mu_);
+      batch = sent_batches_.front();
+      sent_batches_.pop_front();
+      --in_flight_;
+    }
+    if (shared_->checking) {
+      v1::ScrubResponse response;
+      absl::Status checked =
+          Parse(response_, &response)
+              ? CheckAnswer(response, shared_->prepared->batches.batch_size,
+                            shared_->prepared->batches.expected_hits[batch],
+                            batch)
+              : absl::DataLossError("cannot parse a ScrubResponse");
+      if (!checked.ok()) {
+        absl::MutexLock lock(&mu_);
+        if (status_.ok()) status_ = checked;
+        broken_ = true;
+      }
+    } else if (now >= shared_->window_start && now <= shared_->window_end) {
+      shared_->numbers.fetch_add(shared_->prepared->batches.batch_size,
+                                 std::memory_order_relaxed);
+      shared_->chunks.fetch_add(1, std::memory_order_relaxed);
+    }
+    response_.Clear();
+    StartRead(&response_);
+    MaybeWrite();
+  }
+
+  void OnDone(const grpc::Status& status) override {
+    absl::MutexLock lock(&mu_);
+    if (!status.ok() && status_.ok()) {
+      status_ = absl::UnavailableError(
+          absl::StrCat("ScrubStream failed: ", status.error_message()));
+    }
+    done_ = true;
+  }
+
+ private:
+  // Decides under the lock, then starts the write outside it.
+  void MaybeWrite() {
+    enum { kNothing, kWrite, kClose } action = kNothing;
+    const grpc::ByteBuffer* request = nullptr;
+    {
+      absl::MutexLock lock(&mu_);
+      if (writing_ || closed_) return;
+      const bool stop = broken_ || written_ >= max_chunks_ ||
+                        (!shared_->checking && NowNanos() >= shared_->stop_ns);
+      if (stop) {
+        closed_ = true;
+        action = kClose;
+      } else if (in_flight_ < window_) {
+        const auto& requests = shared_->prepared->requests;
+        const size_t batch = next_batch_ % requests.size();
+        ++next_batch_;
+        request = &requests[batch];
+        sent_batches_.push_back(batch);
+        ++in_flight_;
+        ++written_;
+        writing_ = true;
+        action = kWrite;
+      }
+    }
+    if (action == kWrite) StartWrite(request);
+    if (action == kClose) StartWritesDone();
+  }
+
+  Shared* const shared_;
+  grpc::ClientContext context_;
+  grpc::ByteBuffer response_;
+  absl::Mutex mu_;
+  size_t next_batch_ ABSL_GUARDED_BY(mu_);
+  const size_t max_chunks_;
+  const int window_;
+  std::deque<size_t> sent_batches_ ABSL_GUARDED_BY(mu_);
+  int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
+  size_t written_ ABSL_GUARDED_BY(mu_) = 0;
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  bool closed_ ABSL_GUARDED_BY(mu_) = false;
+  bool broken_ ABSL_GUARDED_BY(mu_) = false;
+  bool done_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Status status_ ABSL_GUARDED_BY(mu_);
+};
+
+// ------------------------------------------------------------------ Check
+
+// Open loop: call i is due at t0 + i / rate whatever the answers do; its
+// latency runs from that due time to the answer.
+class CheckLoad {
+ public:
+  CheckLoad(const QueryList* list,
+            std::vector<std::shared_ptr<grpc::Channel>> channels)
+      : list_(list) {
+    for (auto& channel : channels) {
+      stubs_.push_back(v1::ScrubService::NewStub(channel));
+    }
+  }
+
+  struct Outcome {
+    LatencySummary latency;
+    uint64_t completed = 0;  // Inside the window.
+    uint64_t errors = 0, wrong = 0, skipped = 0;
+    Window window;
+    std::string first_error;
+  };
+
+  Outcome Run(double rate, pid_t server_pid) {
+    const double warmup = absl::GetFlag(FLAGS_warmup_seconds);
+    const double seconds = absl::GetFlag(FLAGS_seconds);
+    const uint64_t max_outstanding = absl::GetFlag(FLAGS_max_outstanding);
+    const double interval_ns = 1e9 / rate;
+    const uint64_t first = static_cast<uint64_t>(std::ceil(warmup * rate));
+    const uint64_t measured = static_cast<uint64_t>(seconds * rate);
+    const uint64_t total = first + measured;
+    latencies_.assign(measured, -1);
+    errors_ = wrong_ = 0;
+    outstanding_ = 0;
+    first_error_.clear();
+    Outcome outcome;
+    std::thread poller;
+    if (absl::GetFlag(FLAGS_check_api) == "cq") {
+      cq_ = std::make_unique<grpc::CompletionQueue>();
+      poller = std::thread([this] { Poll(); });
+    }
+    UseFineTimerSlack();
+    const int64_t t0 = NowNanos() + 1'000'000;
+    double self0 = 0, server0 = 0;
+    uint64_t skipped_measured = 0;
+    for (uint64_t i = 0; i < total; ++i) {
+      const int64_t due =
+          t0 + static_cast<int64_t>(static_cast<double>(i) * interval_ns);
+      if (i == first) {
+        SleepUntilNanos(due);
+        self0 = SelfCpuSeconds();
+        server0 = ProcessTreeCpuSeconds(server_pid, false);
+        outcome.window.start_ns = due;
+      }
+      if (NowNanos() < due) SleepUntilNanos(due);
+      if (outstanding_.load(std::memory_order_relaxed) >= max_outstanding) {
+        ++outcome.skipped;
+        if (i >= first) {
+          latencies_[i - first] = 10'000'000'000LL;
+          ++skipped_measured;
+        }
+        continue;
+      }
+      Send(i, due, i >= first ? static_cast<int64_t>(i - first) : -1);
+    }
+    const int64_t end =
+        t0 + static_cast<int64_t>(static_cast<double>(total) * interval_ns);
+    SleepUntilNanos(end);
+    outcome.window.end_ns = end;
+    outcome.window.self_cpu = SelfCpuSeconds() - self0;
+    outcome.window.server_cpu =
+        ProcessTreeCpuSeconds(server_pid, false) - server0;
+    // Drain: every call has a deadline, so this ends.
+    while (outstanding_.load() > 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    if (cq_ != nullptr) {
+      cq_->Shutdown();
+      poller.join();
+      cq_.reset();
+    }
+    std::vector<int64_t> done;
+    done.reserve(measured);
+    for (int64_t ns : latencies_) {
+      if (ns >= 0) done.push_back(ns);
+    }
+    outcome.completed = done.size() - skipped_measured;
+    outcome.latency = Summarize(&done);
+    std::lock_guard<std::mutex> lock(mu_);
+    outcome.errors = errors_;
+    outcome.wrong = wrong_;
+    outcome.first_error = first_error_;
+    return outcome;
+  }
+
+ private:
+  struct Call {
+    grpc::ClientContext context;
+    v1::CheckRequest request;
+    v1::CheckResponse response;
+    int64_t due_ns = 0;
+    int64_t slot = -1;  // Index into latencies_, or -1 (warm-up).
+    bool expect_hit = false;
+    grpc::Status status;  // Completion-queue mode.
+    std::unique_ptr<grpc::ClientAsyncResponseReader<v1::CheckResponse>> reader;
+  };
+
+  void Send(uint64_t i, int64_t due, int64_t slot) {
+    auto* call = new Call;
+    const size_t q = i % list_->keys.size();
+    call->request.set_e164(list_->keys[q]);
+    call->expect_hit = list_->hit[q] != 0;
+    call->due_ns = due;
+    call->slot = slot;
+    call->context.set_deadline(std::chrono::system_clock::now() +
+                               std::chrono::seconds(10));
+    outstanding_.fetch_add(1, std::memory_order_relaxed);
+    v1::ScrubService::Stub* stub = stubs_[i % stubs_.size()].get();
+    if (cq_ != nullptr) {
+      call->reader =
+          stub->PrepareAsyncCheck(&call->context, call->request, cq_.get());
+      call->reader->StartCall();
+      call->reader->Finish(&call->response, &call->status, call);
+      return;
+    }
+    stub->async()->Check(
+        &call->context, &call->request, &call->response,
+        [this, call](grpc::Status status) { Complete(call, status); });
+  }
+
+  // Completion-queue mode: one thread takes every answer off the queue.
+  void Poll() {
+    void* tag = nullptr;
+    bool ok = false;
+    while (cq_->Next(&tag, &ok)) {
+      Call* call = static_cast<Call*>(tag);
+      Complete(call, ok ? call->status
+                        : grpc::Status(grpc::StatusCode::INTERNAL,
+                                       "completion queue op failed"));
+    }
+  }
+
+  void Complete(Call* call, const grpc::Status& status) {
+    const int64_t now = NowNanos();
+    if (!status.ok()) {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++errors_;
+      if (first_error_.empty()) first_error_ = status.error_message();
+    } else {
+      const bool blocked = call->response.disposition() == v1::BLOCKED;
+      const bool callable = call->response.disposition() == v1::CALLABLE;
+      if (blocked != call->expect_hit || (!blocked && !callable)) {
+        std::lock_guard<std::mutex> lock(mu_);
+        ++wrong_;
+      }
+      if (call->slot >= 0) latencies_[call->slot] = now - call->due_ns;
+    }
+    delete call;
+    outstanding_.fetch_sub(1, std::memory_order_release);
+  }
+
+  const QueryList* const list_;
+  std::vector<std::unique_ptr<v1::ScrubService::Stub>> stubs_;
+  std::vector<int64_t> latencies_;
+  std::atomic<uint64_t> outstanding_{0};
+  std::unique_ptr<grpc::CompletionQueue> cq_;  // Null: callback API.
+  std::mutex mu_;
+  uint64_t errors_ = 0, wrong_ = 0;
+  std::string first_error_;
+};
+
+// ------------------------------------------------------------ subcommands
+
+int Fail(const std::string& message) {
+  std::cerr << "dnc-bench: " << message << std::endl;
+  return 1;
+}
+
+int Usage(const std::string& message) {
+  std::cerr << "dnc-bench: " << message << "\nTry 'dnc-bench --help'."
+            << std::endl;
+  return 2;
+}
+
+absl::StatusOr<QueryList> LoadQueries() {
+  const std::string path = absl::GetFlag(FLAGS_queries);
+  if (path.empty()) {
+    return absl::InvalidArgumentError(
+        "--queries is required: a query list from `dnc-bench gen` (e.g. "
+        "--queries DIR/queries-hit5.keys)");
+  }
+  absl::StatusOr<QueryList> list = ReadKeyFile(path);
+  if (list.ok() && list->keys.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(path, " holds no queries"));
+  }
+  return list;
+}
+
+int Channels(int fallback) {
+  const uint32_t flag = absl::GetFlag(FLAGS_channels);
+  return flag > 0 ? static_cast<int>(flag) : std::max(1, fallback);
+}
+
+int RunGen() {
+  const std::string out_dir = absl::GetFlag(FLAGS_out_dir);
+  if (out_dir.empty()) return Usage("gen needs --out_dir DIR");
+  absl::StatusOr<uint64_t> numbers = ParseCount(absl::GetFlag(FLAGS_numbers));
+  if (!numbers.ok()) return Usage(std::string(numbers.status().message()));
+  absl::StatusOr<uint64_t> queries =
+      ParseCount(absl::GetFlag(FLAGS_query_count));
+  if (!queries.ok()) return Usage(std::string(queries.status().message()));
+  if (*numbers < 1 || *numbers > 250'000'000) {
+    return Usage("--numbers must be between 1 and 250M");
+  }
+  if (*queries < 1) return Usage("--query_count must be at least 1");
+  std::vector<int> percents;
+  for (absl::string_view part : absl::StrSplit(
+           absl::GetFlag(FLAGS_hit_percents), ',', absl::SkipWhitespace())) {
+    int percent = 0;
+    if (!absl::SimpleAtoi(part, &percent) || percent < 0 || percent > 100) {
+      return Usage(absl::StrCat("--hit_percents: '", std::string(part),
+                                "' is not a percentage 0-100"));
+    }
+    percents.push_back(percent);
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  if (ec) {
+    return Fail(
+        absl::StrCat("cannot create --out_dir ", out_dir, ": ", ec.message()));
+  }
+  const uint64_t seed = absl::GetFlag(FLAGS_seed);
+  const int64_t t0 = NowNanos();
+  const std::vector<uint64_t> registry = GenerateRegistry(*numbers, seed);
+  absl::Status status = WriteFtcFlatText(out_dir + "/registry.txt", registry);
+  if (status.ok()) {
+    status = WriteKeyFile(out_dir + "/registry.keys", registry, {},
+                          registry.size(), seed);
+  }
+  if (!status.ok()) return Fail(std::string(status.message()));
+  std::cerr << "dnc-bench gen: wrote " << registry.size()
+            << " numbers to registry.txt and registry.keys in " << out_dir
+            << " (" << (NowNanos() - t0) / 1'000'000 << " ms)" << std::endl;
+  for (int percent : percents) {
+    const QueryList list = GenerateQueries(registry, *queries, percent / 100.0,
+                                           seed ^ (0x51EAULL * (percent + 1)));
+    const std::string path =
+        absl::StrCat(out_dir, "/queries-hit", percent, ".keys");
+    status = WriteKeyFile(path, list.keys, list.hit, list.hits, seed);
+    if (!status.ok()) return Fail(std::string(status.message()));
+    std::cerr << "dnc-bench gen: wrote " << path << " (" << list.keys.size()
+              << " numbers, " << list.hits << " listed)" << std::endl;
+  }
+  return 0;
+}
+
+ResultLine BaseResult(const std::string& scenario, const QueryList& list) {
+  ResultLine line;
+  line.Set("scenario", scenario)
+      .Set("system", "dnc")
+      .Set("hits", HitPercent(list));
+  return line;
+}
+
+int RunScrub() {
+  absl::StatusOr<QueryList> list = LoadQueries();
+  if (!list.ok()) return Fail(std::string(list.status().message()));
+  const uint32_t batch = absl::GetFlag(FLAGS_batch);
+  const int concurrency = static_cast<int>(absl::GetFlag(FLAGS_concurrency));
+  if (batch < 1 || concurrency < 1) {
+    return Usage("--batch and --concurrency must be at least 1");
+  }
+  const PreparedBatches prepared = Prepare(*list, batch);
+  auto channels =
+      ConnectChannels(absl::GetFlag(FLAGS_server), Channels(concurrency));
+  if (!channels.ok()) return Fail(std::string(channels.status().message()));
+  ScrubLoad load(&prepared, *channels);
+  const absl::Status checked = load.CheckAll(concurrency);
+  if (!checked.ok()) {
+    return Fail(absl::StrCat("wrong or failed answer while checking: ",
+                             checked.message()));
+  }
+  std::cerr << "dnc-bench scrub: checked " << prepared.requests.size()
+            << " batches of " << batch << " (every answer right)" << std::endl;
+  const pid_t server_pid = absl::GetFlag(FLAGS_server_pid);
+  const uint32_t runs = absl::GetFlag(FLAGS_runs);
+  for (uint32_t run = 1; run <= runs; ++run) {
+    const ScrubLoad::Outcome outcome = load.Measure(concurrency, server_pid);
+    if (outcome.errors > 0) {
+      return Fail(absl::StrCat(
+          outcome.errors, " Scrub RPCs failed; first: ", outcome.first_error));
+    }
+    const double seconds =
+        static_cast<double>(outcome.window.end_ns - outcome.window.start_ns) /
+        1e9;
+    ResultLine line = BaseResult("scrub", *list);
+    line.Set("batch", batch)
+        .Set("concurrency", concurrency)
+        .Set("channels", static_cast<uint64_t>(channels->size()))
+        .Set("run", run)
+        .Set("seconds", seconds)
+        .Set("numbers_per_s", static_cast<double>(outcome.numbers) / seconds)
+        .Set("rpcs_per_s", static_cast<double>(outcome.rpcs) / seconds)
+        .Set("rpc_p50_us", outcome.latency.p50_us)
+        .Set("rpc_p99_us", outcome.latency.p99_us)
+        .Set("client_cpu", outcome.window.self_cpu / seconds)
+        .Set("server_cpu", outcome.window.server_cpu / seconds);
+    Emit(line);
+  }
+  return 0;
+}
+
+int RunStream() {
+  absl::StatusOr<QueryList> list = LoadQueries();
+  if (!list.ok()) return Fail(std::string(list.status().message()));
+  const uint32_t batch = absl::GetFlag(FLAGS_batch);
+  const int concurrency = static_cast<int>(absl::GetFlag(FLAGS_concurrency));
+  const int window = static_cast<int>(absl::GetFlag(FLAGS_window));
+  if (batch < 1 || concurrency < 1 || window < 1) {
+    return Usage("--batch, --concurrency and --window must be at least 1");
+  }
+  const PreparedBatches prepared = Prepare(*list, batch);
+  auto channels =
+      ConnectChannels(absl::GetFlag(FLAGS_server), Channels(concurrency));
+  if (!channels.ok()) return Fail(std::string(channels.status().message()));
+  std::vector<std::unique_ptr<grpc::GenericStub>> stubs;
+  for (auto& channel : *channels) {
+    stubs.push_back(std::make_unique<grpc::GenericStub>(channel));
+  }
+  {  // Check every answer once, through one stream, in order.
+    StreamLoad::Shared shared;
+    shared.prepared = &prepared;
+    shared.checking = true;
+    StreamLoad stream(stubs[0].get(), &shared, 0, prepared.requests.size(),
+                      window);
+    const absl::Status status = stream.Await();
+    if (!status.ok()) {
+      return Fail(absl::StrCat("wrong or failed answer while checking: ",
+                               status.message()));
+    }
+  }
+  std::cerr << "dnc-bench stream: checked " << prepared.requests.size()
+            << " chunks of " << batch << " (every answer right)" << std::endl;
+  const pid_t server_pid = absl::GetFlag(FLAGS_server_pid);
+  const uint32_t runs = absl::GetFlag(FLAGS_runs);
+  for (uint32_t run = 1; run <= runs; ++run) {
+    StreamLoad::Shared shared;
+    shared.prepared = &prepared;
+    const int64_t t0 = NowNanos();
+    shared.window_start =
+        t0 + static_cast<int64_t>(absl::GetFlag(FLAGS_warmup_seconds) * 1e9);
+    shared.window_end =
+        shared.window_start +
+        static_cast<int64_t>(absl::GetFlag(FLAGS_seconds) * 1e9);
+    shared.stop_ns = shared.window_end;
+    std::vector<std::unique_ptr<StreamLoad>> streams;
+    for (int i = 0; i < concurrency; ++i) {
+      streams.push_back(std::make_unique<StreamLoad>(
+          stubs[static_cast<size_t>(i) % stubs.size()].get(), &shared,
+          static_cast<size_t>(i) * 7919, SIZE_MAX, window));
+    }
+    Window measured;
+    MeasureWindow(t0, &measured, server_pid);
+    for (auto& stream : streams) {
+      const absl::Status status = stream->Await();
+      if (!status.ok()) return Fail(std::string(status.message()));
+    }
+    const double seconds =
+        static_cast<double>(measured.end_ns - measured.start_ns) / 1e9;
+    ResultLine line = BaseResult("stream", *list);
+    line.Set("batch", batch)
+        .Set("concurrency", concurrency)
+        .Set("window", window)
+        .Set("run", run)
+        .Set("seconds", seconds)
+        .Set("numbers_per_s", static_cast<double>(shared.numbers) / seconds)
+        .Set("chunks_per_s", static_cast<double>(shared.chunks) / seconds)
+        .Set("client_cpu", measured.self_cpu / seconds)
+        .Set("server_cpu", measured.server_cpu / seconds);
+    Emit(line);
+  }
+  return 0;
+}
+
+int RunCheck() {
+  absl::StatusOr<QueryList> list = LoadQueries();
+  if (!list.ok()) return Fail(std::string(list.status().message()));
+  std::vector<double> rates;
+  for (absl::string_view part : absl::StrSplit(absl::GetFlag(FLAGS_rates), ',',
+                                               absl::SkipWhitespace())) {
+    absl::StatusOr<uint64_t> rate = ParseCount(std::string(part));
+    if (!rate.ok() || *rate < 1) {
+      return Usage(absl::StrCat("--rates: '", std::string(part),
+                                "' is not a rate (checks/s, e.g. 20000)"));
+    }
+    rates.push_back(static_cast<double>(*rate));
+  }
+  if (rates.empty()) return Usage("--rates needs at least one rate");
+  auto channels = ConnectChannels(absl::GetFlag(FLAGS_server), Channels(2));
+  if (!channels.ok()) return Fail(std::string(channels.status().message()));
+  CheckLoad load(&*list, *channels);
+  const bool sweep = absl::GetFlag(FLAGS_sweep);
+  const double limit = absl::GetFlag(FLAGS_p99_limit_us);
+  const pid_t server_pid = absl::GetFlag(FLAGS_server_pid);
+  const uint32_t runs = sweep ? 1 : absl::GetFlag(FLAGS_runs);
+  int misses_in_a_row = 0;
+  for (double rate : rates) {
+    for (uint32_t run = 1; run <= runs; ++run) {
+      const CheckLoad::Outcome outcome = load.Run(rate, server_pid);
+      if (outcome.wrong > 0) {
+        return Fail(absl::StrCat(outcome.wrong,
+                                 " Check answers were wrong (BLOCKED for an "
+                                 "unlisted number or the reverse); is the "
+                                 "server loaded with this registry?"));
+      }
+      if (outcome.errors > 0 && outcome.skipped == 0) {
+        std::cerr << "dnc-bench check: " << outcome.errors
+                  << " Check RPCs failed at " << rate
+                  << "/s; first: " << outcome.first_error << std::endl;
+      }
+      const double seconds =
+          static_cast<double>(outcome.window.end_ns - outcome.window.start_ns) /
+          1e9;
+      const bool overloaded = outcome.skipped > 0 || outcome.errors > 0;
+      ResultLine line = BaseResult(sweep ? "check_sweep" : "check", *list);
+      line.Set("rate", static_cast<uint64_t>(rate))
+          .Set("channels", static_cast<uint64_t>(channels->size()))
+          .Set("run", run)
+          .Set("seconds", seconds)
+          .Set("achieved_per_s",
+               static_cast<double>(outcome.completed) / seconds)
+          .Set("p50_us", outcome.latency.p50_us)
+          .Set("p90_us", outcome.latency.p90_us)
+          .Set("p99_us", outcome.latency.p99_us)
+          .Set("p999_us", outcome.latency.p999_us)
+          .Set("max_us", outcome.latency.max_us)
+          .Set("errors", outcome.errors)
+          .Set("skipped", outcome.skipped)
+          .Set("overloaded", overloaded ? 1 : 0)
+          .Set("client_cpu", outcome.window.self_cpu / seconds)
+          .Set("server_cpu", outcome.window.server_cpu / seconds);
+      Emit(line);
+      if (sweep) {
+        misses_in_a_row = (outcome.latency.p99_us >= limit || overloaded)
+                              ? misses_in_a_row + 1
+                              : 0;
+      }
+    }
+    if (sweep && misses_in_a_row >= 2) break;
+  }
+  return 0;
+}
+
+// "key: value" of a MANIFEST line, or "".
+std::string ManifestValue(const std::string& manifest, const std::string& key) {
+  for (absl::string_view line : absl::StrSplit(manifest, '\n')) {
+    if (absl::ConsumePrefix(&line, key + ": ")) return std::string(line);
+  }
+  return "";
+}
+
+uint64_t TreeBytes(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(path, ec)) {
+    return std::filesystem::file_size(path, ec);
+  }
+  uint64_t total = 0;
+  for (auto it = std::filesystem::recursive_directory_iterator(path, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (it->is_regular_file(ec)) total += it->file_size(ec);
+  }
+  return total;
+}
+
+int RunMemory() {
+  const pid_t pid = absl::GetFlag(FLAGS_server_pid);
+  const std::string data = absl::GetFlag(FLAGS_data);
+  if (pid <= 0 || data.empty()) {
+    return Usage("memory needs --server_pid PID and --data DIR");
+  }
+  const std::string source_dir =
+      absl::StrCat(data, "/sources/", absl::GetFlag(FLAGS_source));
+  std::ifstream current_in(source_dir + "/CURRENT");
+  std::string generation;
+  std::getline(current_in, generation);
+  if (generation.empty()) {
+    return Fail(absl::StrCat("no published generation in ", source_dir,
+                             " (no CURRENT); load one with dnc-load"));
+  }
+  const std::string gen_dir = absl::StrCat(source_dir, "/", generation);
+  std::ifstream manifest_in(gen_dir + "/MANIFEST");
+  std::string manifest((std::istreambuf_iterator<char>(manifest_in)),
+                       std::istreambuf_iterator<char>());
+  uint64_t numbers = 0, filter_bytes = 0;
+  if (!absl::SimpleAtoi(ManifestValue(manifest, "numbers_loaded"), &numbers) ||
+      numbers == 0) {
+    return Fail(
+        absl::StrCat("cannot read numbers_loaded from ", gen_dir, "/MANIFEST"));
+  }
+  if (!absl::SimpleAtoi(ManifestValue(manifest, "filter_bytes"),
+                        &filter_bytes)) {
+    filter_bytes = TreeBytes(gen_dir + "/filter.bin");
+  }
+  const uint64_t keys_bytes = TreeBytes(gen_dir + "/keys.bin");
+  const uint64_t db_bytes = TreeBytes(gen_dir + "/db");
+  const uint64_t total_bytes = TreeBytes(gen_dir);
+  const MemoryUse memory = ProcessMemory(pid);
+  const double n = static_cast<double>(numbers);
+  const std::string note = absl::StrFormat(
+      "filter %.2f bits/key; exact keys %.1f bits/key; RocksDB %.1f "
+      "bytes/number on disk; generation %.0f MiB on disk",
+      8.0 * static_cast<double>(filter_bytes) / n,
+      8.0 * static_cast<double>(keys_bytes) / n,
+      static_cast<double>(db_bytes) / n,
+      static_cast<double>(total_bytes) / (1024.0 * 1024.0));
+  ResultLine line;
+  line.Set("scenario", "memory")
+      .Set("system", "dnc")
+      .Set("numbers", numbers)
+      .Set("rss_bytes", memory.rss_bytes)
+      .Set("hwm_bytes", memory.hwm_bytes)
+      .Set("bytes_per_number", static_cast<double>(memory.rss_bytes) / n)
+      .Set("filter_bits_per_key", 8.0 * static_cast<double>(filter_bytes) / n)
+      .Set("keys_bits_per_key", 8.0 * static_cast<double>(keys_bytes) / n)
+      .Set("disk_bytes", total_bytes)
+      .Set("note", note);
+  Emit(line);
+  return 0;
+}
+
+int RunReport(const std::vector<std::string>& files) {
+  if (files.empty()) return Usage("report needs one or more RESULT files");
+  std::vector<ResultFields> results;
+  for (const std::string& path : files) {
+    std::ifstream in(path);
+    if (!in) return Fail(absl::StrCat("cannot read ", path));
+    std::string line;
+    while (std::getline(in, line)) {
+      ResultFields fields = ParseResultLine(line);
+      if (!fields.empty()) results.push_back(std::move(fields));
+    }
+  }
+  ReportOptions options;
+  options.check_p99_limit_us = absl::GetFlag(FLAGS_p99_limit_us);
+  std::cout << RenderReport(results, options);
+  return 0;
+}
+
+int Main(int argc, char** argv) {
+  // Debian's Abseil checks every Mutex for lock cycles (a debug feature that
+  // shows up in profiles); a load generator should not pay for it.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  absl::SetProgramUsageMessage(kUsage);
+  HandleHelp(argc, argv);
+  const std::vector<char*> rest = absl::ParseCommandLine(argc, argv);
+  if (rest.size() < 2) {
+    return Usage(
+        "name a subcommand: gen, scrub, stream, check, memory or "
+        "report");
+  }
+  const std::string command = rest[1];
+  std::vector<std::string> args(rest.begin() + 2, rest.end());
+  if (command == "report") return RunReport(args);
+  if (!args.empty()) {
+    return Usage(absl::StrCat("unexpected argument '", args[0], "'"));
+  }
+  if (command == "gen") return RunGen();
+  if (command == "scrub") return RunScrub();
+  if (command == "stream") return RunStream();
+  if (command == "check") return RunCheck();
+  if (command == "memory") return RunMemory();
+  return Usage(absl::StrCat("unknown subcommand '", command,
+                            "'; use gen, scrub, stream, check, memory or "
+                            "report"));
+}
+
+}  // namespace
+}  // namespace dnc::bench
+
+int main(int argc, char** argv) { return dnc::bench::Main(argc, argv); }
