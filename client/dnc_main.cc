@@ -14,10 +14,6 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/reflection.h"
-#include "absl/flags/usage.h"
-#include "absl/flags/usage_config.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -27,6 +23,7 @@
 #include "absl/time/time.h"
 #include "client/lead_list_scrubber.h"
 #include "client/scrub_client.h"
+#include "common/command_line.h"
 #include "common/phone_number.h"
 
 ABSL_FLAG(std::string, server, "",
@@ -61,7 +58,6 @@ namespace {
 
 constexpr int kExitOk = 0;
 constexpr int kExitError = 1;
-constexpr int kExitUsage = 2;
 constexpr int kExitNotCallable = 3;
 
 constexpr char kUsage[] =
@@ -285,42 +281,15 @@ int RunStatus(const std::vector<std::string>& args) {
   return kExitOk;
 }
 
-// True if `arg` names a flag absl knows ("--server=x", "-nofoo", "--helpfull").
-bool IsKnownFlag(const std::string& arg) {
-  std::string name = arg.substr(arg.find_first_not_of('-'));
-  name = name.substr(0, name.find('='));
-  // absl's own usage and flagfile flags are not in the flag registry.
-  for (const char* builtin :
-       {"help", "helpfull", "helpshort", "helppackage", "helpon", "helpmatch",
-        "version", "only_check_args", "flagfile", "fromenv", "tryfromenv",
-        "undefok"}) {
-    if (name == builtin) return true;
-  }
-  if (absl::FindCommandLineFlag(name) != nullptr) return true;
-  return absl::StartsWith(name, "no") &&
-         absl::FindCommandLineFlag(name.substr(2)) != nullptr;
-}
-
 int Main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(kUsage);
-  absl::FlagsUsageConfig usage_config;
-  usage_config.version_string = [] {
-    return std::string("dnc " DNC_VERSION "\n");
-  };
-  absl::SetFlagsUsageConfig(usage_config);
-  // Rewrite -o FILE / -oFILE / --output FILE to --output=FILE, answer
-  // -h/--help ourselves (absl's exits 1), and turn unknown flags into a usage
-  // error (absl would exit 1).
+  // Rewrite -o FILE / -oFILE / --output FILE to --output=FILE (a short
+  // option absl does not have); everything else is parsed as absl flags.
   std::vector<std::string> args = {argv[0]};
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--") {
       for (; i < argc; ++i) args.push_back(argv[i]);
       break;
-    }
-    if (arg == "-h" || arg == "--help" || arg == "-help" || arg == "--h") {
-      std::fputs(kUsage, stdout);
-      return kExitOk;
     }
     if (arg == "-o" || arg == "--output" || arg == "-output") {
       if (i + 1 >= argc) return UsageError(absl::StrCat(arg, " needs a FILE"));
@@ -333,19 +302,13 @@ int Main(int argc, char** argv) {
       args.push_back(absl::StrCat("--output=", value));
       continue;
     }
-    if (arg.size() > 1 && arg[0] == '-' &&
-        arg.find_first_not_of('-') != std::string::npos) {
-      if (!IsKnownFlag(arg)) {
-        return UsageError(absl::StrCat("unknown flag ", arg));
-      }
-    }
     args.push_back(arg);
   }
   std::vector<char*> raw_args;
   for (std::string& arg : args) raw_args.push_back(arg.data());
-  raw_args.push_back(nullptr);
-  std::vector<char*> positional =
-      absl::ParseCommandLine(static_cast<int>(args.size()), raw_args.data());
+  std::vector<std::string> positional = ParseCommandLineOrExit(
+      static_cast<int>(raw_args.size()), raw_args.data(), {"dnc", kUsage, ""});
+  positional.insert(positional.begin(), argv[0]);
   if (!(absl::GetFlag(FLAGS_timeout_seconds) > 0)) {
     return UsageError("--timeout_seconds must be positive");
   }

@@ -6,8 +6,7 @@
 #include <string>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
+#include "common/command_line.h"
 #include "demo/sample_data.h"
 
 ABSL_FLAG(std::string, out_dir, "",
@@ -19,7 +18,8 @@ ABSL_FLAG(uint64_t, seed, 20261122,
           "Seed: the same seed writes the same files.");
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
+  const dnc::CommandLineSpec spec{
+      "dnc-sample",
       "Writes a sample registry dump and lead list in the official formats.\n"
       "\n"
       "  dnc-sample --out_dir DIR [--registry_numbers N] [--leads N] [--seed "
@@ -28,12 +28,14 @@ int main(int argc, char** argv) {
       "Writes DIR/ftc-flat-sample.zip (one member per area code, lines\n"
       "'NPA,NXXXXXX', plus a member with five bad lines a loader must reject)\n"
       "and DIR/leads.csv (id,first_name,last_name,phone,email,city with messy\n"
-      "number formats, invalid and malformed numbers, and +44 numbers).");
-  absl::ParseCommandLine(argc, argv);
+      "number formats, invalid and malformed numbers, and +44 numbers).",
+      "sample_main.cc"};
+  if (!dnc::ParseCommandLineOrExit(argc, argv, spec).empty()) {
+    dnc::ExitWithUsageError(spec, "takes no positional arguments");
+  }
   const std::string out_dir = absl::GetFlag(FLAGS_out_dir);
   if (out_dir.empty()) {
-    std::fprintf(stderr, "dnc-sample: --out_dir is required (see --help)\n");
-    return 2;
+    dnc::ExitWithUsageError(spec, "--out_dir is required");
   }
   mkdir(out_dir.c_str(), 0755);
   dnc::demo::SampleOptions options;

@@ -14,10 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "absl/flags/commandlineflag.h"
 #include "absl/flags/flag.h"
-#include "absl/flags/reflection.h"
-#include "absl/flags/usage.h"
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -25,6 +22,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/civil_date.h"
+#include "common/command_line.h"
 #include "loader/bulk_loader.h"
 #include "loader/record_format.h"
 #include "loader/source_catalogue.h"
@@ -79,7 +77,6 @@ namespace dnc::loader {
 namespace {
 
 constexpr int kExitLoadFailed = 1;
-constexpr int kExitUsage = 2;
 constexpr int kExitAlreadyApplied = 3;
 constexpr size_t kRejectsShown = 20;
 
@@ -139,81 +136,10 @@ std::string UsageText() {
       "error, 3 nothing to do (change list already applied).");
 }
 
-void PrintHelp() {
-  std::cout << UsageText() << "\n\nFlags:\n";
-  std::vector<absl::CommandLineFlag*> flags;
-  for (const auto& [name, flag] : absl::GetAllFlags()) {
-    if (absl::EndsWith(flag->Filename(), "loader_main.cc")) {
-      flags.push_back(flag);
-    }
-  }
-  std::sort(flags.begin(), flags.end(),
-            [](const absl::CommandLineFlag* a, const absl::CommandLineFlag* b) {
-              return a->Name() < b->Name();
-            });
-  for (const absl::CommandLineFlag* flag : flags) {
-    std::cout << "  --" << flag->Name() << " (default: '"
-              << flag->DefaultValue() << "')\n      " << flag->Help() << "\n";
-  }
-  std::cout << std::flush;
-}
+CommandLineSpec Spec() { return {"dnc-load", UsageText(), "loader_main.cc"}; }
 
 [[noreturn]] void UsageError(const std::string& message) {
-  std::cerr << "dnc-load: " << message << "\nTry 'dnc-load --help'.\n";
-  std::exit(kExitUsage);
-}
-
-// Parses flags with absl's flag registry, but with our exit codes: --help
-// exits 0 and every usage error exits 2 (absl::ParseCommandLine uses 1 for
-// both). Returns the positional arguments.
-std::vector<std::string> ParseFlags(int argc, char** argv) {
-  std::vector<std::string> positional;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--") {
-      for (++i; i < argc; ++i) positional.push_back(argv[i]);
-      break;
-    }
-    if (arg.size() < 2 || arg[0] != '-') {
-      positional.push_back(arg);
-      continue;
-    }
-    const std::string body = arg.substr(arg[1] == '-' ? 2 : 1);
-    const size_t equals = body.find('=');
-    std::string name = body.substr(0, equals);
-    std::optional<std::string> value;
-    if (equals != std::string::npos) value = body.substr(equals + 1);
-    if (name == "help" || name == "h" || name == "helpshort" ||
-        name == "helpfull" || name == "?") {
-      PrintHelp();
-      std::exit(0);
-    }
-    absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
-    if (flag == nullptr && absl::StartsWith(name, "no") && !value) {
-      absl::CommandLineFlag* negated =
-          absl::FindCommandLineFlag(name.substr(2));
-      if (negated != nullptr && negated->IsOfType<bool>()) {
-        flag = negated;
-        value = "false";
-      }
-    }
-    if (flag == nullptr) UsageError(absl::StrCat("unknown flag '", arg, "'"));
-    if (!value) {
-      if (flag->IsOfType<bool>()) {
-        value = "true";
-      } else if (i + 1 < argc) {
-        value = argv[++i];
-      } else {
-        UsageError(absl::StrCat("flag --", name, " needs a value"));
-      }
-    }
-    std::string error;
-    if (!flag->ParseFrom(*value, &error)) {
-      UsageError(
-          absl::StrCat("bad value '", *value, "' for --", name, ": ", error));
-    }
-  }
-  return positional;
+  ExitWithUsageError(Spec(), message);
 }
 
 std::string WithCommas(uint64_t value) {
@@ -375,8 +301,8 @@ void PrintSummary(const LoadOptions& options, const LoadStats& stats) {
 }
 
 int Main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(UsageText());
-  const std::vector<std::string> files = ParseFlags(argc, argv);
+  const std::vector<std::string> files =
+      ParseCommandLineOrExit(argc, argv, Spec());
   LoadOptions options = OptionsFromFlags(files);
   ProgressLine progress_line;
   if (isatty(STDERR_FILENO)) {

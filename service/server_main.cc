@@ -17,13 +17,11 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/reflection.h"
-#include "absl/flags/usage.h"
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/command_line.h"
 #include "common/logging.h"
 #include "service/scrub_service.h"
 #include "service/server.h"
@@ -64,30 +62,6 @@ constexpr char kUsage[] =
     "the\ngeneration they started with. SIGTERM or SIGINT shuts down cleanly "
     "(exit 0).";
 
-// absl's --help exits with status 1; ours prints usage and this file's
-// flags to stdout and exits 0.
-void HandleHelp(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--") break;
-    if (arg == "-h" || absl::StartsWith(arg, "--help") ||
-        absl::StartsWith(arg, "-help")) {
-      std::cout << argv[0] << ": " << kUsage << "\n\nFlags:\n";
-      std::map<std::string, const absl::CommandLineFlag*> flags;
-      for (const auto& [name, flag] : absl::GetAllFlags()) {
-        if (absl::StrContains(flag->Filename(), "server_main")) {
-          flags.emplace(std::string(name), flag);
-        }
-      }
-      for (const auto& [name, flag] : flags) {
-        std::cout << "  --" << name << " (" << flag->Help() << "); default: \""
-                  << flag->DefaultValue() << "\";\n";
-      }
-      std::cout.flush();
-      std::exit(0);
-    }
-  }
-}
 
 int Fail(const std::string& message) {
   std::cerr << "dnc-server: " << message << std::endl;
@@ -130,12 +104,12 @@ int main(int argc, char** argv) {
   sigaddset(&handled_signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &handled_signals, nullptr);
 
-  absl::SetProgramUsageMessage(kUsage);
-  HandleHelp(argc, argv);
-  const std::vector<char*> rest = absl::ParseCommandLine(argc, argv);
-  if (rest.size() > 1) {
-    return Fail(absl::StrCat("unexpected argument '", rest[1],
-                             "'; see dnc-server --help"));
+  const dnc::CommandLineSpec spec{"dnc-server", kUsage, "server_main.cc"};
+  const std::vector<std::string> rest =
+      dnc::ParseCommandLineOrExit(argc, argv, spec);
+  if (!rest.empty()) {
+    dnc::ExitWithUsageError(spec,
+                            absl::StrCat("unexpected argument '", rest[0], "'"));
   }
 
   const std::string data = absl::GetFlag(FLAGS_data);

@@ -126,7 +126,7 @@ TEST_F(DncMainTest, UsageErrorsExitTwo) {
   EXPECT_EQ(Run({"scrub", "a.csv", "-o"}).exit_code, 2);
   const RunResult unknown_flag = Run({"--no_such_flag", "status"});
   EXPECT_EQ(unknown_flag.exit_code, 2);
-  EXPECT_THAT(unknown_flag.err, HasSubstr("unknown flag --no_such_flag"));
+  EXPECT_THAT(unknown_flag.err, HasSubstr("unknown flag '--no_such_flag'"));
 }
 
 TEST_F(DncMainTest, CheckAgainstAClosedPortFailsWithCannotReach) {
