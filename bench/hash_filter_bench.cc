@@ -61,9 +61,11 @@ class BenchDir {
   std::string path_;
 };
 
+// Destroyed at exit, removing the filter files (the leaked fixtures still
+// map them; unlinking a mapped file is fine).
 BenchDir& Dir() {
-  static BenchDir* dir = new BenchDir();
-  return *dir;
+  static BenchDir dir;
+  return dir;
 }
 
 // Present keys have NPAs 200-599 and absent ones 600-999, so a miss is known

@@ -59,6 +59,19 @@ Stat StatOf(const std::vector<const ResultFields*>& rows,
   return StatOf(values);
 }
 
+std::string Rate(double v);
+
+// Per run: numbers/s divided by the server's cores, i.e. numbers per second
+// of server CPU. Less sensitive than numbers/s to what else the machine runs.
+Stat PerServerCore(const std::vector<const ResultFields*>& rows) {
+  std::vector<double> values;
+  for (const ResultFields* r : rows) {
+    const double cores = Num(*r, "server_cpu");
+    values.push_back(cores > 0 ? Num(*r, "numbers_per_s") / cores : kNaN);
+  }
+  return StatOf(values);
+}
+
 std::string Rate(double v) {
   if (std::isnan(v)) return "n/a";
   if (v >= 1e6) return absl::StrFormat("%.2fM", v / 1e6);
@@ -69,6 +82,8 @@ std::string Rate(double v) {
 
 std::string Micros(double us) {
   if (std::isnan(us)) return "n/a";
+  // dnc-bench counts a send skipped for overload as a 10 s latency.
+  if (us >= 1e7) return "≥ 10 s";
   if (us < 1000) return absl::StrFormat("%.0f us", us);
   if (us < 100'000) return absl::StrFormat("%.2f ms", us / 1000);
   return absl::StrFormat("%.0f ms", us / 1000);
@@ -168,8 +183,9 @@ void RenderScrub(const std::vector<ResultFields>& results,
           out, "#### Batched Scrub: ", batch, " numbers per request, ", conc,
           " concurrent requests (connections)\n\n",
           "| hits | system | numbers/s (median) | range | dnc-server ÷ this | "
-          "request latency p50 / p99 | server CPU (cores) | client CPU "
-          "(cores) |\n|---|---|---|---|---|---|---|---|\n");
+          "request latency p50 / p99 | server CPU (cores) | numbers per "
+          "server CPU-second | client CPU (cores) |\n"
+          "|---|---|---|---|---|---|---|---|---|\n");
       std::string verdicts;
       for (const std::string& hits : Values(results, "scrub", "hits")) {
         const auto dnc_rows = Select(results, {{"scenario", "scrub"},
@@ -178,7 +194,8 @@ void RenderScrub(const std::vector<ResultFields>& results,
                                                {"hits", hits},
                                                {"system", "dnc"}});
         const Stat dnc = StatOf(dnc_rows, "numbers_per_s");
-        std::string verdict;
+        const Stat dnc_per_core = PerServerCore(dnc_rows);
+        std::string verdict, per_core;
         for (const std::string& system : SystemOrder()) {
           const auto rows = Select(results, {{"scenario", "scrub"},
                                              {"batch", batch},
@@ -195,6 +212,7 @@ void RenderScrub(const std::vector<ResultFields>& results,
               ratio, " | ", Micros(StatOf(rows, "rpc_p50_us").median), " / ",
               Micros(StatOf(rows, "rpc_p99_us").median), " | ",
               Cores(StatOf(rows, "server_cpu")), " | ",
+              Rate(PerServerCore(rows).median), " | ",
               Cores(StatOf(rows, "client_cpu")), " |\n");
           if (system != "dnc" && dnc.n > 0 && rate.median > 0) {
             const double target = system == "redis"
@@ -205,11 +223,16 @@ void RenderScrub(const std::vector<ResultFields>& results,
                             " ", SystemName(system, "scrub"), " (target ",
                             Ratio(target), ": ",
                             r >= target ? "met" : "**not met**", ")");
+            absl::StrAppend(
+                &per_core, per_core.empty() ? "" : ", ",
+                Ratio(dnc_per_core.median / PerServerCore(rows).median), " ",
+                SystemName(system, "scrub"));
           }
         }
         if (!verdict.empty()) {
           absl::StrAppend(&verdicts, "- ", Percent(hits), " hits: dnc-server ",
-                          Rate(dnc.median), " numbers/s = ", verdict, ".\n");
+                          Rate(dnc.median), " numbers/s = ", verdict,
+                          ". Per second of server CPU: ", per_core, ".\n");
         }
       }
       absl::StrAppend(out, "\n", verdicts, "\n");
@@ -230,8 +253,9 @@ void RenderStream(const std::vector<ResultFields>& results, std::string* out) {
           "Peers have no streaming call; the ratios compare with their "
           "batched figures at the same batch size and concurrency.\n\n",
           "| hits | numbers/s (median) | range | ÷ Redis batched | "
-          "÷ PostgreSQL batched | server CPU (cores) | client CPU (cores) |\n"
-          "|---|---|---|---|---|---|---|\n");
+          "÷ PostgreSQL batched | server CPU (cores) | numbers per server "
+          "CPU-second | client CPU (cores) |\n"
+          "|---|---|---|---|---|---|---|---|\n");
       for (const std::string& hits : Values(results, "stream", "hits")) {
         const auto rows = Select(results, {{"scenario", "stream"},
                                            {"batch", batch},
@@ -253,6 +277,7 @@ void RenderStream(const std::vector<ResultFields>& results, std::string* out) {
         absl::StrAppend(out, "| ", Percent(hits), " | **", Rate(rate.median),
                         "** | ", RangeOf(rate, &Rate), " | ", cells,
                         Cores(StatOf(rows, "server_cpu")), " | ",
+                        Rate(PerServerCore(rows).median), " | ",
                         Cores(StatOf(rows, "client_cpu")), " |\n");
       }
       absl::StrAppend(out, "\n");

@@ -567,19 +567,24 @@ class PostgresPeer final : public Peer {
     uint64_t table_bytes = 0, index_bytes = 0;
     (void)absl::SimpleAtoi(*table, &table_bytes);
     (void)absl::SimpleAtoi(*index, &index_bytes);
+    // PostgreSQL answers from shared_buffers (shared memory that no single
+    // process's RSS shows once the client backends have gone): what it
+    // needs in memory is the table and its index.
     const uint64_t pss = ProcessTreePssBytes(pid, true);
     const double n = static_cast<double>(numbers);
-    line->Set("rss_bytes", pss)
+    line->Set("rss_bytes", table_bytes + index_bytes)
         .Set("hwm_bytes", 0)
-        .Set("bytes_per_number", static_cast<double>(pss) / n)
+        .Set("bytes_per_number",
+             static_cast<double>(table_bytes + index_bytes) / n)
         .Set("note",
              absl::StrFormat(
-                 "RSS is the PSS of the postmaster and its backends; table "
-                 "%.1f + primary key %.1f bytes/number on disk; "
-                 "shared_buffers %s",
+                 "RSS column: table %.1f + primary key %.1f bytes/number, "
+                 "held in shared_buffers (%s); the processes' own PSS after "
+                 "the runs: %.0f MiB",
                  static_cast<double>(table_bytes) / n,
                  static_cast<double>(index_bytes) / n,
-                 buffers.ok() ? *buffers : std::string("?")));
+                 buffers.ok() ? *buffers : std::string("?"),
+                 static_cast<double>(pss) / (1024.0 * 1024.0)));
     return absl::OkStatus();
   }
 

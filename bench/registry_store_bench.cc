@@ -1,8 +1,10 @@
 // Exact lookups in one generation of 1M keys: RegistryStore::Contains one at
 // a time vs RegistryStore::ContainsBatch (one MultiGet) vs
-// SourceSnapshot::Lookup (HashFilter first, MultiGet on the "maybe"s), at 5%
-// and 50% hit rates, in batches of 1000 numbers. Also the build rate of
-// BuildRegistryDb (SstFileWriter + IngestExternalFile).
+// SourceSnapshot::Lookup on a generation without keys.bin (HashFilter first,
+// MultiGet on the "maybe"s: the fallback path; source_snapshot_bench
+// measures the keys.bin path), at 5% and 50% hit rates, in batches of 1000
+// numbers. Also the build rate of BuildRegistryDb (SstFileWriter +
+// IngestExternalFile).
 //
 //   ninja -C build bench/registry_store_bench
 //   build/bench/registry_store_bench --benchmark_min_time=0.5

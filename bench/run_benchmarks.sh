@@ -45,6 +45,9 @@
 #   --no-install       do not install packages (fail if something is missing)
 #   --keep             keep the data directories afterwards
 #   --update-doc       splice the tables into BENCHMARKS.md (between markers)
+#   --report-only      measure nothing: re-render the tables of the last run at
+#                      --scale from WORK/<scale>/results.txt (after changing
+#                      the report code); with --update-doc, splice them again
 #   --quick            scale 200k, 1 run of 1 s, short sweep (a smoke run)
 # Environment: DNC_BUILD_DIR (default build), CCACHE_DIR.
 set -euo pipefail
@@ -67,9 +70,10 @@ skip_peers=0
 install=1
 keep=0
 update_doc=0
+report_only=0
 seed=20261122
 
-usage() { sed -n '2,46p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,49p' "$0" | sed 's/^# \{0,1\}//'; }
 while (($#)); do
   case "$1" in
     --scale) scale=$2; shift ;;
@@ -88,6 +92,7 @@ while (($#)); do
     --no-install) install=0 ;;
     --keep) keep=1 ;;
     --update-doc) update_doc=1 ;;
+    --report-only) report_only=1 ;;
     --quick)
       scale=200k query_count=100k runs=1 seconds=1 warmup=0.5
       check_rate=2000 sweep_rates=2000,5000 wait_quiet=0 ;;
@@ -107,6 +112,49 @@ mkdir -p "$work"
 work=$(cd "$work" && pwd)
 out=$work/$scale
 mkdir -p "$out"
+
+# Writes WORK/<scale>/BENCHMARKS-<scale>.md from header.md, results.txt and
+# commands.txt; with --update-doc also splices it into BENCHMARKS.md between
+# <!-- results:<scale>:begin --> and <!-- results:<scale>:end -->.
+write_report() {
+  local section=$out/BENCHMARKS-$scale.md
+  {
+    cat "$out/header.md"
+    "$bin/dnc-bench" report "$out/results.txt"
+    echo "<details><summary>Exact commands of this run (\$WORK = $out)</summary>"
+    echo
+    echo '```'
+    sed "s|$root/||g" "$out/commands.txt"
+    echo '```'
+    echo "</details>"
+  } >"$section"
+  echo "wrote $section" >&2
+  if ((update_doc)); then
+    local doc=$root/BENCHMARKS.md
+    local begin="<!-- results:$scale:begin -->"
+    local end="<!-- results:$scale:end -->"
+    if [ -f "$doc" ] && grep -qF "$begin" "$doc"; then
+      awk -v begin="$begin" -v end="$end" -v file="$section" '
+        $0 == begin { print; while ((getline line < file) > 0) print line; skip = 1; next }
+        $0 == end { skip = 0 }
+        !skip { print }' "$doc" >"$doc.tmp" && mv "$doc.tmp" "$doc"
+    else
+      { echo; echo "$begin"; cat "$section"; echo "$end"; } >>"$doc"
+    fi
+    echo "updated $doc" >&2
+  fi
+  cat "$section"
+}
+
+if ((report_only)); then
+  for f in header.md results.txt commands.txt; do
+    [ -f "$out/$f" ] || die "no $out/$f: run the benchmarks at --scale $scale first"
+  done
+  cmake -S . -B "$build_dir" -G Ninja >/dev/null
+  cmake --build "$build_dir" --target dnc-bench >&2
+  write_report
+  exit 0
+fi
 
 # ---------------------------------------------------------------- install
 if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
@@ -396,7 +444,6 @@ redis_version=$( ((skip_peers)) || redis-server --version | sed -n 's/.*v=\([0-9
 pg_version=$( ((skip_peers)) || "$pg_bin/postgres" --version | awk '{print $3}')
 n_queries=$query_count
 when=$(date -u '+%Y-%m-%d %H:%M UTC')
-section=$out/BENCHMARKS-$scale.md
 {
   echo "**Run of $when at $scale numbers.**"
   echo
@@ -414,29 +461,5 @@ section=$out/BENCHMARKS-$scale.md
        "CPU columns are cores used during the measured window (server = the server's" \
        "process tree; client = the load generator)."
   echo
-  "$bin/dnc-bench" report "$results"
-  echo "<details><summary>Exact commands of this run (\$WORK = $out)</summary>"
-  echo
-  echo '```'
-  sed "s|$root/||g" "$commands"
-  echo '```'
-  echo "</details>"
-} >"$section"
-echo "wrote $section" >&2
-
-if ((update_doc)); then
-  doc=$root/BENCHMARKS.md
-  begin="<!-- results:$scale:begin -->"
-  end="<!-- results:$scale:end -->"
-  if [ -f "$doc" ] && grep -qF "$begin" "$doc"; then
-    awk -v begin="$begin" -v end="$end" -v file="$section" '
-      $0 == begin { print; while ((getline line < file) > 0) print line; skip = 1; next }
-      $0 == end { skip = 0 }
-      !skip { print }' "$doc" >"$doc.tmp" && mv "$doc.tmp" "$doc"
-  else
-    { echo; echo "$begin"; cat "$section"; echo "$end"; } >>"$doc"
-  fi
-  echo "updated $doc" >&2
-fi
-
-cat "$section"
+} >"$out/header.md"
+write_report

@@ -97,7 +97,8 @@ absl::StatusOr<std::unique_ptr<storage::SortedKeyFile>> OpenPublishedKeys(
     const std::string& dir, const storage::Manifest& published) {
   const std::string path = absl::StrCat(dir, "/", storage::kKeysFileName);
   absl::StatusOr<std::unique_ptr<storage::SortedKeyFile>> keys =
-      storage::SortedKeyFile::Open(path);
+      // Only keys() is read for the merge: skip building the lookup index.
+      storage::SortedKeyFile::Open(path, {/*build_index=*/false});
   if (absl::IsNotFound(keys.status())) {
     return absl::FailedPreconditionError(absl::StrCat(
         "the published generation ", published.generation, " has no ",

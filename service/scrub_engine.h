@@ -16,7 +16,8 @@
 //     source, then the NO_SOURCE reason if any);
 //   - else CALLABLE.
 // Each source is probed once per batch (SourceSnapshot::Lookup on the keys
-// that apply to it): filter first, exact confirmation only for the "maybe"s.
+// that apply to it): exact, from the generation's in-memory key index
+// (keys.bin); RocksDB is read only for the details of hits that may have any.
 // Work per number is a route lookup and a few appends, with no allocation;
 // per batch it allocates a few arrays per consulted source.
 //

@@ -150,7 +150,8 @@ class HugeBuffer {
   // status of mmap.
   absl::Status Allocate(size_t bytes, const std::string& what) {
     Free();
-    mapped_ = bytes + kHugePage;
+    const size_t rounded = (bytes + kHugePage - 1) & ~(kHugePage - 1);
+    mapped_ = rounded + kHugePage;
     void* base = ::mmap(nullptr, mapped_, PROT_READ | PROT_WRITE,
                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (base == MAP_FAILED) {
@@ -164,7 +165,7 @@ class HugeBuffer {
     data_ = reinterpret_cast<uint8_t*>(aligned);
     bytes_ = bytes;
     // A hint: without THP the index still works on 4 KiB pages.
-    ::madvise(data_, (bytes + kHugePage - 1) & ~(kHugePage - 1), MADV_HUGEPAGE);
+    ::madvise(data_, rounded, MADV_HUGEPAGE);
     return absl::OkStatus();
   }
 
@@ -186,7 +187,7 @@ class HugeBuffer {
   size_t bytes_ = 0;
 };
 
-// Lookup tuning (see the header comment for the structure).
+// Range index tuning (see the header comment for the structure).
 // A bucket's low bits are compared 16 at a time; bigger buckets fall back to
 // a binary search within the bucket.
 constexpr uint32_t kWindow = 16;
@@ -662,11 +663,14 @@ absl::StatusOr<std::unique_ptr<LineIndex>> BuildLineIndex(
   auto insert = [&](uint64_t key) {
     const LineIndex::Probe probe = index->Locate(key);
     uint16_t* line = const_cast<uint16_t*>(probe.line);
-    for (uint32_t j = 0; j < LineIndex::kUsable; ++j) {
-      if (line[j] == LineIndex::kEmpty) {
-        line[j] = probe.value;
-        return;
-      }
+    // Slots fill from the front, so the number used is the first empty one.
+    uint32_t used = 0;
+    while (used < LineIndex::kUsable && line[used] != LineIndex::kEmpty) {
+      ++used;
+    }
+    if (used < LineIndex::kUsable) {
+      line[used] = probe.value;
+      return;
     }
     line[LineIndex::kUsable] = LineIndex::kOverflowed;
     overflow.push_back(key);  // Keys arrive ascending.

@@ -80,7 +80,9 @@ class SourceSnapshot {
   // REQUIRES: listed.size() == keys.size(); records empty or the same size
   // (else InvalidArgument).
   // Errors: DataLoss / Internal from RocksDB; DataLoss when RocksDB lacks a
-  // number keys.bin lists (the generation is inconsistent).
+  // number keys.bin lists whose details it reads (the generation is
+  // inconsistent; membership is still answered from keys.bin, never a false
+  // negative).
   absl::Status Lookup(absl::Span<const uint64_t> keys,
                       absl::Span<uint8_t> listed,
                       absl::Span<RegistryRecord> records = {}) const;
