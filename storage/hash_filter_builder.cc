@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "storage/durable_file.h"
 #include "storage/filter_format.h"
 
 namespace dnc::storage {
@@ -64,64 +65,6 @@ double FalsePositiveBound(uint64_t key_count, uint64_t block_count) {
 namespace {
 
 namespace ff = filter_format;
-
-absl::Status WriteAll(int fd, const void* data, size_t bytes,
-                      const std::string& path) {
-  const char* p = static_cast<const char*>(data);
-  while (bytes > 0) {
-    const ssize_t n = ::write(fd, p, bytes);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return absl::ErrnoToStatus(errno, absl::StrCat("write ", path));
-    }
-    p += n;
-    bytes -= static_cast<size_t>(n);
-  }
-  return absl::OkStatus();
-}
-
-// Writes header + blocks to `tmp_path`, fsyncs and closes it.
-absl::Status WriteFile(const std::string& tmp_path,
-                       const ff::FilterHeader& header,
-                       const std::vector<uint64_t>& words) {
-  int fd;
-  do {
-    fd = ::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                0644);
-  } while (fd < 0 && errno == EINTR);
-  if (fd < 0) {
-    return absl::ErrnoToStatus(errno, absl::StrCat("create ", tmp_path));
-  }
-  absl::Status status = WriteAll(fd, &header, sizeof(header), tmp_path);
-  if (status.ok()) {
-    status =
-        WriteAll(fd, words.data(), words.size() * sizeof(uint64_t), tmp_path);
-  }
-  if (status.ok() && ::fsync(fd) != 0) {
-    status = absl::ErrnoToStatus(errno, absl::StrCat("fsync ", tmp_path));
-  }
-  if (::close(fd) != 0 && status.ok()) {
-    status = absl::ErrnoToStatus(errno, absl::StrCat("close ", tmp_path));
-  }
-  return status;
-}
-
-// Makes the rename durable. The loader fsyncs the generation directory as
-// well; doing it here keeps WriteHashFilter's promise on its own.
-absl::Status SyncParentDir(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos
-                              ? "."
-                              : (slash == 0 ? "/" : path.substr(0, slash));
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return absl::ErrnoToStatus(errno, absl::StrCat("open ", dir));
-  absl::Status status;
-  if (::fsync(fd) != 0) {
-    status = absl::ErrnoToStatus(errno, absl::StrCat("fsync ", dir));
-  }
-  ::close(fd);
-  return status;
-}
 
 // Sets every key's bits. Hashes run kAhead keys in front of the insert, and
 // the block they land in is prefetched for writing, so the cache misses of a
@@ -201,17 +144,9 @@ absl::StatusOr<HashFilterInfo> WriteHashFilter(absl::Span<const uint64_t> keys,
   // Write beside `path` and rename over it: a server that still maps an older
   // file at `path` keeps reading that inode instead of faulting on a
   // truncated one, and a failed write leaves nothing at `path`.
-  const std::string tmp_path = absl::StrCat(path, ".tmp.", ::getpid());
-  absl::Status status = WriteFile(tmp_path, header, words);
-  if (status.ok() && ::rename(tmp_path.c_str(), path.c_str()) != 0) {
-    status = absl::ErrnoToStatus(
-        errno, absl::StrCat("rename ", tmp_path, " to ", path));
-  }
-  if (!status.ok()) {
-    ::unlink(tmp_path.c_str());
-    return status;
-  }
-  DNC_RETURN_IF_ERROR(SyncParentDir(path));
+  DNC_RETURN_IF_ERROR(WriteFileDurably(
+      path, {{&header, sizeof(header)},
+             {words.data(), words.size() * sizeof(uint64_t)}}));
 
   HashFilterInfo info;
   info.key_count = key_count;

@@ -21,6 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "common/status_macros.h"
+#include "storage/durable_file.h"
 #include "storage/mapped_file.h"
 
 #define XXH_INLINE_ALL
@@ -77,60 +78,6 @@ std::string Hex(uint64_t v) { return absl::StrCat("0x", absl::Hex(v)); }
 
 absl::Status Corrupt(const std::string& path, absl::string_view what) {
   return absl::DataLossError(absl::StrCat("keys file ", path, " ", what));
-}
-
-absl::Status WriteAll(int fd, const void* data, size_t bytes,
-                      const std::string& path) {
-  const char* p = static_cast<const char*>(data);
-  while (bytes > 0) {
-    const ssize_t n = ::write(fd, p, std::min<size_t>(bytes, 1 << 30));
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return absl::ErrnoToStatus(errno, absl::StrCat("write ", path));
-    }
-    p += n;
-    bytes -= static_cast<size_t>(n);
-  }
-  return absl::OkStatus();
-}
-
-absl::Status WriteFile(const std::string& tmp_path, const KeysHeader& header,
-                       absl::Span<const uint64_t> keys) {
-  int fd;
-  do {
-    fd = ::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                0644);
-  } while (fd < 0 && errno == EINTR);
-  if (fd < 0) {
-    return absl::ErrnoToStatus(errno, absl::StrCat("create ", tmp_path));
-  }
-  absl::Status status = WriteAll(fd, &header, sizeof(header), tmp_path);
-  if (status.ok()) {
-    status =
-        WriteAll(fd, keys.data(), keys.size() * sizeof(uint64_t), tmp_path);
-  }
-  if (status.ok() && ::fsync(fd) != 0) {
-    status = absl::ErrnoToStatus(errno, absl::StrCat("fsync ", tmp_path));
-  }
-  if (::close(fd) != 0 && status.ok()) {
-    status = absl::ErrnoToStatus(errno, absl::StrCat("close ", tmp_path));
-  }
-  return status;
-}
-
-absl::Status SyncParentDir(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos
-                              ? "."
-                              : (slash == 0 ? "/" : path.substr(0, slash));
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return absl::ErrnoToStatus(errno, absl::StrCat("open ", dir));
-  absl::Status status;
-  if (::fsync(fd) != 0) {
-    status = absl::ErrnoToStatus(errno, absl::StrCat("fsync ", dir));
-  }
-  ::close(fd);
-  return status;
 }
 
 // Anonymous memory for the index: 2 MiB aligned and advised for transparent
@@ -760,17 +707,9 @@ absl::StatusOr<SortedKeyFileInfo> WriteSortedKeyFile(
   header.keys_checksum = KeysChecksum(keys.data(), keys.size());
   header.header_checksum = HeaderChecksum(header);
 
-  const std::string tmp_path = absl::StrCat(path, ".tmp.", ::getpid());
-  absl::Status status = WriteFile(tmp_path, header, keys);
-  if (status.ok() && ::rename(tmp_path.c_str(), path.c_str()) != 0) {
-    status = absl::ErrnoToStatus(
-        errno, absl::StrCat("rename ", tmp_path, " to ", path));
-  }
-  if (!status.ok()) {
-    ::unlink(tmp_path.c_str());
-    return status;
-  }
-  DNC_RETURN_IF_ERROR(SyncParentDir(path));
+  DNC_RETURN_IF_ERROR(WriteFileDurably(
+      path, {{&header, sizeof(header)},
+             {keys.data(), keys.size() * sizeof(uint64_t)}}));
   SortedKeyFileInfo info;
   info.key_count = keys.size();
   info.file_bytes = kHeaderBytes + keys.size() * sizeof(uint64_t);
