@@ -37,9 +37,6 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/reflection.h"
-#include "absl/flags/usage.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
@@ -51,6 +48,7 @@
 #include "absl/synchronization/mutex.h"
 #include "bench/load_gen.h"
 #include "bench/load_gen_report.h"
+#include "common/command_line.h"
 #include "dnc/v1/scrub.grpc.pb.h"
 #include "dnc/v1/scrub.pb.h"
 
@@ -134,30 +132,6 @@ constexpr char kUsage[] =
 
 constexpr char kScrubMethod[] = "/dnc.v1.ScrubService/Scrub";
 constexpr char kStreamMethod[] = "/dnc.v1.ScrubService/ScrubStream";
-
-// absl's --help exits 1; ours prints usage and this file's flags and exits 0.
-void HandleHelp(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--") break;
-    if (arg == "-h" || arg == "help" || absl::StartsWith(arg, "--help") ||
-        absl::StartsWith(arg, "-help")) {
-      std::cout << "dnc-bench: " << kUsage << "\n\nFlags:\n";
-      std::map<std::string, const absl::CommandLineFlag*> flags;
-      for (const auto& [name, flag] : absl::GetAllFlags()) {
-        if (absl::StrContains(flag->Filename(), "dnc_bench_main")) {
-          flags.emplace(std::string(name), flag);
-        }
-      }
-      for (const auto& [name, flag] : flags) {
-        std::cout << "  --" << name << " (default: \"" << flag->DefaultValue()
-                  << "\")\n      " << flag->Help() << "\n";
-      }
-      std::cout.flush();
-      std::exit(0);
-    }
-  }
-}
 
 void Emit(const ResultLine& line) { std::cout << line.ToString() << std::endl; }
 
@@ -1135,16 +1109,16 @@ int Main(int argc, char** argv) {
   // Debian's Abseil checks every Mutex for lock cycles (a debug feature that
   // shows up in profiles); a load generator should not pay for it.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  absl::SetProgramUsageMessage(kUsage);
-  HandleHelp(argc, argv);
-  const std::vector<char*> rest = absl::ParseCommandLine(argc, argv);
-  if (rest.size() < 2) {
+  const CommandLineSpec spec{"dnc-bench", kUsage, "dnc_bench_main.cc"};
+  const std::vector<std::string> rest =
+      ParseCommandLineOrExit(argc, argv, spec);
+  if (rest.empty()) {
     return Usage(
         "name a subcommand: gen, scrub, stream, check, memory or "
         "report");
   }
-  const std::string command = rest[1];
-  std::vector<std::string> args(rest.begin() + 2, rest.end());
+  const std::string command = rest[0];
+  std::vector<std::string> args(rest.begin() + 1, rest.end());
   if (command == "report") return RunReport(args);
   if (!args.empty()) {
     return Usage(absl::StrCat("unexpected argument '", args[0], "'"));

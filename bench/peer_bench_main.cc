@@ -32,9 +32,6 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/reflection.h"
-#include "absl/flags/usage.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
@@ -44,6 +41,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "bench/load_gen.h"
+#include "common/command_line.h"
 
 ABSL_FLAG(std::string, peer, "", "redis or postgres (required).");
 ABSL_FLAG(std::string, redis, "127.0.0.1:6390", "Redis HOST:PORT.");
@@ -94,29 +92,6 @@ constexpr char kUsage[] =
     "      --queries /tmp/b/queries-hit5.keys --runs 5\n\n"
     "bench/run_benchmarks.sh starts both servers on loopback, runs "
     "everything and stops them.";
-
-void HandleHelp(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--") break;
-    if (arg == "-h" || arg == "help" || absl::StartsWith(arg, "--help") ||
-        absl::StartsWith(arg, "-help")) {
-      std::cout << "dnc-peer-bench: " << kUsage << "\n\nFlags:\n";
-      std::map<std::string, const absl::CommandLineFlag*> flags;
-      for (const auto& [name, flag] : absl::GetAllFlags()) {
-        if (absl::StrContains(flag->Filename(), "peer_bench_main")) {
-          flags.emplace(std::string(name), flag);
-        }
-      }
-      for (const auto& [name, flag] : flags) {
-        std::cout << "  --" << name << " (default: \"" << flag->DefaultValue()
-                  << "\")\n      " << flag->Help() << "\n";
-      }
-      std::cout.flush();
-      std::exit(0);
-    }
-  }
-}
 
 // One connection: answers a prepared batch (its hit count) or one number.
 class Connection {
@@ -903,13 +878,13 @@ int Main(int argc, char** argv) {
   // Debian's Abseil checks every Mutex for lock cycles (a debug feature that
   // shows up in profiles); a load generator should not pay for it.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  absl::SetProgramUsageMessage(kUsage);
-  HandleHelp(argc, argv);
-  const std::vector<char*> rest = absl::ParseCommandLine(argc, argv);
-  if (rest.size() != 2) {
+  const CommandLineSpec spec{"dnc-peer-bench", kUsage, "peer_bench_main.cc"};
+  const std::vector<std::string> rest =
+      ParseCommandLineOrExit(argc, argv, spec);
+  if (rest.size() != 1) {
     return Usage("name one subcommand: load, scrub, check or memory");
   }
-  const std::string command = rest[1];
+  const std::string command = rest[0];
   const std::string which = absl::GetFlag(FLAGS_peer);
   std::unique_ptr<Peer> peer;
   if (which == "redis") {
