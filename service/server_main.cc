@@ -62,7 +62,6 @@ constexpr char kUsage[] =
     "the\ngeneration they started with. SIGTERM or SIGINT shuts down cleanly "
     "(exit 0).";
 
-
 int Fail(const std::string& message) {
   std::cerr << "dnc-server: " << message << std::endl;
   return 1;
@@ -108,8 +107,8 @@ int main(int argc, char** argv) {
   const std::vector<std::string> rest =
       dnc::ParseCommandLineOrExit(argc, argv, spec);
   if (!rest.empty()) {
-    dnc::ExitWithUsageError(spec,
-                            absl::StrCat("unexpected argument '", rest[0], "'"));
+    dnc::ExitWithUsageError(
+        spec, absl::StrCat("unexpected argument '", rest[0], "'"));
   }
 
   const std::string data = absl::GetFlag(FLAGS_data);

@@ -18,7 +18,7 @@
 namespace dnc::storage {
 
 struct ManifestInput {
-  std::string path;      // As given to the loader.
+  std::string path;  // As given to the loader.
   uint64_t bytes = 0;
   std::string xxh3_128;  // 32 hex digits of the file's XXH3-128.
 };
@@ -34,8 +34,8 @@ struct AppliedChangeList {
 };
 
 struct Manifest {
-  std::string source;        // e.g. "us-ftc"
-  std::string jurisdiction;  // e.g. "US"
+  std::string source;                   // e.g. "us-ftc"
+  std::string jurisdiction;             // e.g. "US"
   std::vector<uint32_t> country_codes;  // Calling codes covered, e.g. {1}.
   // The kind of list, from the loader's source catalogue: "national",
   // "state", "litigator" or "other". Empty when the manifest predates the
@@ -46,12 +46,12 @@ struct Manifest {
   // country codes. A presumption, not a filter: numbers are portable.
   // (Optional repeated key "area_code".)
   std::vector<uint32_t> area_codes;
-  std::string generation;    // e.g. "g000012"
+  std::string generation;  // e.g. "g000012"
   uint64_t generation_number = 0;
-  DayNumber as_of = 0;       // Date of the registry copy.
-  int32_t max_age_days = 31; // Legal window: STALE when today - as_of > this.
-  std::string format;        // Input layout, e.g. "ftc-flat".
-  std::string created_at;    // UTC timestamp of the load.
+  DayNumber as_of = 0;        // Date of the registry copy.
+  int32_t max_age_days = 31;  // Legal window: STALE when today - as_of > this.
+  std::string format;         // Input layout, e.g. "ftc-flat".
+  std::string created_at;     // UTC timestamp of the load.
   uint64_t lines_read = 0;
   uint64_t numbers_loaded = 0;  // Distinct keys in the generation.
   uint64_t duplicates = 0;

@@ -707,9 +707,9 @@ absl::StatusOr<SortedKeyFileInfo> WriteSortedKeyFile(
   header.keys_checksum = KeysChecksum(keys.data(), keys.size());
   header.header_checksum = HeaderChecksum(header);
 
-  DNC_RETURN_IF_ERROR(WriteFileDurably(
-      path, {{&header, sizeof(header)},
-             {keys.data(), keys.size() * sizeof(uint64_t)}}));
+  DNC_RETURN_IF_ERROR(
+      WriteFileDurably(path, {{&header, sizeof(header)},
+                              {keys.data(), keys.size() * sizeof(uint64_t)}}));
   SortedKeyFileInfo info;
   info.key_count = keys.size();
   info.file_bytes = kHeaderBytes + keys.size() * sizeof(uint64_t);
