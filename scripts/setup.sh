@@ -18,6 +18,9 @@ packages=(
   # Numbering data the NANP area-code table is generated from at build time
   # (tools/gen_nanp_regions.py, run with /usr/bin/python3).
   python3 python3-phonenumbers iso-codes
+  # SHA-256 of API keys and audit hashes (OpenSSL); IANA zones for calling
+  # windows (absl::LoadTimeZone reads /usr/share/zoneinfo).
+  libssl-dev tzdata
 )
 missing=()
 for p in "${packages[@]}"; do
