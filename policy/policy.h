@@ -16,12 +16,21 @@
 //      nothing about the registries is revealed).
 //   3. Listed on sources: each listing is excused by the purpose (if the
 //      source's jurisdiction exempts it), else by the newest unexpired
-//      written consent or EBR record recognised there. All listings excused
-//      -> EXEMPT (LISTED + the excuse per source); else BLOCKED (LISTED per
-//      unexcused source, plus EXEMPTION_EXPIRED where a record exists but
-//      no longer excuses it).
-//   4. Not listed, but a source is stale or none covers the number -> STALE.
-//   5. Else CALLABLE.
+//      written consent or EBR record recognised there. Any listing not
+//      excused -> BLOCKED (per unexcused source: LISTED, then one
+//      EXEMPTION_EXPIRED per kind of record the seller holds that does not
+//      excuse it, the newest of its kind: expired, dated after today, not
+//      recognised in that jurisdiction, or of an unknown type). A source
+//      whose jurisdiction has no rules (policy/jurisdiction_rules.cc)
+//      excuses nothing.
+//   4. A source that does not list the number is stale, or none covers the
+//      number -> STALE (SOURCE_STALE per such source, NO_SOURCE; then the
+//      LISTED + excuse pairs of any excused listings). An excused listing
+//      elsewhere does not make up for data we do not have.
+//   5. All listings excused -> EXEMPT (LISTED + the excuse, per source).
+//   6. Else CALLABLE.
+// Record windows: a record dated D with an N-month window excuses calls on
+// days before D + N calendar months (AddMonths in jurisdiction_rules.h).
 //
 // Thread-safety: thread-safe (immutable tables and pure functions).
 #ifndef DNC_POLICY_POLICY_H_
@@ -56,7 +65,8 @@ enum class ConsentType : uint8_t {
 // "commercial", "charity", ...; "purchase", "inquiry", "written-consent".
 const char* PurposeName(Purpose purpose);
 const char* ConsentTypeName(ConsentType type);
-// Parses those names (ASCII case-insensitive); false if unknown.
+// Parses those names (ASCII case-insensitive); false if unknown (and for
+// "unspecified": a caller maps that to its default itself).
 bool ParsePurpose(std::string_view text, Purpose* purpose);
 bool ParseConsentType(std::string_view text, ConsentType* type);
 
@@ -69,20 +79,21 @@ struct ConsentRecord {
 
 // What one applicable source says about the number.
 struct SourceFinding {
-  std::string_view source;        // "us-ftc"
-  std::string_view jurisdiction;  // The source's MANIFEST jurisdiction: "US", "US-PA", "CA"
-  uint32_t snapshot = 0;          // Caller's index for the snapshot (echoed in reasons).
+  std::string_view source;  // "us-ftc"
+  // The source's MANIFEST jurisdiction: "US", "US-PA", "CA".
+  std::string_view jurisdiction;
+  uint32_t snapshot = 0;  // Caller's index for the snapshot, echoed in reasons.
   bool listed = false;
-  DayNumber added = 0;            // Listed: day added, 0 = unknown.
-  bool stale = false;             // Past its legal window.
-  bool entitled = true;           // The seller may use this source for this area code.
+  DayNumber added = 0;   // Listed: day added, 0 = unknown.
+  bool stale = false;    // Past its legal window.
+  bool entitled = true;  // The seller may use this source for this area code.
 };
 
 struct NumberFacts {
   uint64_t e164 = 0;
   absl::Span<const SourceFinding> findings;  // Every applicable source.
-  bool no_source = false;  // No national registry covers the number.
-  bool opted_out = false;  // On the seller's internal list...
+  bool no_source = false;      // No national registry covers the number.
+  bool opted_out = false;      // On the seller's internal list...
   DayNumber opted_out_on = 0;  // ...since this day (0 = unknown).
   absl::Span<const ConsentRecord> consents;  // Unrevoked records.
   Purpose purpose = Purpose::kCommercial;    // Never kUnspecified here.
@@ -115,9 +126,15 @@ inline constexpr uint32_t kNoSnapshot = 0xffffffffu;
 
 struct DecisionReason {
   Why why = Why::kListed;
-  uint32_t snapshot = kNoSnapshot;  // SourceFinding::snapshot, where one applies.
-  DayNumber date = 0;  // kListed: added; kInternalList: opted_out_on; record date.
-  std::string detail;  // e.g. "purchase 2025-09-01; US allows 18 months, until 2027-03-01"
+  // SourceFinding::snapshot, where one applies (kNoSnapshot otherwise).
+  uint32_t snapshot = kNoSnapshot;
+  // kListed: added; kInternalList: opted_out_on; excuses and
+  // kExemptionExpired: the record's date; 0 = none or unknown.
+  DayNumber date = 0;
+  // For a compliance officer, e.g. "purchase 2025-09-01; US allows 18
+  // months: valid through 2027-02-28", "inquiry 2026-06-01; US allows 3
+  // months: expired 2026-09-01".
+  std::string detail;
 };
 
 struct Decision {
@@ -132,12 +149,15 @@ Decision Decide(const NumberFacts& facts);
 
 // Identifies the (time zones, hours rule) of a number, so a batch computes
 // each distinct window once. 0 = unknown (no zone or no rule: never open).
+// Keys are stable within one build only (they index generated tables): do
+// not store them.
 using WindowKey = uint32_t;
 
 // The key for a number (+1 numbers by area code and exchange, from
-// libphonenumber's time-zone data generated at build time; other countries
-// by country code where one zone and one rule are known). Cheap (a table
-// lookup); no allocation.
+// libphonenumber's time-zone data generated at build time, with the hours
+// of the area code's state/province row if it has one, else its country's
+// (US, CA; other NANP countries have no row: 0); +44 -> Europe/London under
+// GB; every other country 0). Cheap (a table lookup); no allocation.
 WindowKey WindowKeyOf(uint64_t e164);
 
 struct CallingWindow {

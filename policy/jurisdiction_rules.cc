@@ -1,0 +1,133 @@
+#include "policy/jurisdiction_rules.h"
+
+#include <cstddef>
+
+#include "absl/time/civil_time.h"
+
+namespace dnc::policy {
+namespace {
+
+constexpr int kH = 60;  // Minutes per hour, for readable hours below.
+constexpr CallingHours kInheritHours{kInherit, kInherit, kInherit, kInherit};
+constexpr int64_t kCharityPoliticalSurvey = PurposeBit(Purpose::kCharity) |
+                                            PurposeBit(Purpose::kPolitical) |
+                                            PurposeBit(Purpose::kSurvey);
+
+// One row per jurisdiction; country rows first and complete. DOMAIN.md
+// ("Exemptions and consent") is the source unless a row says otherwise.
+// Nothing here is legal advice.
+constexpr JurisdictionRow kRows[] = {
+    // US federal: TSR 16 CFR 310.4(b)(1)(iii)(B) and TCPA 47 CFR 64.1200.
+    // EBR 18 months after a purchase or transaction, 3 months after an
+    // inquiry or application; prior express written consent until revoked.
+    // Charities, political organisations and surveys are not limited by the
+    // national registry (a charity still honours its own donors' opt-outs:
+    // the internal list beats every purpose). Hours 8:00-21:00 local, every
+    // day (64.1200(c)(1)).
+    {"US", 18, 3, 1, kCharityPoliticalSurvey,
+     CallingHours{8 * kH, 21 * kH, 8 * kH, 21 * kH},
+     "TSR 16 CFR 310.4(b)(1)(iii); TCPA 47 CFR 64.1200(c)"},
+    // Canada's National DNCL (CRTC Unsolicited Telecommunications Rules):
+    // EBR 18 months after a purchase, 6 months after an inquiry; express
+    // consent until withdrawn. Registered charities, political parties and
+    // candidates, and surveys/polls are exempt (so are newspapers of general
+    // circulation, which have no Purpose here). Hours 9:00-21:30 weekdays,
+    // 10:00-18:00 weekends.
+    {"CA", 18, 6, 1, kCharityPoliticalSurvey,
+     CallingHours{9 * kH, 21 * kH + 30, 10 * kH, 18 * kH},
+     "CRTC Unsolicited Telecommunications Rules, Part II"},
+    // UK TPS/CTPS (PECR reg. 21): no EBR window in law; a subscriber may
+    // consent to calls from a named caller (recorded here as written
+    // consent) until withdrawn. ICO guidance treats charities' and political
+    // parties' marketing calls as direct marketing, so those purposes are not
+    // exempt; genuine market research is not marketing, but the TPS has no
+    // "survey" exemption as such, so a "survey" label excuses nothing here
+    // (fail closed). No statutory calling hours: 8:00-21:00 every day is
+    // industry practice (Ofcom persistent-misuse guidance), not law.
+    {"GB", 0, 0, 1, 0, CallingHours{8 * kH, 21 * kH, 8 * kH, 21 * kH},
+     "PECR 2003 reg. 21; hours: industry practice"},
+    // Pennsylvania (Telemarketer Registration Act, 73 P.S. 2242): DOMAIN.md
+    // gives "12 months", read as the purchase/transaction window. The Act's
+    // EBR definition adds that after an inquiry the seller "shall obtain the
+    // consent ... to continue the business relationship beyond the initial
+    // inquiry", so an inquiry alone is not recognised as an EBR for the PA
+    // list (0); record the consumer's consent as written consent instead.
+    // Everything else as US.
+    {"US-PA", 12, 0, kInherit, kInherit, kInheritHours,
+     "73 P.S. 2242 (EBR definition)"},
+    // Florida (Fla. Stat. 501.616(6)): calls only 8:00-20:00 local.
+    {"US-FL", kInherit, kInherit, kInherit, kInherit,
+     CallingHours{8 * kH, 20 * kH, 8 * kH, 20 * kH}, "Fla. Stat. 501.616(6)"},
+};
+
+char Upper(char c) { return c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c; }
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (Upper(a[i]) != Upper(b[i])) return false;
+  }
+  return true;
+}
+
+int FindRow(std::string_view jurisdiction) {
+  for (size_t i = 0; i < sizeof(kRows) / sizeof(kRows[0]); ++i) {
+    if (EqualsIgnoreCase(kRows[i].jurisdiction, jurisdiction)) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+// Applies the fields `row` sets over `rules`.
+void Apply(const JurisdictionRow& row, int index, JurisdictionRules* rules) {
+  rules->known = true;
+  if (row.ebr_purchase_months != kInherit) {
+    rules->ebr_purchase_months = row.ebr_purchase_months;
+  }
+  if (row.ebr_inquiry_months != kInherit) {
+    rules->ebr_inquiry_months = row.ebr_inquiry_months;
+  }
+  if (row.written_consent != kInherit) {
+    rules->written_consent = row.written_consent != 0;
+  }
+  if (row.exempt_purposes != kInherit) {
+    rules->exempt_purposes = static_cast<uint32_t>(row.exempt_purposes);
+  }
+  if (row.hours.weekday_start != kInherit) {
+    rules->has_hours = true;
+    rules->hours = row.hours;
+    rules->hours_row = index;
+    rules->hours_jurisdiction = row.jurisdiction;
+  }
+}
+
+}  // namespace
+
+absl::Span<const JurisdictionRow> JurisdictionTable() { return kRows; }
+
+JurisdictionRules RulesFor(std::string_view jurisdiction) {
+  JurisdictionRules rules;
+  const size_t dash = jurisdiction.find('-');
+  if (dash != std::string_view::npos) {
+    const int country = FindRow(jurisdiction.substr(0, dash));
+    if (country >= 0) Apply(kRows[country], country, &rules);
+  }
+  const int own = FindRow(jurisdiction);
+  if (own >= 0) Apply(kRows[own], own, &rules);
+  return rules;
+}
+
+DayNumber AddMonths(DayNumber day, int months) {
+  static const absl::CivilDay kEpoch(1970, 1, 1);
+  const absl::CivilDay civil = kEpoch + day;
+  const absl::CivilMonth target = absl::CivilMonth(civil) + months;
+  // The last day of the target month: the day before the next month's first.
+  const absl::CivilDay last = absl::CivilDay(target + 1) - 1;
+  const absl::CivilDay result(
+      target.year(), target.month(),
+      civil.day() < last.day() ? civil.day() : last.day());
+  return static_cast<DayNumber>(result - kEpoch);
+}
+
+}  // namespace dnc::policy

@@ -1,0 +1,42 @@
+#include "policy/nanp_time_zones.h"
+
+#include <algorithm>
+
+#include "common/nanp_regions.h"
+
+namespace dnc::policy {
+
+using tz_internal::kOverrideCount;
+using tz_internal::kOverrides;
+using tz_internal::NxxOverride;
+
+ZoneSetId NanpZoneSetOf(uint64_t e164) {
+  const int npa = NanpAreaCode(e164);
+  if (npa < 0) return 0;
+  const uint32_t npa_nxx = static_cast<uint32_t>(
+      (e164 - 10'000'000'000ULL) / 10'000ULL);  // 12082015555 -> 208201
+  const NxxOverride* end = kOverrides + kOverrideCount;
+  const NxxOverride* it = std::lower_bound(
+      kOverrides, end, npa_nxx,
+      [](const NxxOverride& o, uint32_t key) { return o.npa_nxx < key; });
+  if (it != end && it->npa_nxx == npa_nxx) return it->zone_set;
+  return tz_internal::kNpaDefault[npa];
+}
+
+int ZoneSetSize(ZoneSetId id) {
+  if (id == 0 || id >= tz_internal::kZoneSetCount) return 0;
+  return tz_internal::kZoneSets[id].count;
+}
+
+int ZoneSetZoneIndex(ZoneSetId id, int i) {
+  return tz_internal::kZoneSetMembers[tz_internal::kZoneSets[id].first + i];
+}
+
+const char* ZoneSetZone(ZoneSetId id, int i) {
+  return tz_internal::kZoneNames[ZoneSetZoneIndex(id, i)];
+}
+
+int ZoneNameCount() { return tz_internal::kZoneCount; }
+int ZoneSetCount() { return tz_internal::kZoneSetCount; }
+
+}  // namespace dnc::policy
