@@ -71,10 +71,11 @@ struct AuditRecord {
   std::string request_id;  // Caller's, may be empty.
   std::string method;      // "Check", "Scrub", "ScrubStream".
   absl::Time time;
-  uint64_t sequence = 0;   // Batch position within the job.
+  uint64_t sequence = 0;  // Batch position within the job.
   policy::Purpose purpose = policy::Purpose::kCommercial;
   uint64_t numbers = 0;
-  std::vector<uint64_t> counts;  // Indexed by dnc.v1.Disposition value (size 9).
+  std::vector<uint64_t>
+      counts;  // Indexed by dnc.v1.Disposition value (size 9).
   // "source generation as_of jurisdiction" per snapshot used.
   std::vector<std::string> snapshots;
   std::string numbers_sha256;  // Hex, of the batch's entries in.
@@ -94,6 +95,14 @@ absl::StatusOr<std::vector<Entitlement>> ParseEntitlements(
 struct JobFiles {
   std::string input_name, input_sha256, output_name, output_sha256;
   uint64_t input_rows = 0, output_rows = 0;
+};
+
+// One API key as `dnc-tenant list` shows it (never the key or its hash).
+struct ApiKeyInfo {
+  std::string label;
+  absl::Time created;
+  bool revoked = false;
+  absl::Time revoked_at;  // When revoked.
 };
 
 class TenantStore;
@@ -141,12 +150,18 @@ class TenantStore {
   virtual std::vector<TenantConfig> ListTenants() const = 0;
   // Makes a new random API key ("dnc_" + 40 base32 chars, 200 bits from
   // /dev/urandom) for the tenant, stores its SHA-256 with `label`, and
-  // returns the key: the only time it is ever seen. Errors: NotFound.
+  // returns the key: the only time it is ever seen. `label`: 1-64
+  // printable ASCII characters, unique among the tenant's active keys; empty
+  // picks "key-<n>". Errors: NotFound, InvalidArgument (bad label),
+  // AlreadyExists (an active key has that label).
   virtual absl::StatusOr<std::string> CreateApiKey(std::string_view tenant,
                                                    std::string_view label) = 0;
   // Revokes keys by label. Errors: NotFound (no such key).
   virtual absl::Status RevokeApiKey(std::string_view tenant,
                                     std::string_view label) = 0;
+  // The tenant's keys, active and revoked, oldest first. Errors: NotFound.
+  virtual absl::StatusOr<std::vector<ApiKeyInfo>> ListApiKeys(
+      std::string_view tenant) const = 0;
 
   // ---- Serving ----
   // The tenant whose key this is (constant-time compare of hashes), or
@@ -156,6 +171,9 @@ class TenantStore {
 
   // Internal list. Each call is one synced RocksDB write batch; memory is
   // updated after it commits. `added` results: true if newly added/removed.
+  // AddOptOuts also revokes (as of `day`, in the same batch) every in-force
+  // EBR/consent record of the numbers: a company-specific do-not-call
+  // request ends them.
   virtual absl::Status AddOptOuts(const Tenant& tenant,
                                   absl::Span<const uint64_t> e164,
                                   DayNumber day, std::string_view note,
@@ -168,8 +186,7 @@ class TenantStore {
   virtual absl::Status AddConsents(const Tenant& tenant,
                                    absl::Span<const StoredConsent> records) = 0;
   virtual absl::StatusOr<uint64_t> RevokeConsents(
-      const Tenant& tenant, absl::Span<const uint64_t> e164,
-      DayNumber day) = 0;
+      const Tenant& tenant, absl::Span<const uint64_t> e164, DayNumber day) = 0;
   virtual std::vector<StoredConsent> ListConsents(
       const Tenant& tenant, absl::Span<const uint64_t> e164) const = 0;
 
