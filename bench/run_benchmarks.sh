@@ -274,7 +274,7 @@ echo "RESULT scenario=load system=dnc numbers=$n_registry seconds=$(awk -v a="$t
 
 step "Starting dnc-server on 127.0.0.1"
 rm -f "$out/dnc.port"
-"$bin/dnc-server" --data "$out/dnc-data" --listen 127.0.0.1:0 \
+"$bin/dnc-server" --auth=none --data "$out/dnc-data" --listen 127.0.0.1:0 \
   --port_file "$out/dnc.port" --reload_interval_seconds 0 \
   >"$out/dnc-server.out" 2>"$out/dnc-server.log" &
 dnc_pid=$!

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <deque>
+#include <initializer_list>
 #include <set>
 #include <thread>
 #include <utility>
@@ -129,8 +130,11 @@ struct Tally {
   uint64_t rows = 0;
   uint64_t callable = 0;
   uint64_t not_callable = 0;
+  uint64_t callable_now = 0;
+  uint64_t window_unknown = 0;
   std::map<int, uint64_t> by_disposition;
   std::set<SnapshotInfo> snapshots;
+  std::string job_id;
 };
 
 class Progress {
@@ -180,6 +184,8 @@ void WriteOutputRow(const RowBlock& rows, size_t r, size_t keep, size_t width,
   } else {
     writer->AddField(absl::StrJoin(verdict.reasons, "; "));
   }
+  writer->AddField(verdict.window);
+  writer->AddField(verdict.callable_now ? "yes" : "no");
   for (size_t f = width; f < n; ++f) writer->AddField(rows.field(r, f));
   writer->EndRow();
 }
@@ -360,12 +366,23 @@ absl::StatusOr<LeadListResult> ScrubLeadList(
     }
     lookahead.push_back(row.ToVector());
   }
-  // A file scrubbed before ends with our four columns: replace them.
+  // A file scrubbed before ends with our six columns (four before calling
+  // windows): replace them.
   size_t keep = width;
-  if (result.had_header && width >= 4 &&
-      header[width - 4] == kDispositionColumn &&
-      header[width - 3] == kCallableColumn &&
-      header[width - 2] == kE164Column && header[width - 1] == kReasonColumn) {
+  const auto ends_with = [&](std::initializer_list<const char*> names) {
+    if (!result.had_header || width < names.size()) return false;
+    size_t i = width - names.size();
+    for (const char* name : names) {
+      if (header[i++] != name) return false;
+    }
+    return true;
+  };
+  if (ends_with({kDispositionColumn, kCallableColumn, kE164Column,
+                 kReasonColumn, kWindowColumn, kCallableNowColumn})) {
+    keep = width - 6;
+    result.replaced_dnc_columns = true;
+  } else if (ends_with({kDispositionColumn, kCallableColumn, kE164Column,
+                        kReasonColumn})) {
     keep = width - 4;
     result.replaced_dnc_columns = true;
   }
@@ -389,6 +406,8 @@ absl::StatusOr<LeadListResult> ScrubLeadList(
     writer->AddField(kCallableColumn);
     writer->AddField(kE164Column);
     writer->AddField(kReasonColumn);
+    writer->AddField(kWindowColumn);
+    writer->AddField(kCallableNowColumn);
     writer->EndRow();
   }
 
@@ -445,12 +464,15 @@ absl::StatusOr<LeadListResult> ScrubLeadList(
         return;
       }
       CollectSnapshots(response.snapshots(), &tally.snapshots);
+      if (tally.job_id.empty()) tally.job_id = response.job_id();
       const RowBlock& rows = chunk->rows;
       for (size_t r = 0; r < rows.rows(); ++r) {
         const CellVerdict& verdict = verdicts[r];
         WriteOutputRow(rows, r, keep, width, verdict, writer);
         ++tally.by_disposition[verdict.disposition];
         ++(verdict.callable ? tally.callable : tally.not_callable);
+        if (verdict.callable_now) ++tally.callable_now;
+        if (!verdict.window_known) ++tally.window_unknown;
       }
       tally.rows += rows.rows();
       if (!writer->status().ok()) {
@@ -530,6 +552,9 @@ absl::StatusOr<LeadListResult> ScrubLeadList(
     next_id += rows.rows();
     BuildScrubRequest(cells, chunk->first_id, &request, &chunk->entry_of_cell);
     request.set_sequence(chunk->sequence);
+    request.set_job_id(options.job_id);
+    request.set_purpose(static_cast<v1::CallPurpose>(options.purpose));
+    request.set_now_unix_seconds(options.now_unix_seconds);
     {
       absl::MutexLock lock(&pipe.mu);
       pipe.mu.Await(absl::Condition(
@@ -572,6 +597,9 @@ absl::StatusOr<LeadListResult> ScrubLeadList(
   result.rows = tally.rows;
   result.callable = tally.callable;
   result.not_callable = tally.not_callable;
+  result.callable_now = tally.callable_now;
+  result.window_unknown = tally.window_unknown;
+  result.job_id = tally.job_id.empty() ? options.job_id : tally.job_id;
   result.by_disposition = std::move(tally.by_disposition);
   result.snapshots.assign(tally.snapshots.begin(), tally.snapshots.end());
   result.elapsed_seconds = absl::ToDoubleSeconds(absl::Now() - start);
@@ -704,6 +732,13 @@ std::string FormatLeadListSummary(const LeadListResult& result) {
       &out, "Callable: %s (%.1f%%)  Not callable: %s (%.1f%%)\n",
       FormatCount(result.callable), percent(result.callable),
       FormatCount(result.not_callable), percent(result.not_callable));
+  absl::StrAppendFormat(
+      &out, "Callable now (inside calling hours): %s (%.1f%%)%s\n",
+      FormatCount(result.callable_now), percent(result.callable_now),
+      result.window_unknown > 0
+          ? absl::StrCat("; calling window unknown: ",
+                         FormatCount(result.window_unknown))
+          : "");
   if (result.ragged_rows > 0) {
     absl::StrAppendFormat(&out,
                           "Ragged rows (field count differs from the %s): %s\n",
@@ -718,6 +753,9 @@ std::string FormatLeadListSummary(const LeadListResult& result) {
   if (result.blank_lines > 0) {
     absl::StrAppendFormat(&out, "Blank lines skipped: %s\n",
                           FormatCount(result.blank_lines));
+  }
+  if (!result.job_id.empty()) {
+    absl::StrAppendFormat(&out, "Job: %s\n", result.job_id);
   }
   if (result.snapshots.empty()) {
     absl::StrAppend(&out, "Registry snapshots used: none reported\n");

@@ -1,11 +1,18 @@
 // Scrubs a CSV lead list against dnc-server: every input row comes out, in
-// input order, with four columns appended:
+// input order, with six columns appended:
 //   dnc_disposition  CALLABLE, BLOCKED, ..., MALFORMED (an unknown value as
 //                    its number, counted as not callable)
 //   dnc_callable     yes / no
 //   dnc_e164         +12025551234, or empty when no number could be read
 //   dnc_reason       e.g. "us-ftc g000001 as of 2026-11-20"; several joined
 //                    with "; "
+//   dnc_window       the number's calling window in its presumed local time,
+//                    "08:00-21:00 America/New_York", or "unknown"
+//   dnc_callable_now yes when callable AND the window is open at "now"
+//
+// Every request of one list carries the job id, the purpose and "now" of
+// LeadListOptions, and its chunk's sequence (1, 2, ...), so the server audits
+// the list as one job whose certificate is `dnc report JOB`.
 //
 // The phone column is found by header name (phone, phone_number, telephone,
 // tel, mobile, cell, number, contact number, ...: case, spaces and
@@ -22,8 +29,9 @@
 // ragged: a short row is padded with empty fields so the dnc columns line up
 // under their header; a long row keeps its extra fields after the dnc
 // columns. Fully blank lines are skipped and counted. An input whose header
-// ends with the four dnc_* columns (a file scrubbed before) has them replaced
-// rather than appended again, so re-scrubbing keeps the file's shape.
+// ends with the six dnc_* columns (a file scrubbed before; or the four of
+// an older version) has them replaced rather than appended again, so
+// re-scrubbing keeps the file's shape.
 //
 // Thread-safety: thread-safe (functions share no state).
 #ifndef DNC_CLIENT_LEAD_LIST_SCRUBBER_H_
@@ -49,6 +57,8 @@ inline constexpr char kDispositionColumn[] = "dnc_disposition";
 inline constexpr char kCallableColumn[] = "dnc_callable";
 inline constexpr char kE164Column[] = "dnc_e164";
 inline constexpr char kReasonColumn[] = "dnc_reason";
+inline constexpr char kWindowColumn[] = "dnc_window";
+inline constexpr char kCallableNowColumn[] = "dnc_callable_now";
 
 enum class HeaderMode { kAuto, kPresent, kAbsent };
 
@@ -69,6 +79,10 @@ struct LeadListOptions {
   bool progress = false;
   std::FILE* progress_out = stderr;
   absl::Duration progress_interval = absl::Milliseconds(500);
+  // Sent with every request (see scrub.proto).
+  std::string job_id;            // Empty: each batch a job of its own.
+  int purpose = 0;               // dnc.v1.CallPurpose; 0 = tenant default.
+  int64_t now_unix_seconds = 0;  // 0 = the server's clock.
 };
 
 // The column numbers are read from.
@@ -84,10 +98,13 @@ struct LeadListResult {
   uint64_t blank_lines = 0;  // Skipped.
   uint64_t callable = 0;
   uint64_t not_callable = 0;
+  uint64_t callable_now = 0;    // Callable and inside calling hours.
+  uint64_t window_unknown = 0;  // Rows whose calling window is unknown.
   std::map<int, uint64_t> by_disposition;  // Wire value -> rows.
-  std::vector<SnapshotInfo> snapshots;     // Every snapshot consulted.
+  std::string job_id;  // As the server audited it (its echo), else asked.
+  std::vector<SnapshotInfo> snapshots;  // Every snapshot consulted.
   bool had_header = false;
-  // The input's header already ended with the four dnc_* columns (it was
+  // The input's header already ended with the dnc_* columns (it was
   // scrubbed before); they were replaced, not appended again.
   bool replaced_dnc_columns = false;
   size_t header_width = 0;

@@ -2,14 +2,12 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include <chrono>
-#include <fstream>
-#include <sstream>
 #include <tuple>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "client/grpc_call.h"
 #include "client/scrub_mapping.h"
 #include "dnc/v1/scrub.grpc.pb.h"
 #include "dnc/v1/scrub.pb.h"
@@ -45,31 +43,6 @@ bool IsCallableDisposition(int disposition) {
 
 namespace {
 
-// Converts a failed call's status; when the channel never got connected the
-// message says so in words a person can act on.
-absl::Status FromGrpc(const grpc::Status& status, grpc::Channel* channel,
-                      const std::string& server, std::string_view rpc) {
-  if (status.ok()) return absl::OkStatus();
-  const auto code = status.error_code();
-  if (code == grpc::StatusCode::UNAVAILABLE ||
-      code == grpc::StatusCode::DEADLINE_EXCEEDED) {
-    const grpc_connectivity_state state = channel->GetState(false);
-    if (state != GRPC_CHANNEL_READY) {
-      return absl::UnavailableError(absl::StrCat(
-          "cannot reach dnc-server at ", server, ": ", status.error_message(),
-          " (is it running? use --server)"));
-    }
-  }
-  return absl::Status(static_cast<absl::StatusCode>(code),
-                      absl::StrCat(std::string(rpc), " to ", server, ": ",
-                                   status.error_message()));
-}
-
-void SetDeadline(grpc::ClientContext* context, absl::Duration timeout) {
-  if (timeout == absl::InfiniteDuration()) return;
-  context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
-}
-
 NumberVerdict FromCheckResponse(std::string_view input,
                                 const v1::CheckResponse& response) {
   NumberVerdict verdict;
@@ -85,16 +58,33 @@ NumberVerdict FromCheckResponse(std::string_view input,
   for (const v1::SnapshotRef& ref : response.snapshots()) {
     verdict.snapshots.push_back(ToSnapshotInfo(ref));
   }
+  if (response.has_window()) {
+    const v1::CallingWindow& window = response.window();
+    verdict.window = FormatWindow(window);
+    verdict.window_known = window.known();
+    verdict.window_open_now = window.known() && window.open_now();
+    verdict.local_now = window.local_now();
+  } else {
+    verdict.window = FormatWindow(v1::CallingWindow());
+  }
+  verdict.callable_now = verdict.callable && verdict.window_open_now;
+  verdict.audit_id = response.audit_id();
   return verdict;
+}
+
+void SetCallOptions(const CallOptions& call, v1::CheckRequest* request) {
+  request->set_purpose(static_cast<v1::CallPurpose>(call.purpose));
+  request->set_now_unix_seconds(call.now_unix_seconds);
+  request->set_request_id(call.request_id);
 }
 
 class GrpcScrubStream : public ScrubStreamSession {
  public:
   GrpcScrubStream(v1::ScrubService::Stub* stub,
-                  std::shared_ptr<grpc::Channel> channel, std::string server,
-                  absl::Duration timeout)
-      : channel_(std::move(channel)), server_(std::move(server)) {
-    SetDeadline(&context_, timeout);
+                  std::shared_ptr<grpc::Channel> channel,
+                  const ClientOptions& options)
+      : channel_(std::move(channel)), options_(options) {
+    PrepareContext(&context_, options_, options_.stream_timeout);
     stream_ = stub->ScrubStream(&context_);
   }
 
@@ -106,13 +96,13 @@ class GrpcScrubStream : public ScrubStreamSession {
     return stream_->Read(response);
   }
   absl::Status Finish() override {
-    return FromGrpc(stream_->Finish(), channel_.get(), server_, "ScrubStream");
+    return FromGrpc(stream_->Finish(), channel_.get(), options_, "ScrubStream");
   }
   void Cancel() override { context_.TryCancel(); }
 
  private:
   const std::shared_ptr<grpc::Channel> channel_;
-  const std::string server_;
+  const ClientOptions options_;
   grpc::ClientContext context_;
   std::unique_ptr<grpc::ClientReaderWriter<v1::ScrubRequest, v1::ScrubResponse>>
       stream_;
@@ -131,78 +121,64 @@ ScrubClient::~ScrubClient() = default;
 
 absl::StatusOr<std::unique_ptr<ScrubClient>> ScrubClient::Create(
     const ClientOptions& options) {
-  if (options.server.empty()) {
-    return absl::InvalidArgumentError(
-        "ScrubClient: no server address (expected HOST:PORT)");
-  }
-  std::shared_ptr<grpc::ChannelCredentials> credentials;
-  if (options.ca_cert_file.empty()) {
-    credentials = grpc::InsecureChannelCredentials();
-  } else {
-    std::ifstream in(options.ca_cert_file, std::ios::binary);
-    if (!in) {
-      return absl::NotFoundError(absl::StrCat(
-          "cannot read CA certificate file ", options.ca_cert_file));
-    }
-    std::ostringstream pem;
-    pem << in.rdbuf();
-    grpc::SslCredentialsOptions ssl;
-    ssl.pem_root_certs = pem.str();
-    credentials = grpc::SslCredentials(ssl);
-  }
-  grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(kMaxMessageBytes);
-  args.SetMaxSendMessageSize(kMaxMessageBytes);
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = MakeChannel(options);
+  if (!channel.ok()) return channel.status();
   auto impl = std::make_unique<Impl>();
   impl->options = options;
-  impl->channel = grpc::CreateCustomChannel(options.server, credentials, args);
+  impl->channel = std::move(*channel);
   impl->stub = v1::ScrubService::NewStub(impl->channel);
   return std::unique_ptr<ScrubClient>(new ScrubClient(std::move(impl)));
 }
 
 const std::string& ScrubClient::server() const { return impl_->options.server; }
 
-absl::StatusOr<NumberVerdict> ScrubClient::Check(std::string_view raw) {
+const ClientOptions& ScrubClient::options() const { return impl_->options; }
+
+absl::StatusOr<NumberVerdict> ScrubClient::Check(std::string_view raw,
+                                                 const CallOptions& call) {
   v1::CheckRequest request;
   request.set_raw(std::string(raw));
+  SetCallOptions(call, &request);
   v1::CheckResponse response;
   grpc::ClientContext context;
-  SetDeadline(&context, impl_->options.timeout);
+  PrepareContext(&context, impl_->options, impl_->options.timeout);
   const grpc::Status status = impl_->stub->Check(&context, request, &response);
   if (!status.ok()) {
-    return FromGrpc(status, impl_->channel.get(), impl_->options.server,
-                    "Check");
+    return FromGrpc(status, impl_->channel.get(), impl_->options, "Check");
   }
   return FromCheckResponse(raw, response);
 }
 
-absl::StatusOr<NumberVerdict> ScrubClient::CheckE164(uint64_t e164) {
+absl::StatusOr<NumberVerdict> ScrubClient::CheckE164(uint64_t e164,
+                                                     const CallOptions& call) {
   v1::CheckRequest request;
   request.set_e164(e164);
+  SetCallOptions(call, &request);
   v1::CheckResponse response;
   grpc::ClientContext context;
-  SetDeadline(&context, impl_->options.timeout);
+  PrepareContext(&context, impl_->options, impl_->options.timeout);
   const grpc::Status status = impl_->stub->Check(&context, request, &response);
   if (!status.ok()) {
-    return FromGrpc(status, impl_->channel.get(), impl_->options.server,
-                    "Check");
+    return FromGrpc(status, impl_->channel.get(), impl_->options, "Check");
   }
   return FromCheckResponse(absl::StrCat(e164), response);
 }
 
 absl::StatusOr<std::vector<NumberVerdict>> ScrubClient::Scrub(
-    const std::vector<std::string>& numbers) {
+    const std::vector<std::string>& numbers, const CallOptions& call) {
   std::vector<std::string_view> cells(numbers.begin(), numbers.end());
   v1::ScrubRequest request;
   std::vector<uint32_t> entry_of_cell;
   BuildScrubRequest(cells, /*first_id=*/0, &request, &entry_of_cell);
+  request.set_purpose(static_cast<v1::CallPurpose>(call.purpose));
+  request.set_now_unix_seconds(call.now_unix_seconds);
+  request.set_request_id(call.request_id);
   v1::ScrubResponse response;
   grpc::ClientContext context;
-  SetDeadline(&context, impl_->options.timeout);
+  PrepareContext(&context, impl_->options, impl_->options.timeout);
   const grpc::Status status = impl_->stub->Scrub(&context, request, &response);
   if (!status.ok()) {
-    return FromGrpc(status, impl_->channel.get(), impl_->options.server,
-                    "Scrub");
+    return FromGrpc(status, impl_->channel.get(), impl_->options, "Scrub");
   }
   std::vector<CellVerdict> cell_verdicts;
   absl::Status applied = ApplyScrubResponse(response, entry_of_cell,
@@ -221,6 +197,11 @@ absl::StatusOr<std::vector<NumberVerdict>> ScrubClient::Scrub(
     verdict.callable = cell_verdicts[i].callable;
     verdict.reasons = std::move(cell_verdicts[i].reasons);
     verdict.snapshots = snapshots;
+    verdict.window = std::move(cell_verdicts[i].window);
+    verdict.window_known = cell_verdicts[i].window_known;
+    verdict.window_open_now = cell_verdicts[i].open_now;
+    verdict.callable_now = cell_verdicts[i].callable_now;
+    verdict.audit_id = response.audit_id();
   }
   return verdicts;
 }
@@ -229,16 +210,17 @@ absl::StatusOr<ServerStatus> ScrubClient::GetStatus() {
   v1::StatusRequest request;
   v1::StatusResponse response;
   grpc::ClientContext context;
-  SetDeadline(&context, impl_->options.timeout);
+  PrepareContext(&context, impl_->options, impl_->options.timeout);
   const grpc::Status status = impl_->stub->Status(&context, request, &response);
   if (!status.ok()) {
-    return FromGrpc(status, impl_->channel.get(), impl_->options.server,
-                    "Status");
+    return FromGrpc(status, impl_->channel.get(), impl_->options, "Status");
   }
   ServerStatus result;
   result.max_batch_entries = response.max_batch_entries();
   result.server_version = response.server_version();
   result.today = response.today();
+  result.tenant = response.tenant();
+  result.auth_required = response.auth_required();
   for (const v1::SourceStatus& source : response.sources()) {
     SourceInfo info;
     info.snapshot = ToSnapshotInfo(source.snapshot());
@@ -257,8 +239,7 @@ absl::StatusOr<ServerStatus> ScrubClient::GetStatus() {
 
 std::unique_ptr<ScrubStreamSession> ScrubClient::OpenStream() {
   return std::make_unique<GrpcScrubStream>(impl_->stub.get(), impl_->channel,
-                                           impl_->options.server,
-                                           impl_->options.stream_timeout);
+                                           impl_->options);
 }
 
 }  // namespace dnc::client

@@ -7,9 +7,15 @@
 // are kept as their wire numbers so values this client does not know survive;
 // any such value is treated as not callable (fail closed).
 //
+// Every call carries the tenant's API key (ClientOptions::api_key, sent as
+// metadata `x-api-key`) when one is set.
+//
 // Errors are absl::Status with the gRPC code carried over (the numeric codes
 // match). When the server cannot be reached the message reads
-// "cannot reach dnc-server at HOST:PORT: ... (is it running? use --server)".
+// "cannot reach dnc-server at HOST:PORT: ... (is it running? use --server)";
+// a missing or unknown API key is Unauthenticated, "the server rejected the
+// API key: ...; set --api_key or DNC_API_KEY; keys come from `dnc-tenant
+// create`".
 //
 // Ownership: ScrubClient owns its channel; a session borrows nothing from
 // the client (it shares the channel) and may outlive it.
@@ -50,6 +56,16 @@ struct ClientOptions {
   absl::Duration stream_timeout = absl::InfiniteDuration();
   // PEM file of CA roots: when set, the channel uses TLS; else plaintext.
   std::string ca_cert_file;
+  // The tenant's API key (see client/api_key.h); empty sends none (a server
+  // run with --auth=none needs none).
+  std::string api_key;
+};
+
+// Per-call choices of Check and Scrub.
+struct CallOptions {
+  int purpose = 0;               // dnc.v1.CallPurpose; 0 = tenant's default.
+  int64_t now_unix_seconds = 0;  // "Now" for calling windows; 0 = server's.
+  std::string request_id;        // Optional, audited by the server.
 };
 
 // One published snapshot of one source (the evidence of which copy was used).
@@ -73,6 +89,14 @@ struct NumberVerdict {
   bool callable = false;             // Only CALLABLE and EXEMPT are callable.
   std::vector<std::string> reasons;  // Human-readable, one per reason.
   std::vector<SnapshotInfo> snapshots;  // Consulted for this answer.
+  // The calling window: "08:00-21:00 America/New_York" or "unknown".
+  std::string window;
+  bool window_known = false;
+  bool window_open_now = false;  // False when unknown (fail closed).
+  std::string local_now;         // "2026-11-23 14:05 Mon", when known.
+  // callable && window_open_now.
+  bool callable_now = false;
+  std::string audit_id;  // The server's audit record, when it keeps one.
 };
 
 struct SourceInfo {
@@ -91,6 +115,8 @@ struct ServerStatus {
   uint32_t max_batch_entries = 0;
   std::string server_version;
   std::string today;
+  std::string tenant;          // The caller's tenant; empty without auth.
+  bool auth_required = false;  // The server wants an API key.
 };
 
 // "CALLABLE", "BLOCKED", ...; for a value this client does not know, the
@@ -131,16 +157,18 @@ class ScrubClient {
 
   // Checks one number as typed; the server parses it. A malformed number is
   // a MALFORMED verdict, not an error. Errors: the RPC's status.
-  absl::StatusOr<NumberVerdict> Check(std::string_view raw);
+  absl::StatusOr<NumberVerdict> Check(std::string_view raw,
+                                      const CallOptions& call = {});
   // Checks one number already in E.164 form (e.g. 12025551234).
-  absl::StatusOr<NumberVerdict> CheckE164(uint64_t e164);
+  absl::StatusOr<NumberVerdict> CheckE164(uint64_t e164,
+                                          const CallOptions& call = {});
 
   // Scrubs a batch in one call: numbers that parse locally go packed, the
   // rest as text; the result is in input order. REQUIRES: numbers.size() <=
   // the server's max_batch_entries. Errors: the RPC's status; Internal if the
   // response does not match the request.
   absl::StatusOr<std::vector<NumberVerdict>> Scrub(
-      const std::vector<std::string>& numbers);
+      const std::vector<std::string>& numbers, const CallOptions& call = {});
 
   // The sources being served and their freshness. Errors: the RPC's status.
   absl::StatusOr<ServerStatus> GetStatus();
@@ -150,6 +178,7 @@ class ScrubClient {
   std::unique_ptr<ScrubStreamSession> OpenStream();
 
   const std::string& server() const;
+  const ClientOptions& options() const;
 
  private:
   struct Impl;

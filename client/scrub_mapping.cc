@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/phone_number.h"
 
 namespace dnc::client {
@@ -51,12 +52,28 @@ void CollectSnapshots(
     seen->insert(ToSnapshotInfo(ref));
 }
 
+std::string FormatWindow(const v1::CallingWindow& window) {
+  if (!window.known()) return "unknown";
+  std::string text =
+      absl::StrCat(window.local_start(), "-", window.local_end());
+  if (window.time_zones_size() > 0) {
+    absl::StrAppend(&text, " ", absl::StrJoin(window.time_zones(), " or "));
+  }
+  return text;
+}
+
 std::string FormatReason(
     const v1::Reason& reason,
     const google::protobuf::RepeatedPtrField<v1::SnapshotRef>& snapshots) {
   const std::string& detail = reason.detail();
   const v1::SnapshotRef* snapshot = nullptr;
-  if ((reason.code() == v1::LISTED || reason.code() == v1::SOURCE_STALE) &&
+  const bool names_snapshot =
+      reason.code() == v1::LISTED || reason.code() == v1::SOURCE_STALE ||
+      reason.code() == v1::EBR_PURCHASE || reason.code() == v1::EBR_INQUIRY ||
+      reason.code() == v1::WRITTEN_CONSENT ||
+      reason.code() == v1::PURPOSE_EXEMPT ||
+      reason.code() == v1::EXEMPTION_EXPIRED;
+  if (names_snapshot &&
       reason.snapshot() < static_cast<uint32_t>(snapshots.size())) {
     snapshot = &snapshots.Get(static_cast<int>(reason.snapshot()));
   }
@@ -85,6 +102,34 @@ std::string FormatReason(
       return detail.empty() ? "invalid number" : detail;
     case v1::MALFORMED_NUMBER:
       return detail.empty() ? "malformed number" : detail;
+    case v1::INTERNAL_LIST:
+      text = "internal do-not-call list";
+      if (!reason.added_date().empty()) {
+        absl::StrAppend(&text, " (added ", reason.added_date(), ")");
+      }
+      if (!detail.empty()) absl::StrAppend(&text, ": ", detail);
+      return text;
+    case v1::NOT_ENTITLED:
+      return detail.empty() ? std::string("not entitled to this area code")
+                            : absl::StrCat("not entitled: ", detail);
+    case v1::EBR_PURCHASE:
+    case v1::EBR_INQUIRY:
+    case v1::WRITTEN_CONSENT:
+    case v1::PURPOSE_EXEMPT:
+    case v1::EXEMPTION_EXPIRED: {
+      const char* name =
+          reason.code() == v1::EBR_PURCHASE      ? "EBR purchase"
+          : reason.code() == v1::EBR_INQUIRY     ? "EBR inquiry"
+          : reason.code() == v1::WRITTEN_CONSENT ? "written consent"
+          : reason.code() == v1::PURPOSE_EXEMPT  ? "purpose exempt"
+                                                 : "exemption expired";
+      text = name;
+      if (snapshot != nullptr) {
+        absl::StrAppend(&text, " (", snapshot->source(), ")");
+      }
+      if (!detail.empty()) absl::StrAppend(&text, ": ", detail);
+      return text;
+    }
     default:
       text = absl::StrCat("reason ", static_cast<int>(reason.code()));
       if (!detail.empty()) absl::StrAppend(&text, ": ", detail);
@@ -115,6 +160,17 @@ absl::Status ApplyScrubResponse(const v1::ScrubResponse& response,
   if (have_ids && static_cast<size_t>(response.ids_size()) != entries) {
     return mismatch(absl::StrCat(response.ids_size(), " ids"));
   }
+  const bool have_windows = response.window_size() != 0;
+  if (have_windows && static_cast<size_t>(response.window_size()) != entries) {
+    return mismatch(absl::StrCat(response.window_size(), " window indexes"));
+  }
+  // Formatted once per response: many entries share a window.
+  std::vector<std::string> window_text;
+  window_text.reserve(static_cast<size_t>(response.windows_size()));
+  for (const v1::CallingWindow& window : response.windows()) {
+    window_text.push_back(FormatWindow(window));
+  }
+  const std::string unknown_window = FormatWindow(v1::CallingWindow());
   // Reasons per entry (they are sorted by entry, but do not rely on it).
   std::vector<std::vector<std::string>> reasons_of_entry;
   if (response.reasons_size() > 0) reasons_of_entry.resize(entries);
@@ -138,6 +194,22 @@ absl::Status ApplyScrubResponse(const v1::ScrubResponse& response,
     verdict.disposition = response.dispositions(static_cast<int>(entry));
     verdict.callable = IsCallableDisposition(verdict.disposition);
     verdict.e164 = have_e164 ? response.e164(static_cast<int>(entry)) : 0;
+    verdict.window_known = false;
+    verdict.open_now = false;
+    if (have_windows) {
+      const uint32_t w = response.window(static_cast<int>(entry));
+      if (w >= window_text.size()) {
+        return mismatch(absl::StrCat("entry ", entry, " names window ", w,
+                                     " of ", window_text.size()));
+      }
+      const v1::CallingWindow& window = response.windows(static_cast<int>(w));
+      verdict.window = window_text[w];
+      verdict.window_known = window.known();
+      verdict.open_now = window.known() && window.open_now();
+    } else {
+      verdict.window = unknown_window;
+    }
+    verdict.callable_now = verdict.callable && verdict.open_now;
     verdict.reasons.clear();
     if (!reasons_of_entry.empty()) {
       verdict.reasons = std::move(reasons_of_entry[entry]);

@@ -39,25 +39,39 @@ struct CellVerdict {
   bool callable = false;
   uint64_t e164 = 0;  // 0 when the server could not read a number.
   std::vector<std::string> reasons;
+  std::string window;  // FormatWindow of the entry's calling window.
+  bool window_known = false;
+  bool open_now = false;      // The window is known and open at "now".
+  bool callable_now = false;  // callable && open_now.
 };
 
 // Reads `response` back onto the cells planned by BuildScrubRequest:
 // (*verdicts)[i] is the answer for cell i. Errors: Internal when the response
 // does not fit the request (wrong number of dispositions or e164s, echoed ids
-// that differ, a reason naming an entry out of range).
+// that differ, a reason naming an entry out of range, a window index out of
+// range). A response without windows (an older server) reads as every
+// window unknown, so nothing is callable now.
 absl::Status ApplyScrubResponse(const v1::ScrubResponse& response,
                                 absl::Span<const uint32_t> entry_of_cell,
                                 uint64_t first_id,
                                 std::vector<CellVerdict>* verdicts);
 
 // One reason as text: for LISTED the snapshot, e.g. "us-ftc g000001 as of
-// 2026-11-20", plus " (added YYYY-MM-DD)" when known; for the other codes the
-// server's detail (a fixed text when it sent none).
+// 2026-11-20", plus " (added YYYY-MM-DD)" when known; INTERNAL_LIST
+// "internal do-not-call list (added YYYY-MM-DD)"; NOT_ENTITLED "not
+// entitled: <detail>"; the exemptions name themselves, their snapshot's
+// source and the detail ("EBR purchase (us-ftc): <detail>"); for the other
+// codes the server's detail (a fixed text when it sent none).
 std::string FormatReason(
     const v1::Reason& reason,
     const google::protobuf::RepeatedPtrField<v1::SnapshotRef>& snapshots);
 
 SnapshotInfo ToSnapshotInfo(const v1::SnapshotRef& ref);
+
+// "08:00-21:00 America/New_York"; several candidate zones joined with " or "
+// ("08:00-20:30 America/Chicago or America/Denver"); "unknown" when the
+// window is not known.
+std::string FormatWindow(const v1::CallingWindow& window);
 
 // Adds every snapshot of `snapshots` to *seen.
 void CollectSnapshots(

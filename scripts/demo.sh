@@ -3,9 +3,11 @@
 #  1. installs what is missing and builds the binaries;
 #  2. writes a sample national registry (FTC flat layout, zipped) and a lead
 #     list (CSV with messy numbers and bad rows);
-#  3. loads the registry with dnc-load, starts dnc-server on 127.0.0.1,
-#     scrubs the lead list through gRPC with the dnc CLI, prints the summary,
-#     and stops the server.
+#  3. loads the registry with dnc-load, creates a tenant (seller) with
+#     dnc-tenant and keeps its API key, starts dnc-server on 127.0.0.1 with
+#     the tenant store, scrubs the lead list through gRPC with the dnc CLI
+#     (as that tenant), shows an opt-out turning a number INTERNAL at once,
+#     prints the scrub's certificate, and stops the server.
 #
 # Environment: DNC_DEMO_DIR (default demo-output), DNC_DEMO_REGISTRY_NUMBERS
 # (default 1000000), DNC_DEMO_LEADS (default 100000).
@@ -17,8 +19,8 @@ out=${DNC_DEMO_DIR:-$root/demo-output}
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
-step "Setting up and building (dnc-load, dnc-server, dnc, dnc-sample)"
-bash scripts/setup.sh dnc-load dnc-server dnc dnc-sample
+step "Setting up and building (dnc-load, dnc-server, dnc-tenant, dnc, dnc-sample)"
+bash scripts/setup.sh dnc-load dnc-server dnc-tenant dnc dnc-sample
 
 step "Writing a sample registry and lead list into $out"
 rm -rf "$out"
@@ -31,9 +33,18 @@ step "Loading the registry as source us-ftc, as of today"
 "$bin/dnc-load" --data "$out/data" --source us-ftc --as_of "$(date -u +%F)" \
   "$out/ftc-flat-sample.zip"
 
-step "Starting dnc-server on 127.0.0.1 (a free port)"
-"$bin/dnc-server" --data "$out/data" --listen 127.0.0.1:0 \
-  --port_file "$out/server.port" 2>"$out/server.log" &
+step "Creating the tenant 'acme' (a seller entitled to every us-ftc area code)"
+# dnc-tenant prints the new API key once, on stdout; only its hash is stored.
+"$bin/dnc-tenant" --tenants "$out/tenants" create acme \
+  --entitle "us-ftc:all" --purpose commercial >"$out/acme.key"
+chmod 600 "$out/acme.key"
+echo "API key written to $out/acme.key"
+export DNC_API_KEY
+DNC_API_KEY=$(cat "$out/acme.key")
+
+step "Starting dnc-server on 127.0.0.1 (a free port) with the tenant store"
+"$bin/dnc-server" --data "$out/data" --tenants "$out/tenants" \
+  --listen 127.0.0.1:0 --port_file "$out/server.port" 2>"$out/server.log" &
 server_pid=$!
 stop_server() {
   if kill -0 "$server_pid" 2>/dev/null; then
@@ -55,19 +66,31 @@ done
 server=127.0.0.1:$(cat "$out/server.port")
 echo "dnc-server is listening on $server (log: $out/server.log)"
 
-step "dnc status"
+step "dnc whoami / dnc status (every call carries the key from \$DNC_API_KEY)"
+"$bin/dnc" --server "$server" whoami
 "$bin/dnc" --server "$server" status
 
-step "dnc scrub: the lead list, streamed through ScrubStream"
-"$bin/dnc" --server "$server" scrub "$out/leads.csv" -o "$out/leads.cleaned.csv"
+job="demo-$(date -u +%Y%m%dT%H%M%SZ)"
+step "dnc scrub: the lead list, streamed through ScrubStream, as job $job"
+"$bin/dnc" --server "$server" scrub "$out/leads.csv" -o "$out/leads.cleaned.csv" \
+  --job "$job"
 
 step "dnc check: single numbers, as a dialer asks right before dialling"
 # One listed and one unlisted number from the cleaned list (rows without
 # quoted fields, so a plain comma split is safe), plus two that never reach a
 # registry: a fictional 555-01XX number and a UK number no loaded list covers.
-listed=$(grep -v '"' "$out/leads.cleaned.csv" | awk -F, '$7=="BLOCKED"{print $4; exit}')
-unlisted=$(grep -v '"' "$out/leads.cleaned.csv" | awk -F, '$7=="CALLABLE"{print $4; exit}')
+# (awk reads the file itself: no pipe for an early exit to break.)
+listed=$(awk -F, '!/"/ && $7=="BLOCKED" {print $4; exit}' "$out/leads.cleaned.csv")
+unlisted=$(awk -F, '!/"/ && $7=="CALLABLE" {print $4; exit}' "$out/leads.cleaned.csv")
 "$bin/dnc" --server "$server" check "$listed" "$unlisted" "(202) 555-0123" "+44 20 7946 0018" || true
+
+step "dnc optout add: the seller's own do-not-call list applies to the very next check"
+"$bin/dnc" --server "$server" optout add "$unlisted" --note "demo: asked not to be called"
+"$bin/dnc" --server "$server" check "$unlisted" || true
+
+step "dnc report: the certificate of job $job"
+"$bin/dnc" --server "$server" report "$job"
+echo "(machine-readable: dnc report $job --json)"
 
 step "The first rows of the cleaned list"
 head -n 6 "$out/leads.cleaned.csv"
@@ -77,4 +100,5 @@ stop_server
 trap - EXIT
 echo
 echo "Done. The cleaned lead list is $out/leads.cleaned.csv"
-echo "(every input column kept, plus dnc_disposition, dnc_callable, dnc_e164, dnc_reason)."
+echo "(every input column kept, plus dnc_disposition, dnc_callable, dnc_e164, dnc_reason,"
+echo " dnc_window, dnc_callable_now). The tenant store is $out/tenants; the API key $out/acme.key."

@@ -72,6 +72,20 @@ const char* ReasonCodeName(ReasonCode code) {
       return "INVALID_NUMBER";
     case ReasonCode::kMalformedNumber:
       return "MALFORMED_NUMBER";
+    case ReasonCode::kInternalList:
+      return "INTERNAL_LIST";
+    case ReasonCode::kNotEntitled:
+      return "NOT_ENTITLED";
+    case ReasonCode::kEbrPurchase:
+      return "EBR_PURCHASE";
+    case ReasonCode::kEbrInquiry:
+      return "EBR_INQUIRY";
+    case ReasonCode::kWrittenConsent:
+      return "WRITTEN_CONSENT";
+    case ReasonCode::kPurposeExempt:
+      return "PURPOSE_EXEMPT";
+    case ReasonCode::kExemptionExpired:
+      return "EXEMPTION_EXPIRED";
   }
   return "REASON_UNKNOWN";
 }

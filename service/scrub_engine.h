@@ -61,6 +61,14 @@ enum class ReasonCode : uint8_t {
   kNoSource = 3,
   kInvalidNumber = 4,
   kMalformedNumber = 5,
+  // Set by the tenant policy pass (service/policy_pass.h), never by Scrub().
+  kInternalList = 6,
+  kNotEntitled = 7,
+  kEbrPurchase = 8,
+  kEbrInquiry = 9,
+  kWrittenConsent = 10,
+  kPurposeExempt = 11,
+  kExemptionExpired = 12,
 };
 
 // True only for kCallable and kExempt; anything else (including values this
@@ -89,7 +97,9 @@ struct Reason {
   // SourceSet passed to Scrub() (NO_SOURCE texts); valid while both live
   // unchanged.
   absl::string_view detail;
-  DayNumber added = 0;  // kListed: the day the number was listed; 0 = unknown.
+  // kListed: the day the number was listed; kInternalList: the day it was
+  // added to the internal list; 0 = unknown.
+  DayNumber added = 0;
 };
 
 // The answer for one batch. Move-only (reasons point into it).

@@ -1,5 +1,7 @@
 #include "service/scrub_service.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -9,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/phone_number.h"
 #include "common/status_macros.h"
+#include "service/audit.h"
 #include "service/grpc_status.h"
 
 #ifndef DNC_VERSION
@@ -38,6 +41,18 @@ DNC_SAME_VALUE(ReasonCode::kSourceStale, v1::SOURCE_STALE);
 DNC_SAME_VALUE(ReasonCode::kNoSource, v1::NO_SOURCE);
 DNC_SAME_VALUE(ReasonCode::kInvalidNumber, v1::INVALID_NUMBER);
 DNC_SAME_VALUE(ReasonCode::kMalformedNumber, v1::MALFORMED_NUMBER);
+DNC_SAME_VALUE(ReasonCode::kInternalList, v1::INTERNAL_LIST);
+DNC_SAME_VALUE(ReasonCode::kNotEntitled, v1::NOT_ENTITLED);
+DNC_SAME_VALUE(ReasonCode::kEbrPurchase, v1::EBR_PURCHASE);
+DNC_SAME_VALUE(ReasonCode::kEbrInquiry, v1::EBR_INQUIRY);
+DNC_SAME_VALUE(ReasonCode::kWrittenConsent, v1::WRITTEN_CONSENT);
+DNC_SAME_VALUE(ReasonCode::kPurposeExempt, v1::PURPOSE_EXEMPT);
+DNC_SAME_VALUE(ReasonCode::kExemptionExpired, v1::EXEMPTION_EXPIRED);
+DNC_SAME_VALUE(policy::Purpose::kUnspecified, v1::PURPOSE_UNSPECIFIED);
+DNC_SAME_VALUE(policy::Purpose::kCommercial, v1::COMMERCIAL);
+DNC_SAME_VALUE(policy::Purpose::kCharity, v1::CHARITY);
+DNC_SAME_VALUE(policy::Purpose::kPolitical, v1::POLITICAL);
+DNC_SAME_VALUE(policy::Purpose::kSurvey, v1::SURVEY);
 #undef DNC_SAME_VALUE
 
 void FillSnapshotRef(const storage::Manifest& manifest, v1::SnapshotRef* ref) {
@@ -73,26 +88,27 @@ absl::Status CheckIdCount(const char* field, int count, size_t entries) {
                    " entries; send exactly one per entry, or none"));
 }
 
-const grpc::Status& ShuttingDown() {
-  static const grpc::Status* status = new grpc::Status(
-      grpc::StatusCode::UNAVAILABLE,
-      "dnc-server is shutting down; retry (on another server)");
-  return *status;
-}
-
 // A unary reactor that counts as in flight until gRPC is done with the call
 // (the response sent or the call cancelled).
 class CountedUnaryReactor final : public grpc::ServerUnaryReactor {
  public:
-  explicit CountedUnaryReactor(ScrubServiceImpl* service) : service_(service) {}
+  explicit CountedUnaryReactor(CallGate* gate) : gate_(gate) {}
   void OnDone() override {
-    service_->ExitCall();
+    gate_->Exit();
     delete this;
   }
 
  private:
-  ScrubServiceImpl* const service_;
+  CallGate* const gate_;
 };
+
+// "08:00" for 480; "24:00" for 1440 (the end of the day).
+std::string MinuteText(int minute) {
+  minute = std::clamp(minute, 0, 24 * 60);
+  char text[16];
+  std::snprintf(text, sizeof(text), "%02d:%02d", minute / 60, minute % 60);
+  return text;
+}
 
 // Streams chunks through ScrubInto one at a time: read a chunk, answer it,
 // write the answer, and only then read the next, so a stream holds at most
@@ -100,11 +116,20 @@ class CountedUnaryReactor final : public grpc::ServerUnaryReactor {
 class ScrubStreamReactor final
     : public grpc::ServerBidiReactor<v1::ScrubRequest, v1::ScrubResponse> {
  public:
-  explicit ScrubStreamReactor(ScrubServiceImpl* service) : service_(service) {
-    if (!service_->EnterCall()) {
+  ScrubStreamReactor(ScrubServiceImpl* service,
+                     grpc::CallbackServerContext* context)
+      : service_(service) {
+    if (!service_->gate().Enter()) {
       Finish(ShuttingDown());
       return;
     }
+    absl::StatusOr<const tenant::Tenant*> tenant =
+        service_->auth().Authenticate(*context);
+    if (!tenant.ok()) {
+      Finish(ToGrpcStatus(tenant.status()));
+      return;
+    }
+    tenant_ = *tenant;
     StartRead(&request_);
   }
 
@@ -113,8 +138,8 @@ class ScrubStreamReactor final
       Finish(grpc::Status::OK);
       return;
     }
-    const absl::Status status =
-        service_->ScrubInto(request_, &scratch_, &response_);
+    const absl::Status status = service_->ScrubInto(
+        request_, tenant_, "ScrubStream", &scratch_, &response_);
     if (!status.ok()) {
       Finish(ToGrpcStatus(absl::Status(
           status.code(),
@@ -137,15 +162,16 @@ class ScrubStreamReactor final
   }
 
   void OnDone() override {
-    service_->ExitCall();
+    service_->gate().Exit();
     delete this;
   }
 
  private:
   ScrubServiceImpl* const service_;
+  const tenant::Tenant* tenant_ = nullptr;
   v1::ScrubRequest request_;
   v1::ScrubResponse response_;
-  ScrubResult scratch_;
+  BatchScratch scratch_;
   uint64_t chunks_ = 0;
 };
 
@@ -153,40 +179,41 @@ class ScrubStreamReactor final
 
 const char* ServerVersion() { return DNC_VERSION; }
 
+const grpc::Status& ShuttingDown() {
+  static const grpc::Status* status = new grpc::Status(
+      grpc::StatusCode::UNAVAILABLE,
+      "dnc-server is shutting down; retry (on another server)");
+  return *status;
+}
+
+void FillCallingWindow(const policy::CallingWindow& window,
+                       v1::CallingWindow* out) {
+  out->set_known(window.known);
+  if (!window.known) return;
+  for (const std::string& zone : window.time_zones) out->add_time_zones(zone);
+  out->set_rule(window.rule);
+  out->set_local_start(MinuteText(window.start_minute));
+  out->set_local_end(MinuteText(window.end_minute));
+  out->set_local_now(window.local_now);
+  out->set_open_now(window.open_now);
+}
+
 ScrubServiceImpl::ScrubServiceImpl(const Registry* registry,
+                                   const Authenticator* auth, CallGate* gate,
                                    ScrubServiceOptions options)
-    : registry_(registry), options_(std::move(options)) {}
-
-bool ScrubServiceImpl::EnterCall() {
-  absl::MutexLock lock(&mu_);
-  ++in_flight_;
-  return !draining_;
-}
-
-void ScrubServiceImpl::ExitCall() {
-  absl::MutexLock lock(&mu_);
-  --in_flight_;
-}
-
-void ScrubServiceImpl::StartDraining() {
-  absl::MutexLock lock(&mu_);
-  draining_ = true;
-}
-
-bool ScrubServiceImpl::WaitUntilIdle(absl::Time deadline) {
-  absl::MutexLock lock(&mu_);
-  auto idle = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return in_flight_ == 0;
-  };
-  return mu_.AwaitWithDeadline(absl::Condition(&idle), deadline);
-}
+    : registry_(registry),
+      auth_(auth),
+      gate_(gate),
+      options_(std::move(options)) {}
 
 DayNumber ScrubServiceImpl::Today() const {
   return options_.today ? options_.today() : TodayUtc();
 }
 
 absl::Status ScrubServiceImpl::ScrubInto(const v1::ScrubRequest& request,
-                                         ScrubResult* scratch,
+                                         const tenant::Tenant* tenant,
+                                         const char* method,
+                                         BatchScratch* scratch,
                                          v1::ScrubResponse* response) const {
   response->Clear();
   const size_t entries =
@@ -200,105 +227,193 @@ absl::Status ScrubServiceImpl::ScrubInto(const v1::ScrubRequest& request,
   DNC_RETURN_IF_ERROR(CheckIdCount("ids", request.ids_size(), entries));
   DNC_RETURN_IF_ERROR(
       CheckIdCount("string_ids", request.string_ids_size(), entries));
+  DNC_RETURN_IF_ERROR(ValidateJobId(request.job_id()));
+  DNC_ASSIGN_OR_RETURN(const policy::Purpose purpose,
+                       ResolvePurpose(request.purpose(), tenant));
 
-  std::vector<ParsedNumber> parsed;
+  std::vector<ParsedNumber>& parsed = scratch->parsed;
+  parsed.clear();
   parsed.reserve(entries);
   for (uint64_t e164 : request.e164()) parsed.push_back(ClassifyE164(e164));
   for (const std::string& raw : request.raw()) {
     parsed.push_back(ParsePhoneNumber(std::string_view(raw)));
   }
   const std::shared_ptr<const SourceSet> sources = registry_->Current();
-  DNC_RETURN_IF_ERROR(service::Scrub(*sources, parsed, Today(), scratch));
+  const DayNumber today = Today();
+  ScrubResult& result = scratch->result;
+  DNC_RETURN_IF_ERROR(service::Scrub(*sources, parsed, today, &result));
+  if (tenant != nullptr) {
+    ApplyTenantPolicy(*sources, parsed, *tenant, purpose, today, &result,
+                      &scratch->policy);
+  }
+  const absl::Time now = request.now_unix_seconds() != 0
+                             ? absl::FromUnixSeconds(request.now_unix_seconds())
+                             : absl::Now();
+  AssignWindows(result.e164, now, &scratch->windows);
+
+  std::string audit_id;
+  if (tenant != nullptr) {
+    AuditCall call;
+    call.method = method;
+    call.job_id = request.job_id();
+    call.request_id = request.request_id();
+    call.sequence = request.sequence();
+    call.purpose = purpose;
+    call.numbers_sha256 = NumbersSha256(request);
+    call.sync = true;
+    DNC_ASSIGN_OR_RETURN(audit_id,
+                         AppendAudit(auth_->store(), *tenant, call, result));
+  }
 
   const int n = static_cast<int>(entries);
   auto* dispositions = response->mutable_dispositions();
   dispositions->Reserve(n);
-  for (Disposition d : scratch->dispositions) {
+  for (Disposition d : result.dispositions) {
     dispositions->AddAlreadyReserved(static_cast<int>(d));
   }
   response->mutable_e164()->Reserve(n);
-  for (uint64_t e164 : scratch->e164) {
+  for (uint64_t e164 : result.e164) {
     response->mutable_e164()->AddAlreadyReserved(e164);
   }
   *response->mutable_ids() = request.ids();
   *response->mutable_string_ids() = request.string_ids();
-  response->mutable_reasons()->Reserve(
-      static_cast<int>(scratch->reasons.size()));
-  for (const Reason& reason : scratch->reasons) {
+  response->mutable_reasons()->Reserve(static_cast<int>(result.reasons.size()));
+  for (const Reason& reason : result.reasons) {
     FillReason(reason, response->add_reasons());
   }
-  FillSnapshots(*scratch, response);
+  FillSnapshots(result, response);
   response->set_sequence(request.sequence());
+  response->mutable_window()->Reserve(n);
+  for (uint32_t index : scratch->windows.index) {
+    response->mutable_window()->AddAlreadyReserved(index);
+  }
+  for (const policy::CallingWindow& window : scratch->windows.windows) {
+    FillCallingWindow(window, response->add_windows());
+  }
+  if (!audit_id.empty()) {
+    response->set_job_id(request.job_id().empty() ? audit_id
+                                                  : request.job_id());
+    response->set_audit_id(audit_id);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ScrubServiceImpl::CheckInto(const v1::CheckRequest& request,
+                                         const tenant::Tenant* tenant,
+                                         v1::CheckResponse* response) const {
+  ParsedNumber parsed;
+  switch (request.number_case()) {
+    case v1::CheckRequest::kE164:
+      parsed = ClassifyE164(request.e164());
+      break;
+    case v1::CheckRequest::kRaw:
+      parsed = ParsePhoneNumber(std::string_view(request.raw()));
+      break;
+    case v1::CheckRequest::NUMBER_NOT_SET:
+      return absl::InvalidArgumentError(
+          "CheckRequest has no number: set e164 (e.g. 12025551234) or raw");
+  }
+  DNC_ASSIGN_OR_RETURN(const policy::Purpose purpose,
+                       ResolvePurpose(request.purpose(), tenant));
+  const std::shared_ptr<const SourceSet> sources = registry_->Current();
+  const DayNumber today = Today();
+  ScrubResult result;
+  const absl::Span<const ParsedNumber> numbers =
+      absl::MakeConstSpan(&parsed, 1);
+  DNC_RETURN_IF_ERROR(service::Scrub(*sources, numbers, today, &result));
+  if (tenant != nullptr) {
+    PolicyScratch scratch;
+    ApplyTenantPolicy(*sources, numbers, *tenant, purpose, today, &result,
+                      &scratch);
+  }
+  const absl::Time now = request.now_unix_seconds() != 0
+                             ? absl::FromUnixSeconds(request.now_unix_seconds())
+                             : absl::Now();
+  const uint64_t e164 = result.e164[0];
+  policy::CallingWindow window;
+  if (e164 != 0) {
+    const policy::WindowKey key = policy::WindowKeyOf(e164);
+    if (key != 0) window = policy::EvaluateWindow(key, now);
+  }
+
+  std::string audit_id;
+  if (tenant != nullptr) {
+    AuditCall call;
+    call.method = "Check";
+    call.request_id = request.request_id();
+    call.purpose = purpose;
+    call.numbers_sha256 = NumbersSha256(request);
+    call.sync = false;
+    DNC_ASSIGN_OR_RETURN(audit_id,
+                         AppendAudit(auth_->store(), *tenant, call, result));
+  }
+
+  const Disposition disposition = result.dispositions[0];
+  response->set_disposition(static_cast<v1::Disposition>(disposition));
+  response->set_callable(IsCallable(disposition));
+  response->set_e164(e164);
+  for (const Reason& reason : result.reasons) {
+    FillReason(reason, response->add_reasons());
+  }
+  FillSnapshots(result, response);
+  response->set_id(request.id());
+  FillCallingWindow(window, response->mutable_window());
+  response->set_audit_id(audit_id);
   return absl::OkStatus();
 }
 
 grpc::ServerUnaryReactor* ScrubServiceImpl::Check(
     grpc::CallbackServerContext* context, const v1::CheckRequest* request,
     v1::CheckResponse* response) {
-  auto* reactor = new CountedUnaryReactor(this);
-  if (!EnterCall()) {
+  auto* reactor = new CountedUnaryReactor(gate_);
+  if (!gate_->Enter()) {
     reactor->Finish(ShuttingDown());
     return reactor;
   }
-  ParsedNumber parsed;
-  switch (request->number_case()) {
-    case v1::CheckRequest::kE164:
-      parsed = ClassifyE164(request->e164());
-      break;
-    case v1::CheckRequest::kRaw:
-      parsed = ParsePhoneNumber(std::string_view(request->raw()));
-      break;
-    case v1::CheckRequest::NUMBER_NOT_SET:
-      reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                   "CheckRequest has no number: set e164 "
-                                   "(e.g. 12025551234) or raw"));
-      return reactor;
-  }
-  const std::shared_ptr<const SourceSet> sources = registry_->Current();
-  ScrubResult result;
-  const absl::Status status = service::Scrub(
-      *sources, absl::MakeConstSpan(&parsed, 1), Today(), &result);
-  if (!status.ok()) {
-    reactor->Finish(ToGrpcStatus(status));
+  absl::StatusOr<const tenant::Tenant*> tenant = auth_->Authenticate(*context);
+  if (!tenant.ok()) {
+    reactor->Finish(ToGrpcStatus(tenant.status()));
     return reactor;
   }
-  const Disposition disposition = result.dispositions[0];
-  response->set_disposition(static_cast<v1::Disposition>(disposition));
-  response->set_callable(IsCallable(disposition));
-  response->set_e164(result.e164[0]);
-  for (const Reason& reason : result.reasons) {
-    FillReason(reason, response->add_reasons());
-  }
-  FillSnapshots(result, response);
-  response->set_id(request->id());
-  reactor->Finish(grpc::Status::OK);
+  reactor->Finish(ToGrpcStatus(CheckInto(*request, *tenant, response)));
   return reactor;
 }
 
 grpc::ServerUnaryReactor* ScrubServiceImpl::Scrub(
     grpc::CallbackServerContext* context, const v1::ScrubRequest* request,
     v1::ScrubResponse* response) {
-  auto* reactor = new CountedUnaryReactor(this);
-  if (!EnterCall()) {
+  auto* reactor = new CountedUnaryReactor(gate_);
+  if (!gate_->Enter()) {
     reactor->Finish(ShuttingDown());
     return reactor;
   }
-  ScrubResult scratch;
-  reactor->Finish(ToGrpcStatus(ScrubInto(*request, &scratch, response)));
+  absl::StatusOr<const tenant::Tenant*> tenant = auth_->Authenticate(*context);
+  if (!tenant.ok()) {
+    reactor->Finish(ToGrpcStatus(tenant.status()));
+    return reactor;
+  }
+  BatchScratch scratch;
+  reactor->Finish(
+      ToGrpcStatus(ScrubInto(*request, *tenant, "Scrub", &scratch, response)));
   return reactor;
 }
 
 grpc::ServerBidiReactor<v1::ScrubRequest, v1::ScrubResponse>*
 ScrubServiceImpl::ScrubStream(grpc::CallbackServerContext* context) {
-  return new ScrubStreamReactor(this);
+  return new ScrubStreamReactor(this, context);
 }
 
 grpc::ServerUnaryReactor* ScrubServiceImpl::Status(
     grpc::CallbackServerContext* context, const v1::StatusRequest* request,
     v1::StatusResponse* response) {
-  auto* reactor = new CountedUnaryReactor(this);
-  if (!EnterCall()) {
+  auto* reactor = new CountedUnaryReactor(gate_);
+  if (!gate_->Enter()) {
     reactor->Finish(ShuttingDown());
+    return reactor;
+  }
+  absl::StatusOr<const tenant::Tenant*> tenant = auth_->Authenticate(*context);
+  if (!tenant.ok()) {
+    reactor->Finish(ToGrpcStatus(tenant.status()));
     return reactor;
   }
   const DayNumber today = Today();
@@ -320,6 +435,8 @@ grpc::ServerUnaryReactor* ScrubServiceImpl::Status(
   response->set_max_batch_entries(options_.max_batch_entries);
   response->set_server_version(ServerVersion());
   response->set_today(FormatIsoDate(today));
+  if (*tenant != nullptr) response->set_tenant((*tenant)->name());
+  response->set_auth_required(auth_->required());
   reactor->Finish(grpc::Status::OK);
   return reactor;
 }

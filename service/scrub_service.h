@@ -1,15 +1,17 @@
 // The dnc.v1.ScrubService handlers (gRPC callback API). Each handler
-// validates the request, takes the registry's current SourceSet, calls the
-// scrub engine, fills the response and finishes; nothing here decides a
-// disposition. Storage errors fail the call (never "callable").
+// authenticates the caller (service/auth.h), validates the request, takes
+// the registry's current SourceSet, calls the scrub engine, applies the
+// tenant's rules (service/policy_pass.h), gives each number its calling
+// window, appends the audit record (service/audit.h) and only then fills the
+// response; nothing here decides a disposition itself. Storage or audit
+// errors fail the call (never "callable", never an unaudited answer).
 //
-// Shutdown is graceful: StartDraining() turns new calls away with
-// UNAVAILABLE, WaitUntilIdle() waits for the calls in flight, and then the
-// grpc::Server can be shut down with an immediate deadline (which also drops
-// idle client connections instead of waiting for clients to close them).
+// Shutdown is graceful (see CallGate): new calls are turned away with
+// UNAVAILABLE while the calls in flight finish.
 //
-// Ownership: borrows the Registry, which must outlive the service.
-// Thread-safety: thread-safe (handlers share only the Registry).
+// Ownership: borrows the Registry, the Authenticator and the CallGate, which
+// must outlive the service.
+// Thread-safety: thread-safe (handlers share only what they borrow).
 #ifndef DNC_SERVICE_SCRUB_SERVICE_H_
 #define DNC_SERVICE_SCRUB_SERVICE_H_
 
@@ -24,8 +26,11 @@
 #include "common/civil_date.h"
 #include "dnc/v1/scrub.grpc.pb.h"
 #include "dnc/v1/scrub.pb.h"
+#include "service/auth.h"
+#include "service/policy_pass.h"
 #include "service/scrub_engine.h"
 #include "service/source_set.h"
+#include "tenant/tenant_store.h"
 
 namespace dnc::service {
 
@@ -39,10 +44,27 @@ struct ScrubServiceOptions {
   std::function<DayNumber()> today;
 };
 
+// Buffers one call (or one stream, chunk after chunk) reuses.
+struct BatchScratch {
+  std::vector<ParsedNumber> parsed;
+  ScrubResult result;
+  PolicyScratch policy;
+  WindowTable windows;
+};
+
+// The canonical "shutting down" status of calls turned away while draining.
+const grpc::Status& ShuttingDown();
+
+// Fills a dnc.v1.CallingWindow from the policy's window.
+void FillCallingWindow(const policy::CallingWindow& window,
+                       dnc::v1::CallingWindow* out);
+
 class ScrubServiceImpl final : public dnc::v1::ScrubService::CallbackService {
  public:
-  // REQUIRES: registry outlives this object; options.max_batch_entries > 0.
-  ScrubServiceImpl(const Registry* registry, ScrubServiceOptions options);
+  // REQUIRES: registry, auth and gate outlive this object;
+  // options.max_batch_entries > 0.
+  ScrubServiceImpl(const Registry* registry, const Authenticator* auth,
+                   CallGate* gate, ScrubServiceOptions options);
 
   grpc::ServerUnaryReactor* Check(grpc::CallbackServerContext* context,
                                   const dnc::v1::CheckRequest* request,
@@ -56,36 +78,33 @@ class ScrubServiceImpl final : public dnc::v1::ScrubService::CallbackService {
                                    const dnc::v1::StatusRequest* request,
                                    dnc::v1::StatusResponse* response) override;
 
-  // Validates one Scrub request (or stream chunk) and answers it into
-  // `*response` (cleared first), using `*scratch` as the engine's buffer.
-  // Errors: InvalidArgument (too many entries; ids or string_ids not one per
-  // entry), or the engine's storage error.
+  // Validates one Scrub request (or stream chunk, `method` "ScrubStream")
+  // for `tenant` (nullptr: no tenant, registry-only answers, no audit) and
+  // answers it into `*response` (cleared first), using `*scratch` as the
+  // buffers. Errors: InvalidArgument (too many entries; ids or string_ids not
+  // one per entry; bad job_id or purpose), the engine's storage error, or
+  // Unavailable (the audit record could not be written).
   absl::Status ScrubInto(const dnc::v1::ScrubRequest& request,
-                         ScrubResult* scratch,
+                         const tenant::Tenant* tenant, const char* method,
+                         BatchScratch* scratch,
                          dnc::v1::ScrubResponse* response) const;
 
+  // Answers one Check for `tenant` (see ScrubInto).
+  absl::Status CheckInto(const dnc::v1::CheckRequest& request,
+                         const tenant::Tenant* tenant,
+                         dnc::v1::CheckResponse* response) const;
+
   uint32_t max_batch_entries() const { return options_.max_batch_entries; }
-
-  // Graceful shutdown, step 1: from now on new calls fail at once with
-  // UNAVAILABLE ("shutting down"); calls in flight continue.
-  void StartDraining() ABSL_LOCKS_EXCLUDED(mu_);
-  // Step 2: waits until no call is in flight (true) or `deadline` passes
-  // (false). A call counts from its handler until the reactor's OnDone.
-  bool WaitUntilIdle(absl::Time deadline) ABSL_LOCKS_EXCLUDED(mu_);
-
-  // Call accounting for the reactors (internal). Enter() returns false when
-  // draining; the call still counts until Exit().
-  bool EnterCall() ABSL_LOCKS_EXCLUDED(mu_);
-  void ExitCall() ABSL_LOCKS_EXCLUDED(mu_);
+  const Authenticator& auth() const { return *auth_; }
+  CallGate& gate() const { return *gate_; }
 
  private:
   DayNumber Today() const;
 
   const Registry* const registry_;
+  const Authenticator* const auth_;
+  CallGate* const gate_;
   const ScrubServiceOptions options_;
-  absl::Mutex mu_;
-  int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
-  bool draining_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace dnc::service

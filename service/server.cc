@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/logging.h"
 #include "service/scrub_service.h"
+#include "service/tenant_service.h"
 
 namespace dnc::service {
 namespace {
@@ -73,9 +74,15 @@ std::string ListenHost(const std::string& listen) {
 }
 
 absl::StatusOr<std::unique_ptr<ScrubServer>> ScrubServer::Start(
-    const Registry* registry, const ServerOptions& options) {
+    const Registry* registry, tenant::TenantStore* tenants,
+    const ServerOptions& options) {
   if (options.max_batch_entries == 0) {
     return absl::InvalidArgumentError("max_batch_entries must be at least 1");
+  }
+  if (options.auth == AuthMode::kApiKey && tenants == nullptr) {
+    return absl::InvalidArgumentError(
+        "API-key authentication needs a tenant store (--tenants DIR); or "
+        "run without tenants (--auth=none)");
   }
   int64_t message_bytes = options.max_message_bytes;
   if (message_bytes <= 0) {
@@ -88,8 +95,17 @@ absl::StatusOr<std::unique_ptr<ScrubServer>> ScrubServer::Start(
   ScrubServiceOptions service_options;
   service_options.max_batch_entries = options.max_batch_entries;
   service_options.today = options.today;
-  server->service_ =
-      std::make_unique<ScrubServiceImpl>(registry, std::move(service_options));
+  server->auth_ = std::make_unique<Authenticator>(
+      options.auth, options.auth == AuthMode::kApiKey ? tenants : nullptr);
+  server->gate_ = std::make_unique<CallGate>();
+  server->service_ = std::make_unique<ScrubServiceImpl>(
+      registry, server->auth_.get(), server->gate_.get(),
+      std::move(service_options));
+  TenantServiceOptions tenant_options;
+  tenant_options.max_batch_entries = options.max_batch_entries;
+  tenant_options.today = options.today;
+  server->tenant_service_ = std::make_unique<TenantServiceImpl>(
+      server->auth_.get(), server->gate_.get(), std::move(tenant_options));
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -99,6 +115,7 @@ absl::StatusOr<std::unique_ptr<ScrubServer>> ScrubServer::Start(
   // Never share the port with another process (gRPC's Linux default).
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.RegisterService(server->service_.get());
+  builder.RegisterService(server->tenant_service_.get());
   builder.SetMaxReceiveMessageSize(static_cast<int>(message_bytes));
   builder.SetMaxSendMessageSize(static_cast<int>(message_bytes));
   server->server_ = builder.BuildAndStart();
@@ -122,12 +139,12 @@ ScrubServer::~ScrubServer() {
 }
 
 void ScrubServer::Shutdown(absl::Duration deadline) {
-  service_->StartDraining();
+  gate_->StartDraining();
   if (grpc::HealthCheckServiceInterface* health =
           server_->GetHealthCheckService()) {
     health->SetServingStatus(false);
   }
-  if (!service_->WaitUntilIdle(absl::Now() + deadline)) {
+  if (!gate_->WaitUntilIdle(absl::Now() + deadline)) {
     DNC_LOG(Warning) << "calls still in flight after " << deadline
                      << "; cancelling them";
   }

@@ -1,10 +1,13 @@
-// ScrubServer runs the gRPC server around a Registry: the ScrubService, the
-// standard health service (grpc.health.v1) and server reflection (v1alpha),
-// with message size limits raised to fit the batch limit. dnc-server's main
-// and the tests start it the same way.
+// ScrubServer runs the gRPC server around a Registry and a TenantStore: the
+// ScrubService, the TenantService, the standard health service
+// (grpc.health.v1) and server reflection (v1alpha), with message size limits
+// raised to fit the batch limit. ScrubService and TenantService calls are
+// authenticated by API key unless ServerOptions::auth is kNone (see
+// service/auth.h); health and reflection never are. dnc-server's main and
+// the tests start it the same way.
 //
-// Ownership: borrows the Registry (must outlive the server); owns the
-// grpc::Server and the service.
+// Ownership: borrows the Registry and the TenantStore (both must outlive the
+// server); owns the grpc::Server and the services.
 // Thread-safety: thread-safe (Shutdown and Wait may be called from any thread).
 #ifndef DNC_SERVICE_SERVER_H_
 #define DNC_SERVICE_SERVER_H_
@@ -17,7 +20,9 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/civil_date.h"
+#include "service/auth.h"
 #include "service/source_set.h"
+#include "tenant/tenant_store.h"
 
 namespace grpc {
 class Server;
@@ -26,6 +31,7 @@ class Server;
 namespace dnc::service {
 
 class ScrubServiceImpl;
+class TenantServiceImpl;
 
 struct ServerOptions {
   // HOST:PORT; port 0 picks a free port (see ScrubServer::port()).
@@ -35,16 +41,23 @@ struct ServerOptions {
   // Largest request/response message in bytes; 0 picks
   // max(64 MiB, 256 bytes per allowed entry).
   int64_t max_message_bytes = 0;
-  // The date freshness is judged against; TodayUtc when empty.
+  // The date freshness, EBR and consent expiry are judged against;
+  // TodayUtc when empty.
   std::function<DayNumber()> today;
+  // kApiKey: every ScrubService / TenantService call needs a tenant's key
+  // (REQUIRES a TenantStore). kNone: registry-only answers, no tenants.
+  AuthMode auth = AuthMode::kApiKey;
 };
 
 class ScrubServer {
  public:
-  // Builds and starts the server. Errors: InvalidArgument (max_batch_entries
-  // is 0), Unavailable ("cannot listen on HOST:PORT: <why>").
+  // Builds and starts the server. `tenants` may be null only with
+  // options.auth == kNone (it is not used then). Errors: InvalidArgument
+  // (max_batch_entries is 0; kApiKey without a TenantStore), Unavailable
+  // ("cannot listen on HOST:PORT: <why>").
   static absl::StatusOr<std::unique_ptr<ScrubServer>> Start(
-      const Registry* registry, const ServerOptions& options);
+      const Registry* registry, tenant::TenantStore* tenants,
+      const ServerOptions& options);
 
   ScrubServer(const ScrubServer&) = delete;
   ScrubServer& operator=(const ScrubServer&) = delete;
@@ -66,7 +79,10 @@ class ScrubServer {
 
  private:
   ScrubServer() = default;
+  std::unique_ptr<Authenticator> auth_;
+  std::unique_ptr<CallGate> gate_;
   std::unique_ptr<ScrubServiceImpl> service_;
+  std::unique_ptr<TenantServiceImpl> tenant_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::string address_;

@@ -1,6 +1,7 @@
-// dnc-server: serves dnc.v1.ScrubService from the registry data dnc-load
-// publishes. Thin main: flags -> Registry::Open -> ScrubServer::Start ->
-// wait for signals (SIGHUP: reload now; SIGTERM/SIGINT: shut down).
+// dnc-server: serves dnc.v1.ScrubService and dnc.v1.TenantService from the
+// registry data dnc-load publishes and the tenant store dnc-tenant manages.
+// Thin main: flags -> Registry::Open -> TenantStore::Open -> ScrubServer::
+// Start -> wait for signals (SIGHUP: reload now; SIGTERM/SIGINT: shut down).
 #include <signal.h>
 #include <unistd.h>
 
@@ -26,6 +27,7 @@
 #include "service/scrub_service.h"
 #include "service/server.h"
 #include "service/source_set.h"
+#include "tenant/tenant_store.h"
 
 ABSL_FLAG(std::string, data, "",
           "Data directory written by dnc-load (holds sources/<id>/CURRENT). "
@@ -37,6 +39,15 @@ ABSL_FLAG(std::string, port_file, "",
           "to a temp file and renamed, so readers never see half a file).");
 ABSL_FLAG(uint32_t, max_batch_entries, 100000,
           "Most entries per Scrub request or ScrubStream chunk.");
+ABSL_FLAG(std::string, tenants, "",
+          "Tenant store directory (API keys, entitlements, internal lists, "
+          "consents, audit log; created if missing). Required with "
+          "--auth=api_key. Manage tenants with dnc-tenant while the server "
+          "is stopped.");
+ABSL_FLAG(std::string, auth, "api_key",
+          "api_key: every call needs a tenant's key in metadata x-api-key "
+          "(needs --tenants). none: no tenants, registry-only answers, no "
+          "audit (for tests and benchmarks only).");
 ABSL_FLAG(int32_t, reload_interval_seconds, 1,
           "How often to look for newly published generations (a few file "
           "reads per source when nothing changed); 0 = only on SIGHUP.");
@@ -47,12 +58,22 @@ constexpr char kUsage[] =
     "Serves Do Not Call scrubs (gRPC dnc.v1.ScrubService, plus grpc.health.v1 "
     "and reflection)\nfrom the registry data that dnc-load publishes.\n\n"
     "Usage:\n"
-    "  dnc-server --data DIR [--listen HOST:PORT] [--port_file FILE]\n"
-    "             [--max_batch_entries N] [--reload_interval_seconds S]\n\n"
+    "  dnc-server --data DIR --tenants DIR [--listen HOST:PORT]\n"
+    "             [--port_file FILE] [--max_batch_entries N]\n"
+    "             [--reload_interval_seconds S]\n"
+    "  dnc-server --data DIR --auth=none ...   (no tenants: tests, "
+    "benchmarks)\n\n"
     "Examples:\n"
-    "  dnc-server --data /var/lib/dnc\n"
-    "  dnc-server --data ./data --listen 0.0.0.0:50051\n"
-    "  dnc-server --data ./data --listen 127.0.0.1:0 --port_file port.txt\n\n"
+    "  dnc-server --data /var/lib/dnc --tenants /var/lib/dnc-tenants\n"
+    "  dnc-server --data ./data --tenants ./tenants --listen 0.0.0.0:50051\n"
+    "  dnc-server --data ./data --auth=none --listen 127.0.0.1:0 "
+    "--port_file port.txt\n\n"
+    "Every ScrubService and TenantService call carries a tenant's API key in "
+    "the gRPC\nmetadata entry x-api-key (create tenants and keys with "
+    "dnc-tenant); answers apply\nthe tenant's entitlements, internal list, "
+    "EBR and consent records, and every\nanswer is audited in the tenant "
+    "store. With --auth=none there are no tenants:\nanswers come from the "
+    "registries alone and nothing is audited.\n\n"
     "A +1 number is checked against the registries of its area code's region "
     "(federal +\nstate list, or CRTC, ...); +44 against TPS. A number no "
     "loaded national registry\ncovers, or whose registry copy is past its "
@@ -127,6 +148,27 @@ int main(int argc, char** argv) {
   if (!std::filesystem::is_directory(data, ec)) {
     return Fail(absl::StrCat("--data ", data, " is not a directory"));
   }
+  dnc::service::AuthMode auth_mode = dnc::service::AuthMode::kApiKey;
+  if (!dnc::service::ParseAuthMode(absl::GetFlag(FLAGS_auth), &auth_mode)) {
+    dnc::ExitWithUsageError(
+        spec, absl::StrCat("--auth must be api_key or none, not '",
+                           absl::GetFlag(FLAGS_auth), "'"));
+  }
+  const std::string tenants_dir = absl::GetFlag(FLAGS_tenants);
+  if (auth_mode == dnc::service::AuthMode::kApiKey && tenants_dir.empty()) {
+    dnc::ExitWithUsageError(
+        spec,
+        "--auth=api_key (the default) needs --tenants DIR, the tenant store "
+        "with the API keys: create a tenant and its key with dnc-tenant "
+        "(see dnc-tenant --help) and pass --tenants DIR, or pass --auth=none "
+        "to serve registry-only answers without tenants or audit");
+  }
+  if (auth_mode == dnc::service::AuthMode::kNone && !tenants_dir.empty()) {
+    dnc::ExitWithUsageError(
+        spec,
+        "--tenants has no effect with --auth=none (no tenant's rules would "
+        "apply); drop one of them");
+  }
   const uint32_t max_batch_entries = absl::GetFlag(FLAGS_max_batch_entries);
   if (max_batch_entries == 0) {
     return Fail("--max_batch_entries must be at least 1");
@@ -145,11 +187,40 @@ int main(int argc, char** argv) {
                              registry.status().message()));
   }
 
+  std::unique_ptr<dnc::tenant::TenantStore> tenants;
+  if (auth_mode == dnc::service::AuthMode::kApiKey) {
+    absl::StatusOr<std::unique_ptr<dnc::tenant::TenantStore>> opened =
+        dnc::tenant::TenantStore::Open(tenants_dir, /*create_if_missing=*/true);
+    if (!opened.ok()) {
+      return Fail(absl::StrCat("cannot open the tenant store --tenants ",
+                               tenants_dir, ": ", opened.status().message()));
+    }
+    tenants = std::move(*opened);
+    const size_t tenant_count = tenants->ListTenants().size();
+    if (tenant_count == 0) {
+      DNC_LOG(Warning) << "the tenant store " << tenants_dir
+                       << " has no tenants yet: every call will fail with "
+                          "UNAUTHENTICATED until one is created with "
+                          "dnc-tenant (with the server stopped)";
+    } else {
+      DNC_LOG(Info) << "tenant store " << tenants_dir << ": " << tenant_count
+                    << " tenant(s); API keys required (x-api-key)";
+    }
+  } else {
+    DNC_LOG(Warning)
+        << "AUTHENTICATION IS OFF (--auth=none): anyone who can reach this "
+           "port gets registry-only answers, with no tenant's internal list, "
+           "entitlements or consents applied and NO AUDIT RECORD. Use it for "
+           "tests and benchmarks only.";
+  }
+
   dnc::service::ServerOptions server_options;
   server_options.listen = absl::GetFlag(FLAGS_listen);
   server_options.max_batch_entries = max_batch_entries;
+  server_options.auth = auth_mode;
   absl::StatusOr<std::unique_ptr<dnc::service::ScrubServer>> server =
-      dnc::service::ScrubServer::Start(registry->get(), server_options);
+      dnc::service::ScrubServer::Start(registry->get(), tenants.get(),
+                                       server_options);
   if (!server.ok()) return Fail(std::string(server.status().message()));
 
   if (reload_seconds > 0) {
@@ -195,6 +266,8 @@ int main(int argc, char** argv) {
   (*registry)->StopPolling();
   (*server)->Shutdown(absl::Seconds(5));
   (*server)->Wait();
+  server->reset();
+  tenants.reset();
   DNC_LOG(Info) << "dnc-server stopped";
   return exit_code;
 }

@@ -20,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/sha256.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/client/fake_scrub_server.h"
@@ -173,7 +174,8 @@ TEST_F(DncMainTest, ScrubWritesTheOutputAndASummary) {
   std::ofstream(in) << "name,phone\nAnn,(202) 555-1234\nBob,303-555-1234\n"
                        "Cy,\n";
   const std::string out = dir_.Path("cleaned.csv");
-  const RunResult r = Run({"scrub", in, "-o", out, ServerFlag()});
+  const RunResult r =
+      Run({"scrub", in, "-o", out, ServerFlag(), "--now=2026-11-23T19:00:00Z"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("Wrote " + out));
   EXPECT_THAT(r.out, HasSubstr("Scrubbed 3 rows"));
@@ -181,11 +183,12 @@ TEST_F(DncMainTest, ScrubWritesTheOutputAndASummary) {
   EXPECT_THAT(r.out, HasSubstr("33.3%"));
   EXPECT_THAT(r.out, HasSubstr("us-ftc (US) g000001 as of 2026-11-20"));
   EXPECT_EQ(ReadFile(out),
-            "name,phone,dnc_disposition,dnc_callable,dnc_e164,dnc_reason\n"
+            "name,phone,dnc_disposition,dnc_callable,dnc_e164,dnc_reason,"
+            "dnc_window,dnc_callable_now\n"
             "Ann,(202) 555-1234,BLOCKED,no,+12025551234,"
-            "us-ftc g000001 as of 2026-11-20\n"
-            "Bob,303-555-1234,CALLABLE,yes,+13035551234,\n"
-            "Cy,,MALFORMED,no,,empty\n");
+            "us-ftc g000001 as of 2026-11-20,08:00-21:00 America/New_York,no\n"
+            "Bob,303-555-1234,CALLABLE,yes,+13035551234,,unknown,no\n"
+            "Cy,,MALFORMED,no,,empty,unknown,no\n");
 }
 
 TEST_F(DncMainTest, ScrubToStdoutPutsTheSummaryOnStderr) {
@@ -196,6 +199,7 @@ TEST_F(DncMainTest, ScrubToStdoutPutsTheSummaryOnStderr) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("2025551234,BLOCKED,no,+12025551234"));
   EXPECT_THAT(r.out, Not(HasSubstr("Scrubbed")));
+  EXPECT_THAT(r.out, Not(HasSubstr("certificate")));
   EXPECT_THAT(r.err, HasSubstr("Scrubbed 1 row "));
 }
 
@@ -234,6 +238,216 @@ TEST_F(DncMainTest, StatusPrintsATableOfSources) {
   EXPECT_THAT(r.out, HasSubstr("fake-1"));
 }
 
+// --- Tenants: API keys, internal list, consents, certificates ---------------
+
+class DncTenantMainTest : public DncMainTest {
+ protected:
+  static constexpr char kKey[] = "dnc_TESTKEY234567ABCDEFGHIJKLMNOPQRSTUVWX";
+  void StartTenantServer() {
+    server_.tenant().required_api_key = kKey;
+    StartServer();
+  }
+  // Runs dnc with the key in DNC_API_KEY.
+  RunResult RunWithKey(const std::vector<std::string>& args) {
+    std::vector<std::string> all = {"--api_key=" + std::string(kKey),
+                                    ServerFlag()};
+    all.insert(all.end(), args.begin(), args.end());
+    return Run(all);
+  }
+};
+
+TEST_F(DncTenantMainTest, NoKeyOrWrongKeyFailsWithExitOneAndSaysHowToFixIt) {
+  StartTenantServer();
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{ServerFlag(), "check", "3035551234"},
+        std::vector<std::string>{ServerFlag(), "--api_key=dnc_nope", "status"},
+        std::vector<std::string>{ServerFlag(), "whoami"},
+        std::vector<std::string>{ServerFlag(), "optout", "add",
+                                 "3035551234"}}) {
+    const RunResult r = Run(args);
+    EXPECT_EQ(r.exit_code, 1) << absl::StrJoin(args, " ");
+    EXPECT_THAT(r.err, HasSubstr("the server rejected the API key"));
+    EXPECT_THAT(r.err, HasSubstr("--api_key or DNC_API_KEY"));
+    EXPECT_THAT(r.err, HasSubstr("dnc-tenant create"));
+  }
+  // The key from a file and from the environment both work.
+  const std::string key_file = dir_.Path("key");
+  std::ofstream(key_file) << kKey << "\n";
+  EXPECT_EQ(
+      Run({ServerFlag(), "--api_key_file", key_file, "check", "3035551234"})
+          .exit_code,
+      0);
+  const std::string command =
+      absl::StrCat("DNC_API_KEY=", kKey, " ", DNC_BINARY, " ", ServerFlag(),
+                   " check 3035551234 >/dev/null 2>&1");
+  EXPECT_EQ(WEXITSTATUS(std::system(command.c_str())), 0);
+}
+
+TEST_F(DncTenantMainTest, OptOutAddMakesTheNextCheckInternal) {
+  StartTenantServer();
+  const RunResult add = RunWithKey(
+      {"optout", "add", "(303) 555-1234", "--date=2026-11-20", "--note=call"});
+  ASSERT_EQ(add.exit_code, 0) << add.err;
+  EXPECT_THAT(add.out, HasSubstr("+13035551234"));
+  EXPECT_THAT(add.out, HasSubstr("ADDED"));
+  EXPECT_THAT(add.out, HasSubstr("2026-11-20"));
+  EXPECT_THAT(add.out, HasSubstr("The internal list holds 1 number."));
+
+  const RunResult check = RunWithKey({"check", "303-555-1234"});
+  EXPECT_EQ(check.exit_code, 3) << check.err;
+  EXPECT_THAT(check.out, HasSubstr("INTERNAL"));
+  EXPECT_THAT(check.out,
+              HasSubstr("internal do-not-call list (added 2026-11-20)"));
+
+  const RunResult listed =
+      RunWithKey({"optout", "check", "3035551234", "2025551234"});
+  EXPECT_EQ(listed.exit_code, 3);
+  EXPECT_THAT(listed.out, HasSubstr("ALREADY_LISTED"));
+  EXPECT_THAT(listed.out, HasSubstr("NOT_LISTED"));
+
+  const RunResult again = RunWithKey({"optout", "add", "3035551234"});
+  EXPECT_EQ(again.exit_code, 0);
+  EXPECT_THAT(again.out, HasSubstr("ALREADY_LISTED"));
+
+  const RunResult removed = RunWithKey({"optout", "remove", "3035551234"});
+  EXPECT_EQ(removed.exit_code, 0);
+  EXPECT_THAT(removed.out, HasSubstr("REMOVED"));
+  EXPECT_EQ(RunWithKey({"optout", "check", "3035551234"}).exit_code, 0);
+  EXPECT_EQ(RunWithKey({"check", "3035551234"}).exit_code, 0);
+}
+
+TEST_F(DncTenantMainTest, OptOutRejectsSayWhyAndExitOne) {
+  StartTenantServer();
+  const RunResult r = RunWithKey({"optout", "add", "3035551234", "banana"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, HasSubstr("REJECTED"));
+  EXPECT_THAT(r.out, HasSubstr("ADDED"));
+  EXPECT_THAT(r.err, HasSubstr("rejected"));
+  EXPECT_EQ(RunWithKey({"optout", "add", "1", "--date=2026-13-01"}).exit_code,
+            2);
+  EXPECT_EQ(RunWithKey({"optout", "frob"}).exit_code, 2);
+  EXPECT_EQ(RunWithKey({"optout", "add"}).exit_code, 2);
+}
+
+TEST_F(DncTenantMainTest, OptOutImportReportsRejectedRowsAndASummary) {
+  StartTenantServer();
+  const std::string list = dir_.Path("unsubscribes.csv");
+  std::ofstream(list) << "name,phone\nAnn,303-555-1234\nBob,N/A\n"
+                         "Cy,(303) 555-1235\nDi,303.555.1234\n";
+  const RunResult r = RunWithKey({"optout", "import", list, "--note=web"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr(list + ":3: "));
+  EXPECT_THAT(r.err, HasSubstr("'N/A'"));
+  EXPECT_THAT(r.out, HasSubstr("Imported 4 rows"));
+  EXPECT_THAT(r.out, HasSubstr("2 added, 1 already on the list, 1 rejected"));
+  EXPECT_EQ(RunWithKey({"check", "3035551235"}).exit_code, 3);
+}
+
+TEST_F(DncTenantMainTest, ConsentAddListRevoke) {
+  StartTenantServer();
+  EXPECT_EQ(RunWithKey({"consent", "add", "2025551234"}).exit_code, 2);
+  EXPECT_EQ(RunWithKey({"consent", "add", "2025551234", "--type=gift",
+                        "--date=2026-10-01"})
+                .exit_code,
+            2);
+  const RunResult add =
+      RunWithKey({"consent", "add", "2025551234", "--type", "purchase",
+                  "--date", "2026-10-01", "--note", "order 77"});
+  ASSERT_EQ(add.exit_code, 0) << add.err;
+  EXPECT_THAT(add.out, HasSubstr("+12025551234  purchase  2026-10-01"));
+  const RunResult list = RunWithKey({"consent", "list", "2025551234"});
+  EXPECT_EQ(list.exit_code, 0);
+  EXPECT_THAT(list.out, HasSubstr("purchase"));
+  const RunResult revoke = RunWithKey({"consent", "revoke", "2025551234"});
+  EXPECT_EQ(revoke.exit_code, 0);
+  EXPECT_THAT(revoke.out, HasSubstr("Revoked 1 record"));
+  const RunResult none = RunWithKey({"consent", "list", "3035551234"});
+  EXPECT_THAT(none.out, HasSubstr("No EBR or consent records"));
+}
+
+TEST_F(DncTenantMainTest, WhoAmIAndStatusNameTheTenant) {
+  StartTenantServer();
+  const RunResult who = RunWithKey({"whoami"});
+  ASSERT_EQ(who.exit_code, 0) << who.err;
+  EXPECT_THAT(who.out, HasSubstr("acme"));
+  EXPECT_THAT(who.out, HasSubstr("us-ftc:all; ca-dncl:416,647"));
+  const RunResult status = RunWithKey({"status"});
+  EXPECT_THAT(status.out, HasSubstr("tenant acme"));
+}
+
+TEST_F(DncTenantMainTest, CheckShowsTheCallingWindowAndSendsPurposeAndNow) {
+  StartTenantServer();
+  const RunResult open =
+      RunWithKey({"check", "3035551234x", "2025550000", "--purpose=charity",
+                  "--now=2026-11-23T19:00:00Z"});
+  EXPECT_THAT(open.out,
+              HasSubstr("08:00-21:00 America/New_York, open now (14:00 Mon)"));
+  EXPECT_THAT(open.out, HasSubstr("window unknown"));
+  EXPECT_THAT(server_.tenant().purposes_seen, testing::Contains(v1::CHARITY));
+  EXPECT_THAT(server_.tenant().nows_seen, testing::Contains(1795460400));
+  const RunResult closed =
+      RunWithKey({"check", "2025550000", "--now=1795489200"});
+  EXPECT_THAT(closed.out, HasSubstr("closed now"));
+  EXPECT_EQ(RunWithKey({"check", "1", "--purpose=fun"}).exit_code, 2);
+  EXPECT_EQ(RunWithKey({"check", "1", "--now=soon"}).exit_code, 2);
+}
+
+TEST_F(DncTenantMainTest, ScrubRecordsTheFilesAndTheReportShowsThem) {
+  StartTenantServer();
+  const std::string in = dir_.Path("leads.csv");
+  std::ofstream(in) << "name,phone\nAnn,(202) 555-1234\nBob,303-555-1234\n";
+  const std::string out = dir_.Path("cleaned.csv");
+  const RunResult scrub = RunWithKey(
+      {"scrub", in, "-o", out, "--job=q4-leads", "--purpose", "survey"});
+  ASSERT_EQ(scrub.exit_code, 0) << scrub.err;
+  EXPECT_THAT(scrub.out, HasSubstr("certificate: dnc report q4-leads"));
+  EXPECT_THAT(scrub.out, HasSubstr("Job: q4-leads"));
+  const auto files = server_.tenant().job_files.find("q4-leads");
+  ASSERT_NE(files, server_.tenant().job_files.end());
+  EXPECT_EQ(files->second.input_sha256(), Sha256Hex(ReadFile(in)));
+  EXPECT_EQ(files->second.output_sha256(), Sha256Hex(ReadFile(out)));
+  EXPECT_EQ(files->second.input_rows(), 2u);
+  EXPECT_THAT(server_.tenant().purposes_seen, testing::Each(v1::SURVEY));
+
+  const RunResult text = RunWithKey({"report", "q4-leads"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_THAT(text.out, HasSubstr("q4-leads"));
+  EXPECT_THAT(text.out, HasSubstr(Sha256Hex(ReadFile(out))));
+  EXPECT_THAT(text.out, HasSubstr("us-ftc (US) generation g000001"));
+  const RunResult json = RunWithKey({"report", "--json", "q4-leads"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_THAT(json.out, HasSubstr("\"job_id\": \"q4-leads\""));
+  EXPECT_THAT(json.out, HasSubstr("\"output_sha256\": \"" +
+                                  Sha256Hex(ReadFile(out)) + "\""));
+  const RunResult missing = RunWithKey({"report", "no-such-job"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(RunWithKey({"scrub", in, "--job=bad job"}).exit_code, 2);
+}
+
+TEST_F(DncTenantMainTest, ScrubWithoutJobGetsAGeneratedOne) {
+  StartTenantServer();
+  const std::string in = dir_.Path("leads.csv");
+  std::ofstream(in) << "phone\n3035551234\n";
+  const RunResult scrub = RunWithKey({"scrub", in});
+  ASSERT_EQ(scrub.exit_code, 0) << scrub.err;
+  EXPECT_THAT(scrub.out,
+              testing::ContainsRegex("certificate: dnc report "
+                                     "job-[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}"));
+}
+
+TEST_F(DncTenantMainTest, ServerWithoutTenantsScrubsButHasNoCertificate) {
+  server_.tenant_service().no_tenants = true;
+  StartServer();
+  const std::string in = dir_.Path("leads.csv");
+  std::ofstream(in) << "phone\n3035551234\n";
+  const RunResult scrub = Run({ServerFlag(), "scrub", in});
+  ASSERT_EQ(scrub.exit_code, 0) << scrub.err;
+  EXPECT_THAT(scrub.out, HasSubstr("No certificate"));
+  const RunResult who = Run({ServerFlag(), "whoami"});
+  EXPECT_EQ(who.exit_code, 1);
+  EXPECT_THAT(who.err, HasSubstr("--auth=none"));
+}
+
 // The real dnc-server, when it was built next to dnc, on an empty data
 // directory: every number must come back not callable (STALE), never CALLABLE.
 TEST_F(DncMainTest, RealServerWithNoDataAnswersEveryNumberNotCallable) {
@@ -247,9 +461,9 @@ TEST_F(DncMainTest, RealServerWithNoDataAnswersEveryNumberNotCallable) {
   ASSERT_EQ(::mkdir(data.c_str(), 0755), 0);
   const std::string port_file = dir_.Path("port");
   const std::string log = dir_.Path("server.log");
-  std::vector<std::string> args = {server_binary, "--data",      data,
-                                   "--listen",    "127.0.0.1:0", "--port_file",
-                                   port_file};
+  std::vector<std::string> args = {server_binary, "--auth=none", "--data",
+                                   data,          "--listen",    "127.0.0.1:0",
+                                   "--port_file", port_file};
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);

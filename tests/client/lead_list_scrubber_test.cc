@@ -291,6 +291,10 @@ TEST(ScrubMappingTest, RandomMixMapsEveryRowToItsOwnAnswer) {
 
 // --- Whole lead lists against an in-process fake server ----------------------
 
+// 2026-11-23 14:00 and 22:00 in New York (UTC-5).
+constexpr int64_t kNoonInNewYork = 1795460400;
+constexpr int64_t kEveningInNewYork = 1795489200;
+
 class LeadListScrubberTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -349,26 +353,32 @@ TEST_F(LeadListScrubberTest,
       "Ed,,empty\n"
       "Fay,call me,text\n";
   std::string output;
-  absl::StatusOr<LeadListResult> result = ScrubText(input, &output);
+  LeadListOptions options;
+  options.now_unix_seconds = kNoonInNewYork;
+  absl::StatusOr<LeadListResult> result = ScrubText(input, &output, options);
   ASSERT_TRUE(result.ok()) << result.status();
   const Rows rows = Parse(output);
   ASSERT_EQ(rows.size(), 7u);
   EXPECT_THAT(rows[0],
               ElementsAre("Name", "Phone Number", "Note", "dnc_disposition",
-                          "dnc_callable", "dnc_e164", "dnc_reason"));
-  EXPECT_THAT(
-      rows[1],
-      ElementsAre("Smith, Ann", "(202) 555-1234", "said \"no\"", "BLOCKED",
-                  "no", "+12025551234",
-                  "us-ftc g000001 as of 2026-11-20 (added 2024-05-06)"));
+                          "dnc_callable", "dnc_e164", "dnc_reason",
+                          "dnc_window", "dnc_callable_now"));
+  EXPECT_THAT(rows[1],
+              ElementsAre("Smith, Ann", "(202) 555-1234", "said \"no\"",
+                          "BLOCKED", "no", "+12025551234",
+                          "us-ftc g000001 as of 2026-11-20 (added 2024-05-06)",
+                          "08:00-21:00 America/New_York", "no"));
   EXPECT_THAT(rows[2],
               ElementsAre("Bob", "415.555.0000", "internal", "INTERNAL", "no",
-                          "+14155550000", "internal g000007 as of 2026-11-21"));
-  EXPECT_THAT(rows[3], ElementsAre("Cy", "+1 303 555 1234", "two\nlines",
-                                   "CALLABLE", "yes", "+13035551234", ""));
-  EXPECT_THAT(rows[4], ElementsAre("Di", "(911) 555-1234", "", "INVALID", "no",
-                                   "+19115551234",
-                                   "N11 service code used as area code"));
+                          "+14155550000", "internal g000007 as of 2026-11-21",
+                          "unknown", "no"));
+  EXPECT_THAT(rows[3],
+              ElementsAre("Cy", "+1 303 555 1234", "two\nlines", "CALLABLE",
+                          "yes", "+13035551234", "", "unknown", "no"));
+  EXPECT_THAT(
+      rows[4],
+      ElementsAre("Di", "(911) 555-1234", "", "INVALID", "no", "+19115551234",
+                  "N11 service code used as area code", "unknown", "no"));
   EXPECT_EQ(rows[5][3], "MALFORMED");
   EXPECT_EQ(rows[5][5], "");
   EXPECT_EQ(rows[6][3], "MALFORMED");
@@ -397,10 +407,12 @@ TEST_F(LeadListScrubberTest, RaggedRowsPassThroughAlignedAndAreCounted) {
   ASSERT_TRUE(result.ok()) << result.status();
   const Rows rows = Parse(output);
   ASSERT_EQ(rows.size(), 4u);
-  EXPECT_THAT(rows[1], ElementsAre("2025551234", "", "", "BLOCKED", "no",
-                                   "+12025551234", testing::_));
-  EXPECT_THAT(rows[2], ElementsAre("3035551234", "1", "2", "CALLABLE", "yes",
-                                   "+13035551234", "", "extra"));
+  EXPECT_THAT(rows[1],
+              ElementsAre("2025551234", "", "", "BLOCKED", "no", "+12025551234",
+                          testing::_, testing::_, "no"));
+  EXPECT_THAT(rows[2],
+              ElementsAre("3035551234", "1", "2", "CALLABLE", "yes",
+                          "+13035551234", "", "unknown", "no", "extra"));
   EXPECT_EQ(result->ragged_rows, 2u);
   EXPECT_EQ(result->blank_lines, 1u);
   EXPECT_EQ(result->rows, 3u);
@@ -443,7 +455,7 @@ TEST_F(LeadListScrubberTest, ManyChunksComeBackInInputOrder) {
   uint64_t callable = 0;
   for (size_t i = 0; i < phones.size(); ++i) {
     const std::vector<std::string>& row = rows[i + 1];
-    ASSERT_EQ(row.size(), 6u);
+    ASSERT_EQ(row.size(), 8u);
     ASSERT_EQ(row[0], absl::StrCat(i));
     ASSERT_EQ(row[1], phones[i]);
     v1::ScrubResponse expected;
@@ -458,20 +470,64 @@ TEST_F(LeadListScrubberTest, ManyChunksComeBackInInputOrder) {
 }
 
 TEST_F(LeadListScrubberTest, RescrubbingReplacesTheEarlierDncColumns) {
+  LeadListOptions options;
+  options.now_unix_seconds = kNoonInNewYork;
   std::string first;
   ASSERT_TRUE(
-      ScrubText("name,phone\nAnn,2025551234\nBob,3035551234\n", &first).ok());
+      ScrubText("name,phone\nAnn,2025551234\nBob,3035551234\n", &first, options)
+          .ok());
   server_.service().listed.erase(12025551234);
   server_.service().listed[13035551234] = {0, ""};
   std::string second;
-  absl::StatusOr<LeadListResult> result = ScrubText(first, &second);
+  absl::StatusOr<LeadListResult> result = ScrubText(first, &second, options);
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_TRUE(result->replaced_dnc_columns);
-  EXPECT_EQ(second,
-            "name,phone,dnc_disposition,dnc_callable,dnc_e164,dnc_reason\n"
-            "Ann,2025551234,CALLABLE,yes,+12025551234,\n"
-            "Bob,3035551234,BLOCKED,no,+13035551234,"
-            "us-ftc g000001 as of 2026-11-20\n");
+  const std::string expected =
+      "name,phone,dnc_disposition,dnc_callable,dnc_e164,dnc_reason,"
+      "dnc_window,dnc_callable_now\n"
+      "Ann,2025551234,CALLABLE,yes,+12025551234,,"
+      "08:00-21:00 America/New_York,yes\n"
+      "Bob,3035551234,BLOCKED,no,+13035551234,"
+      "us-ftc g000001 as of 2026-11-20,unknown,no\n";
+  EXPECT_EQ(second, expected);
+  // A file of the older four-column shape is replaced too.
+  std::string third;
+  result = ScrubText(
+      "name,phone,dnc_disposition,dnc_callable,dnc_e164,dnc_reason\n"
+      "Ann,2025551234,BLOCKED,no,+12025551234,old\n"
+      "Bob,3035551234,CALLABLE,yes,+13035551234,\n",
+      &third, options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_TRUE(result->replaced_dnc_columns);
+  EXPECT_EQ(third, expected);
+}
+
+TEST_F(LeadListScrubberTest,
+       EveryRequestCarriesTheJobPurposeNowAndASequencePerChunk) {
+  std::string input = "phone\n";
+  for (int i = 0; i < 25; ++i)
+    absl::StrAppend(&input, "20255510", 10 + i, "\n");
+  LeadListOptions options;
+  options.chunk_rows = 10;
+  options.job_id = "job-test-1";
+  options.purpose = v1::CHARITY;
+  options.now_unix_seconds = kEveningInNewYork;
+  std::string output;
+  absl::StatusOr<LeadListResult> result = ScrubText(input, &output, options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  const fake::FakeTenantState& seen = server_.tenant();
+  EXPECT_THAT(seen.job_ids_seen,
+              ElementsAre("job-test-1", "job-test-1", "job-test-1"));
+  EXPECT_THAT(seen.sequences_seen, ElementsAre(1u, 2u, 3u));
+  EXPECT_THAT(seen.purposes_seen,
+              ElementsAre(v1::CHARITY, v1::CHARITY, v1::CHARITY));
+  EXPECT_THAT(seen.nows_seen, testing::Each(kEveningInNewYork));
+  EXPECT_EQ(result->job_id, "job-test-1");
+  // 22:00 in New York: callable, but not now.
+  EXPECT_EQ(result->callable, 25u);
+  EXPECT_EQ(result->callable_now, 0u);
+  EXPECT_THAT(output, HasSubstr("08:00-21:00 America/New_York,no\n"));
+  EXPECT_THAT(FormatLeadListSummary(*result), HasSubstr("Job: job-test-1"));
 }
 
 TEST_F(LeadListScrubberTest, HeaderlessFileIsScrubbedWithoutAddingAHeader) {

@@ -78,9 +78,10 @@ class DncBenchSmokeTest : public ::testing::Test {
   // Starts dnc-server on the data of `name`/; returns "127.0.0.1:PORT".
   std::string StartServer(const std::string& name) {
     server_ = std::make_unique<BackgroundProcess>(
-        std::vector<std::string>{
-            DNC_SERVER_BIN, "--data", dir_.Path(name + "/data"), "--listen",
-            "127.0.0.1:0", "--port_file", dir_.Path(name + ".port")},
+        std::vector<std::string>{DNC_SERVER_BIN, "--auth=none", "--data",
+                                 dir_.Path(name + "/data"), "--listen",
+                                 "127.0.0.1:0", "--port_file",
+                                 dir_.Path(name + ".port")},
         dir_.Path(name + "-server"));
     std::string port;
     for (int i = 0; i < 300 && port.empty() && server_->running(); ++i) {

@@ -125,8 +125,8 @@ class EndToEndTest : public ::testing::Test {
   // Starts dnc-server on 127.0.0.1:0 and returns "127.0.0.1:PORT".
   std::string StartServer() {
     server_ = std::make_unique<BackgroundProcess>(
-        std::vector<std::string>{DNC_SERVER_BIN, "--data", data_, "--listen",
-                                 "127.0.0.1:0", "--port_file",
+        std::vector<std::string>{DNC_SERVER_BIN, "--auth=none", "--data", data_,
+                                 "--listen", "127.0.0.1:0", "--port_file",
                                  dir_.Path("server.port")},
         dir_.Path("server"));
     std::string port;

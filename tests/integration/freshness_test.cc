@@ -62,8 +62,8 @@ class FreshnessTest : public ::testing::Test {
     ASSERT_EQ(dncl.exit_code, 0) << dncl.out << dncl.err;
 
     server_ = std::make_unique<test::BackgroundProcess>(
-        std::vector<std::string>{DNC_SERVER_BIN, "--data", data_, "--listen",
-                                 "127.0.0.1:0", "--port_file",
+        std::vector<std::string>{DNC_SERVER_BIN, "--auth=none", "--data", data_,
+                                 "--listen", "127.0.0.1:0", "--port_file",
                                  dir_.Path("server.port")},
         dir_.Path("server"));
     std::string port;

@@ -288,9 +288,9 @@ TEST_F(HotSwapLoadTest,
   ASSERT_EQ(Current(), "g000001");
 
   test::BackgroundProcess server(
-      {DNC_SERVER_BIN, "--data", data_, "--listen", "127.0.0.1:0",
-       "--port_file", dir_.Path("server.port"), "--reload_interval_seconds",
-       "1"},
+      {DNC_SERVER_BIN, "--auth=none", "--data", data_, "--listen",
+       "127.0.0.1:0", "--port_file", dir_.Path("server.port"),
+       "--reload_interval_seconds", "1"},
       dir_.Path("server"));
   std::string port;
   for (int i = 0; i < 600 && port.empty() && server.running(); ++i) {

@@ -261,8 +261,8 @@ class LoaderCrashTest : public ::testing::TestWithParam<CrashCase> {
 
   std::string StartServer() {
     server_ = std::make_unique<BackgroundProcess>(
-        std::vector<std::string>{DNC_SERVER_BIN, "--data", data_, "--listen",
-                                 "127.0.0.1:0", "--port_file",
+        std::vector<std::string>{DNC_SERVER_BIN, "--auth=none", "--data", data_,
+                                 "--listen", "127.0.0.1:0", "--port_file",
                                  dir_.Path("server.port")},
         dir_.Path("server"));
     std::string port =

@@ -12,6 +12,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "dnc/v1/scrub.grpc.pb.h"
+#include "dnc/v1/tenant.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "service/server.h"
@@ -69,7 +70,8 @@ class ScrubServiceTest : public ::testing::Test {
     options.listen = "127.0.0.1:0";
     options.max_batch_entries = kMaxBatch;
     options.today = [] { return kToday; };
-    auto server = ScrubServer::Start(registry_, options);
+    options.auth = AuthMode::kNone;
+    auto server = ScrubServer::Start(registry_, nullptr, options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = server->release();
     channel_ = new std::shared_ptr<grpc::Channel>(grpc::CreateChannel(
@@ -347,6 +349,41 @@ TEST_F(ScrubServiceTest, StatusReportsEverySourceAndItsFreshness) {
   EXPECT_EQ(uk.age_days(), 45);
   EXPECT_TRUE(uk.stale());
   EXPECT_FALSE(us.loaded_at().empty());
+  EXPECT_FALSE(response.auth_required());
+  EXPECT_EQ(response.tenant(), "");
+}
+
+TEST_F(ScrubServiceTest,
+       WithoutAuthAnswersAreRegistryOnlyWithWindowsAndNoAudit) {
+  v1::ScrubRequest request;
+  request.add_e164(kListedA);
+  request.add_e164(kUnlisted);
+  request.add_raw("not a number");
+  request.set_now_unix_seconds(1770390000);  // 2026-02-06 15:00 UTC.
+  v1::ScrubResponse response;
+  grpc::ClientContext context;
+  ASSERT_TRUE(stub_->Scrub(&context, request, &response).ok());
+  EXPECT_THAT(response.dispositions(),
+              ElementsAre(v1::BLOCKED, v1::CALLABLE, v1::MALFORMED));
+  ASSERT_EQ(response.window_size(), 3);
+  ASSERT_GE(response.windows_size(), 1);
+  EXPECT_FALSE(response.windows(0).known());
+  EXPECT_EQ(response.window(2), 0u);  // MALFORMED: the unknown window.
+  for (uint32_t index : response.window()) {
+    EXPECT_LT(static_cast<int>(index), response.windows_size());
+  }
+  EXPECT_EQ(response.audit_id(), "");
+  EXPECT_EQ(response.job_id(), "");
+}
+
+TEST_F(ScrubServiceTest, WithoutAuthTenantServiceIsFailedPrecondition) {
+  auto tenant_stub = v1::TenantService::NewStub(*channel_);
+  v1::WhoAmIRequest request;
+  v1::TenantInfo response;
+  grpc::ClientContext context;
+  const grpc::Status status = tenant_stub->WhoAmI(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status.error_message(), HasSubstr("--auth=none"));
 }
 
 TEST_F(ScrubServiceTest, HealthCheckAnswersServing) {
@@ -387,7 +424,8 @@ TEST(ScrubServerShutdownTest, DrainsCallsInFlightAndTurnsNewCallsAway) {
   ServerOptions options;
   options.listen = "127.0.0.1:0";
   options.today = [] { return kToday; };
-  auto server = ScrubServer::Start(registry->get(), options);
+  options.auth = AuthMode::kNone;
+  auto server = ScrubServer::Start(registry->get(), nullptr, options);
   ASSERT_TRUE(server.ok()) << server.status();
   auto stub = v1::ScrubService::NewStub(grpc::CreateChannel(
       (*server)->address(), grpc::InsecureChannelCredentials()));

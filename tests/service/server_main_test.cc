@@ -18,8 +18,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "dnc/v1/scrub.grpc.pb.h"
+#include "dnc/v1/tenant.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tenant/tenant_store.h"
 #include "tests/service/registry_fixture.h"
 #include "tests/testing/scratch_dir.h"
 
@@ -119,7 +121,8 @@ TEST(ServerMainTest, HelpExitsZeroAndDescribesTheFlags) {
 TEST(ServerMainTest, MissingDataDirIsAClearError) {
   test::ScratchDir dir;
   const std::string missing = dir.Path("no-such-dir");
-  ServerProcess server(dir, {"--data", missing, "--listen", "127.0.0.1:0"});
+  ServerProcess server(
+      dir, {"--auth=none", "--data", missing, "--listen", "127.0.0.1:0"});
   ASSERT_TRUE(server.started());
   EXPECT_NE(server.Wait(), 0);
   EXPECT_THAT(server.err(),
@@ -145,8 +148,8 @@ TEST(ServerMainTest, ServesOnPortZeroAndExitsZeroOnSigterm) {
 
   const std::string port_file = dir.Path("port");
   ServerProcess server(
-      dir, {"--data", data, "--listen", "127.0.0.1:0", "--port_file", port_file,
-            "--reload_interval_seconds", "1"});
+      dir, {"--auth=none", "--data", data, "--listen", "127.0.0.1:0",
+            "--port_file", port_file, "--reload_interval_seconds", "1"});
   ASSERT_TRUE(server.started());
   const int port = WaitForPort(port_file);
   ASSERT_GT(port, 0) << server.err();
@@ -187,8 +190,8 @@ TEST(ServerMainTest, SighupServesANewlyPublishedGenerationWithoutARestart) {
   // Polling off: only SIGHUP can make the server look again.
   const std::string port_file = dir.Path("port");
   ServerProcess server(
-      dir, {"--data", data, "--listen", "127.0.0.1:0", "--port_file", port_file,
-            "--reload_interval_seconds", "0"});
+      dir, {"--auth=none", "--data", data, "--listen", "127.0.0.1:0",
+            "--port_file", port_file, "--reload_interval_seconds", "0"});
   ASSERT_TRUE(server.started());
   const int port = WaitForPort(port_file);
   ASSERT_GT(port, 0) << server.err();
@@ -227,8 +230,8 @@ TEST(ServerMainTest, SighupServesANewlyPublishedGenerationWithoutARestart) {
 TEST(ServerMainTest, EmptyDataDirStartsAndAnswersStale) {
   test::ScratchDir dir;
   const std::string port_file = dir.Path("port");
-  ServerProcess server(dir, {"--data", dir.path(), "--listen", "127.0.0.1:0",
-                             "--port_file", port_file});
+  ServerProcess server(dir, {"--auth=none", "--data", dir.path(), "--listen",
+                             "127.0.0.1:0", "--port_file", port_file});
   ASSERT_TRUE(server.started());
   const int port = WaitForPort(port_file);
   ASSERT_GT(port, 0) << server.err();
@@ -248,18 +251,121 @@ TEST(ServerMainTest, EmptyDataDirStartsAndAnswersStale) {
   EXPECT_EQ(server.Wait(), 0) << server.err();
 }
 
+TEST(ServerMainTest, ApiKeyAuthWithoutATenantStoreIsAUsageError) {
+  test::ScratchDir dir;
+  ServerProcess server(dir, {"--data", dir.path(), "--listen", "127.0.0.1:0"});
+  ASSERT_TRUE(server.started());
+  EXPECT_EQ(server.Wait(), 2);
+  EXPECT_THAT(server.err(), HasSubstr("needs --tenants DIR"));
+  EXPECT_THAT(server.err(), HasSubstr("dnc-tenant"));
+  EXPECT_THAT(server.err(), HasSubstr("--auth=none"));
+}
+
+TEST(ServerMainTest, UnknownAuthModeIsAUsageError) {
+  test::ScratchDir dir;
+  ServerProcess server(dir, {"--data", dir.path(), "--auth", "password"});
+  ASSERT_TRUE(server.started());
+  EXPECT_EQ(server.Wait(), 2);
+  EXPECT_THAT(server.err(), HasSubstr("--auth must be api_key or none"));
+}
+
+TEST(ServerMainTest, AuthNoneWarnsAndSaysNoAuthIsRequired) {
+  test::ScratchDir dir;
+  const std::string port_file = dir.Path("port");
+  ServerProcess server(dir, {"--auth=none", "--data", dir.path(), "--listen",
+                             "127.0.0.1:0", "--port_file", port_file});
+  ASSERT_TRUE(server.started());
+  const int port = WaitForPort(port_file);
+  ASSERT_GT(port, 0) << server.err();
+  EXPECT_THAT(server.err(), HasSubstr("AUTHENTICATION IS OFF"));
+  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
+                                     grpc::InsecureChannelCredentials());
+  auto stub = v1::ScrubService::NewStub(channel);
+  v1::StatusResponse status;
+  grpc::ClientContext context;
+  ASSERT_TRUE(stub->Status(&context, v1::StatusRequest(), &status).ok());
+  EXPECT_FALSE(status.auth_required());
+  auto tenants = v1::TenantService::NewStub(channel);
+  v1::TenantInfo info;
+  grpc::ClientContext who_context;
+  EXPECT_EQ(
+      tenants->WhoAmI(&who_context, v1::WhoAmIRequest(), &info).error_code(),
+      grpc::StatusCode::FAILED_PRECONDITION);
+  server.Signal(SIGTERM);
+  EXPECT_EQ(server.Wait(), 0) << server.err();
+}
+
+TEST(ServerMainTest, ServesTenantsFromTheTenantStoreAndRequiresTheirKeys) {
+  test::ScratchDir dir;
+  const std::string data = dir.Path("data");
+  test::FixtureSource source;
+  source.source = "us-ftc";
+  source.as_of = TodayUtc();
+  source.keys = {12022345678};
+  ASSERT_TRUE(test::PublishFixtureSource(data, source).ok());
+  const std::string tenants_dir = dir.Path("tenants");
+  std::string key;
+  {
+    auto store = tenant::TenantStore::Open(tenants_dir, true);
+    ASSERT_TRUE(store.ok()) << store.status();
+    tenant::TenantConfig config;
+    config.name = "acme";
+    tenant::Entitlement all;
+    all.source = "us-ftc";
+    all.all_area_codes = true;
+    config.entitlements = {all};
+    ASSERT_TRUE((*store)->CreateTenant(config).ok());
+    auto created = (*store)->CreateApiKey("acme", "ops");
+    ASSERT_TRUE(created.ok()) << created.status();
+    key = *created;
+  }
+
+  const std::string port_file = dir.Path("port");
+  ServerProcess server(
+      dir, {"--data", data, "--tenants", tenants_dir, "--listen", "127.0.0.1:0",
+            "--port_file", port_file});
+  ASSERT_TRUE(server.started());
+  const int port = WaitForPort(port_file);
+  ASSERT_GT(port, 0) << server.err();
+  auto stub = v1::ScrubService::NewStub(grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+  v1::CheckRequest request;
+  request.set_e164(12022345678);
+  v1::CheckResponse response;
+  grpc::ClientContext anonymous;
+  EXPECT_EQ(stub->Check(&anonymous, request, &response).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  grpc::ClientContext with_key;
+  with_key.AddMetadata("x-api-key", key);
+  ASSERT_TRUE(stub->Check(&with_key, request, &response).ok());
+  EXPECT_EQ(response.disposition(), v1::BLOCKED);
+  EXPECT_FALSE(response.audit_id().empty());
+
+  server.Signal(SIGTERM);
+  EXPECT_EQ(server.Wait(), 0) << server.err();
+  // The store was closed cleanly: it opens again (the server's lock is gone)
+  // and holds the Check's audit record.
+  auto reopened = tenant::TenantStore::Open(tenants_dir, false);
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  auto records =
+      (*reopened)->JobAudit(*(*reopened)->Find("acme"), response.audit_id());
+  ASSERT_TRUE(records.ok()) << records.status();
+  EXPECT_EQ(records->size(), 1u);
+}
+
 TEST(ServerMainTest, BusyPortIsAClearError) {
   test::ScratchDir dir;
   const std::string port_file = dir.Path("port");
-  ServerProcess first(dir, {"--data", dir.path(), "--listen", "127.0.0.1:0",
-                            "--port_file", port_file});
+  ServerProcess first(dir, {"--auth=none", "--data", dir.path(), "--listen",
+                            "127.0.0.1:0", "--port_file", port_file});
   ASSERT_TRUE(first.started());
   const int port = WaitForPort(port_file);
   ASSERT_GT(port, 0);
 
   test::ScratchDir dir2;
   const std::string address = absl::StrCat("127.0.0.1:", port);
-  ServerProcess second(dir2, {"--data", dir.path(), "--listen", address});
+  ServerProcess second(
+      dir2, {"--auth=none", "--data", dir.path(), "--listen", address});
   ASSERT_TRUE(second.started());
   EXPECT_NE(second.Wait(), 0);
   EXPECT_THAT(second.err(),

@@ -1,0 +1,74 @@
+#include "client/grpc_call.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+
+namespace dnc::client {
+
+absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(
+    const ClientOptions& options) {
+  if (options.server.empty()) {
+    return absl::InvalidArgumentError(
+        "dnc client: no server address (expected HOST:PORT)");
+  }
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
+  if (options.ca_cert_file.empty()) {
+    credentials = grpc::InsecureChannelCredentials();
+  } else {
+    std::ifstream in(options.ca_cert_file, std::ios::binary);
+    if (!in) {
+      return absl::NotFoundError(absl::StrCat(
+          "cannot read CA certificate file ", options.ca_cert_file));
+    }
+    std::ostringstream pem;
+    pem << in.rdbuf();
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = pem.str();
+    credentials = grpc::SslCredentials(ssl);
+  }
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(kMaxMessageBytes);
+  args.SetMaxSendMessageSize(kMaxMessageBytes);
+  return grpc::CreateCustomChannel(options.server, credentials, args);
+}
+
+void PrepareContext(grpc::ClientContext* context, const ClientOptions& options,
+                    absl::Duration timeout) {
+  if (timeout != absl::InfiniteDuration()) {
+    context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  }
+  if (!options.api_key.empty()) {
+    context->AddMetadata(kApiKeyMetadata, options.api_key);
+  }
+}
+
+absl::Status FromGrpc(const grpc::Status& status, grpc::Channel* channel,
+                      const ClientOptions& options, std::string_view rpc) {
+  if (status.ok()) return absl::OkStatus();
+  const auto code = status.error_code();
+  if (code == grpc::StatusCode::UNAVAILABLE ||
+      code == grpc::StatusCode::DEADLINE_EXCEEDED) {
+    const grpc_connectivity_state state = channel->GetState(false);
+    if (state != GRPC_CHANNEL_READY) {
+      return absl::UnavailableError(absl::StrCat(
+          "cannot reach dnc-server at ", options.server, ": ",
+          status.error_message(), " (is it running? use --server)"));
+    }
+  }
+  if (code == grpc::StatusCode::UNAUTHENTICATED) {
+    return absl::UnauthenticatedError(absl::StrCat(
+        "the server rejected the API key",
+        options.api_key.empty() ? " (none was given)" : "", ": ",
+        status.error_message(),
+        "; set --api_key or DNC_API_KEY; keys come from `dnc-tenant "
+        "create`"));
+  }
+  return absl::Status(static_cast<absl::StatusCode>(code),
+                      absl::StrCat(std::string(rpc), " to ", options.server,
+                                   ": ", status.error_message()));
+}
+
+}  // namespace dnc::client

@@ -1,0 +1,48 @@
+// Internal to the client library (include only from client/*.cc): the
+// pieces every gRPC call of the client shares. A channel built from
+// ClientOptions (TLS or plaintext, message limits), a call context with the
+// deadline and the tenant's API key (metadata `x-api-key`), and the mapping
+// of a failed call's grpc::Status to an absl::Status a person can act on:
+// an unreachable server and a rejected API key are said in plain words.
+// Thread-safety: thread-safe (free functions).
+#ifndef DNC_CLIENT_GRPC_CALL_H_
+#define DNC_CLIENT_GRPC_CALL_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "client/scrub_client.h"
+
+namespace dnc::client {
+
+// The metadata entry that carries the API key (see scrub.proto).
+inline constexpr char kApiKeyMetadata[] = "x-api-key";
+
+// A channel to options.server. Errors: InvalidArgument (empty server),
+// NotFound (ca_cert_file unreadable).
+absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(
+    const ClientOptions& options);
+
+// Sets the deadline (none for InfiniteDuration) and, when options.api_key
+// is not empty, the `x-api-key` metadata.
+void PrepareContext(grpc::ClientContext* context, const ClientOptions& options,
+                    absl::Duration timeout);
+
+// OK for an OK status. Otherwise the status with its code kept and `rpc`
+// and the server named; UNAVAILABLE / DEADLINE_EXCEEDED on a channel that
+// never connected reads "cannot reach dnc-server at HOST:PORT: ... (is it
+// running? use --server)"; UNAUTHENTICATED reads "the server rejected the
+// API key: ...; set --api_key or DNC_API_KEY; keys come from `dnc-tenant
+// create`".
+absl::Status FromGrpc(const grpc::Status& status, grpc::Channel* channel,
+                      const ClientOptions& options, std::string_view rpc);
+
+}  // namespace dnc::client
+
+#endif  // DNC_CLIENT_GRPC_CALL_H_

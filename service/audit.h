@@ -1,0 +1,86 @@
+// The audit trail of scrubs: every Check, Scrub and ScrubStream chunk a
+// tenant makes is appended to the tenant store as a tenant::AuditRecord
+// before its answer is sent (no unaudited answers), and a job's records are
+// aggregated into a scrub certificate (TenantService.GetReport).
+//
+// The hashes, which the certificate and any independent check depend on
+// (all SHA-256, written as 64 lowercase hex digits):
+//   - numbers_sha256 of one batch: over its entries in request order (the
+//     e164 entries, then the raw ones, as ScrubRequest orders them), each
+//     entry as text followed by "\n": an e164 entry as its decimal digits
+//     exactly as sent (12025551234), a raw entry byte for byte as given.
+//     Check: the same over its one entry.
+//   - answers_sha256 of one batch: over "<e164>,<DISPOSITION>\n" per entry in
+//     request order, where <e164> is the decimal number as answered
+//     (ScrubResponse.e164, 0 for a MALFORMED entry) and <DISPOSITION> the
+//     dnc.v1.Disposition name ("CALLABLE", "BLOCKED", ...).
+//     Example: entries 12022345678 and "garbage" answered BLOCKED and
+//     MALFORMED hash "12022345678,BLOCKED\n0,MALFORMED\n".
+//   - a job's numbers_sha256 / answers_sha256 (ScrubReport): over the job's
+//     batch hashes (the 64 hex digits of each record's hash, each followed by
+//     "\n"), in the order the store returns the job's records: by sequence,
+//     then time.
+// Snapshots are recorded as "source generation as_of jurisdiction", e.g.
+// "us-ftc g000012 2026-02-01 US".
+//
+// Thread-safety: thread-safe (pure functions; the store is thread-safe).
+#ifndef DNC_SERVICE_AUDIT_H_
+#define DNC_SERVICE_AUDIT_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "dnc/v1/scrub.pb.h"
+#include "policy/policy.h"
+#include "service/scrub_engine.h"
+#include "storage/manifest.h"
+#include "tenant/tenant_store.h"
+
+namespace dnc::service {
+
+// OK for a valid job id: 1-64 of [A-Za-z0-9._-]; the empty id is valid too
+// (a job of its own). Errors: InvalidArgument naming the id and the rule.
+absl::Status ValidateJobId(std::string_view job_id);
+
+// numbers_sha256 of a Scrub request / chunk, and of a Check request.
+std::string NumbersSha256(const dnc::v1::ScrubRequest& request);
+std::string NumbersSha256(const dnc::v1::CheckRequest& request);
+// answers_sha256 of a batch's answers. REQUIRES: spans of equal size.
+std::string AnswersSha256(absl::Span<const uint64_t> e164,
+                          absl::Span<const Disposition> dispositions);
+// A job's hash over its records' numbers (or answers) hashes.
+std::string JobNumbersSha256(absl::Span<const tenant::AuditRecord> records);
+std::string JobAnswersSha256(absl::Span<const tenant::AuditRecord> records);
+
+// "source generation as_of jurisdiction", and back (false if it does not
+// have those four space-separated parts).
+std::string SnapshotText(const storage::Manifest& manifest);
+bool ParseSnapshotText(std::string_view text, dnc::v1::SnapshotRef* ref);
+
+// What the handler knows about the call being audited.
+struct AuditCall {
+  const char* method = "Scrub";  // "Check", "Scrub", "ScrubStream".
+  std::string_view job_id;       // Validated; empty: the audit id.
+  std::string_view request_id;
+  uint64_t sequence = 0;
+  policy::Purpose purpose = policy::Purpose::kCommercial;
+  std::string numbers_sha256;
+  bool sync = true;  // Scrub and chunks: synced; Check: not.
+};
+
+// Appends the audit record of `result` (the answer about to be sent) for
+// `tenant` and returns the audit id. Errors: Unavailable naming the cause
+// (the answer must then not be sent).
+absl::StatusOr<std::string> AppendAudit(tenant::TenantStore* store,
+                                        const tenant::Tenant& tenant,
+                                        const AuditCall& call,
+                                        const ScrubResult& result);
+
+}  // namespace dnc::service
+
+#endif  // DNC_SERVICE_AUDIT_H_

@@ -1,0 +1,199 @@
+// The tenant policy pass without gRPC: a fake Tenant over the real engine
+// and a fixture registry. Checks which numbers go through Decide() (only the
+// exceptional ones), that reasons stay sorted by entry, against a simple
+// oracle on generated data, and the calling-window table.
+#include "service/policy_pass.h"
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "service/scrub_engine.h"
+#include "service/source_set.h"
+#include "tests/service/registry_fixture.h"
+#include "tests/testing/scratch_dir.h"
+
+namespace dnc::service {
+namespace {
+
+using ::testing::ElementsAre;
+
+const DayNumber kAsOf = *ParseIsoDate("2026-02-01");
+const DayNumber kToday = kAsOf + 5;
+
+class FakeTenant final : public tenant::Tenant {
+ public:
+  const std::string& name() const override { return name_; }
+  policy::Purpose default_purpose() const override { return purpose_; }
+  bool Entitled(std::string_view source, int npa) const override {
+    ++entitled_calls;
+    return npa < 0 || denied_npas.count(npa) == 0;
+  }
+  std::vector<tenant::Entitlement> entitlements() const override { return {}; }
+  void LookupOptOuts(absl::Span<const uint64_t> e164,
+                     absl::Span<DayNumber> opted_out_on) const override {
+    for (size_t i = 0; i < e164.size(); ++i) {
+      auto it = opt_outs.find(e164[i]);
+      opted_out_on[i] = it == opt_outs.end() ? -1 : it->second;
+    }
+  }
+  void ConsentsOf(uint64_t e164,
+                  std::vector<policy::ConsentRecord>* out) const override {
+    auto it = consents.find(e164);
+    if (it != consents.end()) out->push_back(it->second);
+  }
+  uint64_t opt_out_count() const override { return opt_outs.size(); }
+  uint64_t consent_count() const override { return consents.size(); }
+
+  std::map<uint64_t, DayNumber> opt_outs;
+  std::map<uint64_t, policy::ConsentRecord> consents;
+  std::set<int> denied_npas;
+  mutable int entitled_calls = 0;
+
+ private:
+  std::string name_ = "fake";
+  policy::Purpose purpose_ = policy::Purpose::kCharity;
+};
+
+class PolicyPassTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::mt19937_64 rng(7);
+    for (int i = 0; i < 3000; ++i)
+      numbers_.push_back(test::RandomValidNanp(rng));
+    std::sort(numbers_.begin(), numbers_.end());
+    numbers_.erase(std::unique(numbers_.begin(), numbers_.end()),
+                   numbers_.end());
+    std::shuffle(numbers_.begin(), numbers_.end(), rng);
+    for (size_t i = 0; i < numbers_.size(); i += 10)
+      listed_.insert(numbers_[i]);
+    test::FixtureSource us;
+    us.source = "us-ftc";
+    us.jurisdiction = "US";
+    us.as_of = kAsOf;
+    us.keys.assign(listed_.begin(), listed_.end());
+    ASSERT_TRUE(test::PublishFixtureSource(dir_.path(), us).ok());
+    auto set = SourceSet::Open(dir_.path());
+    ASSERT_TRUE(set.ok()) << set.status();
+    sources_ = *set;
+  }
+
+  test::ScratchDir dir_;
+  std::vector<uint64_t> numbers_;
+  std::set<uint64_t> listed_;
+  std::shared_ptr<const SourceSet> sources_;
+};
+
+TEST_F(PolicyPassTest,
+       OnlyExceptionalNumbersAreDecidedAndAnswersMatchAnOracle) {
+  FakeTenant tenant;
+  std::mt19937_64 rng(11);
+  std::set<int> npas;
+  for (uint64_t e164 : numbers_) npas.insert(NanpAreaCode(e164));
+  tenant.denied_npas.insert(*npas.begin());
+  for (size_t i = 3; i < numbers_.size(); i += 17) {
+    tenant.opt_outs[numbers_[i]] = kToday - 1;
+  }
+  for (size_t i = 0; i < numbers_.size(); i += 20) {  // Every other listed.
+    tenant.consents[numbers_[i]] = {policy::ConsentType::kPurchase,
+                                    kToday - 10};
+  }
+
+  std::vector<ParsedNumber> parsed;
+  for (uint64_t e164 : numbers_) parsed.push_back(ClassifyE164(e164));
+  parsed.push_back(ParsePhoneNumber("garbage"));
+  ScrubResult result;
+  ASSERT_TRUE(Scrub(*sources_, parsed, kToday, &result).ok());
+  PolicyScratch scratch;
+  const size_t decided =
+      ApplyTenantPolicy(*sources_, parsed, tenant, policy::Purpose::kCommercial,
+                        kToday, &result, &scratch);
+
+  size_t expected_decided = 0;
+  for (size_t i = 0; i < numbers_.size(); ++i) {
+    const uint64_t e164 = numbers_[i];
+    const bool opted_out = tenant.opt_outs.count(e164) != 0;
+    const bool denied = tenant.denied_npas.count(NanpAreaCode(e164)) != 0;
+    const bool listed = listed_.count(e164) != 0;
+    const bool consent = tenant.consents.count(e164) != 0;
+    Disposition expected = Disposition::kCallable;
+    if (opted_out) {
+      expected = Disposition::kInternal;
+    } else if (denied) {
+      expected = Disposition::kNotSubscribed;
+    } else if (listed) {
+      expected = consent ? Disposition::kExempt : Disposition::kBlocked;
+    }
+    if (opted_out || denied || listed) ++expected_decided;
+    EXPECT_EQ(result.dispositions[i], expected) << e164;
+  }
+  EXPECT_EQ(result.dispositions.back(), Disposition::kMalformed);
+  EXPECT_EQ(decided, expected_decided);
+  // Entitlement is asked once per area code, not per number.
+  EXPECT_LE(tenant.entitled_calls, static_cast<int>(npas.size()) + 1 +
+                                       static_cast<int>(expected_decided));
+
+  // Reasons sorted by entry; NOT_SUBSCRIBED entries say only NOT_ENTITLED.
+  for (size_t r = 1; r < result.reasons.size(); ++r) {
+    EXPECT_LE(result.reasons[r - 1].entry, result.reasons[r].entry);
+  }
+  for (const Reason& reason : result.reasons) {
+    if (result.dispositions[reason.entry] == Disposition::kNotSubscribed) {
+      EXPECT_EQ(reason.code, ReasonCode::kNotEntitled);
+    }
+    if (result.dispositions[reason.entry] == Disposition::kInternal) {
+      EXPECT_EQ(reason.code, ReasonCode::kInternalList);
+      EXPECT_EQ(reason.added, kToday - 1);
+    }
+  }
+}
+
+TEST_F(PolicyPassTest, CallableBatchGoesThroughNoDecide) {
+  FakeTenant tenant;
+  std::vector<ParsedNumber> parsed;
+  for (uint64_t e164 : numbers_) {
+    if (listed_.count(e164) == 0) parsed.push_back(ClassifyE164(e164));
+  }
+  ScrubResult result;
+  ASSERT_TRUE(Scrub(*sources_, parsed, kToday, &result).ok());
+  PolicyScratch scratch;
+  EXPECT_EQ(
+      ApplyTenantPolicy(*sources_, parsed, tenant, policy::Purpose::kCommercial,
+                        kToday, &result, &scratch),
+      0u);
+  for (Disposition d : result.dispositions) {
+    EXPECT_EQ(d, Disposition::kCallable);
+  }
+  EXPECT_TRUE(result.reasons.empty());
+}
+
+TEST(ResolvePurposeTest, UnspecifiedTakesTheTenantDefaultAndUnknownIsAnError) {
+  FakeTenant tenant;
+  EXPECT_EQ(*ResolvePurpose(0, &tenant), policy::Purpose::kCharity);
+  EXPECT_EQ(*ResolvePurpose(0, nullptr), policy::Purpose::kCommercial);
+  EXPECT_EQ(*ResolvePurpose(4, &tenant), policy::Purpose::kSurvey);
+  EXPECT_FALSE(ResolvePurpose(9, &tenant).ok());
+  EXPECT_FALSE(ResolvePurpose(-1, &tenant).ok());
+}
+
+TEST(AssignWindowsTest, MalformedAndUnknownNumbersGetTheUnknownWindow) {
+  WindowTable table;
+  const absl::Time now = absl::FromUnixSeconds(1770390000);
+  AssignWindows({0, 12122345678, 12122345679, 447911123456}, now, &table);
+  ASSERT_EQ(table.index.size(), 4u);
+  ASSERT_GE(table.windows.size(), 2u);
+  EXPECT_FALSE(table.windows[0].known);
+  EXPECT_EQ(table.index[0], 0u);
+  EXPECT_NE(table.index[1], 0u);
+  EXPECT_EQ(table.index[1], table.index[2]);
+  EXPECT_TRUE(table.windows[table.index[1]].known);
+  for (uint32_t index : table.index) EXPECT_LT(index, table.windows.size());
+}
+
+}  // namespace
+}  // namespace dnc::service
