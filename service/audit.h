@@ -4,18 +4,20 @@
 // aggregated into a scrub certificate (TenantService.GetReport).
 //
 // The hashes, which the certificate and any independent check depend on
-// (all SHA-256, written as 64 lowercase hex digits):
-//   - numbers_sha256 of one batch: over its entries in request order (the
-//     e164 entries, then the raw ones, as ScrubRequest orders them), each
-//     entry as text followed by "\n": an e164 entry as its decimal digits
-//     exactly as sent (12025551234), a raw entry byte for byte as given.
-//     Check: the same over its one entry.
-//   - answers_sha256 of one batch: over "<e164>,<DISPOSITION>\n" per entry in
-//     request order, where <e164> is the decimal number as answered
-//     (ScrubResponse.e164, 0 for a MALFORMED entry) and <DISPOSITION> the
-//     dnc.v1.Disposition name ("CALLABLE", "BLOCKED", ...).
+// (all SHA-256, written as 64 lowercase hex digits; integers little-endian,
+// u32 = 4 bytes, u64 = 8 bytes). Binary, not text, because they run over
+// every number of every call: text doubled the bytes hashed and cost as much
+// again to format (BENCHMARKS.md "Tenant policy and audit").
+//   - numbers_sha256 of one batch: u32 count of e164 entries, u32 count of
+//     raw entries, then each e164 entry as u64 in request order, then each
+//     raw entry as u32 byte length + its bytes exactly as sent. Check: the
+//     same over its one entry (counts 1,0 or 0,1).
+//   - answers_sha256 of one batch: the numbers as answered
+//     (ScrubResponse.e164, 0 for a MALFORMED entry) as u64 each in request
+//     order, then the dispositions as one byte each in request order (the
+//     dnc.v1.Disposition value: CALLABLE = 1, BLOCKED = 2, ...).
 //     Example: entries 12022345678 and "garbage" answered BLOCKED and
-//     MALFORMED hash "12022345678,BLOCKED\n0,MALFORMED\n".
+//     MALFORMED hash the 18 bytes u64(12022345678) u64(0) 0x02 0x08.
 //   - a job's numbers_sha256 / answers_sha256 (ScrubReport): over the job's
 //     batch hashes (the 64 hex digits of each record's hash, each followed by
 //     "\n"), in the order the store returns the job's records: by sequence,
@@ -70,7 +72,13 @@ struct AuditCall {
   uint64_t sequence = 0;
   policy::Purpose purpose = policy::Purpose::kCommercial;
   std::string numbers_sha256;
-  bool sync = true;  // Scrub and chunks: synced; Check: not.
+  // Whether to fsync the record before answering. The service does not: the
+  // record reaches RocksDB's WAL (the OS) before the answer is sent, so a
+  // crash or kill of the server loses none; the store syncs the WAL within
+  // about a second, so only a power cut or kernel crash in that second can.
+  // Syncing per call blocked one of gRPC's two callback threads for the
+  // fsync and halved batched Scrub throughput (BENCHMARKS.md).
+  bool sync = false;
 };
 
 // Appends the audit record of `result` (the answer about to be sent) for

@@ -1,5 +1,6 @@
 #include "service/policy_pass.h"
 
+#include <array>
 #include <string>
 #include <utility>
 
@@ -80,6 +81,7 @@ size_t ApplyTenantPolicy(const SourceSet& sources,
   tenant.LookupOptOuts(result->e164, absl::MakeSpan(s.opted_out_on));
   s.entitled_by_npa.assign(1000, kUnknown);
   s.entitled_by_route.assign(sources.route_count(), kUnknown);
+  const bool tenant_has_consents = tenant.consent_count() > 0;
 
   bool tables_ready = false;
   auto prepare_tables = [&] {
@@ -122,10 +124,24 @@ size_t ApplyTenantPolicy(const SourceSet& sources,
     if (cached == kUnknown)
       cached = EntitledToRoute(sources, route, tenant, npa);
     const bool entitled = cached == kAllEntitled;
-    // Fast path: nothing for the tenant's rules to change.
-    if (engine_disposition == Disposition::kCallable && !opted_out &&
-        entitled) {
-      continue;
+    // Fast paths: nothing for the tenant's rules to change. CALLABLE and
+    // STALE (listed nowhere) stand unless the number is opted out or not
+    // entitled; BLOCKED stands for a commercial call (no jurisdiction exempts
+    // that purpose) when the seller holds no EBR or consent record for the
+    // number. These are most numbers of a batch; Decide() allocates.
+    bool consents_fetched = false;
+    if (!opted_out && entitled) {
+      if (engine_disposition == Disposition::kCallable ||
+          engine_disposition == Disposition::kStale) {
+        continue;
+      }
+      if (engine_disposition == Disposition::kBlocked &&
+          purpose == policy::Purpose::kCommercial) {
+        s.consents.clear();
+        if (tenant_has_consents) tenant.ConsentsOf(number.e164, &s.consents);
+        consents_fetched = true;
+        if (s.consents.empty()) continue;
+      }
     }
 
     if (!tables_ready) prepare_tables();
@@ -157,9 +173,11 @@ size_t ApplyTenantPolicy(const SourceSet& sources,
       listed_anywhere |= finding.listed;
       s.findings.push_back(finding);
     }
-    s.consents.clear();
-    if (listed_anywhere && !opted_out) {
-      tenant.ConsentsOf(number.e164, &s.consents);
+    if (!consents_fetched) {
+      s.consents.clear();
+      if (listed_anywhere && !opted_out && tenant_has_consents) {
+        tenant.ConsentsOf(number.e164, &s.consents);
+      }
     }
     policy::NumberFacts facts;
     facts.e164 = number.e164;
@@ -225,13 +243,20 @@ void AssignWindows(absl::Span<const uint64_t> e164, absl::Time now,
   table->Clear();
   table->windows.emplace_back();  // [0]: unknown, never open.
   table->index.resize(e164.size(), 0);
-  policy::WindowKey last_key = 0;
-  uint32_t last_position = 0;
+  // A batch has a few hundred distinct keys at most: a small direct-mapped
+  // cache in front of the hash map keeps the per-number cost to one array
+  // read (key 0 is never cached, so zeroed slots never match).
+  struct CacheSlot {
+    policy::WindowKey key = 0;
+    uint32_t position = 0;
+  };
+  std::array<CacheSlot, 256> cache{};
   for (size_t i = 0; i < e164.size(); ++i) {
     if (e164[i] == 0) continue;
     const policy::WindowKey key = policy::WindowKeyOf(e164[i]);
     if (key == 0) continue;
-    if (key != last_key) {
+    CacheSlot& slot = cache[(key * 2654435761u) >> 24];
+    if (slot.key != key) {
       auto [it, inserted] = table->positions.try_emplace(key, 0);
       if (inserted) {
         policy::CallingWindow window = policy::EvaluateWindow(key, now);
@@ -240,10 +265,9 @@ void AssignWindows(absl::Span<const uint64_t> e164, absl::Time now,
           table->windows.push_back(std::move(window));
         }
       }
-      last_key = key;
-      last_position = it->second;
+      slot = CacheSlot{key, it->second};
     }
-    table->index[i] = last_position;
+    table->index[i] = slot.position;
   }
 }
 

@@ -260,7 +260,6 @@ absl::Status ScrubServiceImpl::ScrubInto(const v1::ScrubRequest& request,
     call.sequence = request.sequence();
     call.purpose = purpose;
     call.numbers_sha256 = NumbersSha256(request);
-    call.sync = true;
     DNC_ASSIGN_OR_RETURN(audit_id,
                          AppendAudit(auth_->store(), *tenant, call, result));
   }
@@ -343,7 +342,6 @@ absl::Status ScrubServiceImpl::CheckInto(const v1::CheckRequest& request,
     call.request_id = request.request_id();
     call.purpose = purpose;
     call.numbers_sha256 = NumbersSha256(request);
-    call.sync = false;
     DNC_ASSIGN_OR_RETURN(audit_id,
                          AppendAudit(auth_->store(), *tenant, call, result));
   }

@@ -148,6 +148,18 @@ TEST(JurisdictionRules, GreatBritainHasConsentButNoEbrOrExemptPurpose) {
   EXPECT_EQ(gb.hours.weekday_end, 21 * 60);
 }
 
+// The service's policy pass leaves a listed number BLOCKED without calling
+// Decide() for a commercial call when the seller has no record for it
+// (service/policy_pass.cc); that is right only while no row exempts
+// commercial calls.
+TEST(JurisdictionRules, NoRowExemptsCommercialCalls) {
+  for (const JurisdictionRow& row : JurisdictionTable()) {
+    EXPECT_FALSE(
+        PurposeExempt(RulesFor(row.jurisdiction), Purpose::kCommercial))
+        << row.jurisdiction;
+  }
+}
+
 TEST(JurisdictionRules, EveryRowIsWellFormed) {
   for (const JurisdictionRow& row : JurisdictionTable()) {
     const std::string name = row.jurisdiction;

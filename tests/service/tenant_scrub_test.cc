@@ -59,6 +59,37 @@ constexpr uint64_t kUnlistedColorado = 13032345679;
 
 std::string Sha256Of(const std::string& text) { return Sha256Hex(text); }
 
+// The hashed forms as service/audit.h defines them, written out here
+// independently of the server's code: little-endian u32/u64.
+void PutLe(std::string* out, uint64_t value, int bytes) {
+  for (int i = 0; i < bytes; ++i) {
+    out->push_back(static_cast<char>((value >> (8 * i)) & 0xff));
+  }
+}
+std::string NumbersBytes(const v1::ScrubRequest& request) {
+  std::string out;
+  PutLe(&out, request.e164_size(), 4);
+  PutLe(&out, request.raw_size(), 4);
+  for (uint64_t e164 : request.e164()) PutLe(&out, e164, 8);
+  for (const std::string& raw : request.raw()) {
+    PutLe(&out, raw.size(), 4);
+    out += raw;
+  }
+  return out;
+}
+std::string AnswerBytes(uint64_t e164, v1::Disposition disposition) {
+  std::string out;
+  PutLe(&out, e164, 8);
+  out.push_back(static_cast<char>(disposition));
+  return out;
+}
+std::string AnswersBytes(const v1::ScrubResponse& response) {
+  std::string out;
+  for (uint64_t e164 : response.e164()) PutLe(&out, e164, 8);
+  for (int d : response.dispositions()) out.push_back(static_cast<char>(d));
+  return out;
+}
+
 class TenantScrubTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -669,17 +700,12 @@ TEST_F(TenantScrubTest, ScrubAuditRecordHashesMatchAnIndependentRecomputation) {
   EXPECT_EQ(response.job_id(), "audit-job-1");
   EXPECT_FALSE(response.audit_id().empty());
 
-  std::string numbers_text, answers_text;
-  for (uint64_t e164 : request.e164())
-    absl::StrAppend(&numbers_text, e164, "\n");
-  for (const std::string& raw : request.raw()) {
-    absl::StrAppend(&numbers_text, raw, "\n");
-  }
-  for (int i = 0; i < response.dispositions_size(); ++i) {
-    absl::StrAppend(&answers_text, response.e164(i), ",",
-                    v1::Disposition_Name(response.dispositions(i)), "\n");
-  }
-  EXPECT_EQ(answers_text.substr(0, 20), "12022345603,BLOCKED\n");
+  const std::string numbers_text = NumbersBytes(request);
+  const std::string answers_text = AnswersBytes(response);
+  ASSERT_EQ(answers_text.size(), 5u * 9u);
+  EXPECT_EQ(answers_text.substr(0, 8),
+            AnswerBytes(12022345603, v1::BLOCKED).substr(0, 8));
+  EXPECT_EQ(answers_text[40], static_cast<char>(v1::BLOCKED));
 
   auto records = store_->JobAudit(TenantNamed("acme"), "audit-job-1");
   ASSERT_TRUE(records.ok()) << records.status();
@@ -730,8 +756,14 @@ TEST_F(TenantScrubTest, CheckAndStreamChunksAreAudited) {
   ASSERT_EQ(records->size(), 1u);
   EXPECT_EQ((*records)[0].method, "Check");
   EXPECT_EQ((*records)[0].request_id, "dial-1");
-  EXPECT_EQ((*records)[0].numbers_sha256, Sha256Of("(212) 234-5601\n"));
-  EXPECT_EQ((*records)[0].answers_sha256, Sha256Of("12122345601,BLOCKED\n"));
+  std::string check_numbers;
+  PutLe(&check_numbers, 0, 4);
+  PutLe(&check_numbers, 1, 4);
+  PutLe(&check_numbers, 14, 4);
+  check_numbers += "(212) 234-5601";
+  EXPECT_EQ((*records)[0].numbers_sha256, Sha256Of(check_numbers));
+  EXPECT_EQ((*records)[0].answers_sha256,
+            Sha256Of(AnswerBytes(12122345601, v1::BLOCKED)));
 
   auto stream_context = As("beta");
   auto stream = scrub_->ScrubStream(stream_context.get());
@@ -772,15 +804,11 @@ TEST_F(TenantScrubTest, ReportAggregatesBatchesSentOutOfOrder) {
     request.set_job_id("report-job-1");
     request.set_sequence(sequence);
     const v1::ScrubResponse response = Scrub("gamma", request);
-    std::string numbers, answers;
     for (int i = 0; i < request.e164_size(); ++i) {
-      absl::StrAppend(&numbers, request.e164(i), "\n");
-      absl::StrAppend(&answers, response.e164(i), ",",
-                      v1::Disposition_Name(response.dispositions(i)), "\n");
       ++counts[response.dispositions(i)];
     }
-    numbers_hash[sequence] = Sha256Of(numbers);
-    answers_hash[sequence] = Sha256Of(answers);
+    numbers_hash[sequence] = Sha256Of(NumbersBytes(request));
+    answers_hash[sequence] = Sha256Of(AnswersBytes(response));
   }
   v1::JobFilesRequest files;
   files.set_job_id("report-job-1");
