@@ -88,20 +88,6 @@ absl::Status CheckIdCount(const char* field, int count, size_t entries) {
                    " entries; send exactly one per entry, or none"));
 }
 
-// A unary reactor that counts as in flight until gRPC is done with the call
-// (the response sent or the call cancelled).
-class CountedUnaryReactor final : public grpc::ServerUnaryReactor {
- public:
-  explicit CountedUnaryReactor(CallGate* gate) : gate_(gate) {}
-  void OnDone() override {
-    gate_->Exit();
-    delete this;
-  }
-
- private:
-  CallGate* const gate_;
-};
-
 // "08:00" for 480; "24:00" for 1440 (the end of the day).
 std::string MinuteText(int minute) {
   minute = std::clamp(minute, 0, 24 * 60);
@@ -363,7 +349,7 @@ absl::Status ScrubServiceImpl::CheckInto(const v1::CheckRequest& request,
 grpc::ServerUnaryReactor* ScrubServiceImpl::Check(
     grpc::CallbackServerContext* context, const v1::CheckRequest* request,
     v1::CheckResponse* response) {
-  auto* reactor = new CountedUnaryReactor(gate_);
+  auto* reactor = new GatedUnaryReactor(gate_);
   if (!gate_->Enter()) {
     reactor->Finish(ShuttingDown());
     return reactor;
@@ -380,7 +366,7 @@ grpc::ServerUnaryReactor* ScrubServiceImpl::Check(
 grpc::ServerUnaryReactor* ScrubServiceImpl::Scrub(
     grpc::CallbackServerContext* context, const v1::ScrubRequest* request,
     v1::ScrubResponse* response) {
-  auto* reactor = new CountedUnaryReactor(gate_);
+  auto* reactor = new GatedUnaryReactor(gate_);
   if (!gate_->Enter()) {
     reactor->Finish(ShuttingDown());
     return reactor;
@@ -404,7 +390,7 @@ ScrubServiceImpl::ScrubStream(grpc::CallbackServerContext* context) {
 grpc::ServerUnaryReactor* ScrubServiceImpl::Status(
     grpc::CallbackServerContext* context, const v1::StatusRequest* request,
     v1::StatusResponse* response) {
-  auto* reactor = new CountedUnaryReactor(gate_);
+  auto* reactor = new GatedUnaryReactor(gate_);
   if (!gate_->Enter()) {
     reactor->Finish(ShuttingDown());
     return reactor;

@@ -23,18 +23,6 @@ namespace v1 = ::dnc::v1;
 constexpr char kMalformedDefault[] = "cannot be read as a phone number";
 constexpr char kInvalidDefault[] = "not an assignable phone number";
 
-class CountedReactor final : public grpc::ServerUnaryReactor {
- public:
-  explicit CountedReactor(CallGate* gate) : gate_(gate) {}
-  void OnDone() override {
-    gate_->Exit();
-    delete this;
-  }
-
- private:
-  CallGate* const gate_;
-};
-
 // A number given to a tenant method: valid, or why not.
 struct Entry {
   ParsedNumber parsed;
@@ -383,7 +371,7 @@ absl::Status TenantServiceImpl::Report(const tenant::Tenant& tenant,
   grpc::ServerUnaryReactor* TenantServiceImpl::Method(                  \
       grpc::CallbackServerContext* context, const v1::Request* request, \
       v1::Response* response) {                                         \
-    auto* reactor = new CountedReactor(gate_);                          \
+    auto* reactor = new GatedUnaryReactor(gate_);                       \
     const tenant::Tenant* tenant = Begin(context, reactor);             \
     if (tenant == nullptr) return reactor;                              \
     reactor->Finish(ToGrpcStatus(Body));                                \
@@ -411,7 +399,7 @@ DNC_TENANT_HANDLER(GetReport, ReportRequest, ScrubReport,
 grpc::ServerUnaryReactor* TenantServiceImpl::WhoAmI(
     grpc::CallbackServerContext* context, const v1::WhoAmIRequest* request,
     v1::TenantInfo* response) {
-  auto* reactor = new CountedReactor(gate_);
+  auto* reactor = new GatedUnaryReactor(gate_);
   const tenant::Tenant* tenant = Begin(context, reactor);
   if (tenant == nullptr) return reactor;
   response->set_tenant(tenant->name());
