@@ -190,7 +190,9 @@ ScrubServiceImpl::ScrubServiceImpl(const Registry* registry,
     : registry_(registry),
       auth_(auth),
       gate_(gate),
-      options_(std::move(options)) {}
+      options_(std::move(options)) {
+  SetMessageAllocatorFor_Scrub(&scrub_allocator_);
+}
 
 DayNumber ScrubServiceImpl::Today() const {
   return options_.today ? options_.today() : TodayUtc();
@@ -376,7 +378,9 @@ grpc::ServerUnaryReactor* ScrubServiceImpl::Scrub(
     reactor->Finish(ToGrpcStatus(tenant.status()));
     return reactor;
   }
-  BatchScratch scratch;
+  // The handler answers before it returns, so one scratch per thread is
+  // reused by every call on it (its buffers keep their capacity).
+  thread_local BatchScratch scratch;
   reactor->Finish(
       ToGrpcStatus(ScrubInto(*request, *tenant, "Scrub", &scratch, response)));
   return reactor;

@@ -26,6 +26,7 @@
 #include "common/civil_date.h"
 #include "dnc/v1/scrub.grpc.pb.h"
 #include "dnc/v1/scrub.pb.h"
+#include "service/arena_message_allocator.h"
 #include "service/auth.h"
 #include "service/policy_pass.h"
 #include "service/scrub_engine.h"
@@ -105,6 +106,10 @@ class ScrubServiceImpl final : public dnc::v1::ScrubService::CallbackService {
   const Authenticator* const auth_;
   CallGate* const gate_;
   const ScrubServiceOptions options_;
+  // Scrub's request and response live on a per-call arena with a reused
+  // first block (see arena_message_allocator.h).
+  ArenaMessageAllocator<dnc::v1::ScrubRequest, dnc::v1::ScrubResponse>
+      scrub_allocator_;
 };
 
 }  // namespace dnc::service
