@@ -104,10 +104,12 @@ std::string FormatReason(
       return detail.empty() ? "malformed number" : detail;
     case v1::INTERNAL_LIST:
       text = "internal do-not-call list";
+      // The date says it all; the server's detail only repeats it.
       if (!reason.added_date().empty()) {
         absl::StrAppend(&text, " (added ", reason.added_date(), ")");
+      } else if (!detail.empty()) {
+        absl::StrAppend(&text, ": ", detail);
       }
-      if (!detail.empty()) absl::StrAppend(&text, ": ", detail);
       return text;
     case v1::NOT_ENTITLED:
       return detail.empty() ? std::string("not entitled to this area code")
