@@ -15,6 +15,7 @@
 #include "demo/sample_data.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/oracle_csv.h"
 #include "tests/testing/scratch_dir.h"
 #include "tests/testing/subprocess.h"
 
@@ -25,48 +26,6 @@ using test::BackgroundProcess;
 using test::RunProcess;
 using test::RunResult;
 using ::testing::HasSubstr;
-
-// A small, independent RFC 4180 reader for the oracle side of the test.
-std::vector<std::vector<std::string>> ParseCsv(const std::string& text) {
-  std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> row;
-  std::string field;
-  bool quoted = false;
-  bool any = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    any = true;
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        field.push_back('"');
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field.push_back(c);
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      row.push_back(std::move(field));
-      field.clear();
-    } else if (c == '\n' || c == '\r') {
-      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-      row.push_back(std::move(field));
-      field.clear();
-      rows.push_back(std::move(row));
-      row.clear();
-      any = false;
-    } else {
-      field.push_back(c);
-    }
-  }
-  if (any) {
-    row.push_back(std::move(field));
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
 
 // 1234567 -> "1,234,567", as the binaries print counts.
 std::string WithThousands(size_t n) {
@@ -175,7 +134,7 @@ TEST_F(EndToEndTest, EveryScrubbedRowMatchesTheOracle) {
   ASSERT_EQ(scrub.exit_code, 0) << scrub.out << scrub.err;
 
   const std::vector<std::vector<std::string>> rows =
-      ParseCsv(test::ReadWholeFile(cleaned));
+      test::ParseCsv(test::ReadWholeFile(cleaned));
   ASSERT_EQ(rows.size(), leads_.size() + 1) << "header + one row per lead";
   std::map<std::string, size_t> column;
   for (size_t i = 0; i < rows[0].size(); ++i) column[rows[0][i]] = i;

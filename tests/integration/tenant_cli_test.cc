@@ -30,6 +30,7 @@
 #include "dnc/v1/tenant.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/oracle_csv.h"
 #include "tests/testing/scratch_dir.h"
 #include "tests/testing/subprocess.h"
 
@@ -59,48 +60,6 @@ std::string Trim(std::string text) {
     text.pop_back();
   }
   return text;
-}
-
-// A small RFC 4180 reader, independent of the client's.
-std::vector<std::vector<std::string>> ParseCsv(const std::string& text) {
-  std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> row;
-  std::string field;
-  bool quoted = false;
-  bool any = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    any = true;
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        field.push_back('"');
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field.push_back(c);
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      row.push_back(std::move(field));
-      field.clear();
-    } else if (c == '\n' || c == '\r') {
-      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-      row.push_back(std::move(field));
-      field.clear();
-      rows.push_back(std::move(row));
-      row.clear();
-      any = false;
-    } else {
-      field.push_back(c);
-    }
-  }
-  if (any) {
-    row.push_back(std::move(field));
-    rows.push_back(std::move(row));
-  }
-  return rows;
 }
 
 class TenantCliTest : public ::testing::Test {
@@ -208,7 +167,8 @@ TEST_F(TenantCliTest, OptOutIsInternalOnTheNextCheckAndSurvivesASigkill) {
   }
   r = Cli(key, {"scrub", small, "-o", dir_.Path("small.out.csv")});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  const auto rows = ParseCsv(test::ReadWholeFile(dir_.Path("small.out.csv")));
+  const auto rows =
+      test::ParseCsv(test::ReadWholeFile(dir_.Path("small.out.csv")));
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[1][2], "INTERNAL");
   EXPECT_EQ(rows[2][2], "CALLABLE");
@@ -383,7 +343,7 @@ TEST_F(TenantCliTest, CertificateMatchesStatusTheOutputFileAndTheFileHashes) {
   EXPECT_TRUE(found_ftc);
 
   // Counts by disposition are the output file's.
-  const auto rows = ParseCsv(test::ReadWholeFile(cleaned));
+  const auto rows = test::ParseCsv(test::ReadWholeFile(cleaned));
   ASSERT_EQ(rows.size(), leads_.size() + 1);
   size_t disposition_col = rows[0].size();
   for (size_t i = 0; i < rows[0].size(); ++i) {
