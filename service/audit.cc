@@ -190,7 +190,7 @@ absl::StatusOr<std::string> AppendAudit(tenant::TenantStore* store,
   record.answers_sha256 = AnswersSha256(result.e164, result.dispositions);
   record.entitlements = tenant::FormatEntitlements(tenant.entitlements());
   absl::StatusOr<std::string> audit_id =
-      store->AppendAudit(tenant, std::move(record), call.sync);
+      store->AppendAudit(tenant, std::move(record), /*sync=*/false);
   if (!audit_id.ok()) {
     return absl::UnavailableError(
         absl::StrCat("cannot write the audit record of this ", call.method,

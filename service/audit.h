@@ -72,18 +72,16 @@ struct AuditCall {
   uint64_t sequence = 0;
   policy::Purpose purpose = policy::Purpose::kCommercial;
   std::string numbers_sha256;
-  // Whether to fsync the record before answering. The service does not: the
-  // record reaches RocksDB's WAL (the OS) before the answer is sent, so a
-  // crash or kill of the server loses none; the store syncs the WAL within
-  // about a second, so only a power cut or kernel crash in that second can.
-  // Syncing per call blocked one of gRPC's two callback threads for the
-  // fsync and halved batched Scrub throughput (BENCHMARKS.md).
-  bool sync = false;
 };
 
 // Appends the audit record of `result` (the answer about to be sent) for
-// `tenant` and returns the audit id. Errors: Unavailable naming the cause
-// (the answer must then not be sent).
+// `tenant` and returns the audit id. The record is not fsynced: it reaches
+// RocksDB's WAL (the OS) before the answer is sent, so a crash or kill of
+// the server loses none; the store syncs the WAL within about a second, so
+// only a power cut or kernel crash in that second can. Syncing per call
+// blocked one of gRPC's two callback threads for the fsync and halved
+// batched Scrub throughput (BENCHMARKS.md, "Tenants"). Errors: Unavailable
+// naming the cause (the answer must then not be sent).
 absl::StatusOr<std::string> AppendAudit(tenant::TenantStore* store,
                                         const tenant::Tenant& tenant,
                                         const AuditCall& call,
