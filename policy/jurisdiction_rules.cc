@@ -13,9 +13,9 @@ constexpr int64_t kCharityPoliticalSurvey = PurposeBit(Purpose::kCharity) |
                                             PurposeBit(Purpose::kPolitical) |
                                             PurposeBit(Purpose::kSurvey);
 
-// One row per jurisdiction; country rows first and complete. DOMAIN.md
-// ("Exemptions and consent") is the source unless a row says otherwise.
-// Nothing here is legal advice.
+// One row per jurisdiction; country rows first and complete. Each row names
+// its legal basis; docs/rules.md describes the table. Nothing here is legal
+// advice.
 constexpr JurisdictionRow kRows[] = {
     // US federal: TSR 16 CFR 310.4(b)(1)(iii)(B) and TCPA 47 CFR 64.1200.
     // EBR 18 months after a purchase or transaction, 3 months after an
@@ -46,8 +46,8 @@ constexpr JurisdictionRow kRows[] = {
     // industry practice (Ofcom persistent-misuse guidance), not law.
     {"GB", 0, 0, 1, 0, CallingHours{8 * kH, 21 * kH, 8 * kH, 21 * kH},
      "PECR 2003 reg. 21; hours: industry practice"},
-    // Pennsylvania (Telemarketer Registration Act, 73 P.S. 2242): DOMAIN.md
-    // gives "12 months", read as the purchase/transaction window. The Act's
+    // Pennsylvania (Telemarketer Registration Act, 73 P.S. 2242): an EBR of
+    // "12 months", read as the purchase/transaction window. The Act's
     // EBR definition adds that after an inquiry the seller "shall obtain the
     // consent ... to continue the business relationship beyond the initial
     // inquiry", so an inquiry alone is not recognised as an EBR for the PA

@@ -8,7 +8,7 @@
 // final disposition and its reasons. It knows nothing of gRPC, RocksDB or
 // tenants' storage: the service gathers the facts, Decide() rules.
 //
-// Order of the rules (fail closed; DOMAIN.md "Exemptions and consent"):
+// Order of the rules (fail closed; docs/rules.md):
 //   1. On the seller's internal list -> INTERNAL (beats every exemption,
 //      EBR and consent, and every purpose).
 //   2. Any applicable source the seller is not entitled to for this number's
