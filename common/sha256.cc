@@ -18,7 +18,8 @@ namespace {
 EVP_MD_CTX* Ctx(void* ctx) { return static_cast<EVP_MD_CTX*>(ctx); }
 
 // OpenSSL fails these only on allocation failure or a broken library: there
-// is no caller that could recover, so treat it like OOM (STYLE.md: may crash).
+// is no caller that could recover, so treat it like OOM (docs/conventions.md:
+// may crash).
 void CheckOk(int ok) {
   if (ok != 1) std::abort();
 }

@@ -52,7 +52,7 @@ uint64_t RandomValidNumber(Rng& rng) {
   return 10'000'000'000ULL + npa * 10'000'000ULL + nxx * 10'000ULL + line;
 }
 
-// A number that reads fine but breaks one NANP rule from DOMAIN.md.
+// A number that reads fine but breaks one NANP rule (docs/numbers.md).
 uint64_t RandomInvalidNumber(Rng& rng) {
   static constexpr int kBadAreaCodes[] = {123, 23, 911, 411, 296, 375, 963};
   int npa = kAreaCodes[rng.Below(kAreaCodeCount)];

@@ -1,5 +1,5 @@
 // Every record-format preset read through RecordReader from files written as
-// /work/shared/DOMAIN.md describes them, with bad lines, in plain text and in
+// docs/registries.md describes them, with bad lines, in plain text and in
 // .zip / .gz.
 #include "loader/record_reader.h"
 

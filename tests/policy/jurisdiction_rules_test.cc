@@ -1,5 +1,5 @@
 // The jurisdiction table: inheritance from a country's row, the rows as
-// DOMAIN.md states them, and calendar-month arithmetic at its edges.
+// docs/rules.md states them, and calendar-month arithmetic at its edges.
 #include "policy/jurisdiction_rules.h"
 
 #include <random>

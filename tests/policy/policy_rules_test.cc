@@ -1,6 +1,6 @@
 // Decide() as one table of named cases: the facts about a number in, the
-// disposition and its reasons out. Cases come from DOMAIN.md ("Exemptions
-// and consent") and the rule order in policy/policy.h.
+// disposition and its reasons out. Cases come from docs/rules.md and the
+// rule order in policy/policy.h.
 #include <ostream>
 #include <string>
 #include <vector>
