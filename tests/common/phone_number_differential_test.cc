@@ -12,8 +12,9 @@
 //
 // Absolute rules (never a category):
 //  - libphonenumber valid and we return a key (kValid or kInvalid): same key.
-//  - we say kValid for a +1 number: its NPA and NXX obey the DOMAIN rules
-//    (checked by an independent oracle below), and ClassifyE164 agrees.
+//  - we say kValid for a +1 number: its NPA and NXX obey the NANP rules of
+//    docs/numbers.md (checked by an independent oracle below), and
+//    ClassifyE164 agrees.
 //
 // Inputs: NANP numbers with NPA/NXX/line digits drawn across all ranges
 // (every rule is hit) in every lead-list shape; international numbers built
@@ -78,8 +79,8 @@
 //                        digits.
 //  lpn-exchange-0-1      libphonenumber's metadata accepts a few numbers
 //                        whose exchange starts with 0 or 1 (e.g. Dominican
-//                        toll-free 800-1XX-XXXX); the DOMAIN rule rejects
-//                        them.
+//                        toll-free 800-1XX-XXXX); our NANP rule
+//                        (docs/numbers.md) rejects them.
 //  lpn-completes-local   We kMalformed a local number written after a
 //                        country code (Norfolk Island 5 digits, Madagascar 7,
 //                        San Marino 6); libphonenumber prefixes the area code.
@@ -88,7 +89,7 @@
 //                        numbers (e.g. German +49 800 with 14-digit national
 //                        numbers).
 //  lpn-short-international
-//                        We kMalformed fewer than 7 digits (DOMAIN rule);
+//                        We kMalformed fewer than 7 digits (our rule);
 //                        libphonenumber accepts some short numbers (e.g.
 //                        Iran's +98 96XX).
 #include <phonenumbers/phonenumberutil.h>
@@ -155,7 +156,7 @@ bool LpnValidKey(uint64_t key) {
   return RunLpn(FormatE164(key)).result == Lpn::kValid;
 }
 
-// --- Independent oracle for the DOMAIN NANP rules (digits as text). ---------
+// --- Independent oracle for the NANP rules (docs/numbers.md), digits as text.
 
 bool NanpRulesHold(const std::string& d) {  // d = "1NPANXXXXXX".
   if (d.size() != 11 || d[0] != '1') return false;
