@@ -200,7 +200,8 @@ absl::StatusOr<LoadStats> FullLoad(const LoadOptions& options) {
   DNC_ASSIGN_OR_RETURN(
       std::unique_ptr<RejectLog> rejects,
       RejectLog::Create(rejects_path, options.max_reject_samples));
-  internal::InputReader reader(options, settings.country_codes,
+  internal::InputReader reader(options,
+                               internal::CoverageScope(options, settings),
                                std::move(parser), rejects.get(), start);
   DNC_RETURN_IF_ERROR(reader.ReadInputs());
   DNC_RETURN_IF_ERROR(rejects->Close());

@@ -18,6 +18,9 @@
 //
 // Every good record is loaded and every bad one is reported with its file,
 // line number and reason (in LoadStats and in <generation>/rejects.txt).
+// Records the source is never consulted for (out of its coverage: Canadian
+// numbers in us-ftc) are counted and sampled in LoadStats and in a warning
+// section of rejects.txt, and rejected with options.reject_out_of_coverage.
 //
 // Thread-safety: thread-safe (no shared state); loads of one source exclude
 // each other through the source's LOCK (FailedPrecondition if held).
@@ -90,6 +93,15 @@ struct LoadOptions {
   std::optional<uint64_t> max_rejects;
   size_t max_reject_samples = 20;  // Rejects kept in LoadStats.
 
+  // Lines whose number the source is never consulted for (an area code of
+  // another region, such as Canada's 416 in us-ftc, or one not in the
+  // numbering table; storage/source_coverage.h) are loaded and reported
+  // (LoadStats::out_of_coverage); true rejects them instead, like any other
+  // bad line. A number whose country code the source does not list is always
+  // a reject.
+  bool reject_out_of_coverage = false;
+  size_t max_out_of_coverage_samples = 10;  // Kept in LoadStats.
+
   // After publishing, keep this many generations (the new one and the newest
   // before it) and remove older ones; see storage::PublishOptions. >= 1.
   int keep_generations = 2;
@@ -127,7 +139,19 @@ struct LoadStats {
   std::string previous_generation;   // The generation the changes apply to.
 
   std::vector<RejectSample> reject_samples;  // The first max_reject_samples.
-  std::string generation;                    // e.g. "g000002"
+
+  // Good lines whose number the source is never consulted for (see
+  // LoadOptions::reject_out_of_coverage). Counted either way; part of
+  // `rejected` when out_of_coverage_rejected, else loaded like the others.
+  uint64_t out_of_coverage = 0;
+  bool out_of_coverage_rejected = false;
+  // The first max_out_of_coverage_samples, reason e.g. "out of coverage:
+  // area code 416 is in CA-ON, not covered by us-ftc (US)".
+  std::vector<RejectSample> out_of_coverage_samples;
+  // By region, most lines first: "CA-ON 2 (416, 905); JM 1 (876);
+  // unassigned 1 (222)". Empty when out_of_coverage is 0.
+  std::string out_of_coverage_by_region;
+  std::string generation;      // e.g. "g000002"
   std::string generation_dir;  // e.g. "<data>/sources/us-ftc/g000002"
   std::string rejects_path;    // <generation_dir>/rejects.txt
   // Old generations removed after publishing, and why removal stopped early

@@ -204,8 +204,15 @@ absl::StatusOr<LoadStats> ApplyChangeLists(const LoadOptions& given) {
   DNC_ASSIGN_OR_RETURN(
       std::unique_ptr<RejectLog> rejects,
       RejectLog::Create(rejects_path, options.max_reject_samples));
-  internal::InputReader reader(options, settings.country_codes,
-                               std::move(parser), rejects.get(), start);
+  // What the new MANIFEST will say the source covers: the catalogue's, or
+  // for a source outside it, what its full load recorded.
+  storage::Manifest scope = internal::CoverageScope(options, settings);
+  if (settings.change_format.empty() && !previous.kind.empty()) {
+    scope.kind = previous.kind;
+    if (scope.area_codes.empty()) scope.area_codes = previous.area_codes;
+  }
+  internal::InputReader reader(options, scope, std::move(parser), rejects.get(),
+                               start);
   DNC_RETURN_IF_ERROR(reader.ReadInputs());
   DNC_RETURN_IF_ERROR(rejects->Close());
   LoadStats& stats = reader.stats();
@@ -263,13 +270,8 @@ absl::StatusOr<LoadStats> ApplyChangeLists(const LoadOptions& given) {
   manifest.source = options.source;
   manifest.jurisdiction = settings.jurisdiction;
   manifest.country_codes = settings.country_codes;
-  manifest.kind = settings.kind;
-  manifest.area_codes = settings.area_codes;
-  if (settings.change_format.empty() && !previous.kind.empty()) {
-    // A source outside the catalogue keeps what its full load recorded.
-    manifest.kind = previous.kind;
-    if (manifest.area_codes.empty()) manifest.area_codes = previous.area_codes;
-  }
+  manifest.kind = scope.kind;
+  manifest.area_codes = scope.area_codes;
   manifest.generation = pending.generation();
   manifest.generation_number = pending.generation_number();
   manifest.as_of = options.as_of;

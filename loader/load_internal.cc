@@ -15,7 +15,6 @@ namespace dnc::loader::internal {
 namespace {
 
 constexpr uint64_t kProgressEveryLines = 1 << 16;
-constexpr char kNotCovered[] = "country code not covered by this source";
 constexpr char kDeleteInFullList[] =
     "delete record in a full list (load change lists with --mode change)";
 
@@ -32,19 +31,25 @@ std::string ParentDir(const std::string& path) {
   return path.substr(0, slash);
 }
 
+storage::Manifest CoverageScope(const LoadOptions& options,
+                                const Settings& settings) {
+  storage::Manifest scope;
+  scope.source = options.source;
+  scope.jurisdiction = settings.jurisdiction;
+  scope.country_codes = settings.country_codes;
+  scope.kind = settings.kind;
+  scope.area_codes = settings.area_codes;
+  return scope;
+}
+
 InputReader::InputReader(const LoadOptions& options,
-                         std::vector<uint32_t> country_codes,
-                         RecordParser parser, RejectLog* rejects,
-                         Clock::time_point start)
+                         const storage::Manifest& scope, RecordParser parser,
+                         RejectLog* rejects, Clock::time_point start)
     : options_(options),
-      country_codes_(std::move(country_codes)),
+      coverage_(scope, options.max_out_of_coverage_samples),
       parser_(std::move(parser)),
       rejects_(rejects),
       start_(start) {
-  const std::optional<uint32_t> fixed = parser_.fixed_country_code();
-  all_keys_covered_ = fixed.has_value() &&
-                      std::find(country_codes_.begin(), country_codes_.end(),
-                                *fixed) != country_codes_.end();
   stats_.mode = options.mode;
 }
 
@@ -53,6 +58,12 @@ absl::Status InputReader::ReadInputs() {
     file_index_ = i;
     DNC_RETURN_IF_ERROR(ReadInput(i));
   }
+  stats_.out_of_coverage = coverage_.count();
+  stats_.out_of_coverage_rejected = options_.reject_out_of_coverage;
+  stats_.out_of_coverage_samples = coverage_.samples();
+  stats_.out_of_coverage_by_region = coverage_.DescribeGaps();
+  DNC_RETURN_IF_ERROR(
+      coverage_.WriteTo(options_.reject_out_of_coverage, rejects_));
   Report(LoadPhase::kReading);
   return absl::OkStatus();
 }
@@ -89,11 +100,10 @@ absl::Status InputReader::ReadInput(size_t index) {
       Report(LoadPhase::kReading, std::string(record.location));
     }
     switch (record.kind) {
-      case LineKind::kKey:
-        if (!CoveredCountry(record.key)) {
-          DNC_RETURN_IF_ERROR(AddReject(record.location, record.line,
-                                        record.text, RejectClass::kInvalid,
-                                        kNotCovered));
+      case LineKind::kKey: {
+        DNC_ASSIGN_OR_RETURN(const bool kept, CheckCoverage(record));
+        if (!kept) {
+          // Rejected: outside the source's coverage.
         } else if (change_mode) {
           changes_.push_back(
               {record.key, record.date, record.op == RecordOp::kDelete});
@@ -105,6 +115,7 @@ absl::Status InputReader::ReadInput(size_t index) {
           keys_.push_back(record.key);
         }
         break;
+      }
       case LineKind::kBlank:
         ++stats_.blank;
         break;
@@ -118,11 +129,23 @@ absl::Status InputReader::ReadInput(size_t index) {
   return absl::OkStatus();
 }
 
-bool InputReader::CoveredCountry(uint64_t key) const {
-  if (all_keys_covered_) return true;
-  for (const uint32_t code : country_codes_) {
-    if (HasCountryCode(key, code)) return true;
+absl::StatusOr<bool> InputReader::CheckCoverage(const Record& record) {
+  switch (coverage_.coverage().Check(record.key)) {
+    case storage::SourceCoverage::Verdict::kCovered:
+      return true;
+    case storage::SourceCoverage::Verdict::kOtherCountry:
+      DNC_RETURN_IF_ERROR(AddReject(
+          record.location, record.line, record.text,
+          absl::StrCat("invalid: ", coverage_.coverage().Explain(record.key))));
+      return false;
+    case storage::SourceCoverage::Verdict::kOtherRegion:
+    case storage::SourceCoverage::Verdict::kUnassigned:
+      break;
   }
+  coverage_.Add(record.location, record.line, record.text, record.key);
+  if (!options_.reject_out_of_coverage) return true;
+  DNC_RETURN_IF_ERROR(AddReject(record.location, record.line, record.text,
+                                coverage_.Reason(record.key)));
   return false;
 }
 
@@ -130,9 +153,13 @@ absl::Status InputReader::AddReject(std::string_view location, uint64_t line,
                                     std::string_view text,
                                     RejectClass reject_class,
                                     const char* detail) {
+  return AddReject(location, line, text, RejectReason(reject_class, detail));
+}
+
+absl::Status InputReader::AddReject(std::string_view location, uint64_t line,
+                                    std::string_view text, std::string reason) {
   ++stats_.rejected;
-  DNC_RETURN_IF_ERROR(
-      rejects_->Add(location, line, RejectReason(reject_class, detail), text));
+  DNC_RETURN_IF_ERROR(rejects_->Add(location, line, std::move(reason), text));
   if (options_.max_rejects.has_value() &&
       stats_.rejected > *options_.max_rejects) {
     std::vector<std::string> first;

@@ -63,6 +63,13 @@ ABSL_FLAG(std::string, format, "",
 ABSL_FLAG(int64_t, max_rejects, -1,
           "Fail, publishing nothing, when more lines than this are rejected. "
           "-1: no limit (load every good line, report every bad one).");
+ABSL_FLAG(bool, reject_out_of_coverage, false,
+          "Reject lines whose number the source is never consulted for (an "
+          "area code of another region, e.g. Canada's 416 or Jamaica's 876 "
+          "in us-ftc, another state's in a state list, or one not in the "
+          "numbering table), like any other bad line (they count toward "
+          "--max_rejects). Default: load them, count them and warn, with the "
+          "first 10 in the summary and a warning section in rejects.txt.");
 ABSL_FLAG(
     std::string, jurisdiction, "",
     "Jurisdiction code, e.g. US. Default: the source's catalogue entry's.");
@@ -79,6 +86,7 @@ namespace {
 constexpr int kExitLoadFailed = 1;
 constexpr int kExitAlreadyApplied = 3;
 constexpr size_t kRejectsShown = 20;
+constexpr size_t kOutOfCoverageShown = 10;
 
 std::string UsageText() {
   std::string presets;
@@ -119,6 +127,17 @@ std::string UsageText() {
       presets,
       "\nEvery good line is loaded; every rejected line is listed with file, "
       "line and reason in <generation>/rejects.txt.\n\n"
+      "Coverage: dnc-server consults a source only for the numbers it covers "
+      "(its country codes; for +1, the area codes of its jurisdiction in the "
+      "numbering table, plus any area_codes of its catalogue entry). Lines "
+      "outside that (say Canadian or Caribbean area codes in an FTC file "
+      "loaded as us-ftc, or an unassigned area code) would never be "
+      "answered from the source: they are counted as out of coverage, the "
+      "first 10 shown with file, line and reason (\"area code 416 is in "
+      "CA-ON, not covered by us-ftc (US)\"), summarised in a warning section "
+      "of rejects.txt and still loaded; --reject_out_of_coverage rejects "
+      "them instead. A country code the source does not list is always a "
+      "reject.\n\n"
       "Change lists (--mode change): new generation = published generation + "
       "adds - deletes, made without rewriting the registry (a RocksDB "
       "checkpoint plus the changes, keys merged in one pass). Records apply "
@@ -201,6 +220,8 @@ LoadOptions OptionsFromFlags(const std::vector<std::string>& files) {
   if (max_rejects >= 0)
     options.max_rejects = static_cast<uint64_t>(max_rejects);
   options.max_reject_samples = kRejectsShown;
+  options.reject_out_of_coverage = absl::GetFlag(FLAGS_reject_out_of_coverage);
+  options.max_out_of_coverage_samples = kOutOfCoverageShown;
   return options;
 }
 
@@ -274,6 +295,13 @@ void PrintSummary(const LoadOptions& options, const LoadStats& stats) {
     std::printf("  duplicate:   %s\n", WithCommas(stats.duplicates).c_str());
   }
   std::printf("  rejected:    %s\n", WithCommas(stats.rejected).c_str());
+  if (stats.out_of_coverage > 0) {
+    std::printf("  out of coverage: %s (%s)\n",
+                WithCommas(stats.out_of_coverage).c_str(),
+                stats.out_of_coverage_rejected
+                    ? "rejected: --reject_out_of_coverage"
+                    : "loaded, but never answered from this source");
+  }
   std::printf("  blank:       %s\n", WithCommas(stats.blank).c_str());
   std::printf(
       "  elapsed:     %.2f s, %s lines/s (read %.2f s, %s %.2f s, db %.2f s, "
@@ -298,6 +326,30 @@ void PrintSummary(const LoadOptions& options, const LoadStats& stats) {
       std::printf("  %s\n", FormatReject(sample).c_str());
     }
   }
+  if (stats.out_of_coverage > 0 && !stats.out_of_coverage_rejected) {
+    std::printf(
+        "Out-of-coverage lines, loaded (first %zu of %s; counts by region "
+        "in %s):\n",
+        stats.out_of_coverage_samples.size(),
+        WithCommas(stats.out_of_coverage).c_str(), stats.rejects_path.c_str());
+    for (const RejectSample& sample : stats.out_of_coverage_samples) {
+      std::printf("  %s\n", FormatReject(sample).c_str());
+    }
+  }
+}
+
+// One warning on stderr when lines fell outside the source's coverage.
+void WarnOutOfCoverage(const LoadOptions& options, const LoadStats& stats) {
+  if (stats.out_of_coverage == 0) return;
+  std::cerr << "dnc-load: warning: " << WithCommas(stats.out_of_coverage)
+            << " of " << WithCommas(stats.lines_read) << " lines are out of "
+            << options.source << "'s coverage ("
+            << stats.out_of_coverage_by_region << "): dnc-server never "
+            << "consults " << options.source << " for them; "
+            << (stats.out_of_coverage_rejected
+                    ? "rejected (--reject_out_of_coverage)"
+                    : "loaded anyway (--reject_out_of_coverage rejects them)")
+            << "\n";
 }
 
 int Main(int argc, char** argv) {
@@ -324,6 +376,7 @@ int Main(int argc, char** argv) {
     return kExitLoadFailed;
   }
   PrintSummary(options, *stats);
+  WarnOutOfCoverage(options, *stats);
   return 0;
 }
 

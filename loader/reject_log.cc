@@ -65,6 +65,22 @@ absl::Status RejectLog::Add(std::string_view location, uint64_t line,
   return absl::OkStatus();
 }
 
+absl::Status RejectLog::AddComment(std::string_view text) {
+  std::string out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    out.append("# ").append(text.substr(start, end - start)).append("\n");
+    start = end + 1;
+  }
+  if (file_ == nullptr ||
+      std::fwrite(out.data(), 1, out.size(), file_) != out.size()) {
+    return absl::ErrnoToStatus(errno, absl::StrCat("write '", path_, "'"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status RejectLog::Close() {
   if (file_ == nullptr) return absl::OkStatus();
   const bool write_failed = std::ferror(file_) != 0;

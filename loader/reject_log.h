@@ -1,6 +1,8 @@
 // RejectLog records every rejected input line of a load: all of them go to a
 // text file (one "file:line: reason: 'value'" line each, written as they
-// come), and the first few are kept in memory for the summary.
+// come), and the first few are kept in memory for the summary. Lines that are
+// not rejects (warnings about lines that were loaded) start with "# ", so a
+// reader counting rejects skips them.
 //
 // Ownership: owns the open file. Thread-safety: thread-compatible.
 #ifndef DNC_LOADER_REJECT_LOG_H_
@@ -47,6 +49,10 @@ class RejectLog {
   // Appends one reject. Errors: errno-derived status of the write.
   absl::Status Add(std::string_view location, uint64_t line, std::string reason,
                    std::string_view raw_value);
+
+  // Appends `text` as a comment: each of its lines prefixed with "# ". Not a
+  // reject (count() is unchanged). Errors: errno-derived status of the write.
+  absl::Status AddComment(std::string_view text);
 
   // Flushes and closes the file. Errors: errno-derived status of the write.
   absl::Status Close();

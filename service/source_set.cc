@@ -77,84 +77,6 @@ absl::StatusOr<std::optional<ServedSource>> ResolveSource(
   return last_error;
 }
 
-// Two-digit ITU-T E.164 country codes; every other code not starting with
-// 1 or 7 has three digits.
-bool IsTwoDigitCountryCode(uint32_t code) {
-  switch (code) {
-    case 20:
-    case 27:
-    case 30:
-    case 31:
-    case 32:
-    case 33:
-    case 34:
-    case 36:
-    case 39:
-    case 40:
-    case 41:
-    case 43:
-    case 44:
-    case 45:
-    case 46:
-    case 47:
-    case 48:
-    case 49:
-    case 51:
-    case 52:
-    case 53:
-    case 54:
-    case 55:
-    case 56:
-    case 57:
-    case 58:
-    case 60:
-    case 61:
-    case 62:
-    case 63:
-    case 64:
-    case 65:
-    case 66:
-    case 81:
-    case 82:
-    case 84:
-    case 86:
-    case 90:
-    case 91:
-    case 92:
-    case 93:
-    case 94:
-    case 95:
-    case 98:
-      return true;
-    default:
-      return false;
-  }
-}
-
-bool ListsCountryCode(const storage::Manifest& manifest, uint32_t code) {
-  return std::find(manifest.country_codes.begin(), manifest.country_codes.end(),
-                   code) != manifest.country_codes.end();
-}
-
-bool ListsAreaCode(const storage::Manifest& manifest, int npa) {
-  return std::find(manifest.area_codes.begin(), manifest.area_codes.end(),
-                   static_cast<uint32_t>(npa)) != manifest.area_codes.end();
-}
-
-// How a source relates to NANP area code `npa` (entry `info`).
-enum class AreaCodeUse { kNone, kConsulted, kNational };
-AreaCodeUse UseForAreaCode(const storage::Manifest& manifest, int npa,
-                           const NpaInfo& info) {
-  if (!ListsCountryCode(manifest, 1)) return AreaCodeUse::kNone;
-  const bool listed = ListsAreaCode(manifest, npa);
-  if (!listed && !NpaInJurisdiction(info, manifest.jurisdiction)) {
-    return AreaCodeUse::kNone;
-  }
-  const bool national = IsNationalRegistry(manifest) && info.assigned() &&
-                        (manifest.area_codes.empty() || listed);
-  return national ? AreaCodeUse::kNational : AreaCodeUse::kConsulted;
-}
-
 // "CA", or "US-PR" for a territory.
 std::string RegionLabel(const NpaInfo& info) {
   if (std::string(info.country) == info.region) return info.country;
@@ -162,26 +84,6 @@ std::string RegionLabel(const NpaInfo& info) {
 }
 
 }  // namespace
-
-uint32_t CountryCodeOf(uint64_t e164) {
-  if (e164 == 0) return 0;
-  // Reduce to the leading three digits (or fewer for very short numbers).
-  uint64_t lead = e164;
-  while (lead >= 1000) lead /= 10;
-  uint64_t first = lead;
-  while (first >= 10) first /= 10;
-  if (first == 1 || first == 7) return static_cast<uint32_t>(first);
-  if (lead < 10) return static_cast<uint32_t>(lead);
-  const uint32_t two = static_cast<uint32_t>(lead >= 100 ? lead / 10 : lead);
-  if (IsTwoDigitCountryCode(two) || lead < 100) return two;
-  return static_cast<uint32_t>(lead);
-}
-
-bool IsNationalRegistry(const storage::Manifest& manifest) {
-  if (!manifest.kind.empty()) return manifest.kind == "national";
-  return !manifest.jurisdiction.empty() &&
-         manifest.jurisdiction.find('-') == std::string::npos;
-}
 
 Freshness ComputeFreshness(const storage::Manifest& manifest, DayNumber today) {
   Freshness freshness;
@@ -250,10 +152,11 @@ void SourceSet::BuildRoutes() {
     const NpaInfo& info = LookupNpa(npa);
     Route route;
     for (size_t i = 0; i < sources_.size(); ++i) {
-      const AreaCodeUse use = UseForAreaCode(sources_[i].manifest(), npa, info);
-      if (use == AreaCodeUse::kNone) continue;
+      const storage::AreaCodeUse use =
+          storage::UseForAreaCode(sources_[i].manifest(), npa);
+      if (use == storage::AreaCodeUse::kNone) continue;
       route.sources.push_back(static_cast<uint32_t>(i));
-      route.national |= use == AreaCodeUse::kNational;
+      route.national |= use == storage::AreaCodeUse::kNational;
     }
     if (!info.assigned()) {
       route.no_source_detail =
@@ -270,7 +173,7 @@ void SourceSet::BuildRoutes() {
     Route route;
     if (code != 1) {  // +1 numbers route by area code.
       for (size_t i = 0; i < sources_.size(); ++i) {
-        if (ListsCountryCode(sources_[i].manifest(), code)) {
+        if (storage::ListsCountryCode(sources_[i].manifest(), code)) {
           route.sources.push_back(static_cast<uint32_t>(i));
           route.national |= national[i];
         }
@@ -330,7 +233,7 @@ std::string CoverageNote(const SourceSet& set, const std::string& id) {
   for (size_t i = 0; i < set.size(); ++i) {
     const storage::Manifest& manifest = set.sources()[i].manifest();
     if (manifest.source != id) continue;
-    if (!ListsCountryCode(manifest, 1)) return "";
+    if (!storage::ListsCountryCode(manifest, 1)) return "";
     const SourceSet::Coverage coverage = set.CoverageOf(i);
     if (coverage.area_codes == 0) {
       return absl::StrCat(

@@ -36,20 +36,16 @@
 #include "absl/time/time.h"
 #include "common/civil_date.h"
 #include "common/nanp_regions.h"
+#include "storage/source_coverage.h"
 #include "storage/source_snapshot.h"
 
 namespace dnc::service {
 
-// The country calling code an E.164 number starts with (ITU-T E.164 codes
-// are 1 to 3 digits and prefix-free), e.g. 12025551234 -> 1,
-// 442071234567 -> 44, 35312345678 -> 353. 0 for 0.
-uint32_t CountryCodeOf(uint64_t e164);
-
-// True if `manifest` describes a national registry: its kind is "national",
-// or, for a manifest without a kind, its jurisdiction names a country or
-// territory ("US", "CA", "GB") rather than a subdivision ("US-TX"). State,
-// litigator and other lists are never national.
-bool IsNationalRegistry(const storage::Manifest& manifest);
+// CountryCodeOf() and IsNationalRegistry() are part of the routing rule, which
+// lives in storage/source_coverage.h so that dnc-load checks its inputs
+// against the same rule.
+using storage::CountryCodeOf;
+using storage::IsNationalRegistry;
 
 // One source as served: its open snapshot and when this process opened it.
 struct ServedSource {
@@ -65,8 +61,9 @@ struct SourceSetOptions {
 };
 
 // Which sources apply to a number, decided per route when a SourceSet is
-// built. The rule (fail closed: a number no national registry covers is
-// never callable):
+// built with storage::UseForAreaCode and storage::ListsCountryCode (the rule
+// dnc-load also checks its inputs against; fail closed: a number no national
+// registry covers is never callable):
 //   - A NANP number (+1) routes by its area code (NPA), through the table
 //     generated from libphonenumber's numbering data (common/nanp_regions.h).
 //     A source covering country code 1 is consulted for the area code if its

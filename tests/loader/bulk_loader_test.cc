@@ -28,6 +28,7 @@ namespace dnc::loader {
 namespace {
 
 namespace fs = std::filesystem;
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -181,10 +182,19 @@ TEST_F(BulkLoaderTest, LoadsEveryGoodLineAndReportsEachBadOneWithItsLocation) {
   EXPECT_THAT(stats->reject_samples[0].reason, HasSubstr("malformed"));
   EXPECT_THAT(stats->reject_samples[1].reason, HasSubstr("invalid"));
 
-  // rejects.txt in the published generation lists the same lines in full.
+  // The Canadian lines load into us-ftc, but are reported: the server never
+  // consults us-ftc for them.
+  EXPECT_EQ(stats->out_of_coverage, 2u);
+
+  // rejects.txt in the published generation lists the same lines in full,
+  // then ("# " lines) the out-of-coverage warning.
   EXPECT_EQ(stats->rejects_path, stats->generation_dir + "/rejects.txt");
-  const std::vector<std::string> rejects =
-      SplitLines(ReadFile(stats->rejects_path));
+  std::vector<std::string> rejects;
+  std::vector<std::string> comments;
+  for (std::string& line : SplitLines(ReadFile(stats->rejects_path))) {
+    (line.rfind("# ", 0) == 0 ? comments : rejects).push_back(line);
+  }
+  EXPECT_THAT(comments, Contains(HasSubstr("2 line(s) out of coverage")));
   ASSERT_EQ(rejects.size(), 5u);
   EXPECT_EQ(rejects[0], plain +
                             ":1: malformed: expected NPA,NXXXXXX (found "

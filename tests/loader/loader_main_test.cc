@@ -62,6 +62,7 @@ TEST_F(LoaderMainTest, HelpExitsZeroAndDescribesTheFlags) {
   EXPECT_THAT(result.out, HasSubstr("--max_rejects"));
   EXPECT_THAT(result.out, HasSubstr("Example"));
   EXPECT_THAT(result.out, HasSubstr("us-ftc"));
+  EXPECT_THAT(result.out, HasSubstr("--reject_out_of_coverage"));
 }
 
 TEST_F(LoaderMainTest, MissingRequiredFlagsIsAUsageError) {
@@ -155,6 +156,74 @@ TEST_F(LoaderMainTest, UnknownSourceNeedsItsSettingsSpelledOut) {
       input));
   EXPECT_EQ(full.exit_code, 0) << full.err;
   EXPECT_THAT(full.out, HasSubstr("loaded:      1 distinct"));
+}
+
+// The finding: an FTC-format file with Canadian, Caribbean and unassigned
+// area codes loaded into us-ftc said "rejected: 0" and nothing else.
+TEST_F(LoaderMainTest, OutOfCoverageLinesAreCountedSampledAndWarnedAbout) {
+  const std::string input = dir_.Path("ftc.txt");
+  ASSERT_TRUE(test::WritePlainFile(
+      input, "212,2345678\n416,2345678\n876,2345678\n222,2345678\n"));
+  const std::string data = dir_.Path("data");
+  const RunResult result = Run(absl::StrCat(
+      "--data ", data, " --source us-ftc --as_of ", Today(), " ", input));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("loaded:      4 distinct numbers"));
+  EXPECT_THAT(result.out, HasSubstr("rejected:    0"));
+  EXPECT_THAT(result.out,
+              HasSubstr("out of coverage: 3 (loaded, but never answered from "
+                        "this source)"));
+  EXPECT_THAT(result.out,
+              HasSubstr(input + ":2: out of coverage: area code 416 is in "
+                                "CA-ON, not covered by us-ftc (US): "
+                                "'416,2345678'"));
+  EXPECT_THAT(result.out,
+              HasSubstr(input + ":3: out of coverage: area code 876 is in JM, "
+                                "not covered by us-ftc (US)"));
+  EXPECT_THAT(result.out,
+              HasSubstr(input + ":4: out of coverage: area code 222 is "
+                                "unassigned (not in the numbering table)"));
+  EXPECT_THAT(result.err,
+              HasSubstr("warning: 3 of 4 lines are out of us-ftc's coverage "
+                        "(CA-ON 1 (416); JM 1 (876); unassigned 1 (222))"));
+  const std::string rejects =
+      ReadFile(absl::StrCat(data, "/sources/us-ftc/g000001/rejects.txt"));
+  EXPECT_THAT(rejects, HasSubstr("# WARNING: 3 line(s) out of coverage of "
+                                 "us-ftc: loaded, NOT rejected"));
+  EXPECT_THAT(rejects, HasSubstr("# By region: CA-ON 1 (416); JM 1 (876); "
+                                 "unassigned 1 (222)"));
+}
+
+TEST_F(LoaderMainTest, RejectOutOfCoverageRejectsThemAndLoadsTheCoveredOnes) {
+  const std::string input = dir_.Path("ftc.txt");
+  ASSERT_TRUE(test::WritePlainFile(
+      input, "212,2345678\n416,2345678\n876,2345678\n222,2345678\n"));
+  const std::string data = dir_.Path("data");
+  const RunResult result =
+      Run(absl::StrCat("--data ", data, " --source us-ftc --as_of ", Today(),
+                       " --reject_out_of_coverage ", input));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("loaded:      1 distinct numbers"));
+  EXPECT_THAT(result.out, HasSubstr("rejected:    3"));
+  EXPECT_THAT(result.out, HasSubstr("out of coverage: 3 (rejected: "
+                                    "--reject_out_of_coverage)"));
+  EXPECT_THAT(result.out, HasSubstr("Rejected lines (first 3 of 3"));
+  EXPECT_THAT(result.out, Not(HasSubstr("Out-of-coverage lines, loaded")));
+  const std::string rejects =
+      ReadFile(absl::StrCat(data, "/sources/us-ftc/g000001/rejects.txt"));
+  EXPECT_THAT(rejects, HasSubstr(input + ":2: out of coverage: area code 416 "
+                                         "is in CA-ON, not covered by us-ftc "
+                                         "(US): '416,2345678'\n"));
+  EXPECT_THAT(rejects, HasSubstr(input + ":4: out of coverage: area code 222 "
+                                         "is unassigned"));
+
+  // Too many of them fail the load like any other rejects.
+  const RunResult strict = Run(absl::StrCat(
+      "--data ", dir_.Path("data2"), " --source us-ftc --as_of ", Today(),
+      " --reject_out_of_coverage --max_rejects 2 ", input));
+  EXPECT_EQ(strict.exit_code, 1);
+  EXPECT_THAT(strict.err, HasSubstr("max_rejects"));
+  EXPECT_THAT(strict.err, HasSubstr("area code 416 is in CA-ON"));
 }
 
 }  // namespace

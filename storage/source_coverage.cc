@@ -1,0 +1,189 @@
+#include "storage/source_coverage.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+
+namespace dnc::storage {
+namespace {
+
+// Two-digit ITU-T E.164 country codes; every other code not starting with
+// 1 or 7 has three digits.
+bool IsTwoDigitCountryCode(uint32_t code) {
+  switch (code) {
+    case 20:
+    case 27:
+    case 30:
+    case 31:
+    case 32:
+    case 33:
+    case 34:
+    case 36:
+    case 39:
+    case 40:
+    case 41:
+    case 43:
+    case 44:
+    case 45:
+    case 46:
+    case 47:
+    case 48:
+    case 49:
+    case 51:
+    case 52:
+    case 53:
+    case 54:
+    case 55:
+    case 56:
+    case 57:
+    case 58:
+    case 60:
+    case 61:
+    case 62:
+    case 63:
+    case 64:
+    case 65:
+    case 66:
+    case 81:
+    case 82:
+    case 84:
+    case 86:
+    case 90:
+    case 91:
+    case 92:
+    case 93:
+    case 94:
+    case 95:
+    case 98:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool ListsAreaCode(const Manifest& manifest, int npa) {
+  return std::find(manifest.area_codes.begin(), manifest.area_codes.end(),
+                   static_cast<uint32_t>(npa)) != manifest.area_codes.end();
+}
+
+// "us-ftc (US)", "us-ftc (US, area codes 212, 213)", "uk-tps (+44)".
+std::string DescribeScope(const Manifest& scope, bool by_country_code) {
+  std::string what;
+  if (by_country_code) {
+    what = absl::StrCat("+", absl::StrJoin(scope.country_codes, ", +"));
+  } else {
+    what = scope.jurisdiction;
+    if (!scope.area_codes.empty()) {
+      absl::StrAppend(&what, ", area code",
+                      scope.area_codes.size() == 1 ? " " : "s ",
+                      absl::StrJoin(scope.area_codes, ", "));
+    }
+  }
+  return absl::StrCat(scope.source, " (", what, ")");
+}
+
+}  // namespace
+
+uint32_t CountryCodeOf(uint64_t e164) {
+  if (e164 == 0) return 0;
+  // Reduce to the leading three digits (or fewer for very short numbers).
+  uint64_t lead = e164;
+  while (lead >= 1000) lead /= 10;
+  uint64_t first = lead;
+  while (first >= 10) first /= 10;
+  if (first == 1 || first == 7) return static_cast<uint32_t>(first);
+  if (lead < 10) return static_cast<uint32_t>(lead);
+  const uint32_t two = static_cast<uint32_t>(lead >= 100 ? lead / 10 : lead);
+  if (IsTwoDigitCountryCode(two) || lead < 100) return two;
+  return static_cast<uint32_t>(lead);
+}
+
+bool IsNationalRegistry(const Manifest& manifest) {
+  if (!manifest.kind.empty()) return manifest.kind == "national";
+  return !manifest.jurisdiction.empty() &&
+         manifest.jurisdiction.find('-') == std::string::npos;
+}
+
+bool ListsCountryCode(const Manifest& manifest, uint32_t code) {
+  return std::find(manifest.country_codes.begin(), manifest.country_codes.end(),
+                   code) != manifest.country_codes.end();
+}
+
+AreaCodeUse UseForAreaCode(const Manifest& manifest, int npa) {
+  if (!ListsCountryCode(manifest, 1)) return AreaCodeUse::kNone;
+  const NpaInfo& info = LookupNpa(npa);
+  const bool listed = ListsAreaCode(manifest, npa);
+  if (!listed && !NpaInJurisdiction(info, manifest.jurisdiction)) {
+    return AreaCodeUse::kNone;
+  }
+  const bool national = IsNationalRegistry(manifest) && info.assigned() &&
+                        (manifest.area_codes.empty() || listed);
+  return national ? AreaCodeUse::kNational : AreaCodeUse::kConsulted;
+}
+
+SourceCoverage::SourceCoverage(const Manifest& manifest) {
+  scope_.source = manifest.source;
+  scope_.jurisdiction = manifest.jurisdiction;
+  scope_.country_codes = manifest.country_codes;
+  scope_.area_codes = manifest.area_codes;
+  scope_.kind = manifest.kind;
+  const bool nanp = ListsCountryCode(scope_, 1);
+  for (int npa = 0; npa < static_cast<int>(nanp_.size()); ++npa) {
+    if (!nanp) {
+      nanp_[npa] = Verdict::kOtherCountry;
+    } else if (UseForAreaCode(scope_, npa) != AreaCodeUse::kNone) {
+      nanp_[npa] = Verdict::kCovered;
+    } else {
+      nanp_[npa] = LookupNpa(npa).assigned() ? Verdict::kOtherRegion
+                                             : Verdict::kUnassigned;
+    }
+  }
+}
+
+SourceCoverage::Verdict SourceCoverage::OtherNumber(uint64_t e164) const {
+  const uint32_t code = CountryCodeOf(e164);
+  // A +1 number that is not 11 digits has no area code: dnc-server routes
+  // +1 only by area code, so no source is consulted for it.
+  if (code == 1) {
+    return ListsCountryCode(scope_, 1) ? Verdict::kUnassigned
+                                       : Verdict::kOtherCountry;
+  }
+  return ListsCountryCode(scope_, code) ? Verdict::kCovered
+                                        : Verdict::kOtherCountry;
+}
+
+std::string SourceCoverage::RegionOfAreaCode(int npa) {
+  const std::string region = DescribeNpa(LookupNpa(npa));
+  return region.empty() ? "unassigned" : region;
+}
+
+std::string SourceCoverage::Explain(uint64_t e164) const {
+  const int npa = NanpAreaCode(e164);
+  switch (Check(e164)) {
+    case Verdict::kCovered:
+      return absl::StrCat("covered by ", DescribeScope(scope_, npa < 0));
+    case Verdict::kOtherCountry:
+      return absl::StrCat("country code +", CountryCodeOf(e164),
+                          " is not covered by ", DescribeScope(scope_, true));
+    case Verdict::kOtherRegion:
+      return absl::StrFormat("area code %03d is in %s, not covered by %s", npa,
+                             RegionOfAreaCode(npa),
+                             DescribeScope(scope_, false));
+    case Verdict::kUnassigned:
+      if (npa < 0) {
+        return absl::StrCat(
+            "+1 number without a 3-digit area code and "
+            "7-digit number, not covered by ",
+            DescribeScope(scope_, false));
+      }
+      return absl::StrFormat(
+          "area code %03d is unassigned (not in the numbering table), not "
+          "covered by %s",
+          npa, DescribeScope(scope_, false));
+  }
+  return "?";
+}
+
+}  // namespace dnc::storage
