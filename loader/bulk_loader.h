@@ -114,6 +114,14 @@ struct LoadOptions {
   std::optional<DayNumber> today;
 };
 
+// Out-of-coverage lines of one region ("CA-ON", "JM", "US-NY",
+// "unassigned"), with the area codes they were in.
+struct CoverageGap {
+  std::string region;
+  uint64_t lines = 0;
+  std::vector<int> area_codes;  // Ascending.
+};
+
 struct LoadStats {
   LoadMode mode = LoadMode::kFull;
   uint64_t files = 0;
@@ -148,9 +156,10 @@ struct LoadStats {
   // The first max_out_of_coverage_samples, reason e.g. "out of coverage:
   // area code 416 is in CA-ON, not covered by us-ftc (US)".
   std::vector<RejectSample> out_of_coverage_samples;
-  // By region, most lines first: "CA-ON 2 (416, 905); JM 1 (876);
-  // unassigned 1 (222)". Empty when out_of_coverage is 0.
-  std::string out_of_coverage_by_region;
+  // By region, most lines first (DescribeCoverageGaps() writes "CA-ON 2
+  // (416, 905); JM 1 (876); unassigned 1 (222)"). Empty when out_of_coverage
+  // is 0.
+  std::vector<CoverageGap> out_of_coverage_by_region;
   std::string generation;      // e.g. "g000002"
   std::string generation_dir;  // e.g. "<data>/sources/us-ftc/g000002"
   std::string rejects_path;    // <generation_dir>/rejects.txt

@@ -61,9 +61,14 @@ std::vector<CoverageGap> CoverageReport::Gaps() const {
   return gaps;
 }
 
-std::string CoverageReport::DescribeGaps() const {
+std::string DescribeCoverageGaps(const std::vector<CoverageGap>& gaps,
+                                 size_t max_regions) {
   std::vector<std::string> parts;
-  for (const CoverageGap& gap : Gaps()) {
+  for (const CoverageGap& gap : gaps) {
+    if (parts.size() == max_regions) {
+      parts.push_back(absl::StrCat(gaps.size() - max_regions, " more regions"));
+      break;
+    }
     std::string part = absl::StrCat(gap.region, " ", gap.lines);
     if (!gap.area_codes.empty()) {
       std::vector<int> shown(
@@ -88,7 +93,7 @@ absl::Status CoverageReport::WriteTo(bool rejected, RejectLog* log) const {
       " for these numbers (their area codes are in other regions, or not in "
       "the numbering table), so they answer from other sources, or STALE "
       "when no loaded source covers them.\nBy region: ",
-      DescribeGaps());
+      DescribeCoverageGaps(Gaps()));
   if (!rejected) {
     absl::StrAppend(&text, "\nFirst ", samples_.size(), " of ", count_,
                     " (load with --reject_out_of_coverage to reject and list "

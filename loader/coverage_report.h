@@ -17,6 +17,7 @@
 #define DNC_LOADER_COVERAGE_REPORT_H_
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -24,19 +25,17 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "loader/bulk_loader.h"
 #include "loader/reject_log.h"
 #include "storage/manifest.h"
 #include "storage/source_coverage.h"
 
 namespace dnc::loader {
 
-// Out-of-coverage lines of one region ("CA-ON", "JM", "US-NY",
-// "unassigned"), with the area codes they were in.
-struct CoverageGap {
-  std::string region;
-  uint64_t lines = 0;
-  std::vector<int> area_codes;  // Ascending.
-};
+// "CA-ON 2 (416, 905); JM 1 (876); unassigned 1 (222)": the first
+// `max_regions` gaps, then "; N more regions" if there are more.
+std::string DescribeCoverageGaps(const std::vector<CoverageGap>& gaps,
+                                 size_t max_regions = SIZE_MAX);
 
 class CoverageReport {
  public:
@@ -60,9 +59,6 @@ class CoverageReport {
 
   // The lines by region, most lines first (then by region name).
   std::vector<CoverageGap> Gaps() const;
-
-  // "CA-ON 2 (416, 905); JM 1 (876); unassigned 1 (222)"; "" if count() is 0.
-  std::string DescribeGaps() const;
 
   // Appends the warning section to `log` (nothing when count() is 0): the
   // count, what it means, the gaps and, unless `rejected` (the lines are in

@@ -61,7 +61,7 @@ absl::Status InputReader::ReadInputs() {
   stats_.out_of_coverage = coverage_.count();
   stats_.out_of_coverage_rejected = options_.reject_out_of_coverage;
   stats_.out_of_coverage_samples = coverage_.samples();
-  stats_.out_of_coverage_by_region = coverage_.DescribeGaps();
+  stats_.out_of_coverage_by_region = coverage_.Gaps();
   DNC_RETURN_IF_ERROR(
       coverage_.WriteTo(options_.reject_out_of_coverage, rejects_));
   Report(LoadPhase::kReading);

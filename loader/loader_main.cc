@@ -24,6 +24,7 @@
 #include "common/civil_date.h"
 #include "common/command_line.h"
 #include "loader/bulk_loader.h"
+#include "loader/coverage_report.h"
 #include "loader/record_format.h"
 #include "loader/source_catalogue.h"
 
@@ -87,6 +88,8 @@ constexpr int kExitLoadFailed = 1;
 constexpr int kExitAlreadyApplied = 3;
 constexpr size_t kRejectsShown = 20;
 constexpr size_t kOutOfCoverageShown = 10;
+constexpr size_t kOutOfCoverageRegionsShown = 8;  // In the summary.
+constexpr size_t kWarnedRegions = 3;              // In the stderr warning.
 
 std::string UsageText() {
   std::string presets;
@@ -301,6 +304,10 @@ void PrintSummary(const LoadOptions& options, const LoadStats& stats) {
                 stats.out_of_coverage_rejected
                     ? "rejected: --reject_out_of_coverage"
                     : "loaded, but never answered from this source");
+    std::printf("    by region: %s\n",
+                DescribeCoverageGaps(stats.out_of_coverage_by_region,
+                                     kOutOfCoverageRegionsShown)
+                    .c_str());
   }
   std::printf("  blank:       %s\n", WithCommas(stats.blank).c_str());
   std::printf(
@@ -344,7 +351,9 @@ void WarnOutOfCoverage(const LoadOptions& options, const LoadStats& stats) {
   std::cerr << "dnc-load: warning: " << WithCommas(stats.out_of_coverage)
             << " of " << WithCommas(stats.lines_read) << " lines are out of "
             << options.source << "'s coverage ("
-            << stats.out_of_coverage_by_region << "): dnc-server never "
+            << DescribeCoverageGaps(stats.out_of_coverage_by_region,
+                                    kWarnedRegions)
+            << "): dnc-server never "
             << "consults " << options.source << " for them; "
             << (stats.out_of_coverage_rejected
                     ? "rejected (--reject_out_of_coverage)"

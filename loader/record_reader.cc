@@ -307,6 +307,7 @@ class CrtcXmlRecordReader final : public RecordReader {
     member_ = file_->members();
     location_ = file_->location();
     next_line_ = 1;
+    piece_ends_line_ = false;
     in_ac_ = false;
     list_open_ = false;
     in_comment_ = false;
@@ -318,16 +319,20 @@ class CrtcXmlRecordReader final : public RecordReader {
     chunk_truncated_ = piece.truncated;
     chunk_line_ = next_line_;
     next_line_ += CountNewlines(chunk_);
+    piece_ends_line_ = !chunk_.empty() && chunk_.back() == '\n';
     offset_ = 0;
     have_chunk_ = true;
   }
 
-  // At the end of a member: a reject if its <list> was never closed.
+  // At the end of a member: a reject if its <list> was never closed, on the
+  // member's last line (next_line_ is past it only when the member ends
+  // with a line break).
   bool EndOfMember(Record* record) {
     if (!list_open_) return false;
     list_open_ = false;
     record->location = location_;
-    record->line = next_line_ > 1 ? next_line_ - 1 : 1;
+    record->line =
+        piece_ends_line_ && next_line_ > 1 ? next_line_ - 1 : next_line_;
     record->text = std::string_view();
     SetReject(RejectClass::kMalformed, kXmlUnclosedList, record);
     return true;
@@ -513,6 +518,7 @@ class CrtcXmlRecordReader final : public RecordReader {
   uint64_t member_ = 0;
   std::string location_;    // Of the member being scanned.
   uint64_t next_line_ = 1;  // Physical line where the next piece starts.
+  bool piece_ends_line_ = false;  // The last piece ended with a line break.
   bool pending_member_ = false;
   InputLine pending_piece_;  // The last piece NextLine() returned.
   bool have_chunk_ = false;

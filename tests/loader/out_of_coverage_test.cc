@@ -20,6 +20,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "loader/bulk_loader.h"
+#include "loader/coverage_report.h"
 #include "service/source_set.h"
 #include "storage/manifest.h"
 #include "storage/source_coverage.h"
@@ -203,8 +204,14 @@ TEST_F(OutOfCoverageTest, FtcFileWithCanadianCaribbeanAndUnassignedIsReported) {
           "us-ftc (US)"));
   EXPECT_EQ(stats->out_of_coverage_samples[0].location, input);
   EXPECT_EQ(stats->out_of_coverage_samples[0].value, "416,2345678");
-  EXPECT_EQ(stats->out_of_coverage_by_region,
+  EXPECT_EQ(DescribeCoverageGaps(stats->out_of_coverage_by_region),
             "CA-ON 2 (416); JM 1 (876); unassigned 1 (222)");
+  ASSERT_EQ(stats->out_of_coverage_by_region.size(), 3u);
+  EXPECT_EQ(stats->out_of_coverage_by_region[0].region, "CA-ON");
+  EXPECT_EQ(stats->out_of_coverage_by_region[0].lines, 2u);
+  EXPECT_THAT(stats->out_of_coverage_by_region[0].area_codes, ElementsAre(416));
+  EXPECT_EQ(DescribeCoverageGaps(stats->out_of_coverage_by_region, 1),
+            "CA-ON 2 (416); 2 more regions");
 
   // rejects.txt: the one reject, then a warning section that is not a
   // reject.
@@ -278,7 +285,7 @@ TEST_F(OutOfCoverageTest, ACoveredFileReportsNothing) {
   ASSERT_TRUE(stats.ok()) << stats.status();
   EXPECT_EQ(stats->out_of_coverage, 0u);
   EXPECT_THAT(stats->out_of_coverage_samples, IsEmpty());
-  EXPECT_EQ(stats->out_of_coverage_by_region, "");
+  EXPECT_EQ(DescribeCoverageGaps(stats->out_of_coverage_by_region), "");
   EXPECT_EQ(ReadFile(stats->rejects_path), "");
 }
 
@@ -294,7 +301,8 @@ TEST_F(OutOfCoverageTest, SamplesStopAtTheLimitAndTheCountGoesOn) {
   EXPECT_EQ(stats->out_of_coverage, 25u);
   EXPECT_EQ(stats->out_of_coverage_samples.size(), 10u);
   EXPECT_EQ(stats->out_of_coverage_samples.back().line, 10u);
-  EXPECT_EQ(stats->out_of_coverage_by_region, "CA-ON 25 (416)");
+  EXPECT_EQ(DescribeCoverageGaps(stats->out_of_coverage_by_region),
+            "CA-ON 25 (416)");
 }
 
 TEST_F(OutOfCoverageTest, StateListNumbersInOtherStatesAreReported) {
@@ -345,7 +353,8 @@ TEST_F(OutOfCoverageTest, ChangeListsReportAndOptionallyRejectThemToo) {
                                     "CA-ON"),
                           HasSubstr("3 out of coverage: area code 876 is in "
                                     "JM")));
-  EXPECT_EQ(warned->out_of_coverage_by_region, "CA-ON 1 (416); JM 1 (876)");
+  EXPECT_EQ(DescribeCoverageGaps(warned->out_of_coverage_by_region),
+            "CA-ON 1 (416); JM 1 (876)");
   EXPECT_THAT(ReadRejects(warned->rejects_path).warnings,
               Contains(HasSubstr("2 line(s) out of coverage of us-ftc")));
   EXPECT_THAT(Lookup({Nanp(212), Nanp(213), Nanp(416)}), ElementsAre(0, 1, 1));

@@ -334,6 +334,25 @@ TEST_F(RecordReaderTest, CrtcXmlTruncatedFileIsReportedNotSilentlyShort) {
                                  "of the file (truncated?): ''"));
 }
 
+// Found by fuzz/record_reader_fuzzer: without a final line break the
+// unclosed-<list> reject named the line before the last one, going back
+// behind the records already read.
+TEST_F(RecordReaderTest, CrtcXmlTruncatedFileWithoutFinalNewlineNamesLastLine) {
+  const std::string path =
+      Plain("cut.xml", "<list>\n<ac val='416'>\n<ph val='2345678'/>");
+  absl::StatusOr<std::vector<Read>> reads = ReadAll(path, "crtc-xml");
+  ASSERT_TRUE(reads.ok()) << reads.status();
+  EXPECT_THAT(Keys(*reads), ElementsAre("3:+14162345678"));
+  EXPECT_THAT(Rejects(*reads),
+              ElementsAre(path + ":3: malformed: <list> not closed at the end "
+                                 "of the file (truncated?): ''"));
+  const std::string spaced =
+      Plain("spaced.xml", "<list>\n<ac val='416'>\n<ph val='2345678'/>\n  ");
+  reads = ReadAll(spaced, "crtc-xml");
+  ASSERT_TRUE(reads.ok()) << reads.status();
+  EXPECT_THAT(Rejects(*reads), ElementsAre(HasSubstr(spaced + ":4: ")));
+}
+
 TEST_F(RecordReaderTest, CrtcXmlZipMembersAreScannedSeparately) {
   const std::string path = Zip(
       "dncl.zip",
