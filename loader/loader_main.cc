@@ -335,8 +335,7 @@ void PrintSummary(const LoadOptions& options, const LoadStats& stats) {
   }
   if (stats.out_of_coverage > 0 && !stats.out_of_coverage_rejected) {
     std::printf(
-        "Out-of-coverage lines, loaded (first %zu of %s; counts by region "
-        "in %s):\n",
+        "Out-of-coverage lines, loaded (first %zu of %s; also in %s):\n",
         stats.out_of_coverage_samples.size(),
         WithCommas(stats.out_of_coverage).c_str(), stats.rejects_path.c_str());
     for (const RejectSample& sample : stats.out_of_coverage_samples) {
