@@ -163,6 +163,8 @@ absl::StatusOr<bool> CsvReader::ReadRow(CsvRow* row) {
       } else {
         data.push_back('"');  // Lenient: a stray quote is text.
       }
+      // A run of stray quotes grows the record one byte at a time.
+      if (data.size() > options_.max_row_bytes) return too_long();
       continue;
     }
     after_quote = false;

@@ -137,6 +137,20 @@ TEST(CsvReaderTest, RecordLongerThanTheLimitIsAnError) {
   EXPECT_THAT(std::string(status.message()), HasSubstr("line 2"));
 }
 
+// Found by fuzz/csv_fuzzer: stray quotes in an unquoted field were kept
+// without checking the limit, so "a" and a run of quotes made a record of
+// any length.
+TEST(CsvReaderTest, StrayQuotesCountTowardsTheLimit) {
+  CsvReaderOptions options;
+  options.max_row_bytes = 100;
+  const absl::Status status =
+      ReadError("ok\na" + std::string(1000, '"') + "\n", options);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("line 2"));
+  const ReadResult r = ReadAll("a" + std::string(99, '"') + "\n", options);
+  EXPECT_EQ(r.rows, (Rows{{"a" + std::string(99, '"')}}));
+}
+
 TEST(CsvReaderTest, FieldsSpanningBufferRefillsAreReadWhole) {
   CsvReaderOptions options;
   options.buffer_bytes = 16;  // Forces every construct across a refill.
