@@ -516,8 +516,8 @@ class CrtcXmlRecordReader final : public RecordReader {
   std::unique_ptr<InputFile> file_;
   const RecordParser* const parser_;
   uint64_t member_ = 0;
-  std::string location_;    // Of the member being scanned.
-  uint64_t next_line_ = 1;  // Physical line where the next piece starts.
+  std::string location_;          // Of the member being scanned.
+  uint64_t next_line_ = 1;        // Physical line where the next piece starts.
   bool piece_ends_line_ = false;  // The last piece ended with a line break.
   bool pending_member_ = false;
   InputLine pending_piece_;  // The last piece NextLine() returned.
