@@ -101,16 +101,17 @@ absl::Status InputReader::ReadInput(size_t index) {
     }
     switch (record.kind) {
       case LineKind::kKey: {
-        DNC_ASSIGN_OR_RETURN(const bool kept, CheckCoverage(record));
-        if (!kept) {
-          // Rejected: outside the source's coverage.
-        } else if (change_mode) {
-          changes_.push_back(
-              {record.key, record.date, record.op == RecordOp::kDelete});
-        } else if (record.op == RecordOp::kDelete) {
+        if (!change_mode && record.op == RecordOp::kDelete) {
           DNC_RETURN_IF_ERROR(AddReject(record.location, record.line,
                                         record.text, RejectClass::kMalformed,
                                         kDeleteInFullList));
+          break;
+        }
+        DNC_ASSIGN_OR_RETURN(const bool kept, CheckCoverage(record));
+        if (!kept) break;  // Rejected: outside the source's coverage.
+        if (change_mode) {
+          changes_.push_back(
+              {record.key, record.date, record.op == RecordOp::kDelete});
         } else {
           keys_.push_back(record.key);
         }
