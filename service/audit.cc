@@ -6,7 +6,6 @@
 #include <utility>
 
 #include "absl/base/internal/endian.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/civil_date.h"
@@ -86,22 +85,6 @@ std::string JobSha256(absl::Span<const tenant::AuditRecord> records,
 }
 
 }  // namespace
-
-absl::Status ValidateJobId(std::string_view job_id) {
-  bool ok = job_id.size() <= 64;
-  for (const char c : job_id) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' &&
-        c != '_' && c != '-') {
-      ok = false;
-      break;
-    }
-  }
-  if (ok) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      absl::StrCat("job_id '", std::string(job_id.substr(0, 80)),
-                   "' is not valid: use 1-64 letters, digits, '.', '_' or "
-                   "'-' (or leave it empty for a job of its own)"));
-}
 
 std::string NumbersSha256(const dnc::v1::ScrubRequest& request) {
   BufferedSha256 hash;

@@ -45,10 +45,6 @@
 
 namespace dnc::service {
 
-// OK for a valid job id: 1-64 of [A-Za-z0-9._-]; the empty id is valid too
-// (a job of its own). Errors: InvalidArgument naming the id and the rule.
-absl::Status ValidateJobId(std::string_view job_id);
-
 // numbers_sha256 of a Scrub request / chunk, and of a Check request.
 std::string NumbersSha256(const dnc::v1::ScrubRequest& request);
 std::string NumbersSha256(const dnc::v1::CheckRequest& request);

@@ -77,7 +77,7 @@ size_t ApplyTenantPolicy(const SourceSet& sources,
   PolicyScratch& s = *scratch;
 
   // Per batch: the internal list for every entry under one reader lock.
-  s.opted_out_on.assign(n, -1);
+  s.opted_out_on.assign(n, std::nullopt);
   tenant.LookupOptOuts(result->e164, absl::MakeSpan(s.opted_out_on));
   s.entitled_by_npa.assign(1000, kUnknown);
   s.entitled_by_route.assign(sources.route_count(), kUnknown);
@@ -115,7 +115,7 @@ size_t ApplyTenantPolicy(const SourceSet& sources,
     const ParsedNumber& number = numbers[i];
     if (!number.valid()) continue;
     const Disposition engine_disposition = result->dispositions[i];
-    const bool opted_out = s.opted_out_on[i] >= 0;
+    const bool opted_out = s.opted_out_on[i].has_value();
     const int npa = NanpAreaCode(number.e164);
     const uint32_t route_id = sources.RouteOf(number.e164);
     const Route& route = sources.route(route_id);
@@ -184,7 +184,7 @@ size_t ApplyTenantPolicy(const SourceSet& sources,
     facts.findings = s.findings;
     facts.no_source = !route.national;
     facts.opted_out = opted_out;
-    facts.opted_out_on = opted_out ? s.opted_out_on[i] : 0;
+    facts.opted_out_on = s.opted_out_on[i].value_or(0);
     facts.consents = s.consents;
     facts.purpose = purpose;
     facts.today = today;

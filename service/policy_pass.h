@@ -20,6 +20,7 @@
 #define DNC_SERVICE_POLICY_PASS_H_
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -38,7 +39,7 @@ namespace dnc::service {
 // Buffers ApplyTenantPolicy() reuses from batch to batch (keep one per
 // stream or per call).
 struct PolicyScratch {
-  std::vector<DayNumber> opted_out_on;
+  std::vector<std::optional<DayNumber>> opted_out_on;  // Empty: not on it.
   std::vector<uint32_t> snapshot_of_source;  // SourceSet index -> snapshot.
   std::vector<uint8_t> source_stale;         // SourceSet index -> stale.
   std::vector<uint8_t> entitled_by_npa;      // 0 unknown, 1 all, 2 not all.

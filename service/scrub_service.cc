@@ -12,6 +12,7 @@
 #include "common/phone_number.h"
 #include "common/status_macros.h"
 #include "service/audit.h"
+#include "service/field_rules.h"
 #include "service/grpc_status.h"
 
 #ifndef DNC_VERSION
@@ -77,15 +78,6 @@ void FillSnapshots(const ScrubResult& result, Message* response) {
   for (const ServedSource* served : result.snapshots) {
     FillSnapshotRef(served->manifest(), response->add_snapshots());
   }
-}
-
-absl::Status CheckIdCount(const char* field, int count, size_t entries) {
-  if (count == 0 || static_cast<size_t>(count) == entries) {
-    return absl::OkStatus();
-  }
-  return absl::InvalidArgumentError(
-      absl::StrCat(field, " has ", count, " values for ", entries,
-                   " entries; send exactly one per entry, or none"));
 }
 
 // "08:00" for 480; "24:00" for 1440 (the end of the day).
@@ -206,16 +198,18 @@ absl::Status ScrubServiceImpl::ScrubInto(const v1::ScrubRequest& request,
   response->Clear();
   const size_t entries =
       static_cast<size_t>(request.e164_size()) + request.raw_size();
-  if (entries > options_.max_batch_entries) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("batch of ", entries, " entries exceeds the limit of ",
-                     options_.max_batch_entries,
-                     " per request; split it or use ScrubStream"));
-  }
-  DNC_RETURN_IF_ERROR(CheckIdCount("ids", request.ids_size(), entries));
+  DNC_RETURN_IF_ERROR(CheckBatchSize(entries, options_.max_batch_entries,
+                                     "split it or use ScrubStream"));
+  DNC_RETURN_IF_ERROR(CheckOnePerEntry("ids", request.ids_size(), entries));
   DNC_RETURN_IF_ERROR(
-      CheckIdCount("string_ids", request.string_ids_size(), entries));
-  DNC_RETURN_IF_ERROR(ValidateJobId(request.job_id()));
+      CheckOnePerEntry("string_ids", request.string_ids_size(), entries));
+  DNC_RETURN_IF_ERROR(
+      CheckEachMaxBytes("string_ids", request.string_ids(), kMaxCallerIdBytes));
+  DNC_RETURN_IF_ERROR(CheckJobId("job_id", request.job_id(), false));
+  DNC_RETURN_IF_ERROR(
+      CheckMaxBytes("request_id", request.request_id(), kMaxCallerIdBytes));
+  DNC_ASSIGN_OR_RETURN(const absl::Time now,
+                       ResolveNow(request.now_unix_seconds(), absl::Now()));
   DNC_ASSIGN_OR_RETURN(const policy::Purpose purpose,
                        ResolvePurpose(request.purpose(), tenant));
 
@@ -234,9 +228,6 @@ absl::Status ScrubServiceImpl::ScrubInto(const v1::ScrubRequest& request,
     ApplyTenantPolicy(*sources, parsed, *tenant, purpose, today, &result,
                       &scratch->policy);
   }
-  const absl::Time now = request.now_unix_seconds() != 0
-                             ? absl::FromUnixSeconds(request.now_unix_seconds())
-                             : absl::Now();
   AssignWindows(result.e164, now, &scratch->windows);
 
   std::string audit_id;
@@ -300,6 +291,11 @@ absl::Status ScrubServiceImpl::CheckInto(const v1::CheckRequest& request,
       return absl::InvalidArgumentError(
           "CheckRequest has no number: set e164 (e.g. 12025551234) or raw");
   }
+  DNC_RETURN_IF_ERROR(CheckMaxBytes("id", request.id(), kMaxCallerIdBytes));
+  DNC_RETURN_IF_ERROR(
+      CheckMaxBytes("request_id", request.request_id(), kMaxCallerIdBytes));
+  DNC_ASSIGN_OR_RETURN(const absl::Time now,
+                       ResolveNow(request.now_unix_seconds(), absl::Now()));
   DNC_ASSIGN_OR_RETURN(const policy::Purpose purpose,
                        ResolvePurpose(request.purpose(), tenant));
   const std::shared_ptr<const SourceSet> sources = registry_->Current();
@@ -313,9 +309,6 @@ absl::Status ScrubServiceImpl::CheckInto(const v1::CheckRequest& request,
     ApplyTenantPolicy(*sources, numbers, *tenant, purpose, today, &result,
                       &scratch);
   }
-  const absl::Time now = request.now_unix_seconds() != 0
-                             ? absl::FromUnixSeconds(request.now_unix_seconds())
-                             : absl::Now();
   const uint64_t e164 = result.e164[0];
   policy::CallingWindow window;
   if (e164 != 0) {

@@ -28,6 +28,7 @@
 #include "dnc/v1/scrub.pb.h"
 #include "service/arena_message_allocator.h"
 #include "service/auth.h"
+#include "service/field_rules.h"
 #include "service/policy_pass.h"
 #include "service/scrub_engine.h"
 #include "service/source_set.h"
@@ -40,7 +41,7 @@ const char* ServerVersion();
 
 struct ScrubServiceOptions {
   // Most entries one Scrub request or one ScrubStream chunk may carry.
-  uint32_t max_batch_entries = 100000;
+  uint32_t max_batch_entries = kDefaultMaxBatchEntries;
   // The date freshness is judged against; TodayUtc when empty (tests set it).
   std::function<DayNumber()> today;
 };
@@ -82,8 +83,9 @@ class ScrubServiceImpl final : public dnc::v1::ScrubService::CallbackService {
   // Validates one Scrub request (or stream chunk, `method` "ScrubStream")
   // for `tenant` (nullptr: no tenant, registry-only answers, no audit) and
   // answers it into `*response` (cleared first), using `*scratch` as the
-  // buffers. Errors: InvalidArgument (too many entries; ids or string_ids not
-  // one per entry; bad job_id or purpose), the engine's storage error, or
+  // buffers. Errors: InvalidArgument (a field outside its rule in
+  // service/field_rules.h: too many entries, ids or string_ids not one per
+  // entry, an id too long, a bad job_id, purpose or now_unix_seconds), the engine's storage error, or
   // Unavailable (the audit record could not be written).
   absl::Status ScrubInto(const dnc::v1::ScrubRequest& request,
                          const tenant::Tenant* tenant, const char* method,

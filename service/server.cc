@@ -128,6 +128,15 @@ absl::StatusOr<std::unique_ptr<ScrubServer>> ScrubServer::Start(
   }
   server->address_ =
       absl::StrCat(ListenHost(options.listen), ":", server->port_);
+  // Health per service name as well as for "" (the server as a whole):
+  // probes that name the service they need (Kubernetes' gRPC probes do)
+  // learn whether it is served. The tenant service serves only with tenants.
+  if (grpc::HealthCheckServiceInterface* health =
+          server->server_->GetHealthCheckService()) {
+    health->SetServingStatus(dnc::v1::ScrubService::service_full_name(), true);
+    health->SetServingStatus(dnc::v1::TenantService::service_full_name(),
+                             options.auth == AuthMode::kApiKey);
+  }
   return server;
 }
 

@@ -21,6 +21,7 @@
 #include "absl/time/time.h"
 #include "common/civil_date.h"
 #include "service/auth.h"
+#include "service/field_rules.h"
 #include "service/source_set.h"
 #include "tenant/tenant_store.h"
 
@@ -37,7 +38,7 @@ struct ServerOptions {
   // HOST:PORT; port 0 picks a free port (see ScrubServer::port()).
   std::string listen = "127.0.0.1:50051";
   // Most entries per Scrub request or ScrubStream chunk.
-  uint32_t max_batch_entries = 100000;
+  uint32_t max_batch_entries = kDefaultMaxBatchEntries;
   // Largest request/response message in bytes; 0 picks
   // max(64 MiB, 256 bytes per allowed entry).
   int64_t max_message_bytes = 0;

@@ -38,8 +38,10 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
 ABSL_FLAG(std::string, port_file, "",
           "If set, write the bound port to this file once serving (written "
           "to a temp file and renamed, so readers never see half a file).");
-ABSL_FLAG(uint32_t, max_batch_entries, 100000,
-          "Most entries per Scrub request or ScrubStream chunk.");
+ABSL_FLAG(uint32_t, max_batch_entries, dnc::service::kDefaultMaxBatchEntries,
+          "Most entries per Scrub request, ScrubStream chunk or opt-out/"
+          "consent call. Above the default, the largest answers can exceed "
+          "gRPC clients' default 4 MiB receive limit.");
 ABSL_FLAG(std::string, tenants, "",
           "Tenant store directory (API keys, entitlements, internal lists, "
           "consents, audit log; created if missing). Required with "

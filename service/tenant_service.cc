@@ -1,6 +1,7 @@
 #include "service/tenant_service.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -12,6 +13,7 @@
 #include "common/phone_number.h"
 #include "common/status_macros.h"
 #include "service/audit.h"
+#include "service/field_rules.h"
 #include "service/grpc_status.h"
 #include "service/scrub_service.h"
 
@@ -43,38 +45,11 @@ Entry ParseEntry(const ParsedNumber& parsed) {
   return entry;
 }
 
-absl::StatusOr<DayNumber> DateOrToday(const std::string& text,
-                                      const char* field, DayNumber today) {
-  if (text.empty()) return today;
-  absl::StatusOr<DayNumber> day = ParseIsoDate(text);
-  if (!day.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, " '", text,
-                     "' is not a date: use YYYY-MM-DD (or leave it "
-                     "empty for today)"));
-  }
-  return *day;
-}
-
-absl::Status CheckBatchSize(size_t entries, uint32_t limit) {
-  if (entries <= limit) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      absl::StrCat("batch of ", entries, " entries exceeds the limit of ",
-                   limit, " per request; split it into several calls"));
-}
+constexpr char kSplitHint[] = "split it into several calls";
 
 absl::Status JobNotFound(std::string_view job_id) {
   return absl::NotFoundError(absl::StrCat(
       "no job '", std::string(job_id), "' among this tenant's audited scrubs"));
-}
-
-absl::Status CheckReportJobId(std::string_view job_id) {
-  if (job_id.empty()) {
-    return absl::InvalidArgumentError(
-        "job_id is required (the job_id of the scrub, as its responses "
-        "echo it)");
-  }
-  return ValidateJobId(job_id);
 }
 
 std::string Rfc3339(absl::Time time) {
@@ -91,9 +66,11 @@ void FillEntitlement(const tenant::Entitlement& entitlement,
 void FillConsent(const tenant::StoredConsent& stored, v1::ConsentRecord* out) {
   out->set_e164(stored.e164);
   out->set_type(static_cast<v1::ConsentType>(stored.type));
-  if (stored.date != 0) out->set_date(FormatIsoDate(stored.date));
+  out->set_date(FormatIsoDate(stored.date));
   out->set_note(stored.note);
-  if (stored.revoked != 0) out->set_revoked_date(FormatIsoDate(stored.revoked));
+  if (stored.revoked.has_value()) {
+    out->set_revoked_date(FormatIsoDate(*stored.revoked));
+  }
 }
 
 }  // namespace
@@ -134,10 +111,15 @@ absl::Status TenantServiceImpl::OptOuts(OptOutOp op,
                                         v1::OptOutResponse* response) const {
   const size_t n =
       static_cast<size_t>(request.e164_size()) + request.raw_size();
-  DNC_RETURN_IF_ERROR(CheckBatchSize(n, options_.max_batch_entries));
+  DNC_RETURN_IF_ERROR(
+      CheckBatchSize(n, options_.max_batch_entries, kSplitHint));
+  DNC_RETURN_IF_ERROR(CheckMaxBytes("note", request.note(), kMaxNoteBytes));
+  // Whatever date an opt-out carries, it is applied: a date outside the
+  // range fails the whole call, so nothing is acknowledged and not applied.
   DayNumber day = 0;
   if (op == OptOutOp::kAdd) {
-    DNC_ASSIGN_OR_RETURN(day, DateOrToday(request.date(), "date", Today()));
+    DNC_ASSIGN_OR_RETURN(day, ParseRecordDate("date", request.date(), Today(),
+                                              /*empty_is_today=*/true));
   }
   std::vector<Entry> entries;
   entries.reserve(n);
@@ -160,7 +142,7 @@ absl::Status TenantServiceImpl::OptOuts(OptOutOp op,
   } else if (op == OptOutOp::kRemove && !valid.empty()) {
     DNC_RETURN_IF_ERROR(store->RemoveOptOuts(tenant, valid, &changed));
   }
-  std::vector<DayNumber> on(valid.size(), -1);
+  std::vector<std::optional<DayNumber>> on(valid.size());
   tenant.LookupOptOuts(valid, absl::MakeSpan(on));
 
   size_t k = 0;
@@ -173,7 +155,7 @@ absl::Status TenantServiceImpl::OptOuts(OptOutOp op,
       continue;
     }
     const bool was_changed = k < changed.size() && changed[k];
-    const DayNumber added = on[k];
+    const std::optional<DayNumber> added = on[k];
     ++k;
     v1::OptOutState state = v1::OPT_OUT_STATE_UNSPECIFIED;
     switch (op) {
@@ -184,12 +166,12 @@ absl::Status TenantServiceImpl::OptOuts(OptOutOp op,
         state = was_changed ? v1::REMOVED : v1::NOT_LISTED;
         break;
       case OptOutOp::kCheck:
-        state = added >= 0 ? v1::ALREADY_LISTED : v1::NOT_LISTED;
+        state = added.has_value() ? v1::ALREADY_LISTED : v1::NOT_LISTED;
         break;
     }
     response->add_states(state);
     response->add_e164(entry.parsed.e164);
-    response->add_added_date(added >= 0 ? FormatIsoDate(added) : "");
+    response->add_added_date(added.has_value() ? FormatIsoDate(*added) : "");
     response->add_detail("");
   }
   response->set_list_size(tenant.opt_out_count());
@@ -200,12 +182,15 @@ absl::Status TenantServiceImpl::Consents(ConsentOp op,
                                          const tenant::Tenant& tenant,
                                          const v1::ConsentRequest& request,
                                          v1::ConsentResponse* response) const {
-  DNC_RETURN_IF_ERROR(CheckBatchSize(
-      static_cast<size_t>(request.records_size()), options_.max_batch_entries));
+  DNC_RETURN_IF_ERROR(
+      CheckBatchSize(static_cast<size_t>(request.records_size()),
+                     options_.max_batch_entries, kSplitHint));
+  const DayNumber today = Today();
   DayNumber revoke_day = 0;
   if (op == ConsentOp::kRevoke) {
-    DNC_ASSIGN_OR_RETURN(revoke_day,
-                         DateOrToday(request.date(), "date", Today()));
+    DNC_ASSIGN_OR_RETURN(revoke_day, ParseRecordDate("date", request.date(),
+                                                     today,
+                                                     /*empty_is_today=*/true));
   }
   std::vector<tenant::StoredConsent> to_add;
   std::vector<uint64_t> numbers;
@@ -214,8 +199,9 @@ absl::Status TenantServiceImpl::Consents(ConsentOp op,
     const Entry entry =
         ParseEntry(record.raw().empty() ? ClassifyE164(record.e164())
                                         : ParsePhoneNumber(record.raw()));
+    const std::string field = absl::StrCat("records[", i, "]");
     if (!entry.problem.empty()) {
-      response->add_rejected(absl::StrCat("entry ", i, ": ", entry.problem));
+      response->add_rejected(absl::StrCat(field, ": ", entry.problem));
       continue;
     }
     if (op != ConsentOp::kAdd) {
@@ -225,23 +211,23 @@ absl::Status TenantServiceImpl::Consents(ConsentOp op,
     const int type = static_cast<int>(record.type());
     if (type < static_cast<int>(policy::ConsentType::kPurchase) ||
         type > static_cast<int>(policy::ConsentType::kWritten)) {
-      response->add_rejected(
-          absl::StrCat("entry ", i,
-                       ": type must be CONSENT_PURCHASE, CONSENT_INQUIRY or "
-                       "CONSENT_WRITTEN"));
-      continue;
-    }
-    absl::StatusOr<DayNumber> date = ParseIsoDate(record.date());
-    if (!date.ok()) {
       response->add_rejected(absl::StrCat(
-          "entry ", i, ": date '", record.date(),
-          "' is not a date: give the day of the purchase, inquiry or "
-          "consent as YYYY-MM-DD"));
+          field, ".type ", type,
+          " is not known: use CONSENT_PURCHASE, CONSENT_INQUIRY or "
+          "CONSENT_WRITTEN"));
       continue;
     }
-    if (*date > Today()) {
-      response->add_rejected(absl::StrCat("entry ", i, ": date ", record.date(),
-                                          " is in the future"));
+    absl::StatusOr<DayNumber> date =
+        ParseRecordDate(absl::StrCat(field, ".date"), record.date(), today,
+                        /*empty_is_today=*/false);
+    if (!date.ok()) {
+      response->add_rejected(std::string(date.status().message()));
+      continue;
+    }
+    const absl::Status note = CheckMaxBytes(absl::StrCat(field, ".note"),
+                                            record.note(), kMaxNoteBytes);
+    if (!note.ok()) {
+      response->add_rejected(std::string(note.message()));
       continue;
     }
     tenant::StoredConsent stored;
@@ -281,7 +267,14 @@ absl::Status TenantServiceImpl::Consents(ConsentOp op,
 
 absl::Status TenantServiceImpl::JobFiles(
     const tenant::Tenant& tenant, const v1::JobFilesRequest& request) const {
-  DNC_RETURN_IF_ERROR(CheckReportJobId(request.job_id()));
+  DNC_RETURN_IF_ERROR(CheckJobId("job_id", request.job_id(), true));
+  DNC_RETURN_IF_ERROR(
+      CheckMaxBytes("input_name", request.input_name(), kMaxFileNameBytes));
+  DNC_RETURN_IF_ERROR(
+      CheckMaxBytes("output_name", request.output_name(), kMaxFileNameBytes));
+  DNC_RETURN_IF_ERROR(CheckSha256Hex("input_sha256", request.input_sha256()));
+  DNC_RETURN_IF_ERROR(
+      CheckSha256Hex("output_sha256", request.output_sha256()));
   tenant::JobFiles files;
   files.input_name = request.input_name();
   files.input_sha256 = request.input_sha256();
@@ -298,7 +291,7 @@ absl::Status TenantServiceImpl::JobFiles(
 absl::Status TenantServiceImpl::Report(const tenant::Tenant& tenant,
                                        const v1::ReportRequest& request,
                                        v1::ScrubReport* response) const {
-  DNC_RETURN_IF_ERROR(CheckReportJobId(request.job_id()));
+  DNC_RETURN_IF_ERROR(CheckJobId("job_id", request.job_id(), true));
   tenant::TenantStore* store = auth_->store();
   DNC_ASSIGN_OR_RETURN(const std::vector<tenant::AuditRecord> records,
                        store->JobAudit(tenant, request.job_id()));

@@ -19,13 +19,14 @@
 #include "dnc/v1/tenant.grpc.pb.h"
 #include "dnc/v1/tenant.pb.h"
 #include "service/auth.h"
+#include "service/field_rules.h"
 #include "tenant/tenant_store.h"
 
 namespace dnc::service {
 
 struct TenantServiceOptions {
   // Most numbers per opt-out or consent call.
-  uint32_t max_batch_entries = 100000;
+  uint32_t max_batch_entries = kDefaultMaxBatchEntries;
   // The date opt-outs and revocations default to; TodayUtc when empty.
   std::function<DayNumber()> today;
 };

@@ -55,13 +55,19 @@
 //                                          per process run
 //   t/<name>/f/<len:2><job>                JobFiles record
 //
-// Values: byte 0 is the record version (1); then the fields in order, each
+// Values: byte 0 is the record version (1, or 2 where listed); then the
+// fields in order, each
 // an unsigned LEB128 varint ("u"), a zigzag varint ("s", signed), a byte
 // ("b") or a string ("str" = u length + bytes):
 //   Config  v1: b purpose, str entitlements (FormatEntitlements text),
 //               s created (Unix seconds)
 //   OptOut  v1: s added (DayNumber), str note
-//   Consent v1: b type, s date, s revoked (0 = in force), str note
+//   Consent v2: b type, s date, b revoked (0 = in force, 1 = revoked), then
+//               s revoked day only when revoked, str note
+//   Consent v1 (read only): b type, s date, s revoked (0 = in force), str
+//               note. v1 could not tell "in force" from a revocation dated
+//               1970-01-01; v2 is written on every change, so a v1 record
+//               stays only until its number's consents next change.
 //   ApiKey  v1: str tenant, str label, s created (Unix micros),
 //               s revoked (Unix micros; 0 = active)
 //   Audit   v1: str audit_id, str job_id, str request_id, str method,
@@ -96,8 +102,9 @@ namespace fs = std::filesystem;
 constexpr char kFormatKey[] = "m/format";
 constexpr char kFormatValue[] = "dnc-tenant-store 1";
 constexpr uint8_t kRecordVersion = 1;
+constexpr uint8_t kConsentVersion = 2;
 constexpr size_t kMaxJobIdBytes = 256;
-constexpr size_t kMaxNoteBytes = 4096;
+constexpr size_t kMaxNoteBytes = 1024;  // Notes and file names.
 constexpr size_t kMaxLabelBytes = 64;
 constexpr uint64_t kMaxE164 = 999999999999999ull;  // 15 digits.
 constexpr char kBase32[] = "abcdefghijklmnopqrstuvwxyz234567";
@@ -122,7 +129,9 @@ uint64_t GetBigEndian(const char* p, int bytes) {
 
 class Encoder {
  public:
-  Encoder() { out_.push_back(static_cast<char>(kRecordVersion)); }
+  explicit Encoder(uint8_t version = kRecordVersion) {
+    out_.push_back(static_cast<char>(version));
+  }
   void Byte(uint8_t value) { out_.push_back(static_cast<char>(value)); }
   void Unsigned(uint64_t value) {
     while (value >= 0x80) {
@@ -146,13 +155,17 @@ class Encoder {
 };
 
 // Reads what Encoder wrote; every getter returns false on truncation, and
-// Done() is false unless the version matched and every byte was used.
+// Done() is false unless the version was one of 1..max_version and every
+// byte was used.
 class Decoder {
  public:
-  explicit Decoder(std::string_view in) : in_(in) {
-    ok_ = !in_.empty() && static_cast<uint8_t>(in_[0]) == kRecordVersion;
+  explicit Decoder(std::string_view in, uint8_t max_version = kRecordVersion)
+      : in_(in) {
+    version_ = in_.empty() ? 0 : static_cast<uint8_t>(in_[0]);
+    ok_ = version_ >= 1 && version_ <= max_version;
     if (ok_) in_.remove_prefix(1);
   }
+  uint8_t version() const { return version_; }
   bool Byte(uint8_t* value) {
     if (!ok_ || in_.empty()) return ok_ = false;
     *value = static_cast<uint8_t>(in_[0]);
@@ -198,6 +211,7 @@ class Decoder {
 
  private:
   std::string_view in_;
+  uint8_t version_ = 0;
   bool ok_ = false;
 };
 
@@ -279,19 +293,34 @@ std::string EncodeOptOut(DayNumber added, std::string_view note) {
 }
 
 std::string EncodeConsent(const StoredConsent& consent) {
-  Encoder e;
+  Encoder e(kConsentVersion);
   e.Byte(static_cast<uint8_t>(consent.type));
   e.Signed(consent.date);
-  e.Signed(consent.revoked);
+  e.Byte(consent.revoked.has_value() ? 1 : 0);
+  if (consent.revoked.has_value()) e.Signed(*consent.revoked);
   e.String(consent.note);
   return e.Finish();
 }
 
 bool DecodeConsent(std::string_view value, StoredConsent* consent) {
-  Decoder d(value);
+  Decoder d(value, kConsentVersion);
   uint8_t type = 0;
-  if (!d.Byte(&type) || !d.Day(&consent->date) || !d.Day(&consent->revoked) ||
-      !d.String(&consent->note) || !d.Done() ||
+  if (!d.Byte(&type) || !d.Day(&consent->date)) return false;
+  consent->revoked.reset();
+  if (d.version() == 1) {
+    DayNumber revoked = 0;
+    if (!d.Day(&revoked)) return false;
+    if (revoked != 0) consent->revoked = revoked;
+  } else {
+    uint8_t is_revoked = 0;
+    if (!d.Byte(&is_revoked) || is_revoked > 1) return false;
+    if (is_revoked == 1) {
+      DayNumber revoked = 0;
+      if (!d.Day(&revoked)) return false;
+      consent->revoked = revoked;
+    }
+  }
+  if (!d.String(&consent->note) || !d.Done() ||
       type > static_cast<uint8_t>(policy::ConsentType::kWritten)) {
     return false;
   }
@@ -554,13 +583,18 @@ class TenantImpl final : public Tenant {
     return entitlements_;
   }
 
-  void LookupOptOuts(absl::Span<const uint64_t> e164,
-                     absl::Span<DayNumber> opted_out_on) const override {
+  void LookupOptOuts(
+      absl::Span<const uint64_t> e164,
+      absl::Span<std::optional<DayNumber>> opted_out_on) const override {
     absl::ReaderMutexLock lock(&mu_);
     const size_t n = std::min(e164.size(), opted_out_on.size());
     for (size_t i = 0; i < n; ++i) {
       auto it = opt_outs_.find(e164[i]);
-      opted_out_on[i] = it == opt_outs_.end() ? -1 : it->second;
+      if (it == opt_outs_.end()) {
+        opted_out_on[i].reset();
+      } else {
+        opted_out_on[i] = it->second;
+      }
     }
   }
 
@@ -827,7 +861,7 @@ absl::Status TenantStoreImpl::Load() {
       const uint64_t e164 = GetBigEndian(rest.data() + 2, 8);
       const uint64_t seq = GetBigEndian(rest.data() + 10, 8);
       t->next_consent_seq = std::max(t->next_consent_seq, seq + 1);
-      if (consent.revoked == 0) {
+      if (!consent.revoked.has_value()) {
         t->consents[e164].push_back({seq, consent.type, consent.date});
         ++t->consent_count;
       }
@@ -1200,7 +1234,7 @@ absl::Status TenantStoreImpl::AddConsents(
   absl::MutexLock lock(&tenant->mu_);
   for (const StoredConsent& record : records) {
     const uint64_t this_seq = seq++;
-    if (record.revoked != 0) continue;
+    if (record.revoked.has_value()) continue;
     tenant->consents_[record.e164].push_back(
         {this_seq, record.type, record.date});
     ++tenant->consent_count_;

@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,7 +61,9 @@ struct StoredConsent {
   uint64_t e164 = 0;
   policy::ConsentType type = policy::ConsentType::kUnspecified;
   DayNumber date = 0;
-  DayNumber revoked = 0;  // 0 = in force.
+  // The day it was revoked; empty while in force. (Any day, 1970-01-01 and
+  // earlier included, is a revocation: "absent" is not a date.)
+  std::optional<DayNumber> revoked;
   std::string note;
 };
 
@@ -121,10 +124,12 @@ class Tenant {
   virtual std::vector<Entitlement> entitlements() const = 0;
 
   // Batch reads for one scrub, under one reader lock. For each e164[i]:
-  // opted_out_on[i] = the day it was added to the internal list, or -1 if
-  // not on it. REQUIRES: spans of equal size.
-  virtual void LookupOptOuts(absl::Span<const uint64_t> e164,
-                             absl::Span<DayNumber> opted_out_on) const = 0;
+  // opted_out_on[i] = the day it was added to the internal list (any day,
+  // before 1970 included), or empty if it is not on it. REQUIRES: spans of
+  // equal size.
+  virtual void LookupOptOuts(
+      absl::Span<const uint64_t> e164,
+      absl::Span<std::optional<DayNumber>> opted_out_on) const = 0;
   // The unrevoked EBR/consent records of `e164` (appended to *out).
   virtual void ConsentsOf(uint64_t e164,
                           std::vector<policy::ConsentRecord>* out) const = 0;

@@ -370,7 +370,7 @@ class FakeTenantService final : public v1::TenantService::Service {
     for (const v1::ConsentRecord& in : request->records()) {
       const ParsedNumber parsed = ParsePhoneNumber(in.raw());
       if (parsed.number_class != NumberClass::kValid) {
-        response->add_rejected("entry " + std::to_string(entry++) +
+        response->add_rejected("records[" + std::to_string(entry++) + "]" +
                                ": not a valid number");
         continue;
       }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -35,11 +36,16 @@ class FakeTenant final : public tenant::Tenant {
     return npa < 0 || denied_npas.count(npa) == 0;
   }
   std::vector<tenant::Entitlement> entitlements() const override { return {}; }
-  void LookupOptOuts(absl::Span<const uint64_t> e164,
-                     absl::Span<DayNumber> opted_out_on) const override {
+  void LookupOptOuts(
+      absl::Span<const uint64_t> e164,
+      absl::Span<std::optional<DayNumber>> opted_out_on) const override {
     for (size_t i = 0; i < e164.size(); ++i) {
       auto it = opt_outs.find(e164[i]);
-      opted_out_on[i] = it == opt_outs.end() ? -1 : it->second;
+      if (it == opt_outs.end()) {
+        opted_out_on[i].reset();
+      } else {
+        opted_out_on[i] = it->second;
+      }
     }
   }
   void ConsentsOf(uint64_t e164,

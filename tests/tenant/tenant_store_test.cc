@@ -7,6 +7,7 @@
 #include <atomic>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -46,9 +47,9 @@ TenantConfig Config(const std::string& name, const std::string& entitlements,
   return config;
 }
 
-std::vector<DayNumber> Lookup(const Tenant& tenant,
-                              const std::vector<uint64_t>& numbers) {
-  std::vector<DayNumber> days(numbers.size());
+std::vector<std::optional<DayNumber>> Lookup(
+    const Tenant& tenant, const std::vector<uint64_t>& numbers) {
+  std::vector<std::optional<DayNumber>> days(numbers.size());
   tenant.LookupOptOuts(numbers, absl::MakeSpan(days));
   return days;
 }
@@ -290,7 +291,7 @@ TEST(TenantStoreTest, OptOutsRoundTripAcrossReopen) {
   EXPECT_EQ(acme.opt_out_count(), 2u);
   // The first add's date is kept when a number is added again.
   EXPECT_THAT(Lookup(acme, {12025550100, 12025550101, 442071234567, 1}),
-              ElementsAre(-1, kDay, kDay + 5, -1));
+              ElementsAre(std::nullopt, kDay, kDay + 5, std::nullopt));
 }
 
 TEST(TenantStoreTest, OptOutsMatchAnOracleOverRandomOperations) {
@@ -324,10 +325,13 @@ TEST(TenantStoreTest, OptOutsMatchAnOracleOverRandomOperations) {
   EXPECT_EQ(acme.opt_out_count(), oracle.size());
   std::vector<uint64_t> all;
   for (uint64_t n = 12025550000; n < 12025550300; ++n) all.push_back(n);
-  std::vector<DayNumber> days = Lookup(acme, all);
+  std::vector<std::optional<DayNumber>> days = Lookup(acme, all);
   for (size_t i = 0; i < all.size(); ++i) {
     auto it = oracle.find(all[i]);
-    EXPECT_EQ(days[i], it == oracle.end() ? -1 : it->second) << all[i];
+    const std::optional<DayNumber> expected =
+        it == oracle.end() ? std::nullopt
+                           : std::optional<DayNumber>(it->second);
+    EXPECT_EQ(days[i], expected) << all[i];
   }
 }
 
@@ -340,11 +344,11 @@ TEST(TenantStoreTest, ConsentsRoundTripWithRevocation) {
     ASSERT_TRUE(
         store
             ->AddConsents(acme, {{12025550100, policy::ConsentType::kPurchase,
-                                  kDay, 0, "order 1"},
+                                  kDay, std::nullopt, "order 1"},
                                  {12025550100, policy::ConsentType::kWritten,
-                                  kDay + 1, 0, "form"},
+                                  kDay + 1, std::nullopt, "form"},
                                  {12025550101, policy::ConsentType::kInquiry,
-                                  kDay + 2, 0, ""}})
+                                  kDay + 2, std::nullopt, ""}})
             .ok());
     EXPECT_EQ(acme.consent_count(), 3u);
     EXPECT_EQ(
@@ -356,12 +360,12 @@ TEST(TenantStoreTest, ConsentsRoundTripWithRevocation) {
     ASSERT_TRUE(
         store
             ->AddConsents(acme, {{12025550100, policy::ConsentType::kPurchase,
-                                  kDay + 20, 0, "order 2"}})
+                                  kDay + 20, std::nullopt, "order 2"}})
             .ok());
     EXPECT_EQ(store
                   ->AddConsents(
                       acme, {{12025550100, policy::ConsentType::kUnspecified,
-                              kDay, 0, ""}})
+                              kDay, std::nullopt, ""}})
                   .code(),
               absl::StatusCode::kInvalidArgument);
   }
@@ -386,7 +390,7 @@ TEST(TenantStoreTest, ConsentsRoundTripWithRevocation) {
   EXPECT_EQ(listed[1].type, policy::ConsentType::kWritten);
   EXPECT_EQ(listed[1].revoked, kDay + 10);
   EXPECT_EQ(listed[2].note, "order 2");
-  EXPECT_EQ(listed[2].revoked, 0);
+  EXPECT_EQ(listed[2].revoked, std::nullopt);
   for (const StoredConsent& consent : listed) {
     EXPECT_EQ(consent.e164, 12025550100u);
   }
@@ -401,9 +405,9 @@ TEST(TenantStoreTest, AnOptOutEndsTheNumbersConsentsInTheSameWrite) {
     ASSERT_TRUE(
         store
             ->AddConsents(acme, {{12025550100, policy::ConsentType::kWritten,
-                                  kDay, 0, "form"},
+                                  kDay, std::nullopt, "form"},
                                  {12025550101, policy::ConsentType::kPurchase,
-                                  kDay, 0, "order"}})
+                                  kDay, std::nullopt, "order"}})
             .ok());
     std::vector<bool> changed;
     ASSERT_TRUE(
@@ -519,7 +523,7 @@ TEST(TenantStoreTest, OneTenantsHandleNeverSeesOrChangesAnothersData) {
           .ok());
   ASSERT_TRUE(store
                   ->AddConsents(b, {{12025550100, policy::ConsentType::kWritten,
-                                     kDay, 0, "b"}})
+                                     kDay, std::nullopt, "b"}})
                   .ok());
   ASSERT_TRUE(store->AppendAudit(b, Audit("shared-job", 1, 5), true).ok());
   ASSERT_TRUE(store->AppendAudit(b, Audit("b-only", 1, 5), true).ok());
@@ -528,7 +532,7 @@ TEST(TenantStoreTest, OneTenantsHandleNeverSeesOrChangesAnothersData) {
           .ok());
 
   // A sees nothing of B's.
-  EXPECT_THAT(Lookup(a, {12025550100, 12025550101}), ElementsAre(-1, -1));
+  EXPECT_THAT(Lookup(a, {12025550100, 12025550101}), ElementsAre(std::nullopt, std::nullopt));
   EXPECT_EQ(a.opt_out_count(), 0u);
   std::vector<policy::ConsentRecord> consents;
   a.ConsentsOf(12025550100, &consents);
@@ -604,7 +608,7 @@ TEST(TenantStoreTest, ConcurrentWritersAndReadersSeeConsistentData) {
     threads.emplace_back([&] {
       std::vector<uint64_t> numbers;
       for (int i = 0; i < kRounds * 20; ++i) numbers.push_back(12025550000 + i);
-      std::vector<DayNumber> days(numbers.size());
+      std::vector<std::optional<DayNumber>> days(numbers.size());
       while (!stop) {
         for (const Tenant* tenant : tenants) {
           tenant->LookupOptOuts(numbers, absl::MakeSpan(days));
@@ -612,7 +616,7 @@ TEST(TenantStoreTest, ConcurrentWritersAndReadersSeeConsistentData) {
           size_t listed = 0;
           while (listed < days.size() && days[listed] == kDay) ++listed;
           for (size_t i = listed; i < days.size(); ++i) {
-            if (days[i] != -1) ++failures;
+            if (days[i].has_value()) ++failures;
           }
           if (listed % 20 != 0) ++failures;
         }
@@ -715,7 +719,9 @@ TEST(TenantStoreTest, AcknowledgedWritesSurviveTheProcessBeingKilled) {
   EXPECT_EQ(acme.opt_out_count(), 10u * kBatches);
   std::vector<uint64_t> all;
   for (int i = 0; i < 10 * kBatches; ++i) all.push_back(12025550000 + i);
-  for (DayNumber day : Lookup(acme, all)) EXPECT_EQ(day, kDay);
+  for (const std::optional<DayNumber>& day : Lookup(acme, all)) {
+    EXPECT_EQ(day, kDay);
+  }
   std::vector<AuditRecord> job = store->JobAudit(acme, "job").value();
   ASSERT_EQ(job.size(), static_cast<size_t>(kBatches));
   for (int i = 0; i < kBatches; ++i) EXPECT_EQ(job[i].sequence, uint64_t(i));
