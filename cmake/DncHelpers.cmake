@@ -18,8 +18,12 @@ function(dnc_add_library name)
   dnc_set_warnings(${name})
 endfunction()
 
-# dnc_add_test(file.cc DEPS...): a test binary named after the file, with
-# every TEST registered separately in ctest.
+# dnc_concurrency_tests: every test binary labelled "concurrency" (what
+# scripts/test.sh builds and runs under ThreadSanitizer).
+add_custom_target(dnc_concurrency_tests)
+
+# dnc_add_test(file.cc DEPS... [LABELS...] [TIMEOUT s]): a test binary named
+# after the file, with every TEST registered separately in ctest.
 function(dnc_add_test file)
   cmake_parse_arguments(ARG "" "TIMEOUT" "DEPS;LABELS" ${ARGN})
   get_filename_component(name ${file} NAME_WE)
@@ -32,6 +36,9 @@ function(dnc_add_test file)
   endif()
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
     PROPERTIES TIMEOUT ${ARG_TIMEOUT} LABELS "${ARG_LABELS}")
+  if("concurrency" IN_LIST ARG_LABELS)
+    add_dependencies(dnc_concurrency_tests ${name})
+  endif()
 endfunction()
 
 # dnc_add_bench(file.cc DEPS...): a Google Benchmark binary named after the file.
@@ -44,3 +51,8 @@ function(dnc_add_bench file)
   dnc_set_warnings(${name})
   add_dependencies(benches ${name})
 endfunction()
+
+# ThreadSanitizer builds annotate Debian's uninstrumented absl::Mutex.
+if(DNC_SANITIZE MATCHES "thread")
+  include(${PROJECT_SOURCE_DIR}/tests/sanitizer/tsan_absl_sync.cmake)
+endif()
