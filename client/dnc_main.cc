@@ -667,6 +667,14 @@ int RunConsent(const std::vector<std::string>& args) {
   for (const v1::ConsentRecord& record : response->records()) {
     absl::PrintF("%s\n", FormatConsentRecord(record));
   }
+  if (response->total_records() >
+      static_cast<uint64_t>(response->records_size())) {
+    absl::FPrintF(
+        stderr,
+        "dnc %s: showing %d of %d records (the server's answer limit); "
+        "ask for fewer numbers at a time to see the rest\n",
+        command, response->records_size(), response->total_records());
+  }
   for (const std::string& rejected : response->rejected()) {
     absl::FPrintF(stderr, "dnc %s: rejected %s\n", command, rejected);
   }

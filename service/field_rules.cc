@@ -29,10 +29,9 @@ std::string EchoValue(std::string_view value) {
 absl::Status CheckBatchSize(size_t entries, uint32_t limit,
                             std::string_view hint) {
   if (entries <= limit) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      absl::StrCat("batch of ", entries, " entries exceeds the limit of ",
-                   limit, " per request (StatusResponse.max_batch_entries); ",
-                   std::string(hint)));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "batch of ", entries, " entries exceeds the limit of ", limit,
+      " per request (StatusResponse.max_batch_entries); ", std::string(hint)));
 }
 
 absl::Status CheckOnePerEntry(std::string_view field, size_t count,
@@ -47,8 +46,8 @@ absl::Status CheckMaxBytes(std::string_view field, std::string_view value,
                            size_t max_bytes) {
   if (value.size() <= max_bytes) return absl::OkStatus();
   return absl::InvalidArgumentError(
-      absl::StrCat(std::string(field), " is ", value.size(), " bytes; at most ", max_bytes,
-                   " are allowed ('", EchoValue(value), "')"));
+      absl::StrCat(std::string(field), " is ", value.size(), " bytes; at most ",
+                   max_bytes, " are allowed ('", EchoValue(value), "')"));
 }
 
 absl::StatusOr<absl::Time> ResolveNow(int64_t now_unix_seconds,
@@ -82,12 +81,14 @@ absl::StatusOr<DayNumber> ParseRecordDate(std::string_view field,
   }
   absl::StatusOr<DayNumber> day = ParseIsoDate(text);
   if (!day.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        std::string(field), " '", EchoValue(text), "' is not a date: give ", range));
+    return absl::InvalidArgumentError(
+        absl::StrCat(std::string(field), " '", EchoValue(text),
+                     "' is not a date: give ", range));
   }
   if (*day < first || *day > last) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        std::string(field), " ", FormatIsoDate(*day), " is out of range: give ", range));
+    return absl::InvalidArgumentError(
+        absl::StrCat(std::string(field), " ", FormatIsoDate(*day),
+                     " is out of range: give ", range));
   }
   return *day;
 }
@@ -120,9 +121,9 @@ absl::Status CheckSha256Hex(std::string_view field, std::string_view value) {
     ok = absl::ascii_isxdigit(static_cast<unsigned char>(c));
   }
   if (ok) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      absl::StrCat(std::string(field), " '", EchoValue(value),
-                   "' is not a SHA-256: give 64 hex digits, or leave it empty"));
+  return absl::InvalidArgumentError(absl::StrCat(
+      std::string(field), " '", EchoValue(value),
+      "' is not a SHA-256: give 64 hex digits, or leave it empty"));
 }
 
 }  // namespace dnc::service

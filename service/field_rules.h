@@ -29,11 +29,17 @@ namespace dnc::service {
 // size the largest possible answer stays under gRPC's default 4 MiB receive
 // limit (tests/service/api_field_test.cc builds that answer and measures it).
 inline constexpr uint32_t kDefaultMaxBatchEntries = 10000;
+// The largest answer the server sends unless the operator allows more: what
+// a gRPC client receives by default. Entries listed in several sources with
+// several expired EBR records each can make a full batch larger; such a
+// request fails with RESOURCE_EXHAUSTED saying how many entries fit.
+inline constexpr size_t kDefaultMaxAnswerBytes = 4 << 20;
 
 // Caller ids (ScrubRequest.string_ids, CheckRequest.id, request_id).
 inline constexpr size_t kMaxCallerIdBytes = 64;
-// Notes on opt-outs and consents; file names attached to a job.
-inline constexpr size_t kMaxNoteBytes = 1024;
+// Notes on opt-outs and consents (echoed by consent answers, so a full batch
+// of them fits a default client); file names attached to a job.
+inline constexpr size_t kMaxNoteBytes = 256;
 inline constexpr size_t kMaxFileNameBytes = 1024;
 // Job ids: 1-64 of [A-Za-z0-9._-].
 inline constexpr size_t kMaxJobIdBytes = 64;
@@ -84,8 +90,7 @@ absl::StatusOr<absl::Time> ResolveNow(int64_t now_unix_seconds,
 // InvalidArgument naming `field`, the value (EchoValue) and the range.
 absl::StatusOr<DayNumber> ParseRecordDate(std::string_view field,
                                           std::string_view text,
-                                          DayNumber today,
-                                          bool empty_is_today);
+                                          DayNumber today, bool empty_is_today);
 
 // A job id: 1-64 of [A-Za-z0-9._-]; "" is accepted unless `required`.
 absl::Status CheckJobId(std::string_view field, std::string_view job_id,
@@ -102,9 +107,8 @@ absl::Status CheckEachMaxBytes(std::string_view field, const Strings& values,
   size_t i = 0;
   for (const auto& value : values) {
     if (value.size() > max_bytes) {
-      return CheckMaxBytes(
-          std::string(field) + "[" + std::to_string(i) + "]", value,
-          max_bytes);
+      return CheckMaxBytes(std::string(field) + "[" + std::to_string(i) + "]",
+                           value, max_bytes);
     }
     ++i;
   }

@@ -230,19 +230,6 @@ absl::Status ScrubServiceImpl::ScrubInto(const v1::ScrubRequest& request,
   }
   AssignWindows(result.e164, now, &scratch->windows);
 
-  std::string audit_id;
-  if (tenant != nullptr) {
-    AuditCall call;
-    call.method = method;
-    call.job_id = request.job_id();
-    call.request_id = request.request_id();
-    call.sequence = request.sequence();
-    call.purpose = purpose;
-    call.numbers_sha256 = NumbersSha256(request);
-    DNC_ASSIGN_OR_RETURN(audit_id,
-                         AppendAudit(auth_->store(), *tenant, call, result));
-  }
-
   const int n = static_cast<int>(entries);
   auto* dispositions = response->mutable_dispositions();
   dispositions->Reserve(n);
@@ -268,12 +255,55 @@ absl::Status ScrubServiceImpl::ScrubInto(const v1::ScrubRequest& request,
   for (const policy::CallingWindow& window : scratch->windows.windows) {
     FillCallingWindow(window, response->add_windows());
   }
+  // Before the audit record: an answer too large to send is never audited
+  // as given.
+  DNC_RETURN_IF_ERROR(CheckAnswerSize(*response, entries, request));
+
+  std::string audit_id;
+  if (tenant != nullptr) {
+    AuditCall call;
+    call.method = method;
+    call.job_id = request.job_id();
+    call.request_id = request.request_id();
+    call.sequence = request.sequence();
+    call.purpose = purpose;
+    call.numbers_sha256 = NumbersSha256(request);
+    DNC_ASSIGN_OR_RETURN(audit_id,
+                         AppendAudit(auth_->store(), *tenant, call, result));
+  }
+
   if (!audit_id.empty()) {
     response->set_job_id(request.job_id().empty() ? audit_id
                                                   : request.job_id());
     response->set_audit_id(audit_id);
   }
   return absl::OkStatus();
+}
+
+absl::Status ScrubServiceImpl::CheckAnswerSize(
+    const v1::ScrubResponse& response, size_t entries,
+    const v1::ScrubRequest& request) const {
+  // A cheap upper bound first (per entry at most 2 bytes of disposition, 11
+  // of number, 11 of id, 5 of window index; per reason 40 bytes plus its
+  // detail); the exact size only when the bound is over the limit.
+  size_t bound = 32 * entries + 4096;
+  for (const std::string& id : request.string_ids()) bound += id.size() + 3;
+  for (const v1::Reason& reason : response.reasons()) {
+    bound += 40 + reason.detail().size();
+  }
+  bound += 256 * static_cast<size_t>(response.windows_size() +
+                                     response.snapshots_size());
+  if (bound <= options_.max_answer_bytes) return absl::OkStatus();
+  const size_t bytes = response.ByteSizeLong() + 256;  // + job and audit ids.
+  if (bytes <= options_.max_answer_bytes) return absl::OkStatus();
+  const size_t fitting =
+      std::max<size_t>(1, entries * options_.max_answer_bytes / bytes);
+  return absl::ResourceExhaustedError(absl::StrCat(
+      "the answer to these ", entries, " entries would be ", bytes,
+      " bytes, more than the ", options_.max_answer_bytes,
+      " this server sends (--max_answer_bytes; gRPC clients receive 4 MiB by "
+      "default); send at most about ",
+      fitting, " entries per request. Nothing was answered or audited."));
 }
 
 absl::Status ScrubServiceImpl::CheckInto(const v1::CheckRequest& request,

@@ -42,6 +42,9 @@ const char* ServerVersion();
 struct ScrubServiceOptions {
   // Most entries one Scrub request or one ScrubStream chunk may carry.
   uint32_t max_batch_entries = kDefaultMaxBatchEntries;
+  // Largest Scrub answer (one ScrubStream response) the server sends; a
+  // larger one fails with RESOURCE_EXHAUSTED saying how many entries fit.
+  size_t max_answer_bytes = kDefaultMaxAnswerBytes;
   // The date freshness is judged against; TodayUtc when empty (tests set it).
   std::function<DayNumber()> today;
 };
@@ -85,8 +88,10 @@ class ScrubServiceImpl final : public dnc::v1::ScrubService::CallbackService {
   // answers it into `*response` (cleared first), using `*scratch` as the
   // buffers. Errors: InvalidArgument (a field outside its rule in
   // service/field_rules.h: too many entries, ids or string_ids not one per
-  // entry, an id too long, a bad job_id, purpose or now_unix_seconds), the engine's storage error, or
-  // Unavailable (the audit record could not be written).
+  // entry, an id too long, a bad job_id, purpose or now_unix_seconds),
+  // ResourceExhausted (the answer would exceed options.max_answer_bytes), the
+  // engine's storage error, or Unavailable (the audit record could not be
+  // written).
   absl::Status ScrubInto(const dnc::v1::ScrubRequest& request,
                          const tenant::Tenant* tenant, const char* method,
                          BatchScratch* scratch,
@@ -103,6 +108,12 @@ class ScrubServiceImpl final : public dnc::v1::ScrubService::CallbackService {
 
  private:
   DayNumber Today() const;
+  // OK when `response` (to `entries` entries of `request`) fits
+  // options_.max_answer_bytes. Errors: ResourceExhausted naming the size,
+  // the limit and how many entries would fit.
+  absl::Status CheckAnswerSize(const dnc::v1::ScrubResponse& response,
+                               size_t entries,
+                               const dnc::v1::ScrubRequest& request) const;
 
   const Registry* const registry_;
   const Authenticator* const auth_;

@@ -89,11 +89,14 @@ absl::StatusOr<std::unique_ptr<ScrubServer>> ScrubServer::Start(
     message_bytes = std::max<int64_t>(
         64LL << 20, static_cast<int64_t>(options.max_batch_entries) * 256);
   }
+  message_bytes = std::max<int64_t>(
+      message_bytes, static_cast<int64_t>(options.max_answer_bytes) + 4096);
   message_bytes = std::min<int64_t>(message_bytes, INT_MAX);
 
   std::unique_ptr<ScrubServer> server(new ScrubServer());
   ScrubServiceOptions service_options;
   service_options.max_batch_entries = options.max_batch_entries;
+  service_options.max_answer_bytes = options.max_answer_bytes;
   service_options.today = options.today;
   server->auth_ = std::make_unique<Authenticator>(
       options.auth, options.auth == AuthMode::kApiKey ? tenants : nullptr);

@@ -39,6 +39,8 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:50051";
   // Most entries per Scrub request or ScrubStream chunk.
   uint32_t max_batch_entries = kDefaultMaxBatchEntries;
+  // Largest Scrub answer sent (see ScrubServiceOptions::max_answer_bytes).
+  size_t max_answer_bytes = kDefaultMaxAnswerBytes;
   // Largest request/response message in bytes; 0 picks
   // max(64 MiB, 256 bytes per allowed entry).
   int64_t max_message_bytes = 0;

@@ -42,6 +42,11 @@ ABSL_FLAG(uint32_t, max_batch_entries, dnc::service::kDefaultMaxBatchEntries,
           "Most entries per Scrub request, ScrubStream chunk or opt-out/"
           "consent call. Above the default, the largest answers can exceed "
           "gRPC clients' default 4 MiB receive limit.");
+ABSL_FLAG(uint64_t, max_answer_bytes, dnc::service::kDefaultMaxAnswerBytes,
+          "Largest Scrub answer sent (default 4 MiB, what gRPC clients "
+          "receive by default); a larger one fails with RESOURCE_EXHAUSTED "
+          "saying how many entries fit. Raise it only for clients with a "
+          "larger receive limit.");
 ABSL_FLAG(std::string, tenants, "",
           "Tenant store directory (API keys, entitlements, internal lists, "
           "consents, audit log; created if missing). Required with "
@@ -62,7 +67,8 @@ constexpr char kUsage[] =
     "and reflection)\nfrom the registry data that dnc-load publishes.\n\n"
     "Usage:\n"
     "  dnc-server --data DIR --tenants DIR [--listen HOST:PORT]\n"
-    "             [--port_file FILE] [--max_batch_entries N]\n"
+    "             [--port_file FILE] [--max_batch_entries N] "
+    "[--max_answer_bytes N]\n"
     "             [--reload_interval_seconds S]\n"
     "  dnc-server --data DIR --auth=none ...   (no tenants: tests, "
     "benchmarks)\n\n"
@@ -223,6 +229,7 @@ int main(int argc, char** argv) {
   dnc::service::ServerOptions server_options;
   server_options.listen = absl::GetFlag(FLAGS_listen);
   server_options.max_batch_entries = max_batch_entries;
+  server_options.max_answer_bytes = absl::GetFlag(FLAGS_max_answer_bytes);
   server_options.auth = auth_mode;
   absl::StatusOr<std::unique_ptr<dnc::service::ScrubServer>> server =
       dnc::service::ScrubServer::Start(registry->get(), tenants.get(),

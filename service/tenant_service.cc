@@ -188,9 +188,9 @@ absl::Status TenantServiceImpl::Consents(ConsentOp op,
   const DayNumber today = Today();
   DayNumber revoke_day = 0;
   if (op == ConsentOp::kRevoke) {
-    DNC_ASSIGN_OR_RETURN(revoke_day, ParseRecordDate("date", request.date(),
-                                                     today,
-                                                     /*empty_is_today=*/true));
+    DNC_ASSIGN_OR_RETURN(revoke_day,
+                         ParseRecordDate("date", request.date(), today,
+                                         /*empty_is_today=*/true));
   }
   std::vector<tenant::StoredConsent> to_add;
   std::vector<uint64_t> numbers;
@@ -246,6 +246,7 @@ absl::Status TenantServiceImpl::Consents(ConsentOp op,
       for (const tenant::StoredConsent& stored : to_add) {
         FillConsent(stored, response->add_records());
       }
+      response->set_total_records(to_add.size());
       return absl::OkStatus();
     case ConsentOp::kRevoke:
       if (numbers.empty()) return absl::OkStatus();
@@ -258,10 +259,17 @@ absl::Status TenantServiceImpl::Consents(ConsentOp op,
       }
       break;
   }
-  for (const tenant::StoredConsent& stored :
-       store->ListConsents(tenant, numbers)) {
-    FillConsent(stored, response->add_records());
+  // A number can hold any number of records (revoked ones are kept), so the
+  // answer is cut at the batch limit: the largest answer then fits a default
+  // client, and total_records says what was left out.
+  const std::vector<tenant::StoredConsent> stored =
+      store->ListConsents(tenant, numbers);
+  const size_t shown =
+      std::min<size_t>(stored.size(), options_.max_batch_entries);
+  for (size_t i = 0; i < shown; ++i) {
+    FillConsent(stored[i], response->add_records());
   }
+  response->set_total_records(stored.size());
   return absl::OkStatus();
 }
 
@@ -273,8 +281,7 @@ absl::Status TenantServiceImpl::JobFiles(
   DNC_RETURN_IF_ERROR(
       CheckMaxBytes("output_name", request.output_name(), kMaxFileNameBytes));
   DNC_RETURN_IF_ERROR(CheckSha256Hex("input_sha256", request.input_sha256()));
-  DNC_RETURN_IF_ERROR(
-      CheckSha256Hex("output_sha256", request.output_sha256()));
+  DNC_RETURN_IF_ERROR(CheckSha256Hex("output_sha256", request.output_sha256()));
   tenant::JobFiles files;
   files.input_name = request.input_name();
   files.input_sha256 = request.input_sha256();

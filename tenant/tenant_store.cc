@@ -104,7 +104,8 @@ constexpr char kFormatValue[] = "dnc-tenant-store 1";
 constexpr uint8_t kRecordVersion = 1;
 constexpr uint8_t kConsentVersion = 2;
 constexpr size_t kMaxJobIdBytes = 256;
-constexpr size_t kMaxNoteBytes = 1024;  // Notes and file names.
+constexpr size_t kMaxNoteBytes = 256;
+constexpr size_t kMaxFileNameBytes = 1024;
 constexpr size_t kMaxLabelBytes = 64;
 constexpr uint64_t kMaxE164 = 999999999999999ull;  // 15 digits.
 constexpr char kBase32[] = "abcdefghijklmnopqrstuvwxyz234567";
@@ -1391,9 +1392,9 @@ absl::Status TenantStoreImpl::RecordJobFiles(const Tenant& handle,
     }
   }
   for (std::string_view name : {files.input_name, files.output_name}) {
-    if (name.size() > kMaxNoteBytes) {
+    if (name.size() > kMaxFileNameBytes) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "record job files: file name longer than ", kMaxNoteBytes));
+          "record job files: file name longer than ", kMaxFileNameBytes));
     }
   }
   absl::MutexLock write_lock(&tenant->write_mu_);

@@ -40,7 +40,7 @@ using ::testing::IsEmpty;
 using ::testing::Not;
 
 const DayNumber kAsOf = *ParseIsoDate("2026-02-01");
-const DayNumber kToday = kAsOf + 5;  // 2026-02-06.
+const DayNumber kToday = kAsOf + 5;      // 2026-02-06.
 constexpr int64_t kNowDay = 1770390000;  // 2026-02-06 15:00 UTC.
 // Listed in both sources.
 constexpr uint64_t kListed = 12122345601;
@@ -64,8 +64,8 @@ constexpr size_t kMaxErrorMessageBytes = 600;
 class ApiServer {
  public:
   explicit ApiServer(AuthMode auth = AuthMode::kApiKey,
-                     uint32_t max_batch_entries = kDefaultMaxBatchEntries)
-      : auth_(auth), max_batch_entries_(max_batch_entries) {
+                     size_t max_answer_bytes = kDefaultMaxAnswerBytes)
+      : auth_(auth), max_answer_bytes_(max_answer_bytes) {
     for (const char* name : {"us-ftc", "us-extra"}) {
       test::FixtureSource source;
       source.source = name;
@@ -160,7 +160,7 @@ class ApiServer {
     }
     ServerOptions options;
     options.listen = "127.0.0.1:0";
-    options.max_batch_entries = max_batch_entries_;
+    options.max_answer_bytes = max_answer_bytes_;
     options.today = [] { return kToday; };
     options.auth = auth_;
     auto server = ScrubServer::Start(registry_.get(), store_.get(), options);
@@ -173,7 +173,7 @@ class ApiServer {
   }
 
   const AuthMode auth_;
-  const uint32_t max_batch_entries_;
+  const size_t max_answer_bytes_;
   test::ScratchDir dir_;
   std::unique_ptr<Registry> registry_;
   std::unique_ptr<tenant::TenantStore> store_;
@@ -402,8 +402,8 @@ grpc::Status HealthCheck(const std::shared_ptr<grpc::Channel>& channel,
   grpc::ClientContext context;
   grpc::Status status;
   absl::Notification done;
-  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check",
-                 grpc::StubOptions(), &in, &out, [&](grpc::Status s) {
+  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(),
+                 &in, &out, [&](grpc::Status s) {
                    status = std::move(s);
                    done.Notify();
                  });
@@ -456,6 +456,21 @@ TEST(AnswerSizeTest, AFullBatchOfTheWorstEntriesFitsADefaultClient) {
   // longest string id, the largest numeric id: the largest answer this
   // registry can give, through a client with gRPC's default receive limit.
   ApiServer server;
+  // And an expired EBR record for each, which adds a reason per source.
+  v1::ConsentRequest consents;
+  for (uint32_t i = 0; i < kDefaultMaxBatchEntries; ++i) {
+    v1::ConsentRecord* record = consents.add_records();
+    record->set_e164(13032340000 + i);
+    record->set_type(v1::CONSENT_INQUIRY);
+    record->set_date("2020-01-01");
+    record->set_note(std::string(kMaxNoteBytes, 'n'));
+  }
+  v1::ConsentResponse stored;
+  auto add_context = server.Context();
+  const grpc::Status added =
+      server.tenants().AddConsents(add_context.get(), consents, &stored);
+  ASSERT_TRUE(added.ok()) << added.error_message();
+  ASSERT_THAT(stored.rejected(), IsEmpty());
   v1::ScrubRequest request;
   for (uint32_t i = 0; i < kDefaultMaxBatchEntries; ++i) {
     request.add_e164(13032340000 + i);
@@ -472,9 +487,38 @@ TEST(AnswerSizeTest, AFullBatchOfTheWorstEntriesFitsADefaultClient) {
   ASSERT_EQ(response.dispositions_size(),
             static_cast<int>(kDefaultMaxBatchEntries));
   EXPECT_EQ(response.dispositions(0), v1::BLOCKED);
-  EXPECT_EQ(response.reasons_size(),
+  EXPECT_GE(response.reasons_size(),
             2 * static_cast<int>(kDefaultMaxBatchEntries));
   EXPECT_LT(response.ByteSizeLong(), kDefaultClientReceiveLimit);
+  ::testing::Test::RecordProperty("answer_bytes",
+                                  static_cast<int>(response.ByteSizeLong()));
+  // The consent answers are bounded too: a List of every number, each with
+  // a full note, fits; with more records than the limit it is cut and says
+  // how many there are.
+  v1::ConsentRequest more;
+  for (int i = 0; i < 5; ++i) {
+    v1::ConsentRecord* record = more.add_records();
+    record->set_e164(13032340000 + i);
+    record->set_type(v1::CONSENT_PURCHASE);
+    record->set_date("2020-01-01");
+  }
+  auto more_context = server.Context();
+  ASSERT_TRUE(
+      server.tenants().AddConsents(more_context.get(), more, &stored).ok());
+  v1::ConsentRequest list;
+  for (uint32_t i = 0; i < kDefaultMaxBatchEntries; ++i) {
+    list.add_records()->set_e164(13032340000 + i);
+  }
+  v1::ConsentResponse listed;
+  auto list_context = server.Context();
+  const grpc::Status list_status =
+      server.tenants().ListConsents(list_context.get(), list, &listed);
+  ASSERT_TRUE(list_status.ok()) << list_status.error_message();
+  EXPECT_EQ(listed.records_size(), static_cast<int>(kDefaultMaxBatchEntries));
+  EXPECT_EQ(listed.total_records(), kDefaultMaxBatchEntries + 5);
+  EXPECT_LT(listed.ByteSizeLong(), kDefaultClientReceiveLimit);
+  EXPECT_LT(stored.ByteSizeLong(), kDefaultClientReceiveLimit);
+
   // One more entry is refused, naming the limit.
   request.add_e164(13032349999);
   request.add_ids(1);
@@ -485,6 +529,36 @@ TEST(AnswerSizeTest, AFullBatchOfTheWorstEntriesFitsADefaultClient) {
   EXPECT_EQ(over.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(over.error_message(),
               HasSubstr(absl::StrCat(kDefaultMaxBatchEntries)));
+}
+
+TEST(AnswerSizeTest, AnAnswerOverTheLimitIsRefusedBeforeItIsAudited) {
+  ApiServer server(AuthMode::kApiKey, /*max_answer_bytes=*/64 << 10);
+  v1::ScrubRequest request;
+  for (uint32_t i = 0; i < 5000; ++i) request.add_e164(13032340000 + i);
+  request.set_job_id("too-big");
+  v1::ScrubResponse response;
+  auto context = server.Context();
+  const grpc::Status status =
+      server.scrub().Scrub(context.get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(status.error_message(), HasSubstr("entries per request"));
+  EXPECT_THAT(status.error_message(), HasSubstr("--max_answer_bytes"));
+  v1::ReportRequest report;
+  report.set_job_id("too-big");
+  v1::ScrubReport certificate;
+  context = server.Context();
+  EXPECT_EQ(server.tenants()
+                .GetReport(context.get(), report, &certificate)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  // A batch that fits is answered (and audited).
+  request.mutable_e164()->Truncate(100);
+  context = server.Context();
+  ASSERT_TRUE(server.scrub().Scrub(context.get(), request, &response).ok());
+  EXPECT_EQ(response.dispositions_size(), 100);
+  context = server.Context();
+  EXPECT_TRUE(
+      server.tenants().GetReport(context.get(), report, &certificate).ok());
 }
 
 // ---- Every RPC, every field ---------------------------------------------
@@ -536,13 +610,11 @@ std::function<grpc::Status(ApiServer&)> Call(
 }
 
 auto kScrub = [](ApiServer& s, grpc::ClientContext* c,
-                 const v1::ScrubRequest& r, v1::ScrubResponse* out) {
-  return s.scrub().Scrub(c, r, out);
-};
+                 const v1::ScrubRequest& r,
+                 v1::ScrubResponse* out) { return s.scrub().Scrub(c, r, out); };
 auto kCheck = [](ApiServer& s, grpc::ClientContext* c,
-                 const v1::CheckRequest& r, v1::CheckResponse* out) {
-  return s.scrub().Check(c, r, out);
-};
+                 const v1::CheckRequest& r,
+                 v1::CheckResponse* out) { return s.scrub().Check(c, r, out); };
 auto kStatus = [](ApiServer& s, grpc::ClientContext* c,
                   const v1::StatusRequest& r, v1::StatusResponse* out) {
   return s.scrub().Status(c, r, out);
@@ -621,123 +693,155 @@ void AddScrubRequestCases(const std::string& rpc, Method method,
   auto add = [&](const std::string& name, std::function<void(Req*)> fill,
                  grpc::StatusCode code, const std::string& field,
                  std::function<void(const Resp&)> check = nullptr) {
-    cases->push_back({rpc + " " + name, Call<Req, Resp>(method, fill, check),
-                      code, field});
+    cases->push_back(
+        {rpc + " " + name, Call<Req, Resp>(method, fill, check), code, field});
   };
-  add("empty request", [](Req*) {}, kOk, "",
+  add(
+      "empty request", [](Req*) {}, kOk, "",
       [](const Resp& r) { EXPECT_THAT(r.dispositions(), IsEmpty()); });
-  add("e164 0", [](Req* r) { r->add_e164(0); }, kOk, "",
+  add(
+      "e164 0", [](Req* r) { r->add_e164(0); }, kOk, "",
       one_disposition(v1::MALFORMED));
-  add("e164 max uint64",
+  add(
+      "e164 max uint64",
       [](Req* r) { r->add_e164(std::numeric_limits<uint64_t>::max()); }, kOk,
       "", one_disposition(v1::MALFORMED));
-  add("e164 16 digits", [](Req* r) { r->add_e164(1212234560100000); }, kOk,
-      "", one_disposition(v1::MALFORMED));
-  add("e164 listed", [](Req* r) { r->add_e164(kListed); }, kOk, "",
+  add(
+      "e164 16 digits", [](Req* r) { r->add_e164(1212234560100000); }, kOk, "",
+      one_disposition(v1::MALFORMED));
+  add(
+      "e164 listed", [](Req* r) { r->add_e164(kListed); }, kOk, "",
       one_disposition(v1::BLOCKED));
-  add("raw empty", [](Req* r) { r->add_raw(""); }, kOk, "",
+  add(
+      "raw empty", [](Req* r) { r->add_raw(""); }, kOk, "",
       one_disposition(v1::MALFORMED));
-  add("raw 20 kB", [](Req* r) { r->add_raw(Huge()); }, kOk, "",
+  add(
+      "raw 20 kB", [](Req* r) { r->add_raw(Huge()); }, kOk, "",
       one_disposition(v1::MALFORMED));
-  add("raw 20 kB of digits",
+  add(
+      "raw 20 kB of digits",
       [](Req* r) { r->add_raw(std::string(20000, '2')); }, kOk, "",
       one_disposition(v1::MALFORMED));
-  add("raw listed with noise",
+  add(
+      "raw listed with noise",
       [](Req* r) { r->add_raw("  \"+1 (212) 234-5601\" "); }, kOk, "",
       one_disposition(v1::BLOCKED));
-  add("raw invalid UTF-8", [](Req* r) { r->add_raw(kBadUtf8); }, kBad, "raw");
-  add("string_ids invalid UTF-8",
+  add(
+      "raw invalid UTF-8", [](Req* r) { r->add_raw(kBadUtf8); }, kBad, "raw");
+  add(
+      "string_ids invalid UTF-8",
       [](Req* r) {
         r->add_e164(kListed);
         r->add_string_ids(kBadUtf8);
       },
       kBad, "string_ids");
-  add("raw with NUL",
-      [](Req* r) { r->add_raw(std::string("212234\0" "5601", 11)); }, kOk, "",
-      one_disposition(v1::MALFORMED));
-  add("ids fewer than entries",
+  add(
+      "raw with NUL",
+      [](Req* r) {
+        r->add_raw(
+            std::string("212234\0"
+                        "5601",
+                        11));
+      },
+      kOk, "", one_disposition(v1::MALFORMED));
+  add(
+      "ids fewer than entries",
       [](Req* r) {
         r->add_e164(kListed);
         r->add_e164(kListed);
         r->add_ids(1);
       },
       kBad, "ids");
-  add("string_ids more than entries",
+  add(
+      "string_ids more than entries",
       [](Req* r) {
         r->add_e164(kListed);
         r->add_string_ids("a");
         r->add_string_ids("b");
       },
       kBad, "string_ids");
-  add("string_ids 65 bytes",
+  add(
+      "string_ids 65 bytes",
       [](Req* r) {
         r->add_e164(kListed);
         r->add_string_ids(std::string(kMaxCallerIdBytes + 1, 's'));
       },
       kBad, "string_ids[0]");
-  add("string_ids 64 bytes",
+  add(
+      "string_ids 64 bytes",
       [](Req* r) {
         r->add_e164(kListed);
         r->add_string_ids(std::string(kMaxCallerIdBytes, 's'));
       },
       kOk, "", one_disposition(v1::BLOCKED));
-  add("purpose 99",
+  add(
+      "purpose 99",
       [](Req* r) {
         r->add_e164(kListed);
         r->set_purpose(static_cast<v1::CallPurpose>(99));
       },
       kBad, "purpose");
-  add("purpose -1",
+  add(
+      "purpose -1",
       [](Req* r) {
         r->add_e164(kListed);
         r->set_purpose(static_cast<v1::CallPurpose>(-1));
       },
       kBad, "purpose");
-  add("now_unix_seconds -2^63",
+  add(
+      "now_unix_seconds -2^63",
       [](Req* r) {
         r->add_e164(kListed);
         r->set_now_unix_seconds(std::numeric_limits<int64_t>::min());
       },
       kBad, "now_unix_seconds");
-  add("now_unix_seconds 2^63-1",
+  add(
+      "now_unix_seconds 2^63-1",
       [](Req* r) {
         r->add_e164(kListed);
         r->set_now_unix_seconds(std::numeric_limits<int64_t>::max());
       },
       kBad, "now_unix_seconds");
-  add("job_id 65 chars",
+  add(
+      "job_id 65 chars",
       [](Req* r) {
         r->add_e164(kListed);
         r->set_job_id(std::string(kMaxJobIdBytes + 1, 'j'));
       },
       kBad, "job_id");
-  add("job_id with slash",
+  add(
+      "job_id with slash",
       [](Req* r) {
         r->add_e164(kListed);
         r->set_job_id("../other-tenant");
       },
       kBad, "job_id");
-  add("job_id invalid UTF-8",
+  add(
+      "job_id invalid UTF-8",
       [](Req* r) {
         r->add_e164(kListed);
         r->set_job_id("\xc3\x28");
       },
       kBad, "job_id");
-  add("request_id 20 kB",
+  add(
+      "request_id 20 kB",
       [](Req* r) {
         r->add_e164(kListed);
         r->set_request_id(Huge());
       },
       kBad, "request_id");
-  add("sequence max",
+  add(
+      "sequence max",
       [](Req* r) {
         r->add_e164(kListed);
         r->set_sequence(std::numeric_limits<uint64_t>::max());
       },
-      kOk, "", [](const Resp& r) {
+      kOk, "",
+      [](const Resp& r) {
         EXPECT_EQ(r.sequence(), std::numeric_limits<uint64_t>::max());
       });
-  add("one entry over the limit",
+  add(
+      "one entry over the limit",
       [](Req* r) {
         for (uint32_t i = 0; i <= kDefaultMaxBatchEntries; ++i) {
           r->add_e164(kListed);
@@ -759,48 +863,57 @@ std::vector<FieldCase> AllCases() {
     cases.push_back({"Check " + name, Call<CReq, CResp>(kCheck, fill, verify),
                      code, field});
   };
-  check("no number", [](CReq*) {}, kBad, "no number");
-  check("e164 0", [](CReq* r) { r->set_e164(0); }, kOk, "",
-        [](const CResp& r) { EXPECT_EQ(r.disposition(), v1::MALFORMED); });
-  check("raw 20 kB", [](CReq* r) { r->set_raw(Huge()); }, kOk, "",
-        [](const CResp& r) { EXPECT_EQ(r.disposition(), v1::MALFORMED); });
-  check("id 65 bytes",
-        [](CReq* r) {
-          r->set_e164(kListed);
-          r->set_id(std::string(kMaxCallerIdBytes + 1, 'i'));
-        },
-        kBad, "id");
-  check("request_id 20 kB",
-        [](CReq* r) {
-          r->set_e164(kListed);
-          r->set_request_id(Huge());
-        },
-        kBad, "request_id");
-  check("purpose 99",
-        [](CReq* r) {
-          r->set_e164(kListed);
-          r->set_purpose(static_cast<v1::CallPurpose>(99));
-        },
-        kBad, "purpose");
-  check("purpose CHARITY on a listed number",
-        [](CReq* r) {
-          r->set_e164(kOptedOut);
-          r->set_purpose(v1::CHARITY);
-        },
-        kOk, "",
-        [](const CResp& r) { EXPECT_EQ(r.disposition(), v1::INTERNAL); });
-  check("now_unix_seconds -1",
-        [](CReq* r) {
-          r->set_e164(kListed);
-          r->set_now_unix_seconds(-1);
-        },
-        kBad, "now_unix_seconds");
-  cases.push_back({"Status", Call<v1::StatusRequest, v1::StatusResponse>(
-                                 kStatus, [](v1::StatusRequest*) {},
-                                 [](const v1::StatusResponse& r) {
-                                   EXPECT_EQ(r.max_batch_entries(),
-                                             kDefaultMaxBatchEntries);
-                                 }),
+  check(
+      "no number", [](CReq*) {}, kBad, "no number");
+  check(
+      "e164 0", [](CReq* r) { r->set_e164(0); }, kOk, "",
+      [](const CResp& r) { EXPECT_EQ(r.disposition(), v1::MALFORMED); });
+  check(
+      "raw 20 kB", [](CReq* r) { r->set_raw(Huge()); }, kOk, "",
+      [](const CResp& r) { EXPECT_EQ(r.disposition(), v1::MALFORMED); });
+  check(
+      "id 65 bytes",
+      [](CReq* r) {
+        r->set_e164(kListed);
+        r->set_id(std::string(kMaxCallerIdBytes + 1, 'i'));
+      },
+      kBad, "id");
+  check(
+      "request_id 20 kB",
+      [](CReq* r) {
+        r->set_e164(kListed);
+        r->set_request_id(Huge());
+      },
+      kBad, "request_id");
+  check(
+      "purpose 99",
+      [](CReq* r) {
+        r->set_e164(kListed);
+        r->set_purpose(static_cast<v1::CallPurpose>(99));
+      },
+      kBad, "purpose");
+  check(
+      "purpose CHARITY on a listed number",
+      [](CReq* r) {
+        r->set_e164(kOptedOut);
+        r->set_purpose(v1::CHARITY);
+      },
+      kOk, "",
+      [](const CResp& r) { EXPECT_EQ(r.disposition(), v1::INTERNAL); });
+  check(
+      "now_unix_seconds -1",
+      [](CReq* r) {
+        r->set_e164(kListed);
+        r->set_now_unix_seconds(-1);
+      },
+      kBad, "now_unix_seconds");
+  cases.push_back({"Status",
+                   Call<v1::StatusRequest, v1::StatusResponse>(
+                       kStatus, [](v1::StatusRequest*) {},
+                       [](const v1::StatusResponse& r) {
+                         EXPECT_EQ(r.max_batch_entries(),
+                                   kDefaultMaxBatchEntries);
+                       }),
                    kOk, ""});
 
   using OReq = v1::OptOutRequest;
@@ -823,21 +936,28 @@ std::vector<FieldCase> AllCases() {
       EXPECT_EQ(r.states(0), v1::REJECTED);
       EXPECT_THAT(r.detail(0), Not(IsEmpty()));
     };
-    opt("e164 0", [](OReq* r) { r->add_e164(0); }, kOk, "", rejected);
-    opt("e164 max", [](OReq* r) { r->add_e164(~uint64_t{0}); }, kOk, "",
+    opt(
+        "e164 0", [](OReq* r) { r->add_e164(0); }, kOk, "", rejected);
+    opt(
+        "e164 max", [](OReq* r) { r->add_e164(~uint64_t{0}); }, kOk, "",
         rejected);
-    opt("raw 20 kB", [](OReq* r) { r->add_raw(Huge()); }, kOk, "", rejected);
-    opt("raw invalid UTF-8", [](OReq* r) { r->add_raw(kBadUtf8); }, kOk, "",
+    opt(
+        "raw 20 kB", [](OReq* r) { r->add_raw(Huge()); }, kOk, "", rejected);
+    opt(
+        "raw invalid UTF-8", [](OReq* r) { r->add_raw(kBadUtf8); }, kOk, "",
         rejected);
-    opt("raw N11 area code", [](OReq* r) { r->add_raw("911-234-5678"); }, kOk,
+    opt(
+        "raw N11 area code", [](OReq* r) { r->add_raw("911-234-5678"); }, kOk,
         "", rejected);
-    opt("note 1025 bytes",
+    opt(
+        "note 257 bytes",
         [](OReq* r) {
           r->add_e164(kFreeTable);
           r->set_note(std::string(kMaxNoteBytes + 1, 'n'));
         },
         kBad, "note");
-    opt("one entry over the limit",
+    opt(
+        "one entry over the limit",
         [](OReq* r) {
           for (uint32_t i = 0; i <= kDefaultMaxBatchEntries; ++i) {
             r->add_e164(kFreeTable);
@@ -849,7 +969,8 @@ std::vector<FieldCase> AllCases() {
           std::string("9999-12-31"), std::string("10000-01-01"),
           std::string("2026-02-30"), std::string("2026-2-3"), Huge(),
           std::string(kBadUtf8)}) {
-      opt("date " + CaseName(date),
+      opt(
+          "date " + CaseName(date),
           [date](OReq* r) {
             r->add_e164(kFreeTable);
             r->set_date(date);
@@ -885,9 +1006,9 @@ std::vector<FieldCase> AllCases() {
        {std::string(""), std::string("0001-01-01"), std::string("1899-12-31"),
         std::string("9999-12-31"), std::string("2026-13-01"), Huge(),
         std::string(kBadUtf8)}) {
-    consent("date " + CaseName(date),
-            [record, date](KReq* r) { record(r, date); },
-            rejected_for("records[0].date"));
+    consent(
+        "date " + CaseName(date), [record, date](KReq* r) { record(r, date); },
+        rejected_for("records[0].date"));
   }
   for (int type : {0, 4, 99, -1}) {
     consent(
@@ -897,46 +1018,49 @@ std::vector<FieldCase> AllCases() {
         },
         rejected_for("records[0].type"));
   }
-  consent("note 1025 bytes",
-          [record](KReq* r) {
-            record(r, "2026-01-01")->set_note(std::string(1025, 'n'));
-          },
-          rejected_for("records[0].note"));
-  consent("no number",
-          [](KReq* r) {
-            v1::ConsentRecord* c = r->add_records();
-            c->set_type(v1::CONSENT_WRITTEN);
-            c->set_date("2026-01-01");
-          },
-          rejected_for("records[0]"));
-  consent("raw 20 kB",
-          [](KReq* r) {
-            v1::ConsentRecord* c = r->add_records();
-            c->set_raw(Huge());
-            c->set_type(v1::CONSENT_WRITTEN);
-            c->set_date("2026-01-01");
-          },
-          rejected_for("records[0]"));
-  consent("one bad among good",
-          [record](KReq* r) {
-            record(r, "2026-01-01", v1::CONSENT_INQUIRY);
-            record(r, "9999-01-01");
-          },
-          [](const KResp& r) {
-            ASSERT_EQ(r.rejected_size(), 1);
-            EXPECT_THAT(r.rejected(0), HasSubstr("records[1].date"));
-            EXPECT_EQ(r.records_size(), 1);
-          });
-  cases.push_back(
-      {"AddConsents one entry over the limit",
-       Call<KReq, KResp>(kAddConsents,
-                         [record](KReq* r) {
-                           for (uint32_t i = 0; i <= kDefaultMaxBatchEntries;
-                                ++i) {
-                             record(r, "2026-01-01");
-                           }
-                         }),
-       kBad, "limit of 10000"});
+  consent(
+      "note 257 bytes",
+      [record](KReq* r) {
+        record(r, "2026-01-01")->set_note(std::string(kMaxNoteBytes + 1, 'n'));
+      },
+      rejected_for("records[0].note"));
+  consent(
+      "no number",
+      [](KReq* r) {
+        v1::ConsentRecord* c = r->add_records();
+        c->set_type(v1::CONSENT_WRITTEN);
+        c->set_date("2026-01-01");
+      },
+      rejected_for("records[0]"));
+  consent(
+      "raw 20 kB",
+      [](KReq* r) {
+        v1::ConsentRecord* c = r->add_records();
+        c->set_raw(Huge());
+        c->set_type(v1::CONSENT_WRITTEN);
+        c->set_date("2026-01-01");
+      },
+      rejected_for("records[0]"));
+  consent(
+      "one bad among good",
+      [record](KReq* r) {
+        record(r, "2026-01-01", v1::CONSENT_INQUIRY);
+        record(r, "9999-01-01");
+      },
+      [](const KResp& r) {
+        ASSERT_EQ(r.rejected_size(), 1);
+        EXPECT_THAT(r.rejected(0), HasSubstr("records[1].date"));
+        EXPECT_EQ(r.records_size(), 1);
+      });
+  cases.push_back({"AddConsents one entry over the limit",
+                   Call<KReq, KResp>(kAddConsents,
+                                     [record](KReq* r) {
+                                       for (uint32_t i = 0;
+                                            i <= kDefaultMaxBatchEntries; ++i) {
+                                         record(r, "2026-01-01");
+                                       }
+                                     }),
+                   kBad, "limit of 10000"});
   for (const std::string& date :
        {std::string("0001-01-01"), std::string("9999-12-31"), Huge(),
         std::string(kBadUtf8)}) {
@@ -948,21 +1072,18 @@ std::vector<FieldCase> AllCases() {
                                        }),
                      kBad, "date"});
   }
-  cases.push_back({"ListConsents e164 0",
-                   Call<KReq, KResp>(kListConsents,
-                                     [](KReq* r) {
-                                       r->add_records()->set_e164(0);
-                                     },
-                                     [](const KResp& r) {
-                                       EXPECT_EQ(r.rejected_size(), 1);
-                                     }),
-                   kOk, ""});
-  cases.push_back({"WhoAmI", Call<v1::WhoAmIRequest, v1::TenantInfo>(
-                                 kWhoAmI, [](v1::WhoAmIRequest*) {},
-                                 [](const v1::TenantInfo& r) {
-                                   EXPECT_EQ(r.tenant(), "acme");
-                                 }),
-                   kOk, ""});
+  cases.push_back(
+      {"ListConsents e164 0",
+       Call<KReq, KResp>(
+           kListConsents, [](KReq* r) { r->add_records()->set_e164(0); },
+           [](const KResp& r) { EXPECT_EQ(r.rejected_size(), 1); }),
+       kOk, ""});
+  cases.push_back(
+      {"WhoAmI",
+       Call<v1::WhoAmIRequest, v1::TenantInfo>(
+           kWhoAmI, [](v1::WhoAmIRequest*) {},
+           [](const v1::TenantInfo& r) { EXPECT_EQ(r.tenant(), "acme"); }),
+       kOk, ""});
 
   using JReq = v1::JobFilesRequest;
   using JResp = v1::JobFilesResponse;
@@ -976,26 +1097,32 @@ std::vector<FieldCase> AllCases() {
                                        }),
                      code, field});
   };
-  files("job_id empty", [](JReq* r) { r->clear_job_id(); }, kBad, "job_id");
-  files("job_id 20 kB", [](JReq* r) { r->set_job_id(Huge()); }, kBad,
-        "job_id");
-  files("input_name 1025 bytes",
-        [](JReq* r) { r->set_input_name(std::string(1025, 'f')); }, kBad,
-        "input_name");
-  files("output_name 20 kB", [](JReq* r) { r->set_output_name(Huge()); }, kBad,
-        "output_name");
-  files("input_sha256 63 hex",
-        [](JReq* r) { r->set_input_sha256(std::string(63, 'a')); }, kBad,
-        "input_sha256");
-  files("output_sha256 not hex",
-        [](JReq* r) { r->set_output_sha256(std::string(64, 'g')); }, kBad,
-        "output_sha256");
-  files("valid fields, unknown job",
-        [](JReq* r) {
-          r->set_input_sha256(std::string(64, 'a'));
-          r->set_input_rows(~uint64_t{0});
-        },
-        kNotFound, "no-such-job");
+  files(
+      "job_id empty", [](JReq* r) { r->clear_job_id(); }, kBad, "job_id");
+  files(
+      "job_id 20 kB", [](JReq* r) { r->set_job_id(Huge()); }, kBad, "job_id");
+  files(
+      "input_name 1025 bytes",
+      [](JReq* r) { r->set_input_name(std::string(1025, 'f')); }, kBad,
+      "input_name");
+  files(
+      "output_name 20 kB", [](JReq* r) { r->set_output_name(Huge()); }, kBad,
+      "output_name");
+  files(
+      "input_sha256 63 hex",
+      [](JReq* r) { r->set_input_sha256(std::string(63, 'a')); }, kBad,
+      "input_sha256");
+  files(
+      "output_sha256 not hex",
+      [](JReq* r) { r->set_output_sha256(std::string(64, 'g')); }, kBad,
+      "output_sha256");
+  files(
+      "valid fields, unknown job",
+      [](JReq* r) {
+        r->set_input_sha256(std::string(64, 'a'));
+        r->set_input_rows(~uint64_t{0});
+      },
+      kNotFound, "no-such-job");
 
   using RReq = v1::ReportRequest;
   using RResp = v1::ScrubReport;
@@ -1006,10 +1133,8 @@ std::vector<FieldCase> AllCases() {
         {"job_id invalid UTF-8", kBadUtf8, kBad},
         {"unknown job", "no-such-job", kNotFound}}) {
     cases.push_back({"GetReport " + name,
-                     Call<RReq, RResp>(kReport,
-                                       [job = job](RReq* r) {
-                                         r->set_job_id(job);
-                                       }),
+                     Call<RReq, RResp>(
+                         kReport, [job = job](RReq* r) { r->set_job_id(job); }),
                      code, code == kBad ? "job_id" : "no-such-job"});
   }
   return cases;
