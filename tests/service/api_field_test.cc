@@ -6,9 +6,7 @@
 // or opted-out number callable. Also the regressions of issue 9's findings:
 // opt-outs dated before 1970, unbounded echoes, inconsistent ranges, health
 // per service name, and the size of the largest answer.
-#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
-#include <grpcpp/health_check_service_interface.h>
 
 #include <cstdint>
 #include <functional>
@@ -18,7 +16,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
 #include "common/civil_date.h"
 #include "dnc/v1/scrub.grpc.pb.h"
 #include "dnc/v1/tenant.grpc.pb.h"
@@ -30,6 +27,7 @@
 #include "service/source_set.h"
 #include "tenant/tenant_store.h"
 #include "tests/service/registry_fixture.h"
+#include "tests/testing/health_check.h"
 #include "tests/testing/scratch_dir.h"
 
 namespace dnc::service {
@@ -106,26 +104,30 @@ class ApiServer {
     return context;
   }
 
+  // Calls `method` of `stub` with the tenant's key; expects OK.
+  template <typename Stub, typename Request, typename Response>
+  Response CallOk(Stub& stub,
+                  grpc::Status (Stub::*method)(grpc::ClientContext*,
+                                               const Request&, Response*),
+                  const Request& request) {
+    Response response;
+    auto context = Context();
+    const grpc::Status status =
+        (stub.*method)(context.get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  }
+
   v1::CheckResponse Check(uint64_t e164) {
     v1::CheckRequest request;
     request.set_e164(e164);
-    v1::CheckResponse response;
-    auto context = Context();
-    const grpc::Status status =
-        scrub_->Check(context.get(), request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return response;
+    return CallOk(*scrub_, &v1::ScrubService::Stub::Check, request);
   }
 
   v1::OptOutResponse CheckOptOut(uint64_t e164) {
     v1::OptOutRequest request;
     request.add_e164(e164);
-    v1::OptOutResponse response;
-    auto context = Context();
-    const grpc::Status status =
-        tenants_->CheckOptOuts(context.get(), request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return response;
+    return CallOk(*tenants_, &v1::TenantService::Stub::CheckOptOuts, request);
   }
 
   grpc::Status AddOptOut(uint64_t e164, const std::string& date,
@@ -385,67 +387,32 @@ TEST(RangeTest, NowUnixSecondsOutsideItsRangeIsRefused) {
 
 // ---- Finding 4: health per service name ---------------------------------
 
-grpc::Status HealthCheck(const std::shared_ptr<grpc::Channel>& channel,
-                         const std::string& service,
-                         std::string* serving_status) {
-  // grpc.health.v1.HealthCheckRequest{service} by hand (field 1, a string),
-  // so the test needs no generated health stubs.
-  std::string request;
-  request.push_back(0x0a);
-  request.push_back(static_cast<char>(service.size()));
-  request += service;
-  grpc::ByteBuffer in;
-  grpc::Slice slice(request);
-  in = grpc::ByteBuffer(&slice, 1);
-  grpc::ByteBuffer out;
-  grpc::GenericStub stub(channel);
-  grpc::ClientContext context;
-  grpc::Status status;
-  absl::Notification done;
-  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(),
-                 &in, &out, [&](grpc::Status s) {
-                   status = std::move(s);
-                   done.Notify();
-                 });
-  done.WaitForNotification();
-  std::vector<grpc::Slice> slices;
-  if (status.ok() && out.Dump(&slices).ok()) {
-    std::string bytes;
-    for (const grpc::Slice& s : slices) {
-      bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
-    }
-    // HealthCheckResponse{status = 1 SERVING, 2 NOT_SERVING}; field 1 is
-    // omitted when 0 (UNKNOWN).
-    const int value = bytes.size() == 2 && bytes[0] == 0x08 ? bytes[1] : 0;
-    *serving_status = value == 1   ? "SERVING"
-                      : value == 2 ? "NOT_SERVING"
-                                   : "UNKNOWN";
-  }
-  return status;
-}
-
 TEST(HealthTest, AnswersForEachServiceByName) {
   ApiServer server;
   for (const char* name : {"", "dnc.v1.ScrubService", "dnc.v1.TenantService"}) {
     std::string serving;
-    const grpc::Status status = HealthCheck(server.channel(), name, &serving);
+    const grpc::Status status =
+        test::HealthCheck(server.channel(), name, &serving);
     ASSERT_TRUE(status.ok()) << name << ": " << status.error_message();
     EXPECT_EQ(serving, "SERVING") << name;
   }
   std::string serving;
-  EXPECT_EQ(HealthCheck(server.channel(), "dnc.v1.NoSuchService", &serving)
-                .error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      test::HealthCheck(server.channel(), "dnc.v1.NoSuchService", &serving)
+          .error_code(),
+      grpc::StatusCode::NOT_FOUND);
 }
 
 TEST(HealthTest, WithoutTenantsTheTenantServiceIsNotServing) {
   ApiServer server(AuthMode::kNone);
   std::string serving;
   ASSERT_TRUE(
-      HealthCheck(server.channel(), "dnc.v1.ScrubService", &serving).ok());
+      test::HealthCheck(server.channel(), "dnc.v1.ScrubService", &serving)
+          .ok());
   EXPECT_EQ(serving, "SERVING");
   ASSERT_TRUE(
-      HealthCheck(server.channel(), "dnc.v1.TenantService", &serving).ok());
+      test::HealthCheck(server.channel(), "dnc.v1.TenantService", &serving)
+          .ok());
   EXPECT_EQ(serving, "NOT_SERVING");
 }
 

@@ -1,6 +1,5 @@
 #include "service/scrub_service.h"
 
-#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
@@ -18,6 +17,7 @@
 #include "service/server.h"
 #include "service/source_set.h"
 #include "tests/service/registry_fixture.h"
+#include "tests/testing/health_check.h"
 #include "tests/testing/scratch_dir.h"
 
 namespace dnc::service {
@@ -387,28 +387,10 @@ TEST_F(ScrubServiceTest, WithoutAuthTenantServiceIsFailedPrecondition) {
 }
 
 TEST_F(ScrubServiceTest, HealthCheckAnswersServing) {
-  grpc::GenericStub stub(*channel_);
-  grpc::Slice empty("");
-  grpc::ByteBuffer request(&empty, 1);
-  grpc::ByteBuffer response;
-  grpc::ClientContext context;
-  absl::Notification done;
-  grpc::Status status;
-  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(),
-                 &request, &response, [&](grpc::Status s) {
-                   status = std::move(s);
-                   done.Notify();
-                 });
-  done.WaitForNotification();
+  std::string serving;
+  const grpc::Status status = test::HealthCheck(*channel_, "", &serving);
   ASSERT_TRUE(status.ok()) << status.error_message();
-  std::vector<grpc::Slice> slices;
-  ASSERT_TRUE(response.Dump(&slices).ok());
-  std::string bytes;
-  for (const grpc::Slice& s : slices) {
-    bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
-  }
-  // HealthCheckResponse{status: SERVING (1)} is field 1, varint 1.
-  EXPECT_EQ(bytes, std::string("\x08\x01", 2));
+  EXPECT_EQ(serving, "SERVING");
 }
 
 TEST(ScrubServerShutdownTest, DrainsCallsInFlightAndTurnsNewCallsAway) {
