@@ -26,12 +26,12 @@
 #define DNC_NOTE "_ZNK4absl7debian312Notification"
 
 // Declares __real_<sym> (the library's function) and defines
-// __wrap_<sym>(args) with `body`, giving both C linkage under the mangled
-// name through asm labels.
-#define DNC_WRAP(ret, sym, params, body)                       \
+// __wrap_<sym>(params) with the body that follows, giving both C linkage
+// under the mangled name through asm labels.
+#define DNC_WRAP(ret, sym, params, ...)                        \
   extern "C" ret dnc_real_##sym params asm("__real_" sym##_S); \
   extern "C" ret dnc_wrap_##sym params asm("__wrap_" sym##_S); \
-  extern "C" ret dnc_wrap_##sym params body
+  extern "C" ret dnc_wrap_##sym params __VA_ARGS__
 
 namespace {
 
@@ -56,6 +56,23 @@ void PreUnlock(Mutex* mu, unsigned flags) {
 void PostUnlock(Mutex* mu, unsigned flags) {
   __tsan_mutex_post_unlock(mu, flags);
 }
+
+// Abseil evaluates a waiter's Condition with the mutex held, on the waiting
+// thread or on the one unlocking, at moments the wrappers cannot see (TSan
+// then takes the mutex as free). Each Condition passed to the library is
+// replaced by one that acquires the mutex's sync object before the user's
+// function runs and releases it after.
+struct AnnotatedCondition {
+  const Condition* cond;
+  Mutex* mu;
+  static bool Eval(void* arg) {
+    auto* self = static_cast<AnnotatedCondition*>(arg);
+    __tsan_acquire(self->mu);
+    const bool result = self->cond->Eval();
+    __tsan_release(self->mu);
+    return result;
+  }
+};
 
 }  // namespace
 
@@ -119,7 +136,8 @@ DNC_WRAP(bool, ReaderTryLock, (Mutex * mu), {
 })
 DNC_WRAP(void, LockWhen, (Mutex * mu, const Condition& cond), {
   PreLock(mu, 0);
-  dnc_real_LockWhen(mu, cond);
+  AnnotatedCondition annotated{&cond, mu};
+  dnc_real_LockWhen(mu, Condition(&AnnotatedCondition::Eval, &annotated));
   PostLock(mu, 0);
 })
 // Await and CondVar::Wait are entered and left holding the mutex (for
@@ -127,7 +145,8 @@ DNC_WRAP(void, LockWhen, (Mutex * mu, const Condition& cond), {
 DNC_WRAP(void, Await, (Mutex * mu, const Condition& cond), {
   PreUnlock(mu, 0);
   PostUnlock(mu, 0);
-  dnc_real_Await(mu, cond);
+  AnnotatedCondition annotated{&cond, mu};
+  dnc_real_Await(mu, Condition(&AnnotatedCondition::Eval, &annotated));
   PreLock(mu, 0);
   PostLock(mu, 0);
 })
@@ -135,7 +154,9 @@ DNC_WRAP(bool, AwaitWithTimeout,
          (Mutex * mu, const Condition& cond, Duration d), {
            PreUnlock(mu, 0);
            PostUnlock(mu, 0);
-           const bool result = dnc_real_AwaitWithTimeout(mu, cond, d);
+           AnnotatedCondition annotated{&cond, mu};
+           const bool result = dnc_real_AwaitWithTimeout(
+               mu, Condition(&AnnotatedCondition::Eval, &annotated), d);
            PreLock(mu, 0);
            PostLock(mu, 0);
            return result;
@@ -143,7 +164,9 @@ DNC_WRAP(bool, AwaitWithTimeout,
 DNC_WRAP(bool, AwaitWithDeadline, (Mutex * mu, const Condition& cond, Time t), {
   PreUnlock(mu, 0);
   PostUnlock(mu, 0);
-  const bool result = dnc_real_AwaitWithDeadline(mu, cond, t);
+  AnnotatedCondition annotated{&cond, mu};
+  const bool result = dnc_real_AwaitWithDeadline(
+      mu, Condition(&AnnotatedCondition::Eval, &annotated), t);
   PreLock(mu, 0);
   PostLock(mu, 0);
   return result;

@@ -25,5 +25,8 @@ foreach(symbol
     _ZNK4absl7debian312Notification31WaitForNotificationWithDeadlineENS0_4TimeE)
   add_link_options(LINKER:--wrap=${symbol})
 endforeach()
-# Every target defined after this links the wrappers.
+# Every target defined after this links the wrappers, and -u pulls them in
+# even where our code takes no lock: ld applies --wrap to the references of
+# the shared libraries on the command line too (libabsl_flags_* lock).
+add_link_options(LINKER:--undefined=__wrap__ZN4absl7debian35Mutex4LockEv)
 link_libraries(dnc_tsan_absl_sync)
