@@ -7,7 +7,8 @@
 # for a quick local run; the default, and CI, runs all of them):
 #   main  build/ (scripts/setup.sh, DNC_BUILD_DIR): every test.
 #   asan  build-asan/ (DNC_ASAN_BUILD_DIR): AddressSanitizer + LeakSanitizer +
-#         UndefinedBehaviorSanitizer, Debug at -O1, no benches: every test.
+#         UndefinedBehaviorSanitizer (with float-cast-overflow), Debug at
+#         -O1, no benches: every test.
 #   tsan  build-tsan/ (DNC_TSAN_BUILD_DIR): ThreadSanitizer, Debug at -O1,
 #         only the test binaries labelled "concurrency" (target
 #         dnc_concurrency_tests; absl::Mutex annotated by
@@ -106,7 +107,8 @@ fi
 if has_stage asan; then
   begin asan "${DNC_ASAN_BUILD_DIR:-build-asan}, ASan+UBSan, every test"
   rc=0
-  run_sanitized asan "${DNC_ASAN_BUILD_DIR:-build-asan}" address,undefined "" || rc=$?
+  run_sanitized asan "${DNC_ASAN_BUILD_DIR:-build-asan}" address,undefined,float-cast-overflow "" ||
+    rc=$?
   finish asan "$rc"
 fi
 
