@@ -29,6 +29,15 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 stages=${DNC_TEST_STAGES:-main asan tsan fuzz}
+for stage in $stages; do
+  case "$stage" in
+    main | asan | tsan | fuzz) ;;
+    *)
+      echo "test.sh: unknown stage '$stage' in DNC_TEST_STAGES (main asan tsan fuzz)" >&2
+      exit 2
+      ;;
+  esac
+done
 jobs=$(nproc)
 failed=()
 
