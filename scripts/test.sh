@@ -79,7 +79,7 @@ run_sanitized() {
   local logs=$root/$dir/sanitizer-logs
   rm -rf "$logs" && mkdir -p "$logs"
   # Exported for the build too: gtest_discover_tests runs every test binary.
-  export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:check_initialization_order=1:log_path=$logs/asan"
+  export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:check_initialization_order=1:strict_init_order=1:detect_stack_use_after_return=1:strict_string_checks=1:log_path=$logs/asan"
   export LSAN_OPTIONS="suppressions=$root/tests/sanitizer/lsan.supp:print_suppressions=0"
   # UBSan ignores log_path when it shares the process with ASan: its reports
   # go to stderr, and abort_on_error makes a finding in a subprocess a
