@@ -16,8 +16,9 @@ else
 fi
 
 status=0
-# Notes kept outside the repository, and absolute paths of a workplace.
-outside='(/wor[k]/|\.\./share[d]|share[d]/[A-Z]+\.md|\b(DOMAI[N]|DESIG[N]|STYL[E]|TOOLCHAI[N]|DIALER[S])\.md)'
+# Notes kept outside the repository, and absolute paths of a workplace (an
+# absolute path there, not a relative build-fuzz/ folder of the same name).
+outside='((^|[^[:alnum:]_./-])/wor[k]/|\.\./share[d]|share[d]/[A-Z]+\.md|\b(DOMAI[N]|DESIG[N]|STYL[E]|TOOLCHAI[N]|DIALER[S])\.md)'
 for f in "${files[@]}"; do
   [ "$f" = "$self" ] && continue
   [ -f "$f" ] || continue
