@@ -60,6 +60,14 @@ class FuzzScratchDir {
   std::string path_;
 };
 
+// The process's scratch directory, made on first use and removed when the
+// process exits normally (libFuzzer exits so at the end of -runs or
+// -max_total_time; a crash leaves it behind).
+inline const FuzzScratchDir& ProcessScratchDir() {
+  static const FuzzScratchDir dir;  // Destroyed, so removed, at exit().
+  return dir;
+}
+
 // Writes `data` to `path` (truncating). Aborts when the write fails: that is
 // the machine, not the input.
 inline void WriteFileOrDie(const std::string& path, std::string_view data) {

@@ -24,11 +24,6 @@ namespace {
 
 using storage::Manifest;
 
-FuzzScratchDir& Scratch() {
-  static FuzzScratchDir* const kDir = new FuzzScratchDir;
-  return *kDir;
-}
-
 std::string ReadBytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream out;
@@ -88,7 +83,7 @@ std::string Difference(const Manifest& a, const Manifest& b) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace dnc::fuzz;  // NOLINT(build/namespaces): a harness.
-  const std::string path = Scratch().Path("MANIFEST");
+  const std::string path = ProcessScratchDir().Path("MANIFEST");
   WriteFileOrDie(path,
                  std::string_view(reinterpret_cast<const char*>(data), size));
   absl::StatusOr<dnc::storage::Manifest> read =
@@ -104,7 +99,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   DNC_FUZZ_CHECK(read->load_mode == "full" || read->load_mode == "change",
                  "load_mode '%s'", read->load_mode.c_str());
 
-  const std::string copy = Scratch().Path("MANIFEST.copy");
+  const std::string copy = ProcessScratchDir().Path("MANIFEST.copy");
   const absl::Status wrote = dnc::storage::WriteManifest(*read, copy);
   if (!wrote.ok()) {
     // Lines split at LF, so a value read can hold only a CR, which the
@@ -124,7 +119,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   DNC_FUZZ_CHECK(differs.empty(), "field %s differs after a round trip",
                  differs.c_str());
   const std::string bytes = ReadBytes(copy);
-  const std::string copy2 = Scratch().Path("MANIFEST.copy2");
+  const std::string copy2 = ProcessScratchDir().Path("MANIFEST.copy2");
   DNC_FUZZ_CHECK(dnc::storage::WriteManifest(*reread, copy2).ok(),
                  "second write");
   DNC_FUZZ_CHECK(ReadBytes(copy2) == bytes, "writing is not a fixed point");

@@ -268,11 +268,6 @@ void CheckRecord(Format format, const RecordParser& parser,
   }
 }
 
-FuzzScratchDir& Scratch() {
-  static FuzzScratchDir* const kDir = new FuzzScratchDir;
-  return *kDir;
-}
-
 }  // namespace
 }  // namespace dnc::fuzz
 
@@ -288,7 +283,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     contents.push_back('\n');
   }
   contents.append(reinterpret_cast<const char*>(data) + 1, size - 1);
-  const std::string path = Scratch().Path("input.txt");
+  const std::string path = ProcessScratchDir().Path("input.txt");
   WriteFileOrDie(path, contents);
 
   absl::StatusOr<std::unique_ptr<dnc::loader::RecordReader>> reader =

@@ -66,7 +66,6 @@ bool IsListed(uint64_t e164) {
 }
 
 struct Server {
-  FuzzScratchDir dir;
   std::unique_ptr<service::Registry> registry;
   std::unique_ptr<service::Authenticator> auth;
   service::CallGate gate;
@@ -84,7 +83,7 @@ void Publish(const std::string& data_dir, test::FixtureSource source) {
 Server& GetServer() {
   static Server* const kServer = [] {
     auto* server = new Server;
-    const std::string& data = server->dir.path();
+    const std::string& data = ProcessScratchDir().path();
     test::FixtureSource us;
     us.source = "us-test";
     us.jurisdiction = "US";

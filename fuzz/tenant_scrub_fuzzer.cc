@@ -64,7 +64,6 @@ bool IsListed(uint64_t e164) {
 }
 
 struct Server {
-  FuzzScratchDir dir;
   std::unique_ptr<service::Registry> registry;
   std::unique_ptr<tenant::TenantStore> store;
   std::unique_ptr<service::Authenticator> auth;
@@ -82,7 +81,7 @@ void Check(const absl::Status& status, const char* what) {
 Server& GetServer() {
   static Server* const kServer = [] {
     auto* server = new Server;
-    const std::string data = server->dir.Path("data");
+    const std::string data = ProcessScratchDir().Path("data");
     test::FixtureSource us;
     us.source = "us-test";
     us.jurisdiction = "US";
@@ -105,7 +104,8 @@ Server& GetServer() {
     Check(registry.status(), "Registry::Open");
     server->registry = std::move(*registry);
 
-    auto store = tenant::TenantStore::Open(server->dir.Path("tenants"), true);
+    auto store =
+        tenant::TenantStore::Open(ProcessScratchDir().Path("tenants"), true);
     Check(store.status(), "TenantStore::Open");
     server->store = std::move(*store);
     tenant::TenantConfig acme;
