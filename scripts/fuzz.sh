@@ -12,7 +12,7 @@
 #
 # Targets are named after their files: phone_number_fuzzer, csv_fuzzer, ...
 # (or without the _fuzzer suffix). Environment: DNC_FUZZ_BUILD_DIR (default
-# build-fuzz), DNC_FUZZ_WORK_DIR (default $DNC_FUZZ_BUILD_DIR/work: the
+# build-fuzz), DNC_FUZZ_WORK_DIR (default $DNC_FUZZ_BUILD_DIR/runs: the
 # corpora and crash files of --minutes runs), DNC_FUZZ_SMOKE_SECONDS
 # (default 5), DNC_FUZZ_JOBS (build parallelism, default nproc), CCACHE_DIR.
 set -euo pipefail
@@ -50,27 +50,9 @@ packages=(
   librocksdb-dev libxxhash-dev libabsl-dev libarchive-dev libphonenumber-dev
   libicu-dev python3 python3-phonenumbers iso-codes libssl-dev tzdata
 )
-missing=()
-for p in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
-    missing+=("$p")
-  fi
-done
-if ((${#missing[@]})); then
-  if [ "$(id -u)" -eq 0 ]; then
-    sudo=()
-  elif command -v sudo >/dev/null 2>&1; then
-    sudo=(sudo)
-  else
-    echo "fuzz: these Debian packages are missing and I am neither root nor able to sudo:" >&2
-    echo "  ${missing[*]}" >&2
-    exit 1
-  fi
-  echo "fuzz: installing ${#missing[@]} Debian packages: ${missing[*]}"
-  "${sudo[@]}" apt-get update -q
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-    --no-install-recommends "${missing[@]}"
-fi
+# shellcheck source=scripts/install_packages.sh
+source scripts/install_packages.sh
+dnc_install_packages fuzz "${packages[@]}"
 
 build_dir=${DNC_FUZZ_BUILD_DIR:-build-fuzz}
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
@@ -98,7 +80,7 @@ for f in fuzz/*_fuzzer.cc; do
   all+=("$(basename "$f" .cc)")
 done
 ((${#targets[@]})) || targets=("${all[@]}")
-work=${DNC_FUZZ_WORK_DIR:-$build_dir/work}
+work=${DNC_FUZZ_WORK_DIR:-$build_dir/runs}
 seconds=$(awk -v m="$minutes" 'BEGIN { printf "%d", m * 60 }')
 ((seconds > 0)) || usage
 summary=()

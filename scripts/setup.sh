@@ -22,27 +22,9 @@ packages=(
   # windows (absl::LoadTimeZone reads /usr/share/zoneinfo).
   libssl-dev tzdata
 )
-missing=()
-for p in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
-    missing+=("$p")
-  fi
-done
-if ((${#missing[@]})); then
-  if [ "$(id -u)" -eq 0 ]; then
-    sudo=()
-  elif command -v sudo >/dev/null 2>&1; then
-    sudo=(sudo)
-  else
-    echo "setup: these Debian packages are missing and I am neither root nor able to sudo:" >&2
-    echo "  ${missing[*]}" >&2
-    exit 1
-  fi
-  echo "setup: installing ${#missing[@]} Debian packages: ${missing[*]}"
-  "${sudo[@]}" apt-get update -q
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-    --no-install-recommends "${missing[@]}"
-fi
+# shellcheck source=scripts/install_packages.sh
+source scripts/install_packages.sh
+dnc_install_packages setup "${packages[@]}"
 
 build_dir=${DNC_BUILD_DIR:-build}
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
