@@ -576,16 +576,38 @@ std::function<grpc::Status(ApiServer&)> Call(
   };
 }
 
-auto kScrub = [](ApiServer& s, grpc::ClientContext* c,
-                 const v1::ScrubRequest& r,
-                 v1::ScrubResponse* out) { return s.scrub().Scrub(c, r, out); };
-auto kCheck = [](ApiServer& s, grpc::ClientContext* c,
-                 const v1::CheckRequest& r,
-                 v1::CheckResponse* out) { return s.scrub().Check(c, r, out); };
-auto kStatus = [](ApiServer& s, grpc::ClientContext* c,
-                  const v1::StatusRequest& r, v1::StatusResponse* out) {
-  return s.scrub().Status(c, r, out);
-};
+template <typename Request, typename Response>
+using Rpc = std::function<grpc::Status(ApiServer&, grpc::ClientContext*,
+                                       const Request&, Response*)>;
+
+// The table's view of a unary method of either stub.
+template <typename Request, typename Response>
+Rpc<Request, Response> ScrubRpc(grpc::Status (v1::ScrubService::Stub::*method)(
+    grpc::ClientContext*, const Request&, Response*)) {
+  return [method](ApiServer& s, grpc::ClientContext* c, const Request& r,
+                  Response* out) { return (s.scrub().*method)(c, r, out); };
+}
+template <typename Request, typename Response>
+Rpc<Request, Response> TenantRpc(grpc::Status (
+    v1::TenantService::Stub::*method)(grpc::ClientContext*, const Request&,
+                                      Response*)) {
+  return [method](ApiServer& s, grpc::ClientContext* c, const Request& r,
+                  Response* out) { return (s.tenants().*method)(c, r, out); };
+}
+
+const auto kScrub = ScrubRpc(&v1::ScrubService::Stub::Scrub);
+const auto kCheck = ScrubRpc(&v1::ScrubService::Stub::Check);
+const auto kStatus = ScrubRpc(&v1::ScrubService::Stub::Status);
+const auto kAddOptOuts = TenantRpc(&v1::TenantService::Stub::AddOptOuts);
+const auto kRemoveOptOuts = TenantRpc(&v1::TenantService::Stub::RemoveOptOuts);
+const auto kCheckOptOuts = TenantRpc(&v1::TenantService::Stub::CheckOptOuts);
+const auto kAddConsents = TenantRpc(&v1::TenantService::Stub::AddConsents);
+const auto kRevokeConsents =
+    TenantRpc(&v1::TenantService::Stub::RevokeConsents);
+const auto kListConsents = TenantRpc(&v1::TenantService::Stub::ListConsents);
+const auto kWhoAmI = TenantRpc(&v1::TenantService::Stub::WhoAmI);
+const auto kJobFiles = TenantRpc(&v1::TenantService::Stub::RecordJobFiles);
+const auto kReport = TenantRpc(&v1::TenantService::Stub::GetReport);
 auto kScrubStream = [](ApiServer& s, grpc::ClientContext* c,
                        const v1::ScrubRequest& r, v1::ScrubResponse* out) {
   auto stream = s.scrub().ScrubStream(c);
@@ -599,48 +621,6 @@ auto kScrubStream = [](ApiServer& s, grpc::ClientContext* c,
   }
   return status;
 };
-auto kAddOptOuts = [](ApiServer& s, grpc::ClientContext* c,
-                      const v1::OptOutRequest& r, v1::OptOutResponse* out) {
-  return s.tenants().AddOptOuts(c, r, out);
-};
-auto kRemoveOptOuts = [](ApiServer& s, grpc::ClientContext* c,
-                         const v1::OptOutRequest& r, v1::OptOutResponse* out) {
-  return s.tenants().RemoveOptOuts(c, r, out);
-};
-auto kCheckOptOuts = [](ApiServer& s, grpc::ClientContext* c,
-                        const v1::OptOutRequest& r, v1::OptOutResponse* out) {
-  return s.tenants().CheckOptOuts(c, r, out);
-};
-auto kAddConsents = [](ApiServer& s, grpc::ClientContext* c,
-                       const v1::ConsentRequest& r, v1::ConsentResponse* out) {
-  return s.tenants().AddConsents(c, r, out);
-};
-auto kRevokeConsents = [](ApiServer& s, grpc::ClientContext* c,
-                          const v1::ConsentRequest& r,
-                          v1::ConsentResponse* out) {
-  return s.tenants().RevokeConsents(c, r, out);
-};
-auto kListConsents = [](ApiServer& s, grpc::ClientContext* c,
-                        const v1::ConsentRequest& r, v1::ConsentResponse* out) {
-  return s.tenants().ListConsents(c, r, out);
-};
-auto kWhoAmI = [](ApiServer& s, grpc::ClientContext* c,
-                  const v1::WhoAmIRequest& r, v1::TenantInfo* out) {
-  return s.tenants().WhoAmI(c, r, out);
-};
-auto kJobFiles = [](ApiServer& s, grpc::ClientContext* c,
-                    const v1::JobFilesRequest& r, v1::JobFilesResponse* out) {
-  return s.tenants().RecordJobFiles(c, r, out);
-};
-auto kReport = [](ApiServer& s, grpc::ClientContext* c,
-                  const v1::ReportRequest& r, v1::ScrubReport* out) {
-  return s.tenants().GetReport(c, r, out);
-};
-
-template <typename Request, typename Response>
-using Rpc = std::function<grpc::Status(ApiServer&, grpc::ClientContext*,
-                                       const Request&, Response*)>;
-
 constexpr auto kOk = grpc::StatusCode::OK;
 constexpr auto kBad = grpc::StatusCode::INVALID_ARGUMENT;
 constexpr auto kNotFound = grpc::StatusCode::NOT_FOUND;
