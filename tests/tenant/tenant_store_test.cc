@@ -532,7 +532,8 @@ TEST(TenantStoreTest, OneTenantsHandleNeverSeesOrChangesAnothersData) {
           .ok());
 
   // A sees nothing of B's.
-  EXPECT_THAT(Lookup(a, {12025550100, 12025550101}), ElementsAre(std::nullopt, std::nullopt));
+  EXPECT_THAT(Lookup(a, {12025550100, 12025550101}),
+              ElementsAre(std::nullopt, std::nullopt));
   EXPECT_EQ(a.opt_out_count(), 0u);
   std::vector<policy::ConsentRecord> consents;
   a.ConsentsOf(12025550100, &consents);
