@@ -33,6 +33,7 @@
 #include "common/phone_number.h"
 #include "dnc/v1/scrub.pb.h"
 #include "fuzz/fuzz_check.h"
+#include "fuzz/scrub_answer_checks.h"
 #include "google/protobuf/stubs/logging.h"
 #include "service/auth.h"
 #include "service/scrub_service.h"
@@ -185,40 +186,20 @@ void CheckScrub(const v1::ScrubRequest& request) {
   v1::ScrubResponse response;
   const absl::Status status = server.service->ScrubInto(
       request, nullptr, "Scrub", &server.scratch, &response);
-  const int n = request.e164_size() + request.raw_size();
-  const bool plain = n <= static_cast<int>(kMaxBatch) &&
-                     request.ids_size() == 0 &&
-                     request.string_ids_size() == 0 &&
-                     request.job_id().empty() && request.request_id().empty() &&
-                     request.purpose() == 0 && request.now_unix_seconds() == 0;
   if (!status.ok()) {
-    DNC_FUZZ_CHECK(status.code() == absl::StatusCode::kInvalidArgument,
-                   "ScrubInto: %s", status.ToString().c_str());
-    DNC_FUZZ_CHECK(!plain, "a plain request of %d entries failed: %s", n,
-                   status.ToString().c_str());
+    CheckScrubRefusal(status, request, kMaxBatch);
     return;
   }
-  DNC_FUZZ_CHECK(response.dispositions_size() == n &&
-                     response.e164_size() == n && response.window_size() == n,
-                 "%d entries, %d dispositions, %d e164, %d windows", n,
-                 response.dispositions_size(), response.e164_size(),
-                 response.window_size());
+  const int n = EntryCount(request);
+  const std::vector<int> reasons = CheckScrubAnswerShape(request, response);
   DNC_FUZZ_CHECK(response.ids_size() == request.ids_size() &&
                      response.string_ids_size() == request.string_ids_size(),
                  "ids not echoed");
   for (int k = 0; k < request.ids_size(); ++k) {
     DNC_FUZZ_CHECK(response.ids(k) == request.ids(k), "id %d changed", k);
   }
-  std::vector<int> reasons(n, 0);
   std::vector<bool> listed(n, false);
-  uint32_t last_entry = 0;
   for (const v1::Reason& reason : response.reasons()) {
-    DNC_FUZZ_CHECK(reason.entry() < static_cast<uint32_t>(n) &&
-                       reason.entry() >= last_entry,
-                   "reason for entry %u after %u (of %d)", reason.entry(),
-                   last_entry, n);
-    last_entry = reason.entry();
-    ++reasons[reason.entry()];
     if (reason.code() == v1::LISTED || reason.code() == v1::SOURCE_STALE) {
       DNC_FUZZ_CHECK(
           reason.snapshot() < static_cast<uint32_t>(response.snapshots_size()),

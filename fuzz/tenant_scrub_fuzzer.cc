@@ -30,6 +30,7 @@
 #include "common/phone_number.h"
 #include "dnc/v1/scrub.pb.h"
 #include "fuzz/fuzz_check.h"
+#include "fuzz/scrub_answer_checks.h"
 #include "google/protobuf/stubs/logging.h"
 #include "policy/policy.h"
 #include "service/auth.h"
@@ -165,35 +166,13 @@ void CheckScrub(const v1::ScrubRequest& request, bool as_gamma) {
   v1::ScrubResponse response;
   const absl::Status status = server.service->ScrubInto(
       request, tenant, "Scrub", &server.scratch, &response);
-  const int n = request.e164_size() + request.raw_size();
-  const bool plain = n <= static_cast<int>(kMaxBatch) &&
-                     request.ids_size() == 0 &&
-                     request.string_ids_size() == 0 &&
-                     request.job_id().empty() && request.request_id().empty() &&
-                     request.purpose() == 0 && request.now_unix_seconds() == 0;
   if (!status.ok()) {
-    DNC_FUZZ_CHECK(status.code() == absl::StatusCode::kInvalidArgument,
-                   "ScrubInto: %s", status.ToString().c_str());
-    DNC_FUZZ_CHECK(!plain, "a plain request of %d entries failed: %s", n,
-                   status.ToString().c_str());
+    CheckScrubRefusal(status, request, kMaxBatch);
     return;
   }
+  const int n = EntryCount(request);
   DNC_FUZZ_CHECK(!response.audit_id().empty(), "an answer without audit");
-  DNC_FUZZ_CHECK(response.dispositions_size() == n &&
-                     response.e164_size() == n && response.window_size() == n,
-                 "%d entries, %d dispositions, %d e164, %d windows", n,
-                 response.dispositions_size(), response.e164_size(),
-                 response.window_size());
-  std::vector<int> reasons(n, 0);
-  uint32_t last_entry = 0;
-  for (const v1::Reason& reason : response.reasons()) {
-    DNC_FUZZ_CHECK(reason.entry() < static_cast<uint32_t>(n) &&
-                       reason.entry() >= last_entry,
-                   "reason for entry %u after %u (of %d)", reason.entry(),
-                   last_entry, n);
-    last_entry = reason.entry();
-    ++reasons[reason.entry()];
-  }
+  const std::vector<int> reasons = CheckScrubAnswerShape(request, response);
   const bool commercial = request.purpose() == v1::PURPOSE_UNSPECIFIED ||
                           request.purpose() == v1::COMMERCIAL;
   for (int i = 0; i < n; ++i) {
