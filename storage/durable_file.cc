@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "storage/crash_point.h"
 
 namespace dnc::storage {
 namespace {
@@ -73,10 +74,16 @@ std::atomic<uint64_t> g_temp_counter{0};
 }  // namespace
 
 absl::Status WriteFileDurably(const std::string& path,
-                              std::initializer_list<ByteRange> pieces) {
+                              std::initializer_list<ByteRange> pieces,
+                              const DurableWriteOptions& options) {
   const std::string tmp_path =
-      absl::StrCat(path, ".tmp.", ::getpid(), ".", g_temp_counter++);
+      !options.temp_path.empty()
+          ? options.temp_path
+          : absl::StrCat(path, ".tmp.", ::getpid(), ".", g_temp_counter++);
   absl::Status status = WriteAndSync(tmp_path, pieces);
+  if (status.ok() && !options.crash_point_before_rename.empty()) {
+    CrashPoint(options.crash_point_before_rename);
+  }
   if (status.ok() && ::rename(tmp_path.c_str(), path.c_str()) != 0) {
     status = absl::ErrnoToStatus(
         errno, absl::StrCat("rename ", tmp_path, " to ", path));
@@ -86,6 +93,11 @@ absl::Status WriteFileDurably(const std::string& path,
     return status;
   }
   return SyncParentDir(path);
+}
+
+absl::Status WriteFileDurably(const std::string& path,
+                              std::string_view contents) {
+  return WriteFileDurably(path, {{contents.data(), contents.size()}});
 }
 
 }  // namespace dnc::storage

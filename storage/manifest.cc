@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/status_macros.h"
+#include "storage/durable_file.h"
 
 namespace dnc::storage {
 namespace {
@@ -487,28 +488,10 @@ absl::Status WriteManifest(const Manifest& manifest, const std::string& path) {
                     applied.path, "\n");
   }
 
-  FILE* file = std::fopen(path.c_str(), "wb");
-  if (file == nullptr) {
-    const int error = errno;
-    return absl::ErrnoToStatus(error,
-                               absl::StrCat("write manifest ", path, ": open"));
-  }
-  const char* step = nullptr;
-  if (std::fwrite(text.data(), 1, text.size(), file) != text.size()) {
-    step = "write";
-  } else if (std::fflush(file) != 0) {
-    step = "flush";
-  } else if (::fsync(::fileno(file)) != 0) {
-    step = "fsync";
-  }
-  const int error = errno;
-  if (std::fclose(file) != 0 && step == nullptr) {
-    return absl::ErrnoToStatus(
-        errno, absl::StrCat("write manifest ", path, ": close"));
-  }
-  if (step != nullptr) {
-    return absl::ErrnoToStatus(
-        error, absl::StrCat("write manifest ", path, ": ", step));
+  const absl::Status written = WriteFileDurably(path, text);
+  if (!written.ok()) {
+    return absl::Status(written.code(), absl::StrCat("write manifest ", path,
+                                                     ": ", written.message()));
   }
   return absl::OkStatus();
 }

@@ -77,7 +77,10 @@ struct Manifest {
   std::vector<AppliedChangeList> applied_change_lists;
 };
 
-// Writes `manifest` to `path` and fsyncs it. Errors: errno-derived status.
+// Writes `manifest` to `path` durably (storage/durable_file.h: temp file,
+// fsync, rename, directory fsync). Errors: InvalidArgument (a value that
+// would not read back: a line break, a bad checksum, an unknown load_mode),
+// or an errno-derived status naming the path (NotFound: no such directory).
 absl::Status WriteManifest(const Manifest& manifest, const std::string& path);
 
 // Errors: NotFound (no file), DataLoss (wrong first line, unparseable or

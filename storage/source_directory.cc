@@ -19,6 +19,7 @@
 #include "common/logging.h"
 #include "common/status_macros.h"
 #include "storage/crash_point.h"
+#include "storage/durable_file.h"
 
 namespace dnc::storage {
 namespace {
@@ -135,35 +136,12 @@ absl::StatusOr<std::optional<std::string>> ReadCurrent(
 
 absl::Status WriteCurrent(const std::string& source_dir,
                           const std::string& generation) {
-  const std::string temp = absl::StrCat(source_dir, "/", kCurrentTempFileName);
-  const std::string final_path =
-      absl::StrCat(source_dir, "/", kCurrentFileName);
-  const int fd =
-      ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return ErrnoError(errno, absl::StrCat("create ", temp));
+  DurableWriteOptions options;
+  options.temp_path = absl::StrCat(source_dir, "/", kCurrentTempFileName);
+  options.crash_point_before_rename = "current-tmp-written";
   const std::string line = generation + "\n";
-  size_t written = 0;
-  while (written < line.size()) {
-    const ssize_t n = ::write(fd, line.data() + written, line.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int error = errno;
-      ::close(fd);
-      return ErrnoError(error, absl::StrCat("write ", temp));
-    }
-    written += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    const int error = errno;
-    ::close(fd);
-    return ErrnoError(error, absl::StrCat("fsync ", temp));
-  }
-  if (::close(fd) != 0) return ErrnoError(errno, absl::StrCat("close ", temp));
-  CrashPoint("current-tmp-written");
-  if (::rename(temp.c_str(), final_path.c_str()) != 0) {
-    return ErrnoError(errno, absl::StrCat("rename ", temp, " to ", final_path));
-  }
-  return FsyncPath(source_dir, /*directory=*/true);
+  return WriteFileDurably(absl::StrCat(source_dir, "/", kCurrentFileName),
+                          {{line.data(), line.size()}}, options);
 }
 
 absl::Status CheckSourceId(const std::string& source) {
