@@ -43,6 +43,11 @@ void ExitWithUsageError(const CommandLineSpec& spec,
   std::exit(kExitUsage);
 }
 
+int FailWith(absl::string_view who, absl::string_view message) {
+  std::cerr << who << ": " << message << std::endl;
+  return kExitError;
+}
+
 std::vector<std::string> ParseCommandLineOrExit(int argc, char** argv,
                                                 const CommandLineSpec& spec) {
   std::vector<std::string> positional;

@@ -3,16 +3,27 @@
 // both for --help and for an unknown flag; here --help (-h, --helpfull, ...)
 // prints the usage and this binary's flags to stdout and exits 0, and every
 // usage error prints "PROGRAM: problem" plus a hint to stderr and exits 2.
-// Thread-safety: call once, from main, before starting threads.
+// CommandLine binds a binary's spec once, so its helpers can report usage
+// errors and failures in the program's name from anywhere in the main file.
+// Thread-safety: parse once, from main, before starting threads; the error
+// reporters are thread-compatible.
 #ifndef DNC_COMMON_COMMAND_LINE_H_
 #define DNC_COMMON_COMMAND_LINE_H_
 
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace dnc {
 
-inline constexpr int kExitUsage = 2;
+// The exit codes every binary shares; a binary may add its own from 3 up
+// (dnc: some number not callable; dnc-load: nothing to do).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitError = 1;  // The work failed; stderr says why.
+inline constexpr int kExitUsage = 2;  // Unknown flag, bad value, missing arg.
 
 struct CommandLineSpec {
   std::string program;  // e.g. "dnc-load": prefixes every message.
@@ -34,6 +45,49 @@ std::vector<std::string> ParseCommandLineOrExit(int argc, char** argv,
 // kExitUsage.
 [[noreturn]] void ExitWithUsageError(const CommandLineSpec& spec,
                                      const std::string& message);
+
+// Prints "WHO: message" on stderr and returns kExitError, so that a failed
+// step reads `return FailWith("dnc-load", status.message());`.
+int FailWith(absl::string_view who, absl::string_view message);
+
+// One binary's command line: its spec, parsing, and its error reports.
+//   const CommandLine& Cli() {
+//     static const CommandLine* cli = new CommandLine({"dnc-tenant", ...});
+//     return *cli;
+//   }
+//   int Main(int argc, char** argv) {
+//     const std::vector<std::string> args = Cli().Parse(argc, argv);
+//     if (args.empty()) Cli().UsageError("missing command");
+//     absl::Status done = DoTheWork(args);
+//     return done.ok() ? kExitOk : Cli().Fail(done);
+//   }
+class CommandLine {
+ public:
+  explicit CommandLine(CommandLineSpec spec) : spec_(std::move(spec)) {}
+
+  const CommandLineSpec& spec() const { return spec_; }
+
+  // ParseCommandLineOrExit with this spec.
+  std::vector<std::string> Parse(int argc, char** argv) const {
+    return ParseCommandLineOrExit(argc, argv, spec_);
+  }
+  // ExitWithUsageError with this spec.
+  [[noreturn]] void UsageError(const std::string& message) const {
+    ExitWithUsageError(spec_, message);
+  }
+  // "PROGRAM: message" on stderr.
+  void PrintError(absl::string_view message) const {
+    FailWith(spec_.program, message);
+  }
+  // PrintError, then kExitError.
+  int Fail(absl::string_view message) const {
+    return FailWith(spec_.program, message);
+  }
+  int Fail(const absl::Status& status) const { return Fail(status.message()); }
+
+ private:
+  const CommandLineSpec spec_;
+};
 
 }  // namespace dnc
 

@@ -84,7 +84,6 @@ ABSL_FLAG(int32_t, max_age_days, 0,
 namespace dnc::loader {
 namespace {
 
-constexpr int kExitLoadFailed = 1;
 constexpr int kExitAlreadyApplied = 3;
 constexpr size_t kRejectsShown = 20;
 constexpr size_t kOutOfCoverageShown = 10;
@@ -158,10 +157,14 @@ std::string UsageText() {
       "error, 3 nothing to do (change list already applied).");
 }
 
-CommandLineSpec Spec() { return {"dnc-load", UsageText(), "loader_main.cc"}; }
+const CommandLine& Cli() {
+  static const CommandLine* const cli =
+      new CommandLine({"dnc-load", UsageText(), "loader_main.cc"});
+  return *cli;
+}
 
 [[noreturn]] void UsageError(const std::string& message) {
-  ExitWithUsageError(Spec(), message);
+  Cli().UsageError(message);
 }
 
 std::string WithCommas(uint64_t value) {
@@ -361,8 +364,7 @@ void WarnOutOfCoverage(const LoadOptions& options, const LoadStats& stats) {
 }
 
 int Main(int argc, char** argv) {
-  const std::vector<std::string> files =
-      ParseCommandLineOrExit(argc, argv, Spec());
+  const std::vector<std::string> files = Cli().Parse(argc, argv);
   LoadOptions options = OptionsFromFlags(files);
   ProgressLine progress_line;
   if (isatty(STDERR_FILENO)) {
@@ -373,19 +375,18 @@ int Main(int argc, char** argv) {
   absl::StatusOr<LoadStats> stats = BulkLoad(options);
   progress_line.Clear();
   if (absl::IsAlreadyExists(stats.status())) {
-    std::cerr << "dnc-load: nothing to do for '" << options.source
-              << "': " << stats.status().message() << "\n";
+    Cli().PrintError(absl::StrCat("nothing to do for '", options.source,
+                                  "': ", stats.status().message()));
     return kExitAlreadyApplied;
   }
   if (!stats.ok()) {
-    std::cerr << "dnc-load: load of '" << options.source
-              << "' failed: " << stats.status().message() << " ["
-              << absl::StatusCodeToString(stats.status().code()) << "]\n";
-    return kExitLoadFailed;
+    return Cli().Fail(absl::StrCat(
+        "load of '", options.source, "' failed: ", stats.status().message(),
+        " [", absl::StatusCodeToString(stats.status().code()), "]"));
   }
   PrintSummary(options, *stats);
   WarnOutOfCoverage(options, *stats);
-  return 0;
+  return kExitOk;
 }
 
 }  // namespace

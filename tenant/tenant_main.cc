@@ -34,8 +34,6 @@ ABSL_FLAG(std::string, label, "",
 namespace dnc::tenant {
 namespace {
 
-constexpr int kExitError = 1;
-
 std::string UsageText() {
   return "Administers a dnc-server's tenant store: tenants (sellers), their "
          "entitlements, default call purpose and API keys. Run it while "
@@ -73,16 +71,17 @@ std::string UsageText() {
          "directory), 2 usage error.";
 }
 
-CommandLineSpec Spec() { return {"dnc-tenant", UsageText(), "tenant_main.cc"}; }
+const CommandLine& Cli() {
+  static const CommandLine* const cli =
+      new CommandLine({"dnc-tenant", UsageText(), "tenant_main.cc"});
+  return *cli;
+}
 
 [[noreturn]] void UsageError(const std::string& message) {
-  ExitWithUsageError(Spec(), message);
+  Cli().UsageError(message);
 }
 
-int Fail(const absl::Status& status) {
-  std::cerr << "dnc-tenant: " << status.message() << "\n";
-  return kExitError;
-}
+int Fail(const absl::Status& status) { return Cli().Fail(status); }
 
 std::string Time(absl::Time time) {
   return absl::FormatTime("%Y-%m-%d %H:%M UTC", time, absl::UTCTimeZone());
@@ -252,8 +251,7 @@ int List() {
 }
 
 int Main(int argc, char** argv) {
-  const std::vector<std::string> args =
-      ParseCommandLineOrExit(argc, argv, Spec());
+  const std::vector<std::string> args = Cli().Parse(argc, argv);
   if (absl::GetFlag(FLAGS_tenants).empty()) {
     UsageError("--tenants DIR is required");
   }
