@@ -1,20 +1,15 @@
-// Runs the real `dnc` binary (DNC_BINARY) as a subprocess, against nothing,
-// a closed port, or an in-process fake ScrubService.
-#include <fcntl.h>
+// Runs the real `dnc` binary (DNC_BINARY) as a subprocess (through
+// tests/testing/subprocess.h), against nothing, a closed port, an in-process
+// fake ScrubService, or the real dnc-server.
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <fstream>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -25,55 +20,26 @@
 #include "gtest/gtest.h"
 #include "tests/client/fake_scrub_server.h"
 #include "tests/testing/scratch_dir.h"
+#include "tests/testing/subprocess.h"
 
 namespace dnc::client {
 namespace {
 
+using test::ReadWholeFile;
+using test::RunResult;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string ShellQuote(const std::string& arg) {
-  std::string quoted = "'";
-  for (const char c : arg) {
-    if (c == '\'') {
-      quoted += "'\\''";
-    } else {
-      quoted += c;
-    }
-  }
-  return quoted + "'";
-}
-
 class DncMainTest : public ::testing::Test {
  protected:
-  // Runs dnc with `args` (no shell expansion), DNC_SERVER unset.
-  RunResult Run(const std::vector<std::string>& args) {
-    std::vector<std::string> quoted;
-    for (const std::string& arg : args) quoted.push_back(ShellQuote(arg));
-    const std::string out = dir_.Path("stdout");
-    const std::string err = dir_.Path("stderr");
-    const std::string command = absl::StrCat(
-        "env -u DNC_SERVER ", ShellQuote(DNC_BINARY), " ",
-        absl::StrJoin(quoted, " "), " >", out, " 2>", err, " </dev/null");
-    const int status = std::system(command.c_str());
-    RunResult result;
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    result.out = ReadFile(out);
-    result.err = ReadFile(err);
-    return result;
+  // Runs dnc with `args` (no shell expansion), DNC_SERVER unset, unless
+  // `env` sets it.
+  RunResult Run(const std::vector<std::string>& args,
+                std::vector<std::string> env = {}) {
+    std::vector<std::string> argv = {DNC_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    env.insert(env.begin(), "DNC_SERVER");
+    return test::RunProcess(argv, dir_.path(), std::chrono::seconds(300), env);
   }
 
   void StartServer() {
@@ -161,11 +127,10 @@ TEST_F(DncMainTest, CheckPrintsOneLinePerNumberAndExitsThreeIfAnyBlocked) {
 
 TEST_F(DncMainTest, ServerComesFromTheEnvironmentWhenNoFlagIsGiven) {
   StartServer();
-  const std::string command =
-      absl::StrCat("DNC_SERVER=", server_.address(), " ", DNC_BINARY,
-                   " check 3035551234 >/dev/null 2>&1");
-  const int status = std::system(command.c_str());
-  EXPECT_EQ(WEXITSTATUS(status), 0);
+  const int status =
+      Run({"check", "3035551234"}, {"DNC_SERVER=" + server_.address()})
+          .exit_code;
+  EXPECT_EQ(status, 0);
 }
 
 TEST_F(DncMainTest, ScrubWritesTheOutputAndASummary) {
@@ -182,7 +147,7 @@ TEST_F(DncMainTest, ScrubWritesTheOutputAndASummary) {
   EXPECT_THAT(r.out, HasSubstr("BLOCKED"));
   EXPECT_THAT(r.out, HasSubstr("33.3%"));
   EXPECT_THAT(r.out, HasSubstr("us-ftc (US) g000001 as of 2026-11-20"));
-  EXPECT_EQ(ReadFile(out),
+  EXPECT_EQ(ReadWholeFile(out),
             "name,phone,dnc_disposition,dnc_callable,dnc_e164,dnc_reason,"
             "dnc_window,dnc_callable_now\n"
             "Ann,(202) 555-1234,BLOCKED,no,+12025551234,"
@@ -222,7 +187,7 @@ TEST_F(DncMainTest, ScrubRefusesToOverwriteTheInput) {
   const RunResult r = Run({ServerFlag(), "scrub", in, "--output", in});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("refusing to overwrite the input"));
-  EXPECT_EQ(ReadFile(in), "phone\n2025551234\n");
+  EXPECT_EQ(ReadWholeFile(in), "phone\n2025551234\n");
 }
 
 TEST_F(DncMainTest, StatusPrintsATableOfSources) {
@@ -277,10 +242,9 @@ TEST_F(DncTenantMainTest, NoKeyOrWrongKeyFailsWithExitOneAndSaysHowToFixIt) {
       Run({ServerFlag(), "--api_key_file", key_file, "check", "3035551234"})
           .exit_code,
       0);
-  const std::string command =
-      absl::StrCat("DNC_API_KEY=", kKey, " ", DNC_BINARY, " ", ServerFlag(),
-                   " check 3035551234 >/dev/null 2>&1");
-  EXPECT_EQ(WEXITSTATUS(std::system(command.c_str())), 0);
+  const RunResult from_env = Run({ServerFlag(), "check", "3035551234"},
+                                 {absl::StrCat("DNC_API_KEY=", kKey)});
+  EXPECT_EQ(from_env.exit_code, 0);
 }
 
 TEST_F(DncTenantMainTest, OptOutAddMakesTheNextCheckInternal) {
@@ -404,21 +368,21 @@ TEST_F(DncTenantMainTest, ScrubRecordsTheFilesAndTheReportShowsThem) {
   EXPECT_THAT(scrub.out, HasSubstr("Job: q4-leads"));
   const auto files = server_.tenant().job_files.find("q4-leads");
   ASSERT_NE(files, server_.tenant().job_files.end());
-  EXPECT_EQ(files->second.input_sha256(), Sha256Hex(ReadFile(in)));
-  EXPECT_EQ(files->second.output_sha256(), Sha256Hex(ReadFile(out)));
+  EXPECT_EQ(files->second.input_sha256(), Sha256Hex(ReadWholeFile(in)));
+  EXPECT_EQ(files->second.output_sha256(), Sha256Hex(ReadWholeFile(out)));
   EXPECT_EQ(files->second.input_rows(), 2u);
   EXPECT_THAT(server_.tenant().purposes_seen, testing::Each(v1::SURVEY));
 
   const RunResult text = RunWithKey({"report", "q4-leads"});
   ASSERT_EQ(text.exit_code, 0) << text.err;
   EXPECT_THAT(text.out, HasSubstr("q4-leads"));
-  EXPECT_THAT(text.out, HasSubstr(Sha256Hex(ReadFile(out))));
+  EXPECT_THAT(text.out, HasSubstr(Sha256Hex(ReadWholeFile(out))));
   EXPECT_THAT(text.out, HasSubstr("us-ftc (US) generation g000001"));
   const RunResult json = RunWithKey({"report", "--json", "q4-leads"});
   ASSERT_EQ(json.exit_code, 0) << json.err;
   EXPECT_THAT(json.out, HasSubstr("\"job_id\": \"q4-leads\""));
   EXPECT_THAT(json.out, HasSubstr("\"output_sha256\": \"" +
-                                  Sha256Hex(ReadFile(out)) + "\""));
+                                  Sha256Hex(ReadWholeFile(out)) + "\""));
   const RunResult missing = RunWithKey({"report", "no-such-job"});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_EQ(RunWithKey({"scrub", in, "--job=bad job"}).exit_code, 2);
@@ -460,30 +424,15 @@ TEST_F(DncMainTest, RealServerWithNoDataAnswersEveryNumberNotCallable) {
   const std::string data = dir_.Path("data");
   ASSERT_EQ(::mkdir(data.c_str(), 0755), 0);
   const std::string port_file = dir_.Path("port");
-  const std::string log = dir_.Path("server.log");
-  std::vector<std::string> args = {server_binary, "--auth=none", "--data",
-                                   data,          "--listen",    "127.0.0.1:0",
-                                   "--port_file", port_file};
-  std::vector<char*> argv;
-  for (std::string& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  pid_t pid = 0;
-  ASSERT_EQ(posix_spawn(&pid, server_binary.c_str(), &actions, nullptr,
-                        argv.data(), environ),
-            0);
-  posix_spawn_file_actions_destroy(&actions);
-  std::string port;
-  for (int i = 0; i < 200 && port.empty(); ++i) {  // Up to ~20 s to start.
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    port = ReadFile(port_file);
-    while (!port.empty() && (port.back() == '\n' || port.back() == ' ')) {
-      port.pop_back();
-    }
+  test::BackgroundProcess server_process(
+      {server_binary, "--auth=none", "--data", data, "--listen", "127.0.0.1:0",
+       "--port_file", port_file},
+      dir_.Path("server"));
+  ASSERT_TRUE(server_process.started());
+  // Up to ~20 s to start.
+  std::string port = test::WaitForFile(port_file, std::chrono::seconds(20));
+  while (!port.empty() && (port.back() == '\n' || port.back() == ' ')) {
+    port.pop_back();
   }
   if (!port.empty()) {
     const std::string server = "--server=127.0.0.1:" + port;
@@ -494,10 +443,10 @@ TEST_F(DncMainTest, RealServerWithNoDataAnswersEveryNumberNotCallable) {
     const RunResult status = Run({server, "status"});
     EXPECT_EQ(status.exit_code, 0) << status.err;
   }
-  ::kill(pid, SIGTERM);
-  int wait_status = 0;
-  ::waitpid(pid, &wait_status, 0);
-  ASSERT_FALSE(port.empty()) << "dnc-server did not start: " << ReadFile(log);
+  server_process.Stop(SIGTERM);
+  ASSERT_FALSE(port.empty())
+      << "dnc-server did not start: " << server_process.Stdout()
+      << server_process.Stderr();
 }
 
 }  // namespace

@@ -1,15 +1,10 @@
-// Runs the real dnc-server binary: flags, errors, serving, and shutdown.
-#include <fcntl.h>
+// Runs the real dnc-server binary (through tests/testing/subprocess.h):
+// flags, errors, serving, and shutdown.
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -24,117 +19,58 @@
 #include "tenant/tenant_store.h"
 #include "tests/service/registry_fixture.h"
 #include "tests/testing/scratch_dir.h"
-
-extern char** environ;
+#include "tests/testing/subprocess.h"
 
 namespace dnc {
 namespace {
 
 using ::testing::HasSubstr;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // A dnc-server child process with stdout and stderr going to files.
-class ServerProcess {
- public:
-  ServerProcess(const test::ScratchDir& dir, std::vector<std::string> args)
-      : out_(dir.Path("stdout.txt")), err_(dir.Path("stderr.txt")) {
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, out_.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, err_.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    args.insert(args.begin(), DNC_SERVER_PATH);
-    std::vector<char*> argv;
-    for (std::string& arg : args) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    if (posix_spawn(&pid_, DNC_SERVER_PATH, &actions, nullptr, argv.data(),
-                    environ) != 0) {
-      pid_ = -1;
-    }
-    posix_spawn_file_actions_destroy(&actions);
-  }
-
-  ~ServerProcess() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-
-  bool started() const { return pid_ > 0; }
-
-  // Waits for exit (at most `timeout`); the exit code, or -1 if it was
-  // killed by a signal or did not exit in time (then it is killed).
-  int Wait(std::chrono::seconds timeout = std::chrono::seconds(20)) {
-    const auto until = std::chrono::steady_clock::now() + timeout;
-    int status = 0;
-    while (waitpid(pid_, &status, WNOHANG) == 0) {
-      if (std::chrono::steady_clock::now() > until) return -1;  // Dtor kills.
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
-  void Signal(int signal_number) { kill(pid_, signal_number); }
-  std::string out() const { return ReadFile(out_); }
-  std::string err() const { return ReadFile(err_); }
-
- private:
-  std::string out_;
-  std::string err_;
-  pid_t pid_ = -1;
-};
+std::unique_ptr<test::BackgroundProcess> StartServer(
+    const test::ScratchDir& dir, std::vector<std::string> args) {
+  args.insert(args.begin(), DNC_SERVER_PATH);
+  return std::make_unique<test::BackgroundProcess>(args, dir.Path("server"));
+}
 
 // Waits (bounded) for the server to write its port file; 0 if it never does.
 int WaitForPort(const std::string& port_file) {
-  for (int i = 0; i < 1500; ++i) {
-    if (std::filesystem::exists(port_file)) {
-      int port = 0;
-      if (absl::SimpleAtoi(absl::StripAsciiWhitespace(ReadFile(port_file)),
-                           &port)) {
-        return port;
-      }
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  int port = 0;
+  if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(test::WaitForFile(
+                            port_file, std::chrono::seconds(30))),
+                        &port)) {
+    return 0;
   }
-  return 0;
+  return port;
 }
 
 TEST(ServerMainTest, HelpExitsZeroAndDescribesTheFlags) {
   test::ScratchDir dir;
-  ServerProcess server(dir, {"--help"});
-  ASSERT_TRUE(server.started());
-  EXPECT_EQ(server.Wait(), 0);
-  EXPECT_THAT(server.out(), HasSubstr("--data"));
-  EXPECT_THAT(server.out(), HasSubstr("--listen"));
-  EXPECT_THAT(server.out(), HasSubstr("--port_file"));
+  auto server = StartServer(dir, {"--help"});
+  ASSERT_TRUE(server->started());
+  EXPECT_EQ(server->Wait(), 0);
+  EXPECT_THAT(server->Stdout(), HasSubstr("--data"));
+  EXPECT_THAT(server->Stdout(), HasSubstr("--listen"));
+  EXPECT_THAT(server->Stdout(), HasSubstr("--port_file"));
 }
 
 TEST(ServerMainTest, MissingDataDirIsAClearError) {
   test::ScratchDir dir;
   const std::string missing = dir.Path("no-such-dir");
-  ServerProcess server(
+  auto server = StartServer(
       dir, {"--auth=none", "--data", missing, "--listen", "127.0.0.1:0"});
-  ASSERT_TRUE(server.started());
-  EXPECT_NE(server.Wait(), 0);
-  EXPECT_THAT(server.err(),
+  ASSERT_TRUE(server->started());
+  EXPECT_NE(server->Wait(), 0);
+  EXPECT_THAT(server->Stderr(),
               HasSubstr(absl::StrCat("--data ", missing, " does not exist")));
 }
 
 TEST(ServerMainTest, MissingDataFlagIsAClearError) {
   test::ScratchDir dir;
-  ServerProcess server(dir, {"--listen", "127.0.0.1:0"});
-  ASSERT_TRUE(server.started());
-  EXPECT_NE(server.Wait(), 0);
-  EXPECT_THAT(server.err(), HasSubstr("--data is required"));
+  auto server = StartServer(dir, {"--listen", "127.0.0.1:0"});
+  ASSERT_TRUE(server->started());
+  EXPECT_NE(server->Wait(), 0);
+  EXPECT_THAT(server->Stderr(), HasSubstr("--data is required"));
 }
 
 TEST(ServerMainTest, ServesOnPortZeroAndExitsZeroOnSigterm) {
@@ -147,16 +83,16 @@ TEST(ServerMainTest, ServesOnPortZeroAndExitsZeroOnSigterm) {
   ASSERT_TRUE(test::PublishFixtureSource(data, source).ok());
 
   const std::string port_file = dir.Path("port");
-  ServerProcess server(
+  auto server = StartServer(
       dir, {"--auth=none", "--data", data, "--listen", "127.0.0.1:0",
             "--port_file", port_file, "--reload_interval_seconds", "1"});
-  ASSERT_TRUE(server.started());
+  ASSERT_TRUE(server->started());
   const int port = WaitForPort(port_file);
-  ASSERT_GT(port, 0) << server.err();
-  EXPECT_THAT(server.out(),
+  ASSERT_GT(port, 0) << server->Stderr();
+  EXPECT_THAT(server->Stdout(),
               HasSubstr(absl::StrCat("dnc-server listening on 127.0.0.1:", port,
                                      " with 1 source")));
-  EXPECT_THAT(server.err(), HasSubstr("us-test"));
+  EXPECT_THAT(server->Stderr(), HasSubstr("us-test"));
 
   auto stub = v1::ScrubService::NewStub(grpc::CreateChannel(
       absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
@@ -174,8 +110,8 @@ TEST(ServerMainTest, ServesOnPortZeroAndExitsZeroOnSigterm) {
   EXPECT_EQ(status.sources(0).snapshot().source(), "us-test");
   EXPECT_FALSE(status.sources(0).stale());
 
-  server.Signal(SIGTERM);
-  EXPECT_EQ(server.Wait(), 0) << server.err();
+  server->Signal(SIGTERM);
+  EXPECT_EQ(server->Wait(), 0) << server->Stderr();
 }
 
 TEST(ServerMainTest, SighupServesANewlyPublishedGenerationWithoutARestart) {
@@ -189,12 +125,12 @@ TEST(ServerMainTest, SighupServesANewlyPublishedGenerationWithoutARestart) {
 
   // Polling off: only SIGHUP can make the server look again.
   const std::string port_file = dir.Path("port");
-  ServerProcess server(
+  auto server = StartServer(
       dir, {"--auth=none", "--data", data, "--listen", "127.0.0.1:0",
             "--port_file", port_file, "--reload_interval_seconds", "0"});
-  ASSERT_TRUE(server.started());
+  ASSERT_TRUE(server->started());
   const int port = WaitForPort(port_file);
-  ASSERT_GT(port, 0) << server.err();
+  ASSERT_GT(port, 0) << server->Stderr();
   auto stub = v1::ScrubService::NewStub(grpc::CreateChannel(
       absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
   auto check = [&](uint64_t e164) {
@@ -209,7 +145,7 @@ TEST(ServerMainTest, SighupServesANewlyPublishedGenerationWithoutARestart) {
 
   source.keys = {13032345678};
   ASSERT_TRUE(test::PublishFixtureSource(data, source).ok());
-  server.Signal(SIGHUP);
+  server->Signal(SIGHUP);
   // Bounded wait for the reload; no timing is asserted.
   v1::CheckResponse response;
   for (int i = 0; i < 500; ++i) {
@@ -217,25 +153,26 @@ TEST(ServerMainTest, SighupServesANewlyPublishedGenerationWithoutARestart) {
     if (response.disposition() == v1::BLOCKED) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  EXPECT_EQ(response.disposition(), v1::BLOCKED) << server.err();
+  EXPECT_EQ(response.disposition(), v1::BLOCKED) << server->Stderr();
   ASSERT_EQ(response.snapshots_size(), 1);
   EXPECT_EQ(response.snapshots(0).generation(), "g000002");
   EXPECT_EQ(check(12022345678).disposition(), v1::CALLABLE);
-  EXPECT_THAT(server.err(), HasSubstr("SIGHUP: reload"));
+  EXPECT_THAT(server->Stderr(), HasSubstr("SIGHUP: reload"));
 
-  server.Signal(SIGTERM);
-  EXPECT_EQ(server.Wait(), 0) << server.err();
+  server->Signal(SIGTERM);
+  EXPECT_EQ(server->Wait(), 0) << server->Stderr();
 }
 
 TEST(ServerMainTest, EmptyDataDirStartsAndAnswersStale) {
   test::ScratchDir dir;
   const std::string port_file = dir.Path("port");
-  ServerProcess server(dir, {"--auth=none", "--data", dir.path(), "--listen",
-                             "127.0.0.1:0", "--port_file", port_file});
-  ASSERT_TRUE(server.started());
+  auto server =
+      StartServer(dir, {"--auth=none", "--data", dir.path(), "--listen",
+                        "127.0.0.1:0", "--port_file", port_file});
+  ASSERT_TRUE(server->started());
   const int port = WaitForPort(port_file);
-  ASSERT_GT(port, 0) << server.err();
-  EXPECT_THAT(server.err(), HasSubstr("STALE"));
+  ASSERT_GT(port, 0) << server->Stderr();
+  EXPECT_THAT(server->Stderr(), HasSubstr("STALE"));
 
   auto stub = v1::ScrubService::NewStub(grpc::CreateChannel(
       absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
@@ -247,37 +184,39 @@ TEST(ServerMainTest, EmptyDataDirStartsAndAnswersStale) {
   EXPECT_EQ(response.disposition(), v1::STALE);
   EXPECT_FALSE(response.callable());
 
-  server.Signal(SIGINT);
-  EXPECT_EQ(server.Wait(), 0) << server.err();
+  server->Signal(SIGINT);
+  EXPECT_EQ(server->Wait(), 0) << server->Stderr();
 }
 
 TEST(ServerMainTest, ApiKeyAuthWithoutATenantStoreIsAUsageError) {
   test::ScratchDir dir;
-  ServerProcess server(dir, {"--data", dir.path(), "--listen", "127.0.0.1:0"});
-  ASSERT_TRUE(server.started());
-  EXPECT_EQ(server.Wait(), 2);
-  EXPECT_THAT(server.err(), HasSubstr("needs --tenants DIR"));
-  EXPECT_THAT(server.err(), HasSubstr("dnc-tenant"));
-  EXPECT_THAT(server.err(), HasSubstr("--auth=none"));
+  auto server =
+      StartServer(dir, {"--data", dir.path(), "--listen", "127.0.0.1:0"});
+  ASSERT_TRUE(server->started());
+  EXPECT_EQ(server->Wait(), 2);
+  EXPECT_THAT(server->Stderr(), HasSubstr("needs --tenants DIR"));
+  EXPECT_THAT(server->Stderr(), HasSubstr("dnc-tenant"));
+  EXPECT_THAT(server->Stderr(), HasSubstr("--auth=none"));
 }
 
 TEST(ServerMainTest, UnknownAuthModeIsAUsageError) {
   test::ScratchDir dir;
-  ServerProcess server(dir, {"--data", dir.path(), "--auth", "password"});
-  ASSERT_TRUE(server.started());
-  EXPECT_EQ(server.Wait(), 2);
-  EXPECT_THAT(server.err(), HasSubstr("--auth must be api_key or none"));
+  auto server = StartServer(dir, {"--data", dir.path(), "--auth", "password"});
+  ASSERT_TRUE(server->started());
+  EXPECT_EQ(server->Wait(), 2);
+  EXPECT_THAT(server->Stderr(), HasSubstr("--auth must be api_key or none"));
 }
 
 TEST(ServerMainTest, AuthNoneWarnsAndSaysNoAuthIsRequired) {
   test::ScratchDir dir;
   const std::string port_file = dir.Path("port");
-  ServerProcess server(dir, {"--auth=none", "--data", dir.path(), "--listen",
-                             "127.0.0.1:0", "--port_file", port_file});
-  ASSERT_TRUE(server.started());
+  auto server =
+      StartServer(dir, {"--auth=none", "--data", dir.path(), "--listen",
+                        "127.0.0.1:0", "--port_file", port_file});
+  ASSERT_TRUE(server->started());
   const int port = WaitForPort(port_file);
-  ASSERT_GT(port, 0) << server.err();
-  EXPECT_THAT(server.err(), HasSubstr("AUTHENTICATION IS OFF"));
+  ASSERT_GT(port, 0) << server->Stderr();
+  EXPECT_THAT(server->Stderr(), HasSubstr("AUTHENTICATION IS OFF"));
   auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
                                      grpc::InsecureChannelCredentials());
   auto stub = v1::ScrubService::NewStub(channel);
@@ -291,8 +230,8 @@ TEST(ServerMainTest, AuthNoneWarnsAndSaysNoAuthIsRequired) {
   EXPECT_EQ(
       tenants->WhoAmI(&who_context, v1::WhoAmIRequest(), &info).error_code(),
       grpc::StatusCode::FAILED_PRECONDITION);
-  server.Signal(SIGTERM);
-  EXPECT_EQ(server.Wait(), 0) << server.err();
+  server->Signal(SIGTERM);
+  EXPECT_EQ(server->Wait(), 0) << server->Stderr();
 }
 
 TEST(ServerMainTest, ServesTenantsFromTheTenantStoreAndRequiresTheirKeys) {
@@ -321,12 +260,12 @@ TEST(ServerMainTest, ServesTenantsFromTheTenantStoreAndRequiresTheirKeys) {
   }
 
   const std::string port_file = dir.Path("port");
-  ServerProcess server(
-      dir, {"--data", data, "--tenants", tenants_dir, "--listen", "127.0.0.1:0",
-            "--port_file", port_file});
-  ASSERT_TRUE(server.started());
+  auto server =
+      StartServer(dir, {"--data", data, "--tenants", tenants_dir, "--listen",
+                        "127.0.0.1:0", "--port_file", port_file});
+  ASSERT_TRUE(server->started());
   const int port = WaitForPort(port_file);
-  ASSERT_GT(port, 0) << server.err();
+  ASSERT_GT(port, 0) << server->Stderr();
   auto stub = v1::ScrubService::NewStub(grpc::CreateChannel(
       absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
   v1::CheckRequest request;
@@ -341,8 +280,8 @@ TEST(ServerMainTest, ServesTenantsFromTheTenantStoreAndRequiresTheirKeys) {
   EXPECT_EQ(response.disposition(), v1::BLOCKED);
   EXPECT_FALSE(response.audit_id().empty());
 
-  server.Signal(SIGTERM);
-  EXPECT_EQ(server.Wait(), 0) << server.err();
+  server->Signal(SIGTERM);
+  EXPECT_EQ(server->Wait(), 0) << server->Stderr();
   // The store was closed cleanly: it opens again (the server's lock is gone)
   // and holds the Check's audit record.
   auto reopened = tenant::TenantStore::Open(tenants_dir, false);
@@ -356,23 +295,24 @@ TEST(ServerMainTest, ServesTenantsFromTheTenantStoreAndRequiresTheirKeys) {
 TEST(ServerMainTest, BusyPortIsAClearError) {
   test::ScratchDir dir;
   const std::string port_file = dir.Path("port");
-  ServerProcess first(dir, {"--auth=none", "--data", dir.path(), "--listen",
-                            "127.0.0.1:0", "--port_file", port_file});
-  ASSERT_TRUE(first.started());
+  auto first =
+      StartServer(dir, {"--auth=none", "--data", dir.path(), "--listen",
+                        "127.0.0.1:0", "--port_file", port_file});
+  ASSERT_TRUE(first->started());
   const int port = WaitForPort(port_file);
   ASSERT_GT(port, 0);
 
   test::ScratchDir dir2;
   const std::string address = absl::StrCat("127.0.0.1:", port);
-  ServerProcess second(
+  auto second = StartServer(
       dir2, {"--auth=none", "--data", dir.path(), "--listen", address});
-  ASSERT_TRUE(second.started());
-  EXPECT_NE(second.Wait(), 0);
-  EXPECT_THAT(second.err(),
+  ASSERT_TRUE(second->started());
+  EXPECT_NE(second->Wait(), 0);
+  EXPECT_THAT(second->Stderr(),
               HasSubstr(absl::StrCat("cannot listen on ", address,
                                      ": Address already in use")));
-  first.Signal(SIGTERM);
-  EXPECT_EQ(first.Wait(), 0);
+  first->Signal(SIGTERM);
+  EXPECT_EQ(first->Wait(), 0);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Runs the real binaries from tests: a command to completion with its output
 // captured, or a long-running process (a server) that is killed when the
-// object goes away. POSIX only (fork + execv); no shell is involved.
+// object goes away; either in a changed environment. POSIX only (fork +
+// execve); no shell is involved.
 // Thread-safety: thread-compatible.
 #ifndef DNC_TESTS_TESTING_SUBPROCESS_H_
 #define DNC_TESTS_TESTING_SUBPROCESS_H_
@@ -16,7 +17,10 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
+
+extern char** environ;
 
 namespace dnc::test {
 
@@ -27,15 +31,44 @@ inline std::string ReadWholeFile(const std::string& path) {
   return text.str();
 }
 
-// Starts argv[0] with stdout and stderr sent to the given files. Returns the
-// pid, or -1 if fork failed. The child exits 127 if execv fails.
+// The child's environment: this process's, changed by `changes` in order.
+// "NAME=VALUE" sets NAME; a bare "NAME" removes it (as `env -u NAME`).
+inline std::vector<std::string> ChildEnvironment(
+    const std::vector<std::string>& changes) {
+  std::vector<std::string> env;
+  for (char** entry = environ; *entry != nullptr; ++entry)
+    env.push_back(*entry);
+  for (const std::string& change : changes) {
+    const std::string name = change.substr(0, change.find('='));
+    std::vector<std::string> kept;
+    for (std::string& entry : env) {
+      if (entry.compare(0, name.size() + 1, name + "=") != 0) {
+        kept.push_back(std::move(entry));
+      }
+    }
+    env = std::move(kept);
+    if (change.find('=') != std::string::npos) env.push_back(change);
+  }
+  return env;
+}
+
+// Starts argv[0] with stdin from /dev/null and stdout and stderr sent to the
+// given files, in this process's
+// environment changed by `env_changes` (see ChildEnvironment). Returns the
+// pid, or -1 if fork failed. The child exits 127 if exec fails.
 inline pid_t SpawnProcess(const std::vector<std::string>& argv,
                           const std::string& stdout_path,
-                          const std::string& stderr_path) {
+                          const std::string& stderr_path,
+                          const std::vector<std::string>& env_changes = {}) {
   std::vector<char*> args;
   for (const std::string& arg : argv)
     args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
+  // Built before fork: the child only opens, dups and execs.
+  std::vector<std::string> env = ChildEnvironment(env_changes);
+  std::vector<char*> envp;
+  for (std::string& entry : env) envp.push_back(entry.data());
+  envp.push_back(nullptr);
   const pid_t pid = fork();
   if (pid == 0) {
     const int out =
@@ -47,7 +80,7 @@ inline pid_t SpawnProcess(const std::vector<std::string>& argv,
     dup2(in, 0);
     dup2(out, 1);
     dup2(err, 2);
-    execv(args[0], args.data());
+    execve(args[0], args.data(), envp.data());
     _exit(127);
   }
   return pid;
@@ -77,14 +110,16 @@ struct RunResult {
 };
 
 // Runs a command to completion; kills it after `timeout`. `scratch` is a
-// directory for the captured output files.
+// directory for the captured output files; `env_changes` as in SpawnProcess.
 inline RunResult RunProcess(
     const std::vector<std::string>& argv, const std::string& scratch,
-    std::chrono::seconds timeout = std::chrono::seconds(300)) {
+    std::chrono::seconds timeout = std::chrono::seconds(300),
+    const std::vector<std::string>& env_changes = {}) {
   static int counter = 0;
   const std::string base = scratch + "/run" + std::to_string(++counter);
   RunResult result;
-  const pid_t pid = SpawnProcess(argv, base + ".out", base + ".err");
+  const pid_t pid =
+      SpawnProcess(argv, base + ".out", base + ".err", env_changes);
   if (pid < 0) return result;
   result.exit_code = WaitForExit(pid, timeout);
   if (result.exit_code == -1) {
@@ -114,6 +149,8 @@ class BackgroundProcess {
   BackgroundProcess& operator=(const BackgroundProcess&) = delete;
 
   pid_t pid() const { return pid_; }
+  // False if fork failed.
+  bool started() const { return pid_ > 0; }
   bool running() {
     if (pid_ <= 0 || exited_) return false;
     int status = 0;
@@ -125,14 +162,24 @@ class BackgroundProcess {
     }
     return true;
   }
+  // Sends `signal` (e.g. SIGHUP) and returns at once.
+  void Signal(int signal) {
+    if (running()) kill(pid_, signal);
+  }
+  // Waits up to `timeout` for the process to exit by itself: its exit code,
+  // 128+signal if a signal ended it, or -1 on timeout (it is left running).
+  int Wait(std::chrono::seconds timeout = std::chrono::seconds(30)) {
+    if (!running()) return exit_code_;
+    exit_code_ = WaitForExit(pid_, timeout);
+    exited_ = exit_code_ != -1;
+    return exit_code_;
+  }
   // Sends `signal` and waits for the exit code (-1 on timeout).
   int Stop(int signal,
            std::chrono::seconds timeout = std::chrono::seconds(30)) {
     if (!running()) return exit_code_;
     kill(pid_, signal);
-    exit_code_ = WaitForExit(pid_, timeout);
-    exited_ = exit_code_ != -1;
-    return exit_code_;
+    return Wait(timeout);
   }
   std::string Stdout() const { return ReadWholeFile(log_prefix_ + ".out"); }
   std::string Stderr() const { return ReadWholeFile(log_prefix_ + ".err"); }
