@@ -43,8 +43,12 @@ void ExitWithUsageError(const CommandLineSpec& spec,
   std::exit(kExitUsage);
 }
 
-int FailWith(absl::string_view who, absl::string_view message) {
+void PrintError(absl::string_view who, absl::string_view message) {
   std::cerr << who << ": " << message << std::endl;
+}
+
+int FailWith(absl::string_view who, absl::string_view message) {
+  PrintError(who, message);
   return kExitError;
 }
 

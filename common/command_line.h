@@ -46,8 +46,11 @@ std::vector<std::string> ParseCommandLineOrExit(int argc, char** argv,
 [[noreturn]] void ExitWithUsageError(const CommandLineSpec& spec,
                                      const std::string& message);
 
-// Prints "WHO: message" on stderr and returns kExitError, so that a failed
-// step reads `return FailWith("dnc-load", status.message());`.
+// Prints "WHO: message" on stderr.
+void PrintError(absl::string_view who, absl::string_view message);
+
+// PrintError, then kExitError, so that a failed step reads
+// `return FailWith("dnc-load", status.message());`.
 int FailWith(absl::string_view who, absl::string_view message);
 
 // One binary's command line: its spec, parsing, and its error reports.
@@ -77,7 +80,7 @@ class CommandLine {
   }
   // "PROGRAM: message" on stderr.
   void PrintError(absl::string_view message) const {
-    FailWith(spec_.program, message);
+    dnc::PrintError(spec_.program, message);
   }
   // PrintError, then kExitError.
   int Fail(absl::string_view message) const {
