@@ -14,24 +14,19 @@
 // LeadListOptions, and its chunk's sequence (1, 2, ...), so the server audits
 // the list as one job whose certificate is `dnc report JOB`.
 //
-// The phone column is found by header name (phone, phone_number, telephone,
-// tel, mobile, cell, number, contact number, ...: case, spaces and
-// punctuation ignored), else by content (the column where most of the first
-// rows read as phone numbers); LeadListOptions::column overrides both. The
-// first row is taken as a header unless it holds a phone number (or
-// LeadListOptions::header says otherwise); without a header no header is
-// written either.
+// The phone column and the header row are found as client/phone_column.h
+// says (LeadListOptions::column and ::header override); without a header no
+// header is written either. Fully blank lines are skipped and counted.
 //
 // Rows stream through ScrubStream in chunks with a bounded window of chunks
-// in flight (the calling thread reads and sends, one writer thread receives
-// and writes), so memory stays bounded for any file size. A row whose field
-// count differs from the header's is still passed through and counted as
-// ragged: a short row is padded with empty fields so the dnc columns line up
-// under their header; a long row keeps its extra fields after the dnc
-// columns. Fully blank lines are skipped and counted. An input whose header
-// ends with the six dnc_* columns (a file scrubbed before; or the four of
-// an older version) has them replaced rather than appended again, so
-// re-scrubbing keeps the file's shape.
+// in flight (client/lead_list_stream.h), so memory stays bounded for any
+// file size. A row whose field count differs from the header's is still
+// passed through and counted as ragged; the dnc columns line up under their
+// header, and an input scrubbed before has its dnc_* columns replaced
+// rather than appended again (client/scrubbed_columns.h).
+//
+// The file front end (temporary output renamed into place) is
+// client/lead_list_file.h; the summary text client/lead_list_summary.h.
 //
 // Thread-safety: thread-safe (functions share no state).
 #ifndef DNC_CLIENT_LEAD_LIST_SCRUBBER_H_
@@ -49,18 +44,10 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "client/csv.h"
+#include "client/phone_column.h"
 #include "client/scrub_client.h"
 
 namespace dnc::client {
-
-inline constexpr char kDispositionColumn[] = "dnc_disposition";
-inline constexpr char kCallableColumn[] = "dnc_callable";
-inline constexpr char kE164Column[] = "dnc_e164";
-inline constexpr char kReasonColumn[] = "dnc_reason";
-inline constexpr char kWindowColumn[] = "dnc_window";
-inline constexpr char kCallableNowColumn[] = "dnc_callable_now";
-
-enum class HeaderMode { kAuto, kPresent, kAbsent };
 
 struct LeadListOptions {
   // Header name, or 1-based column index ("3" = third column); empty means
@@ -85,13 +72,6 @@ struct LeadListOptions {
   int64_t now_unix_seconds = 0;  // 0 = the server's clock.
 };
 
-// The column numbers are read from.
-struct PhoneColumn {
-  size_t index = 0;  // 0-based.
-  std::string name;  // The header cell, or "column N" without a header.
-  std::string how;   // "--column", "header name" or "content".
-};
-
 struct LeadListResult {
   uint64_t rows = 0;         // Data rows scrubbed (not the header).
   uint64_t ragged_rows = 0;  // Field count differs from the header's.
@@ -114,26 +94,6 @@ struct LeadListResult {
   double rows_per_second = 0;
 };
 
-// 1234567 -> "1,234,567".
-std::string FormatCount(uint64_t n);
-
-// Lowercases ASCII and drops everything but letters and digits:
-// "Phone Number" -> "phonenumber", "TEL." -> "tel".
-std::string NormalizeHeaderName(std::string_view name);
-
-// True unless the row holds a cell that reads as a phone number (and no
-// cell is a known phone header name).
-bool LooksLikeHeader(const std::vector<std::string>& first_row);
-
-// Picks the phone column. `header` is nullptr when the input has none;
-// `sample` holds the first data rows; `column_flag` is LeadListOptions::column.
-// Errors: InvalidArgument naming the header (or the flag) when no column
-// fits.
-absl::StatusOr<PhoneColumn> FindPhoneColumn(
-    const std::vector<std::string>* header,
-    const std::vector<std::vector<std::string>>& sample,
-    std::string_view column_flag, size_t width);
-
 // Streams `reader` -> ScrubStream sessions made by `open_session` (called
 // once, after the phone column is found) -> `writer`. Errors:
 // InvalidArgument (no phone column; bad CSV), the stream's status (e.g.
@@ -143,22 +103,6 @@ absl::StatusOr<LeadListResult> ScrubLeadList(
     CsvReader* reader, CsvWriter* writer,
     const std::function<std::unique_ptr<ScrubStreamSession>()>& open_session,
     const LeadListOptions& options);
-
-// Scrubs the file `input_path` ("-" for stdin) into `output_path` ("-" for
-// stdout). A file output is written beside it under a temporary name and
-// renamed into place on success, so a failed scrub never leaves a partial
-// file that looks finished. Asks the server's Status first (fails fast when
-// it is unreachable) and lowers chunk_rows to its max_batch_entries.
-// Errors: InvalidArgument (output is the input file), NotFound (input
-// missing), the errors of ScrubLeadList.
-absl::StatusOr<LeadListResult> ScrubLeadListFile(ScrubClient* client,
-                                                 const std::string& input_path,
-                                                 const std::string& output_path,
-                                                 LeadListOptions options);
-
-// A human-readable summary: rows, time and rate, the phone column, counts and
-// percentages by disposition, ragged/blank rows and the snapshots used.
-std::string FormatLeadListSummary(const LeadListResult& result);
 
 }  // namespace dnc::client
 

@@ -9,15 +9,117 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "client/list_reader.h"
 #include "client/report_format.h"
 #include "client/scrub_mapping.h"
+#include "client/text_format.h"
 
 namespace dnc::client {
 namespace {
 
-struct PendingRow {
-  uint64_t line = 0;
-  std::string value;
+// Queues rows and sends them chunk_rows at a time, one AddOptOuts call per
+// chunk, counting every row's outcome into *result.
+class ChunkSender {
+ public:
+  ChunkSender(std::string_view file_name, const AddOptOutsFn& add,
+              const OptOutImportOptions& options, OptOutImportResult* result)
+      : file_name_(file_name), add_(add), options_(options), result_(result) {
+    request_.set_note(options.note);
+    request_.set_date(options.date);
+  }
+
+  // Queues one row's phone cell; sends a full chunk.
+  absl::Status Take(uint64_t line, std::string_view value) {
+    pending_.push_back(PendingRow{line, std::string(value)});
+    if (pending_.size() >= options_.chunk_rows) return Send();
+    return absl::OkStatus();
+  }
+
+  // Sends what is queued (nothing when nothing is).
+  absl::Status Send() {
+    if (pending_.empty()) return absl::OkStatus();
+    cells_.clear();
+    for (const PendingRow& p : pending_) cells_.push_back(p.value);
+    // Numbers that read locally go packed, the rest as text (the server
+    // rejects those with its reason), as in a scrub.
+    BuildScrubRequest(cells_, 0, &plan_, &entry_of_cell_);
+    *request_.mutable_e164() = plan_.e164();
+    *request_.mutable_raw() = plan_.raw();
+    absl::StatusOr<v1::OptOutResponse> response = add_(request_);
+    if (!response.ok()) return response.status();
+    ++result_->calls;
+    if (static_cast<size_t>(response->states_size()) != pending_.size()) {
+      return absl::InternalError(
+          absl::StrCat("AddOptOuts answered ", response->states_size(),
+                       " states for ", pending_.size(), " numbers"));
+    }
+    for (size_t i = 0; i < pending_.size(); ++i) {
+      Count(*response, static_cast<int>(entry_of_cell_[i]), pending_[i]);
+    }
+    result_->rows += pending_.size();
+    result_->list_size = response->list_size();
+    pending_.clear();
+    ShowProgress();
+    return absl::OkStatus();
+  }
+
+  // Ends a progress line left open.
+  void EndProgress() {
+    if (progress_open_) std::fputc('\n', options_.progress_out);
+    progress_open_ = false;
+  }
+
+ private:
+  struct PendingRow {
+    uint64_t line = 0;
+    std::string value;
+  };
+
+  // One row's outcome; a rejected row goes to on_reject as
+  // "FILE:LINE: why: 'value'".
+  void Count(const v1::OptOutResponse& response, int entry,
+             const PendingRow& row) {
+    switch (response.states(entry)) {
+      case v1::ADDED:
+        ++result_->added;
+        return;
+      case v1::ALREADY_LISTED:
+        ++result_->already_listed;
+        return;
+      default:
+        ++result_->rejected;
+    }
+    if (!options_.on_reject) return;
+    const std::string why =
+        entry < response.detail_size() && !response.detail(entry).empty()
+            ? response.detail(entry)
+            : OptOutStateName(response.states(entry));
+    options_.on_reject(absl::StrCat(std::string(file_name_), ":", row.line,
+                                    ": ", why, ": '", row.value, "'"));
+  }
+
+  void ShowProgress() {
+    if (!options_.progress || options_.progress_out == nullptr) return;
+    const absl::Time now = absl::Now();
+    if (now - last_progress_ < options_.progress_interval) return;
+    last_progress_ = now;
+    absl::FPrintF(options_.progress_out, "\r%s rows imported   ",
+                  FormatCount(result_->rows));
+    std::fflush(options_.progress_out);
+    progress_open_ = true;
+  }
+
+  const std::string_view file_name_;
+  const AddOptOutsFn& add_;
+  const OptOutImportOptions& options_;
+  OptOutImportResult* const result_;
+  std::vector<PendingRow> pending_;
+  std::vector<std::string_view> cells_;
+  std::vector<uint32_t> entry_of_cell_;
+  v1::ScrubRequest plan_;
+  v1::OptOutRequest request_;
+  absl::Time last_progress_ = absl::Now();
+  bool progress_open_ = false;
 };
 
 }  // namespace
@@ -30,143 +132,31 @@ absl::StatusOr<OptOutImportResult> ImportOptOuts(
         "optout import: chunk_rows must be at least 1");
   }
   OptOutImportResult result;
-  CsvRow row;
-  const auto read_data_row = [&]() -> absl::StatusOr<bool> {
-    while (true) {
-      absl::StatusOr<bool> got = reader->ReadRow(&row);
-      if (!got.ok() || !*got) return got;
-      if (!row.blank()) return true;
-      ++result.blank_lines;
-    }
-  };
   // The first row, then up to detect_rows data rows, to find the column.
-  std::vector<std::vector<std::string>> lookahead;
-  std::vector<uint64_t> lookahead_lines;
-  bool input_end = false;
-  {
-    absl::StatusOr<bool> got = read_data_row();
-    if (!got.ok()) return got.status();
-    if (!*got) return result;  // Empty file.
-  }
-  std::vector<std::string> header = row.ToVector();
-  result.had_header =
-      options.header == HeaderMode::kPresent ||
-      (options.header == HeaderMode::kAuto && LooksLikeHeader(header));
-  const size_t width = header.size();
-  if (!result.had_header) {
-    lookahead.push_back(std::move(header));
-    lookahead_lines.push_back(row.line());
-  }
-  while (lookahead.size() < options.detect_rows) {
-    absl::StatusOr<bool> got = read_data_row();
-    if (!got.ok()) return got.status();
-    if (!*got) {
-      input_end = true;
-      break;
-    }
-    lookahead.push_back(row.ToVector());
-    lookahead_lines.push_back(row.line());
-  }
-  absl::StatusOr<PhoneColumn> column = FindPhoneColumn(
-      result.had_header ? &header : nullptr, lookahead, options.column, width);
+  ListReader list(reader);
+  absl::StatusOr<bool> any = list.ReadHead(options.header, options.detect_rows);
+  result.blank_lines = list.blank_lines();
+  if (!any.ok()) return any.status();
+  if (!*any) return result;  // Empty file.
+  result.had_header = list.had_header();
+  absl::StatusOr<PhoneColumn> column =
+      FindPhoneColumn(result.had_header ? &list.header() : nullptr,
+                      list.sample(), options.column, list.width());
   if (!column.ok()) return column.status();
   result.column = *column;
-  const size_t phone_col = column->index;
 
-  const absl::Time start = absl::Now();
-  absl::Time last_progress = start;
-  bool progress_open = false;
-  std::vector<PendingRow> pending;
-  std::vector<std::string_view> cells;
-  std::vector<uint32_t> entry_of_cell;
-  v1::ScrubRequest plan;
-  v1::OptOutRequest request;
-  request.set_note(options.note);
-  request.set_date(options.date);
-
-  const auto send = [&]() -> absl::Status {
-    if (pending.empty()) return absl::OkStatus();
-    cells.clear();
-    for (const PendingRow& p : pending) cells.push_back(p.value);
-    // Numbers that read locally go packed, the rest as text (the server
-    // rejects those with its reason), as in a scrub.
-    BuildScrubRequest(cells, 0, &plan, &entry_of_cell);
-    *request.mutable_e164() = plan.e164();
-    *request.mutable_raw() = plan.raw();
-    absl::StatusOr<v1::OptOutResponse> response = add(request);
-    if (!response.ok()) return response.status();
-    ++result.calls;
-    if (static_cast<size_t>(response->states_size()) != pending.size()) {
-      return absl::InternalError(
-          absl::StrCat("AddOptOuts answered ", response->states_size(),
-                       " states for ", pending.size(), " numbers"));
-    }
-    for (size_t i = 0; i < pending.size(); ++i) {
-      const int entry = static_cast<int>(entry_of_cell[i]);
-      switch (response->states(entry)) {
-        case v1::ADDED:
-          ++result.added;
-          break;
-        case v1::ALREADY_LISTED:
-          ++result.already_listed;
-          break;
-        default: {
-          ++result.rejected;
-          if (options.on_reject) {
-            const std::string why =
-                entry < response->detail_size() &&
-                        !response->detail(entry).empty()
-                    ? response->detail(entry)
-                    : OptOutStateName(response->states(entry));
-            options.on_reject(absl::StrCat(std::string(file_name), ":",
-                                           pending[i].line, ": ", why, ": '",
-                                           pending[i].value, "'"));
-          }
-        }
-      }
-    }
-    result.rows += pending.size();
-    result.list_size = response->list_size();
-    pending.clear();
-    if (options.progress && options.progress_out != nullptr) {
-      const absl::Time now = absl::Now();
-      if (now - last_progress >= options.progress_interval) {
-        last_progress = now;
-        absl::FPrintF(options.progress_out, "\r%s rows imported   ",
-                      FormatCount(result.rows));
-        std::fflush(options.progress_out);
-        progress_open = true;
-      }
-    }
-    return absl::OkStatus();
-  };
-  const auto take = [&](const std::vector<std::string>& fields,
-                        uint64_t line) -> absl::Status {
-    pending.push_back(
-        PendingRow{line, phone_col < fields.size() ? fields[phone_col] : ""});
-    if (pending.size() >= options.chunk_rows) return send();
-    return absl::OkStatus();
-  };
-
+  ChunkSender sender(file_name, add, options, &result);
   absl::Status status;
-  for (size_t i = 0; i < lookahead.size() && status.ok(); ++i) {
-    status = take(lookahead[i], lookahead_lines[i]);
+  ListRow row;
+  while (status.ok()) {
+    absl::StatusOr<bool> got = list.Next(&row);
+    if (!got.ok()) status = got.status();
+    if (!got.ok() || !*got) break;
+    status = sender.Take(row.line(), row.FieldOrEmpty(column->index));
   }
-  lookahead.clear();
-  while (status.ok() && !input_end) {
-    absl::StatusOr<bool> got = read_data_row();
-    if (!got.ok()) {
-      status = got.status();
-      break;
-    }
-    if (!*got) break;
-    pending.push_back(PendingRow{
-        row.line(),
-        phone_col < row.size() ? std::string(row.field(phone_col)) : ""});
-    if (pending.size() >= options.chunk_rows) status = send();
-  }
-  if (status.ok()) status = send();
-  if (progress_open) std::fputc('\n', options.progress_out);
+  if (status.ok()) status = sender.Send();
+  sender.EndProgress();
+  result.blank_lines = list.blank_lines();
   if (!status.ok()) {
     return absl::Status(
         status.code(),
@@ -210,10 +200,8 @@ std::string FormatOptOutImportSummary(const OptOutImportResult& result,
       std::string(file_name), FormatCount(result.added),
       FormatCount(result.already_listed), FormatCount(result.rejected));
   if (result.rows > 0) {
-    absl::StrAppendFormat(&out, "Phone column: \"%s\" (column %d, by %s)%s\n",
-                          result.column.name, result.column.index + 1,
-                          result.column.how,
-                          result.had_header ? "" : "; no header row");
+    absl::StrAppend(&out, DescribePhoneColumn(result.column, result.had_header),
+                    "\n");
     absl::StrAppendFormat(&out, "The internal list now holds %s %s.\n",
                           FormatCount(result.list_size),
                           result.list_size == 1 ? "number" : "numbers");

@@ -21,7 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "client/csv.h"
-#include "client/lead_list_scrubber.h"
+#include "client/phone_column.h"
 #include "client/tenant_client.h"
 #include "dnc/v1/tenant.pb.h"
 

@@ -6,8 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "client/lead_list_scrubber.h"
 #include "client/scrub_client.h"
+#include "client/text_format.h"
 #include "common/phone_number.h"
 
 namespace dnc::client {
