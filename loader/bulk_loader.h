@@ -10,8 +10,11 @@
 //    new generation = previous + adds - deletes, without rewriting the
 //    registry (change_list_loader.h has the design and the rules).
 //
-// Either way it publishes atomically (storage/source_directory.h) and then
-// removes generations older than the newest keep_generations. On any error
+// Both modes follow one script (generation_writer.h: lock, pending
+// directory, reading with each input hashed as it is read, keys.bin,
+// filter.bin, MANIFEST, publish); they differ only in their keys and their
+// RocksDB. Either way it publishes atomically (storage/source_directory.h) and
+// then removes generations older than the newest keep_generations. On any error
 // nothing is published: CURRENT and the generation it names are untouched and
 // the temp dir is removed. A loader killed at any moment leaves the last
 // published generation serving; the next run cleans up and succeeds.
@@ -38,6 +41,8 @@
 #include "loader/reject_log.h"
 
 namespace dnc::loader {
+
+class SourceCatalogue;
 
 enum class LoadPhase {
   kReading,
@@ -75,7 +80,8 @@ struct LoadOptions {
   // The source catalogue (source_catalogue.h) giving each source's kind,
   // jurisdiction, country and area codes, legal window and formats. Empty:
   // LoadCatalogue("") (the checkout's config/sources.catalogue, else the
-  // copy built in).
+  // copy built in). Read once per load; not read at all when the caller
+  // passes it parsed to BulkLoad().
   std::string catalogue;
 
   // Empty / 0: the source's catalogue entry's value. A source without an
@@ -201,6 +207,12 @@ inline constexpr char kRejectsFileName[] = "rejects.txt";
 //     (change mode) an unreadable published MANIFEST or keys.bin;
 //   otherwise the I/O or storage error. Nothing is published on error.
 absl::StatusOr<LoadStats> BulkLoad(const LoadOptions& options);
+
+// As above, with the catalogue options.catalogue names already parsed (e.g.
+// by dnc-load for its usage text); `catalogue` is used instead of reading it
+// again.
+absl::StatusOr<LoadStats> BulkLoad(const LoadOptions& options,
+                                   const SourceCatalogue& catalogue);
 
 }  // namespace dnc::loader
 

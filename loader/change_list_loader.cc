@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -10,11 +11,9 @@
 #include "common/civil_date.h"
 #include "common/status_macros.h"
 #include "loader/change_merge.h"
-#include "loader/file_digest.h"
 #include "loader/generation_writer.h"
 #include "loader/load_internal.h"
-#include "loader/reject_log.h"
-#include "loader/source_catalogue.h"
+#include "loader/load_settings.h"
 #include "storage/crash_point.h"
 #include "storage/manifest.h"
 #include "storage/registry_db_checkpoint.h"
@@ -25,7 +24,7 @@ namespace dnc::loader {
 namespace {
 
 using internal::Clock;
-using internal::SecondsSince;
+using internal::InputReader;
 
 absl::Status NothingPublished(const LoadOptions& options) {
   return absl::FailedPreconditionError(absl::StrCat(
@@ -67,9 +66,10 @@ LoadOptions WithPublishedDefaults(const LoadOptions& options,
 // catalogue entry's change_format, else the one that goes with the published
 // generation's full-list format.
 absl::StatusOr<internal::Settings> ChangeSettings(
-    LoadOptions* options, const storage::Manifest& published) {
+    LoadOptions* options, const storage::Manifest& published,
+    internal::RunCatalogue* catalogue) {
   DNC_ASSIGN_OR_RETURN(internal::Settings settings,
-                       internal::ResolveSettings(*options));
+                       internal::ResolveSettings(*options, catalogue));
   if (!options->format.empty() || !settings.change_format.empty()) {
     return settings;
   }
@@ -80,7 +80,7 @@ absl::StatusOr<internal::Settings> ChangeSettings(
         "' (its catalogue entry has no change_format and its full lists are '",
         published.format, "'); give the change lists' layout with --format"));
   }
-  return internal::ResolveSettings(*options);
+  return internal::ResolveSettings(*options, catalogue);
 }
 
 // The change-list history entry of `digest`, if it was applied before.
@@ -121,6 +121,140 @@ absl::StatusOr<std::unique_ptr<storage::SortedKeyFile>> OpenPublishedKeys(
   return keys;
 }
 
+// A change-list load: the generation is the published one plus the adds
+// minus the deletes, its keys merged with the published keys.bin and its
+// RocksDB a checkpoint of the published one with the changes on top.
+class ChangeListFeeder final : public internal::GenerationFeeder {
+ public:
+  // `options` and `settings` must outlive the feeder.
+  ChangeListFeeder(const LoadOptions& options,
+                   const internal::Settings& settings)
+      : options_(options), settings_(settings) {}
+
+  // Under the lock: re-reads what is published.
+  absl::Status CheckPublished(
+      const std::optional<std::string>& previous_dir) override {
+    if (!previous_dir.has_value()) return NothingPublished(options_);
+    previous_dir_ = *previous_dir;
+    DNC_ASSIGN_OR_RETURN(previous_,
+                         ReadPublishedManifest(options_, previous_dir_));
+    if (options_.as_of < previous_.as_of) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "change list as of ", FormatIsoDate(options_.as_of),
+          " is older than the published generation ", previous_.generation,
+          " of '", options_.source, "' (as of ", FormatIsoDate(previous_.as_of),
+          "); apply only change lists at least that recent; nothing was "
+          "published"));
+    }
+    return absl::OkStatus();
+  }
+
+  // The catalogue's coverage, or for a source outside it, what its full load
+  // recorded.
+  storage::Manifest Scope() const override {
+    storage::Manifest scope = internal::CoverageScope(options_, settings_);
+    if (settings_.change_format.empty() && !previous_.kind.empty()) {
+      scope.kind = previous_.kind;
+      if (scope.area_codes.empty()) scope.area_codes = previous_.area_codes;
+    }
+    return scope;
+  }
+
+  absl::Status CheckRead(InputReader* reader) override {
+    DNC_RETURN_IF_ERROR(CheckDigests(reader->inputs()));
+    DNC_ASSIGN_OR_RETURN(base_, OpenPublishedKeys(previous_dir_, previous_));
+    LoadStats& stats = reader->stats();
+    stats.change_records = reader->changes().size();
+    stats.previous_generation = previous_.generation;
+    if (reader->changes().empty() && stats.lines_read > stats.blank) {
+      // Lines, but none readable: an empty change list is fine (it still
+      // proves the copy is current), a wrong --format is not.
+      return absl::FailedPreconditionError(absl::StrCat(
+          "no change records found in ", stats.lines_read, " lines of ",
+          options_.inputs.size(), " change list(s) (", stats.rejected,
+          " rejected; is --format right?); nothing was published"));
+    }
+    return absl::OkStatus();
+  }
+
+  // Resolves (last record per number wins) and merges with the published
+  // keys.
+  absl::StatusOr<absl::Span<const uint64_t>> MakeKeys(
+      InputReader* reader) override {
+    std::vector<ChangeRecord>& changes = reader->changes();
+    ChangeCounts counts;
+    counts.superseded = ResolveChanges(&changes);
+    MergeChanges(base_->keys(), changes, &merged_, &db_changes_, &counts);
+    std::vector<ChangeRecord>().swap(changes);  // Free.
+    base_.reset();  // Unmap the previous keys.bin: the merged keys replace it.
+    LoadStats& stats = reader->stats();
+    stats.superseded = counts.superseded;
+    stats.duplicates = counts.superseded;
+    stats.added = counts.added;
+    stats.adds_already_listed = counts.adds_already_listed;
+    stats.deleted = counts.deleted;
+    stats.deletes_not_listed = counts.deletes_not_listed;
+    stats.loaded = merged_.size();
+    storage::CrashPoint("change-merged");
+    return absl::Span<const uint64_t>(merged_);
+  }
+
+  absl::Status BuildDb(const std::string& db_dir) override {
+    DNC_RETURN_IF_ERROR(
+        storage::DeriveRegistryDb(
+            absl::StrCat(previous_dir_, "/", storage::kDbDirName), db_dir,
+            db_changes_)
+            .status());
+    std::vector<storage::RegistryDbChange>().swap(db_changes_);  // Free.
+    return absl::OkStatus();
+  }
+
+  void ReleaseKeys() override { std::vector<uint64_t>().swap(merged_); }
+
+  void FillManifest(storage::Manifest* manifest) const override {
+    manifest->applied_change_lists = previous_.applied_change_lists;
+    for (const storage::ManifestInput& input : manifest->inputs) {
+      manifest->applied_change_lists.push_back(
+          {input.xxh3_128, manifest->generation, options_.as_of, input.path});
+    }
+    internal::TrimChangeListHistory(&manifest->applied_change_lists);
+  }
+
+ private:
+  // Each change list once per run, and never one applied before.
+  absl::Status CheckDigests(
+      const std::vector<storage::ManifestInput>& inputs) const {
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      for (size_t j = 0; j < i; ++j) {
+        if (inputs[j].xxh3_128 != inputs[i].xxh3_128) continue;
+        return absl::InvalidArgumentError(absl::StrCat(
+            "change list ", inputs[i].path, " is the same file as ",
+            inputs[j].path, " (XXH3-128 ", inputs[i].xxh3_128,
+            "); give each change list once; nothing was published"));
+      }
+    }
+    for (const storage::ManifestInput& input : inputs) {
+      const storage::AppliedChangeList* applied =
+          FindApplied(previous_, input.xxh3_128);
+      if (applied == nullptr) continue;
+      return absl::AlreadyExistsError(absl::StrCat(
+          "change list ", input.path, " was already applied by generation ",
+          applied->generation, " of '", options_.source, "' (as of ",
+          FormatIsoDate(applied->as_of), ", given as ", applied->path,
+          "; same XXH3-128 ", input.xxh3_128, "); nothing was published"));
+    }
+    return absl::OkStatus();
+  }
+
+  const LoadOptions& options_;
+  const internal::Settings& settings_;
+  std::string previous_dir_;
+  storage::Manifest previous_;
+  std::unique_ptr<storage::SortedKeyFile> base_;  // The published keys.bin.
+  std::vector<uint64_t> merged_;
+  std::vector<storage::RegistryDbChange> db_changes_;
+};
+
 }  // namespace
 
 std::string ChangeFormatFor(const std::string& full_format) {
@@ -130,7 +264,15 @@ std::string ChangeFormatFor(const std::string& full_format) {
   return "";
 }
 
-absl::StatusOr<LoadStats> ApplyChangeLists(const LoadOptions& given) {
+absl::StatusOr<LoadStats> ApplyChangeLists(const LoadOptions& options) {
+  internal::RunCatalogue catalogue(options.catalogue, nullptr);
+  return internal::ApplyChangeLists(options, &catalogue);
+}
+
+namespace internal {
+
+absl::StatusOr<LoadStats> ApplyChangeLists(const LoadOptions& given,
+                                           RunCatalogue* catalogue) {
   const Clock::time_point start = Clock::now();
   if (given.mode != LoadMode::kChange) {
     return absl::InvalidArgumentError(
@@ -150,166 +292,13 @@ absl::StatusOr<LoadStats> ApplyChangeLists(const LoadOptions& given) {
   DNC_ASSIGN_OR_RETURN(const storage::Manifest first_look,
                        ReadPublishedManifest(given, *published_dir));
   LoadOptions options = WithPublishedDefaults(given, first_look);
-  DNC_ASSIGN_OR_RETURN(const internal::Settings settings,
-                       ChangeSettings(&options, first_look));
-  DNC_ASSIGN_OR_RETURN(RecordParser parser, internal::MakeParser(settings));
-
-  std::vector<storage::ManifestInput> inputs;
-  for (const std::string& path : options.inputs) {
-    DNC_ASSIGN_OR_RETURN(const FileDigest digest, DigestFile(path));
-    for (const storage::ManifestInput& earlier : inputs) {
-      if (earlier.xxh3_128 == digest.xxh3_128) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "change list ", path, " is the same file as ", earlier.path,
-            " (XXH3-128 ", digest.xxh3_128,
-            "); give each change list once; nothing was published"));
-      }
-    }
-    inputs.push_back({path, digest.bytes, digest.xxh3_128});
-  }
-
-  // Under the lock from here on: re-read what is published.
-  DNC_ASSIGN_OR_RETURN(
-      storage::PendingGeneration pending,
-      storage::BeginGeneration(options.data_dir, options.source));
-  if (!pending.previous_dir().has_value()) return NothingPublished(options);
-  const std::string previous_dir = *pending.previous_dir();
-  DNC_ASSIGN_OR_RETURN(const storage::Manifest previous,
-                       ReadPublishedManifest(options, previous_dir));
-  if (options.as_of < previous.as_of) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "change list as of ", FormatIsoDate(options.as_of),
-        " is older than the published generation ", previous.generation,
-        " of '", options.source, "' (as of ", FormatIsoDate(previous.as_of),
-        "); apply only change lists at least that recent; nothing was "
-        "published"));
-  }
-  for (const storage::ManifestInput& input : inputs) {
-    const storage::AppliedChangeList* applied =
-        FindApplied(previous, input.xxh3_128);
-    if (applied != nullptr) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          "change list ", input.path, " was already applied by generation ",
-          applied->generation, " of '", options.source, "' (as of ",
-          FormatIsoDate(applied->as_of), ", given as ", applied->path,
-          "; same XXH3-128 ", input.xxh3_128, "); nothing was published"));
-    }
-  }
-  DNC_ASSIGN_OR_RETURN(std::unique_ptr<storage::SortedKeyFile> base,
-                       OpenPublishedKeys(previous_dir, previous));
-
-  // Read every change list.
-  const std::string rejects_path =
-      absl::StrCat(pending.dir(), "/", kRejectsFileName);
-  DNC_ASSIGN_OR_RETURN(
-      std::unique_ptr<RejectLog> rejects,
-      RejectLog::Create(rejects_path, options.max_reject_samples));
-  // What the new MANIFEST will say the source covers: the catalogue's, or
-  // for a source outside it, what its full load recorded.
-  storage::Manifest scope = internal::CoverageScope(options, settings);
-  if (settings.change_format.empty() && !previous.kind.empty()) {
-    scope.kind = previous.kind;
-    if (scope.area_codes.empty()) scope.area_codes = previous.area_codes;
-  }
-  internal::InputReader reader(options, scope, std::move(parser), rejects.get(),
-                               start);
-  DNC_RETURN_IF_ERROR(reader.ReadInputs());
-  DNC_RETURN_IF_ERROR(rejects->Close());
-  LoadStats& stats = reader.stats();
-  std::vector<ChangeRecord>& changes = reader.changes();
-  stats.read_seconds = SecondsSince(start);
-  stats.change_records = changes.size();
-  stats.previous_generation = previous.generation;
-  if (changes.empty() && stats.lines_read > stats.blank) {
-    // Lines, but none readable: an empty change list is fine (it still
-    // proves the copy is current), a wrong --format is not.
-    return absl::FailedPreconditionError(absl::StrCat(
-        "no change records found in ", stats.lines_read, " lines of ",
-        options.inputs.size(), " change list(s) (", stats.rejected,
-        " rejected; is --format right?); nothing was published"));
-  }
-
-  // Resolve (last record per number wins) and merge with the published keys.
-  Clock::time_point phase_start = Clock::now();
-  reader.Report(LoadPhase::kSorting);
-  ChangeCounts counts;
-  counts.superseded = ResolveChanges(&changes);
-  std::vector<uint64_t> merged;
-  std::vector<storage::RegistryDbChange> db_changes;
-  MergeChanges(base->keys(), changes, &merged, &db_changes, &counts);
-  std::vector<ChangeRecord>().swap(changes);  // Free.
-  base.reset();  // Unmap the previous keys.bin: the merged keys replace it.
-  stats.superseded = counts.superseded;
-  stats.duplicates = counts.superseded;
-  stats.added = counts.added;
-  stats.adds_already_listed = counts.adds_already_listed;
-  stats.deleted = counts.deleted;
-  stats.deletes_not_listed = counts.deletes_not_listed;
-  stats.loaded = merged.size();
-  stats.sort_seconds = SecondsSince(phase_start);
-  storage::CrashPoint("change-merged");
-
-  phase_start = Clock::now();
-  reader.Report(LoadPhase::kBuildingDb);
-  DNC_RETURN_IF_ERROR(storage::DeriveRegistryDb(
-                          absl::StrCat(previous_dir, "/", storage::kDbDirName),
-                          absl::StrCat(pending.dir(), "/", storage::kDbDirName),
-                          db_changes)
-                          .status());
-  std::vector<storage::RegistryDbChange>().swap(db_changes);  // Free.
-  stats.db_seconds = SecondsSince(phase_start);
-
-  reader.Report(LoadPhase::kWritingFilter);
-  DNC_ASSIGN_OR_RETURN(const KeyIndexes indexes,
-                       WriteKeyIndexes(pending, merged, "change"));
-  stats.keys_seconds = indexes.keys_seconds;
-  stats.filter_seconds = indexes.filter_seconds;
-  std::vector<uint64_t>().swap(merged);  // Free.
-
-  storage::Manifest manifest;
-  manifest.source = options.source;
-  manifest.jurisdiction = settings.jurisdiction;
-  manifest.country_codes = settings.country_codes;
-  manifest.kind = scope.kind;
-  manifest.area_codes = scope.area_codes;
-  manifest.generation = pending.generation();
-  manifest.generation_number = pending.generation_number();
-  manifest.as_of = options.as_of;
-  manifest.max_age_days = settings.max_age_days;
-  manifest.format = settings.format;
-  manifest.created_at = NowUtcTimestamp();
-  manifest.lines_read = stats.lines_read;
-  manifest.numbers_loaded = stats.loaded;
-  manifest.duplicates = stats.superseded;
-  manifest.rejected = stats.rejected;
-  manifest.filter_checksum = indexes.filter.checksum;
-  manifest.filter_bytes = indexes.filter.file_bytes;
-  manifest.keys_checksum = indexes.keys.checksum;
-  manifest.load_mode = "change";
-  manifest.previous_generation = previous.generation;
-  manifest.numbers_added = stats.added;
-  manifest.numbers_deleted = stats.deleted;
-  manifest.adds_already_listed = stats.adds_already_listed;
-  manifest.deletes_not_listed = stats.deletes_not_listed;
-  manifest.applied_change_lists = previous.applied_change_lists;
-  for (const storage::ManifestInput& input : inputs) {
-    manifest.applied_change_lists.push_back(
-        {input.xxh3_128, pending.generation(), options.as_of, input.path});
-  }
-  TrimChangeListHistory(&manifest.applied_change_lists);
-  manifest.inputs = std::move(inputs);
-
-  reader.Report(LoadPhase::kPublishing);
-  stats.reject_samples = rejects->samples();
-  DNC_RETURN_IF_ERROR(WriteManifestAndPublish(
-      std::move(pending), manifest, options.keep_generations, &stats));
-
-  stats.elapsed_seconds = SecondsSince(start);
-  if (stats.elapsed_seconds > 0) {
-    stats.lines_per_second = stats.lines_read / stats.elapsed_seconds;
-    stats.keys_per_second = stats.loaded / stats.elapsed_seconds;
-  }
-  return std::move(stats);
+  DNC_ASSIGN_OR_RETURN(const Settings settings,
+                       ChangeSettings(&options, first_look, catalogue));
+  DNC_ASSIGN_OR_RETURN(RecordParser parser, MakeParser(settings));
+  ChangeListFeeder feeder(options, settings);
+  return BuildGeneration(options, settings, std::move(parser), start, &feeder);
 }
+
+}  // namespace internal
 
 }  // namespace dnc::loader

@@ -26,9 +26,17 @@
 //  - A change list already applied (same XXH3-128 as one in the published
 //    manifest's history, which is carried forward across change lists and
 //    full loads) is refused with AlreadyExists, naming the file and the
-//    generation that applied it; dnc-load exits 3 ("nothing to do").
+//    generation that applied it; dnc-load exits 3 ("nothing to do"). The
+//    same file given twice is InvalidArgument. Both are found once the
+//    change lists are read (each is hashed as it is read), before the
+//    registry is touched.
 //  - Rejected lines go to rejects.txt like a full load's; --max_rejects
 //    aborts with nothing published.
+//
+// The steps shared with a full load (lock, pending directory, reading,
+// keys.bin, filter.bin, MANIFEST, publish) are generation_writer.h's; this
+// file supplies the published-generation checks, the merge and the derived
+// RocksDB (ChangeListFeeder).
 //
 // Thread-safety: thread-safe (no shared state); loads of one source exclude
 // each other through the source's LOCK.
@@ -50,6 +58,13 @@ namespace dnc::loader {
 // Errors: as BulkLoad(); InvalidArgument also when options.mode is not
 // kChange or no change-list format is known for the source.
 absl::StatusOr<LoadStats> ApplyChangeLists(const LoadOptions& options);
+
+namespace internal {
+class RunCatalogue;
+// As above, with the catalogue of the run (load_settings.h).
+absl::StatusOr<LoadStats> ApplyChangeLists(const LoadOptions& options,
+                                           RunCatalogue* catalogue);
+}  // namespace internal
 
 // The change-list format that goes with a full-list format ("ftc-flat" ->
 // "ftc-change"), or "" if none is known.

@@ -1,11 +1,9 @@
 #include "loader/file_digest.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 #include <xxhash.h>
 
 #include <cerrno>
-#include <memory>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -15,42 +13,44 @@
 namespace dnc::loader {
 namespace {
 
-struct StateDeleter {
-  void operator()(XXH3_state_t* state) const { XXH3_freeState(state); }
-};
+constexpr size_t kFinishBlockBytes = 1 << 20;
 
 }  // namespace
 
-absl::StatusOr<FileDigest> DigestFile(const std::string& path) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    const int error = errno;
-    if (error == ENOENT) {
-      return absl::NotFoundError(
-          absl::StrCat("input file '", path, "' does not exist"));
-    }
-    return absl::ErrnoToStatus(error, absl::StrCat("open '", path, "'"));
-  }
-  posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  std::unique_ptr<XXH3_state_t, StateDeleter> state(XXH3_createState());
-  XXH3_128bits_reset(state.get());
-  std::vector<char> buffer(1 << 20);
-  FileDigest digest;
+void FileDigester::StateDeleter::operator()(XXH3_state_s* state) const {
+  XXH3_freeState(state);
+}
+
+FileDigester::FileDigester() : state_(XXH3_createState()) {
+  XXH3_128bits_reset(state_.get());
+}
+
+FileDigester::~FileDigester() = default;
+
+void FileDigester::Consume(uint64_t offset, const char* data, size_t size) {
+  if (offset > hashed_ || offset + size <= hashed_) return;
+  const size_t skip = static_cast<size_t>(hashed_ - offset);
+  XXH3_128bits_update(state_.get(), data + skip, size - skip);
+  hashed_ = offset + size;
+}
+
+absl::StatusOr<FileDigest> FileDigester::Finish(int fd,
+                                                const std::string& path) {
+  std::vector<char> buffer(kFinishBlockBytes);
   while (true) {
-    const ssize_t got = read(fd, buffer.data(), buffer.size());
+    const ssize_t got =
+        pread(fd, buffer.data(), buffer.size(), static_cast<off_t>(hashed_));
     if (got == 0) break;
     if (got < 0) {
       if (errno == EINTR) continue;
-      const int error = errno;
-      close(fd);
-      return absl::ErrnoToStatus(error, absl::StrCat("read '", path, "'"));
+      return absl::ErrnoToStatus(errno, absl::StrCat("read '", path, "'"));
     }
-    XXH3_128bits_update(state.get(), buffer.data(), static_cast<size_t>(got));
-    digest.bytes += static_cast<uint64_t>(got);
+    Consume(hashed_, buffer.data(), static_cast<size_t>(got));
   }
-  close(fd);
   XXH128_canonical_t canonical;
-  XXH128_canonicalFromHash(&canonical, XXH3_128bits_digest(state.get()));
+  XXH128_canonicalFromHash(&canonical, XXH3_128bits_digest(state_.get()));
+  FileDigest digest;
+  digest.bytes = hashed_;
   digest.xxh3_128 = absl::BytesToHexString(
       absl::string_view(reinterpret_cast<const char*>(canonical.digest),
                         sizeof(canonical.digest)));

@@ -1,47 +1,117 @@
 #include "loader/generation_writer.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <memory>
 #include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/civil_date.h"
 #include "common/status_macros.h"
-#include "loader/load_internal.h"
+#include "loader/reject_log.h"
 #include "storage/crash_point.h"
+#include "storage/hash_filter_builder.h"
+#include "storage/sorted_key_file.h"
+#include "storage/source_directory.h"
 
-namespace dnc::loader {
+namespace dnc::loader::internal {
+namespace {
 
+// Fails, as reading would, for an input that cannot be opened: NotFound for
+// a missing file, the errno-derived status of the open, or of the first read
+// of a directory.
+absl::Status CheckInputOpens(const std::string& path) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int error = errno;
+    if (error == ENOENT) {
+      return absl::NotFoundError(
+          absl::StrCat("input file '", path, "' does not exist"));
+    }
+    return absl::ErrnoToStatus(error, absl::StrCat("open '", path, "'"));
+  }
+  struct stat info;
+  const bool is_dir = fstat(fd, &info) == 0 && S_ISDIR(info.st_mode);
+  close(fd);
+  if (is_dir) {
+    return absl::ErrnoToStatus(EISDIR, absl::StrCat("read '", path, "'"));
+  }
+  return absl::OkStatus();
+}
+
+struct KeyIndexes {
+  storage::SortedKeyFileInfo keys;
+  storage::HashFilterInfo filter;
+};
+
+// Writes keys.bin and then filter.bin for `keys` into pending.dir(), tagged
+// with the pending generation's number, passing "<mode>-keys-written" and
+// "<mode>-filter-written". REQUIRES: keys strictly ascending.
 absl::StatusOr<KeyIndexes> WriteKeyIndexes(
     const storage::PendingGeneration& pending, absl::Span<const uint64_t> keys,
-    std::string_view crash_prefix) {
-  const std::string prefix(crash_prefix);
+    const char* mode, LoadStats* stats) {
   KeyIndexes out;
-  internal::Clock::time_point start = internal::Clock::now();
+  Clock::time_point start = Clock::now();
   DNC_ASSIGN_OR_RETURN(
       out.keys, storage::WriteSortedKeyFile(
                     keys, pending.generation_number(),
                     absl::StrCat(pending.dir(), "/", storage::kKeysFileName)));
-  out.keys_seconds = internal::SecondsSince(start);
-  storage::CrashPoint(prefix + "-keys-written");
+  stats->keys_seconds = SecondsSince(start);
+  storage::CrashPoint(absl::StrCat(mode, "-keys-written"));
 
-  start = internal::Clock::now();
+  start = Clock::now();
   storage::HashFilterOptions filter_options;
   filter_options.generation_number = pending.generation_number();
   DNC_ASSIGN_OR_RETURN(out.filter, storage::WriteHashFilter(
                                        keys, filter_options,
                                        absl::StrCat(pending.dir(), "/",
                                                     storage::kFilterFileName)));
-  out.filter_seconds = internal::SecondsSince(start);
-  storage::CrashPoint(prefix + "-filter-written");
+  stats->filter_seconds = SecondsSince(start);
+  storage::CrashPoint(absl::StrCat(mode, "-filter-written"));
   return out;
 }
 
-void TrimChangeListHistory(std::vector<storage::AppliedChangeList>* history) {
-  if (history->size() <= kMaxAppliedChangeLists) return;
-  history->erase(
-      history->begin(),
-      history->end() - static_cast<std::ptrdiff_t>(kMaxAppliedChangeLists));
+// The MANIFEST of the new generation, from what the load found: the scope's
+// source fields, the settings, the stats (the change-list counts are 0 and
+// previous_generation empty in a full load) and the indexes.
+storage::Manifest ManifestOf(const LoadOptions& options,
+                             const Settings& settings,
+                             const storage::Manifest& scope,
+                             const storage::PendingGeneration& pending,
+                             const LoadStats& stats,
+                             const KeyIndexes& indexes) {
+  // Source, jurisdiction, country codes, kind and area codes.
+  storage::Manifest manifest = scope;
+  manifest.generation = pending.generation();
+  manifest.generation_number = pending.generation_number();
+  manifest.as_of = options.as_of;
+  manifest.max_age_days = settings.max_age_days;
+  manifest.format = settings.format;
+  manifest.created_at = NowUtcTimestamp();
+  manifest.lines_read = stats.lines_read;
+  manifest.numbers_loaded = stats.loaded;
+  manifest.duplicates = stats.duplicates;  // Change mode: superseded.
+  manifest.rejected = stats.rejected;
+  manifest.filter_checksum = indexes.filter.checksum;
+  manifest.filter_bytes = indexes.filter.file_bytes;
+  manifest.keys_checksum = indexes.keys.checksum;
+  manifest.load_mode = options.mode == LoadMode::kFull ? "full" : "change";
+  manifest.previous_generation = stats.previous_generation;
+  manifest.numbers_added = stats.added;
+  manifest.numbers_deleted = stats.deleted;
+  manifest.adds_already_listed = stats.adds_already_listed;
+  manifest.deletes_not_listed = stats.deletes_not_listed;
+  return manifest;
 }
 
+// Writes `manifest` to pending.dir()/MANIFEST, publishes the generation and
+// removes generations older than the newest `keep_generations`. Fills
+// stats->generation, generation_dir, rejects_path, removed_generations and
+// gc_error.
 absl::Status WriteManifestAndPublish(storage::PendingGeneration pending,
                                      const storage::Manifest& manifest,
                                      int keep_generations, LoadStats* stats) {
@@ -49,8 +119,8 @@ absl::Status WriteManifestAndPublish(storage::PendingGeneration pending,
       manifest, absl::StrCat(pending.dir(), "/", storage::kManifestFileName)));
   storage::CrashPoint("manifest-written");
   stats->generation = pending.generation();
-  stats->generation_dir = absl::StrCat(internal::ParentDir(pending.dir()), "/",
-                                       pending.generation());
+  stats->generation_dir =
+      absl::StrCat(ParentDir(pending.dir()), "/", pending.generation());
   stats->rejects_path =
       absl::StrCat(stats->generation_dir, "/", kRejectsFileName);
   storage::PublishOptions publish_options;
@@ -63,4 +133,76 @@ absl::Status WriteManifestAndPublish(storage::PendingGeneration pending,
   return absl::OkStatus();
 }
 
-}  // namespace dnc::loader
+}  // namespace
+
+void TrimChangeListHistory(std::vector<storage::AppliedChangeList>* history) {
+  if (history->size() <= kMaxAppliedChangeLists) return;
+  history->erase(
+      history->begin(),
+      history->end() - static_cast<std::ptrdiff_t>(kMaxAppliedChangeLists));
+}
+
+absl::StatusOr<LoadStats> BuildGeneration(const LoadOptions& options,
+                                          const Settings& settings,
+                                          RecordParser parser,
+                                          Clock::time_point start,
+                                          GenerationFeeder* feeder) {
+  for (const std::string& path : options.inputs) {
+    DNC_RETURN_IF_ERROR(CheckInputOpens(path));
+  }
+  DNC_ASSIGN_OR_RETURN(
+      storage::PendingGeneration pending,
+      storage::BeginGeneration(options.data_dir, options.source));
+  DNC_RETURN_IF_ERROR(feeder->CheckPublished(pending.previous_dir()));
+
+  const storage::Manifest scope = feeder->Scope();
+  DNC_ASSIGN_OR_RETURN(
+      std::unique_ptr<RejectLog> rejects,
+      RejectLog::Create(absl::StrCat(pending.dir(), "/", kRejectsFileName),
+                        options.max_reject_samples));
+  InputReader reader(options, scope, std::move(parser), rejects.get(), start);
+  DNC_RETURN_IF_ERROR(reader.ReadInputs());
+  DNC_RETURN_IF_ERROR(rejects->Close());
+  LoadStats& stats = reader.stats();
+  stats.read_seconds = SecondsSince(start);
+  DNC_RETURN_IF_ERROR(feeder->CheckRead(&reader));
+
+  Clock::time_point phase_start = Clock::now();
+  reader.Report(LoadPhase::kSorting);
+  DNC_ASSIGN_OR_RETURN(const absl::Span<const uint64_t> keys,
+                       feeder->MakeKeys(&reader));
+  stats.sort_seconds = SecondsSince(phase_start);
+
+  phase_start = Clock::now();
+  reader.Report(LoadPhase::kBuildingDb);
+  DNC_RETURN_IF_ERROR(
+      feeder->BuildDb(absl::StrCat(pending.dir(), "/", storage::kDbDirName)));
+  stats.db_seconds = SecondsSince(phase_start);
+
+  reader.Report(LoadPhase::kWritingFilter);
+  DNC_ASSIGN_OR_RETURN(
+      const KeyIndexes indexes,
+      WriteKeyIndexes(pending, keys,
+                      options.mode == LoadMode::kFull ? "full" : "change",
+                      &stats));
+  feeder->ReleaseKeys();
+
+  storage::Manifest manifest =
+      ManifestOf(options, settings, scope, pending, stats, indexes);
+  manifest.inputs = std::move(reader.inputs());
+  feeder->FillManifest(&manifest);
+
+  reader.Report(LoadPhase::kPublishing);
+  stats.reject_samples = rejects->samples();
+  DNC_RETURN_IF_ERROR(WriteManifestAndPublish(
+      std::move(pending), manifest, options.keep_generations, &stats));
+
+  stats.elapsed_seconds = SecondsSince(start);
+  if (stats.elapsed_seconds > 0) {
+    stats.lines_per_second = stats.lines_read / stats.elapsed_seconds;
+    stats.keys_per_second = stats.loaded / stats.elapsed_seconds;
+  }
+  return std::move(stats);
+}
+
+}  // namespace dnc::loader::internal

@@ -1,56 +1,109 @@
-// The last steps every generation shares, whether built from full lists or
-// from change lists: keys.bin (the exact sorted keys) and filter.bin from the
-// generation's keys, the MANIFEST, the atomic publish and garbage collection
-// of old generations.
-// Thread-safety: thread-safe (no shared state).
+// The generation writer: the one script every load follows, whether the new
+// generation is built from full lists (bulk_loader.cc) or from change lists
+// applied to the published generation (change_list_loader.cc). It owns the
+// steps both share:
+//
+//   1. check that every input opens (a missing file fails before the data
+//      directory is touched);
+//   2. take the source's lock and make the pending generation directory
+//      (storage::BeginGeneration);
+//   3. read every input into the reject log <pending>/rejects.txt with one
+//      InputReader, hashing each input as it is read (its MANIFEST digest);
+//   4. keys.bin and filter.bin from the generation's keys;
+//   5. the MANIFEST (every field both modes fill, the inputs and their
+//      digests), the atomic publish, garbage collection of old generations;
+//   6. LoadStats: phase timings, progress reports, rates.
+//
+// A GenerationFeeder supplies what differs: the checks against the published
+// generation, the generation's keys (sorted and deduplicated, or merged with
+// the published keys) and its RocksDB (built from scratch, or derived from the
+// published one), and the MANIFEST fields of its mode. Crash points
+// (storage/crash_point.h): the reader's "<mode>-reading", the feeder's own,
+// then "<mode>-keys-written", "<mode>-filter-written" and "manifest-written"
+// here. On any error nothing is published and the pending directory goes
+// (storage::PendingGeneration).
+//
+// Loader internals, not a public API. Thread-safety: thread-safe (no shared
+// state); a feeder is used by one build.
 #ifndef DNC_LOADER_GENERATION_WRITER_H_
 #define DNC_LOADER_GENERATION_WRITER_H_
 
 #include <cstddef>
-#include <string_view>
+#include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "loader/bulk_loader.h"
-#include "storage/hash_filter_builder.h"
+#include "loader/load_internal.h"
+#include "loader/load_settings.h"
+#include "loader/record_format.h"
 #include "storage/manifest.h"
-#include "storage/sorted_key_file.h"
-#include "storage/source_directory.h"
 
-namespace dnc::loader {
+namespace dnc::loader::internal {
 
 // The change-list history a manifest carries (the newest entries are kept).
 inline constexpr size_t kMaxAppliedChangeLists = 4096;
 
-struct KeyIndexes {
-  storage::SortedKeyFileInfo keys;
-  storage::HashFilterInfo filter;
-  double keys_seconds = 0;
-  double filter_seconds = 0;
-};
-
-// Writes keys.bin and then filter.bin for `keys` into pending.dir(), tagged
-// with the pending generation's number. `crash_prefix` ("full" or "change")
-// names the crash points passed after each file (storage/crash_point.h).
-// REQUIRES: keys strictly ascending. Errors: those of WriteSortedKeyFile and
-// WriteHashFilter.
-absl::StatusOr<KeyIndexes> WriteKeyIndexes(
-    const storage::PendingGeneration& pending, absl::Span<const uint64_t> keys,
-    std::string_view crash_prefix);
-
 // Keeps the newest kMaxAppliedChangeLists entries of `history`.
 void TrimChangeListHistory(std::vector<storage::AppliedChangeList>* history);
 
-// Writes `manifest` to pending.dir()/MANIFEST, publishes the generation and
-// removes generations older than the newest `keep_generations`. Fills
-// stats->generation, generation_dir, rejects_path, removed_generations and
-// gc_error. Errors: those of WriteManifest and PublishGeneration.
-absl::Status WriteManifestAndPublish(storage::PendingGeneration pending,
-                                     const storage::Manifest& manifest,
-                                     int keep_generations, LoadStats* stats);
+// What one mode of load does differently. BuildGeneration() calls the
+// methods in this order, each at most once; any error ends the load with
+// nothing published.
+class GenerationFeeder {
+ public:
+  virtual ~GenerationFeeder() = default;
 
-}  // namespace dnc::loader
+  // Under the source's lock, before any input is read: checks the load
+  // against the published generation (`previous_dir`, if there is one) and
+  // keeps what it needs of it.
+  virtual absl::Status CheckPublished(
+      const std::optional<std::string>& previous_dir) = 0;
+
+  // What the new generation covers (see CoverageScope()): the reader's
+  // coverage check and the MANIFEST's source fields.
+  virtual storage::Manifest Scope() const = 0;
+
+  // After every input was read (their digests in reader->inputs()): refuses
+  // what the records or the digests make impossible, and fills the stats of
+  // reading that only this mode keeps.
+  virtual absl::Status CheckRead(InputReader* reader) = 0;
+
+  // The new generation's keys, strictly ascending, made from what was read
+  // (LoadPhase::kSorting); fills the stats of that. Valid until
+  // ReleaseKeys().
+  virtual absl::StatusOr<absl::Span<const uint64_t>> MakeKeys(
+      InputReader* reader) = 0;
+
+  // Builds the new generation's RocksDB in `db_dir`, which does not exist
+  // yet (LoadPhase::kBuildingDb).
+  virtual absl::Status BuildDb(const std::string& db_dir) = 0;
+
+  // keys.bin and filter.bin are written: the keys may go.
+  virtual void ReleaseKeys() = 0;
+
+  // Fills the manifest's change-list history (the other fields, inputs
+  // included, come from the settings, the stats and the indexes).
+  virtual void FillManifest(storage::Manifest* manifest) const = 0;
+};
+
+// Builds a new generation of options.source with `feeder` (steps above),
+// publishes it and returns the load's stats. `start` is when the load began
+// (for elapsed times). Errors: NotFound (an input does not exist) or the
+// errno-derived status of opening one; FailedPrecondition (another loader
+// holds the lock); those of the feeder, the reader (DataLoss for too many
+// rejects or a corrupt archive), and of writing keys.bin, filter.bin, the
+// MANIFEST and publishing.
+absl::StatusOr<LoadStats> BuildGeneration(const LoadOptions& options,
+                                          const Settings& settings,
+                                          RecordParser parser,
+                                          Clock::time_point start,
+                                          GenerationFeeder* feeder);
+
+}  // namespace dnc::loader::internal
 
 #endif  // DNC_LOADER_GENERATION_WRITER_H_

@@ -2,11 +2,14 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
@@ -29,6 +32,71 @@ struct ArchiveDeleter {
 };
 
 }  // namespace
+
+// The file as libarchive reads it, through the callbacks below: what
+// archive_read_open_filename() does for a regular file (blocks of
+// kReadBlockBytes, skips and seeks by lseek(), the same error messages), plus
+// the digest of every block read.
+struct InputFile::Source {
+  Source(std::string path_in, int fd_in)
+      : path(std::move(path_in)), fd(fd_in), buffer(kReadBlockBytes) {}
+  ~Source() { close(fd); }
+  Source(const Source&) = delete;
+  Source& operator=(const Source&) = delete;
+
+  static la_ssize_t Read(archive* reader, void* data, const void** block) {
+    Source* source = static_cast<Source*>(data);
+    *block = source->buffer.data();
+    while (true) {
+      const ssize_t got =
+          read(source->fd, source->buffer.data(), source->buffer.size());
+      if (got < 0) {
+        if (errno == EINTR) continue;
+        archive_set_error(reader, errno, "Error reading '%s'",
+                          source->path.c_str());
+        return got;
+      }
+      source->digester.Consume(source->offset, source->buffer.data(),
+                               static_cast<size_t>(got));
+      source->offset += static_cast<uint64_t>(got);
+      return got;
+    }
+  }
+
+  static la_int64_t Skip(archive* reader, void* data, la_int64_t request) {
+    Source* source = static_cast<Source*>(data);
+    const off_t before = lseek(source->fd, 0, SEEK_CUR);
+    const off_t after =
+        before < 0 ? before : lseek(source->fd, request, SEEK_CUR);
+    if (after >= 0) {
+      source->offset = static_cast<uint64_t>(after);
+      return after - before;
+    }
+    if (errno == ESPIPE) return 0;  // libarchive reads and discards instead.
+    archive_set_error(reader, errno, "Error seeking in '%s'",
+                      source->path.c_str());
+    return -1;
+  }
+
+  static la_int64_t Seek(archive* reader, void* data, la_int64_t request,
+                         int whence) {
+    Source* source = static_cast<Source*>(data);
+    const off_t at = lseek(source->fd, request, whence);
+    if (at >= 0) {
+      source->offset = static_cast<uint64_t>(at);
+      return at;
+    }
+    archive_set_error(reader, errno, "Error seeking in '%s'",
+                      source->path.c_str());
+    return ARCHIVE_FATAL;
+  }
+
+  const std::string path;
+  const int fd;
+  std::vector<char> buffer;  // The block handed to libarchive.
+  uint64_t offset = 0;       // Of the next read, in the file.
+  FileDigester digester;
+};
 
 absl::StatusOr<std::unique_ptr<InputFile>> InputFile::Open(
     const std::string& path, char line_end) {
@@ -60,8 +128,21 @@ absl::StatusOr<std::unique_ptr<InputFile>> InputFile::Open(
   // A bare compressed stream (.gz) or plain text has no container format:
   // "raw" reads it as one entry.
   archive_read_support_format_raw(reader.get());
-  if (archive_read_open_filename(reader.get(), path.c_str(), kReadBlockBytes) !=
-      ARCHIVE_OK) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int error = errno;
+    if (error == EACCES || error == EPERM) {
+      return absl::ErrnoToStatus(error, absl::StrCat("open '", path, "'"));
+    }
+    return absl::DataLossError(absl::StrCat("cannot read input '", path,
+                                            "': Failed to open '", path, "'"));
+  }
+  auto source = std::make_unique<Source>(path, fd);
+  archive_read_set_read_callback(reader.get(), &Source::Read);
+  archive_read_set_skip_callback(reader.get(), &Source::Skip);
+  archive_read_set_seek_callback(reader.get(), &Source::Seek);
+  archive_read_set_callback_data(reader.get(), source.get());
+  if (archive_read_open1(reader.get()) != ARCHIVE_OK) {
     const int error = archive_errno(reader.get());
     const char* message = archive_error_string(reader.get());
     if (error == EACCES || error == EPERM) {
@@ -71,20 +152,26 @@ absl::StatusOr<std::unique_ptr<InputFile>> InputFile::Open(
                                             "': ", message ? message : "?"));
   }
   std::unique_ptr<InputFile> file(
-      new InputFile(path, reader.release(), line_end));
+      new InputFile(path, std::move(source), reader.release(), line_end));
   // Read the first header now so that a corrupt or mislabelled archive is
   // reported by Open().
   DNC_RETURN_IF_ERROR(file->NextMember().status());
   return file;
 }
 
-InputFile::InputFile(std::string path, archive* reader, char line_end)
+InputFile::InputFile(std::string path, std::unique_ptr<Source> source,
+                     archive* reader, char line_end)
     : path_(std::move(path)),
+      source_(std::move(source)),
       reader_(reader),
       line_end_(line_end),
       location_(path_) {}
 
 InputFile::~InputFile() { archive_read_free(reader_); }
+
+absl::StatusOr<FileDigest> InputFile::Digest() {
+  return source_->digester.Finish(source_->fd, path_);
+}
 
 absl::Status InputFile::ArchiveError(const char* operation) const {
   const char* message = archive_error_string(reader_);

@@ -12,7 +12,12 @@
 // Containers read: zip and tar (any compression libarchive knows); anything
 // else is read as one stream.
 //
-// Ownership: owns the libarchive reader. Thread-safety: thread-compatible.
+// The file is read once: the bytes libarchive fetches for the lines are also
+// hashed (FileDigester), so Digest() gives the file's size and XXH3-128 as it
+// lies on disk without a second pass.
+//
+// Ownership: owns the libarchive reader and the file descriptor.
+// Thread-safety: thread-compatible.
 #ifndef DNC_LOADER_INPUT_FILE_H_
 #define DNC_LOADER_INPUT_FILE_H_
 
@@ -23,6 +28,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "loader/file_digest.h"
 
 struct archive;
 
@@ -67,8 +73,17 @@ class InputFile {
   // Members (or streams) started so far.
   uint64_t members() const { return members_; }
 
+  // The size and XXH3-128 of the whole file as it lies on disk (compressed
+  // bytes for a .zip or .gz): what was read for the lines, plus the bytes
+  // reading them did not need (read now). Call once, when done reading.
+  // Errors: the errno-derived status of a failed read.
+  absl::StatusOr<FileDigest> Digest();
+
  private:
-  InputFile(std::string path, archive* reader, char line_end);
+  struct Source;  // The file as libarchive reads it (input_file.cc).
+
+  InputFile(std::string path, std::unique_ptr<Source> source, archive* reader,
+            char line_end);
 
   // Advances to the next regular member. Returns false at the end.
   absl::StatusOr<bool> NextMember();
@@ -79,7 +94,8 @@ class InputFile {
   void StripLineEnd(InputLine* line);
 
   const std::string path_;
-  archive* const reader_;      // Owned; freed in the destructor.
+  const std::unique_ptr<Source> source_;  // Outlives reader_.
+  archive* const reader_;                 // Owned; freed in the destructor.
   const char line_end_;        // '\n' unless Open() was told otherwise.
   bool is_container_ = false;  // Members have names worth reporting (zip...).
   bool in_member_ = false;

@@ -31,17 +31,6 @@ std::string ParentDir(const std::string& path) {
   return path.substr(0, slash);
 }
 
-storage::Manifest CoverageScope(const LoadOptions& options,
-                                const Settings& settings) {
-  storage::Manifest scope;
-  scope.source = options.source;
-  scope.jurisdiction = settings.jurisdiction;
-  scope.country_codes = settings.country_codes;
-  scope.kind = settings.kind;
-  scope.area_codes = settings.area_codes;
-  return scope;
-}
-
 InputReader::InputReader(const LoadOptions& options,
                          const storage::Manifest& scope, RecordParser parser,
                          RejectLog* rejects, Clock::time_point start)
@@ -113,6 +102,8 @@ absl::Status InputReader::ReadInput(size_t index) {
           changes_.push_back(
               {record.key, record.date, record.op == RecordOp::kDelete});
         } else {
+          if (record.key < last_key_) keys_ascending_ = false;
+          last_key_ = record.key;
           keys_.push_back(record.key);
         }
         break;
@@ -127,6 +118,8 @@ absl::Status InputReader::ReadInput(size_t index) {
     }
   }
   stats_.members += reader->members();
+  DNC_ASSIGN_OR_RETURN(const FileDigest digest, reader->Digest());
+  inputs_.push_back({path, digest.bytes, digest.xxh3_128});
   return absl::OkStatus();
 }
 

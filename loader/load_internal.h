@@ -1,7 +1,7 @@
 // Loader internals shared by the full-load path (bulk_loader.cc) and the
-// change-list path (change_list_loader.cc): settings resolution, the record
-// parser, and the reader of all inputs (counts, rejects, coverage, progress).
-// Not a public API.
+// change-list path (change_list_loader.cc) through the generation writer
+// (generation_writer.h): the load clock and the reader of all inputs (counts,
+// rejects, coverage, progress, digests). Not a public API.
 // Thread-safety: InputReader is thread-compatible; the functions are
 // thread-safe.
 #ifndef DNC_LOADER_LOAD_INTERNAL_H_
@@ -32,33 +32,6 @@ double SecondsSince(Clock::time_point start);
 // "/a/b" for "/a/b/c".
 std::string ParentDir(const std::string& path);
 
-// The options with the source preset's defaults filled in.
-struct Settings {
-  std::string jurisdiction;
-  std::vector<uint32_t> country_codes;
-  int32_t max_age_days = 0;
-  std::string format;
-  // From the source catalogue (source_catalogue.h); for the MANIFEST.
-  std::string kind = "other";        // national, state, litigator, other
-  std::vector<uint32_t> area_codes;  // Empty: all of country_codes.
-  std::string change_format;         // The entry's; empty if none.
-  RecordLayout layout;               // Of `format`, resolved.
-};
-
-// Validates `options` and fills in preset defaults (bulk_loader.cc).
-// Errors: InvalidArgument naming the bad option.
-absl::StatusOr<Settings> ResolveSettings(const LoadOptions& options);
-
-// What the new generation's MANIFEST will say about which numbers the source
-// covers (source, jurisdiction, country codes, kind, area codes), for the
-// coverage check of its input lines. Only those fields are set.
-storage::Manifest CoverageScope(const LoadOptions& options,
-                                const Settings& settings);
-
-// The record parser for `settings.format` (bulk_loader.cc). Errors:
-// InvalidArgument for an unknown format.
-absl::StatusOr<RecordParser> MakeParser(const Settings& settings);
-
 // Reads every input of a load, in order, with RecordReader: counts lines,
 // blanks and rejects (each reject goes to the RejectLog; more than
 // max_rejects fails with DataLoss), reports progress, and keeps the good
@@ -68,25 +41,35 @@ absl::StatusOr<RecordParser> MakeParser(const Settings& settings);
 // (CoverageReport): a country code the source does not list is a reject; a
 // number the source is otherwise never consulted for is counted and kept, or
 // a reject with options.reject_out_of_coverage.
+//
+// Each input is read once: its size and XXH3-128 as it lies on disk come
+// from the bytes read for its records (RecordReader::Digest()), for the
+// MANIFEST. In full mode the reader also notes whether the keys arrived in
+// ascending order (dumps usually come sorted), so they are sorted only if
+// not.
 class InputReader {
  public:
-  // `options` and `rejects` must outlive the reader. `scope`: see
-  // CoverageScope().
+  // `options` and `rejects` must outlive the reader. `scope`: what the
+  // source covers (CoverageScope() in load_settings.h).
   InputReader(const LoadOptions& options, const storage::Manifest& scope,
               RecordParser parser, RejectLog* rejects, Clock::time_point start);
 
-  // Reads every input, then writes the coverage warnings to the reject log
-  // and fills stats()' out-of-coverage fields. Errors: those of RecordReader
-  // (NotFound, DataLoss...), the reject log's write errors, DataLoss for too
-  // many rejects.
+  // Reads every input and records its digest in inputs(), then writes the
+  // coverage warnings to the reject log and fills stats()' out-of-coverage
+  // fields. Errors: those of RecordReader (NotFound, DataLoss...), the reject
+  // log's write errors, DataLoss for too many rejects.
   absl::Status ReadInputs();
 
   // Calls options.progress (if set) for `phase`.
   void Report(LoadPhase phase, const std::string& location = "");
 
   KeyBuffer& keys() { return keys_; }
+  // True unless a key was read that is smaller than the one before it.
+  bool keys_ascending() const { return keys_ascending_; }
   std::vector<ChangeRecord>& changes() { return changes_; }
   LoadStats& stats() { return stats_; }
+  // The inputs read, in order, with their digests (size, XXH3-128).
+  std::vector<storage::ManifestInput>& inputs() { return inputs_; }
 
  private:
   absl::Status ReadInput(size_t index);
@@ -105,8 +88,11 @@ class InputReader {
   const Clock::time_point start_;
   size_t file_index_ = 0;
   KeyBuffer keys_;
+  bool keys_ascending_ = true;
+  uint64_t last_key_ = 0;  // The last key pushed to keys_.
   std::vector<ChangeRecord> changes_;
   LoadStats stats_;
+  std::vector<storage::ManifestInput> inputs_;
 };
 
 }  // namespace dnc::loader::internal

@@ -90,9 +90,17 @@ constexpr size_t kOutOfCoverageShown = 10;
 constexpr size_t kOutOfCoverageRegionsShown = 8;  // In the summary.
 constexpr size_t kWarnedRegions = 3;              // In the stderr warning.
 
+// The default catalogue (LoadCatalogue("")), read once: the usage text lists
+// its sources and a load without --catalogue uses it.
+const absl::StatusOr<SourceCatalogue>& DefaultCatalogue() {
+  static const absl::StatusOr<SourceCatalogue>* const catalogue =
+      new absl::StatusOr<SourceCatalogue>(LoadCatalogue(""));
+  return *catalogue;
+}
+
 std::string UsageText() {
   std::string presets;
-  absl::StatusOr<SourceCatalogue> catalogue = LoadCatalogue("");
+  const absl::StatusOr<SourceCatalogue>& catalogue = DefaultCatalogue();
   if (!catalogue.ok()) {
     presets = absl::StrCat("  (", catalogue.status().message(), ")\n");
   }
@@ -372,7 +380,13 @@ int Main(int argc, char** argv) {
       progress_line.Update(progress);
     };
   }
-  absl::StatusOr<LoadStats> stats = BulkLoad(options);
+  // The catalogue is parsed once per run: without --catalogue, the load uses
+  // the default one the usage text was made from (a broken one is read
+  // again by BulkLoad(), which reports it).
+  const absl::StatusOr<SourceCatalogue>& catalogue = DefaultCatalogue();
+  absl::StatusOr<LoadStats> stats = options.catalogue.empty() && catalogue.ok()
+                                        ? BulkLoad(options, *catalogue)
+                                        : BulkLoad(options);
   progress_line.Clear();
   if (absl::IsAlreadyExists(stats.status())) {
     Cli().PrintError(absl::StrCat("nothing to do for '", options.source,

@@ -112,6 +112,7 @@ class LineRecordReader final : public RecordReader {
   }
 
   uint64_t members() const override { return file_->members(); }
+  absl::StatusOr<FileDigest> Digest() override { return file_->Digest(); }
 
  private:
   std::unique_ptr<InputFile> file_;
@@ -215,6 +216,7 @@ class CsvRecordReader final : public RecordReader {
   }
 
   uint64_t members() const override { return file_->members(); }
+  absl::StatusOr<FileDigest> Digest() override { return file_->Digest(); }
 
  private:
   absl::Status ReadHeader(std::string_view text) {
@@ -301,6 +303,7 @@ class CrtcXmlRecordReader final : public RecordReader {
   }
 
   uint64_t members() const override { return file_->members(); }
+  absl::StatusOr<FileDigest> Digest() override { return file_->Digest(); }
 
  private:
   void StartMember() {

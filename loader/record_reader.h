@@ -20,6 +20,9 @@
 //     ...record.kind, record.key, record.op, record.location, record.line...
 //   }
 //
+// Each input is read once: the reader also yields the file's digest for the
+// MANIFEST (Digest()), hashed from the bytes read for the records.
+//
 // Ownership: owns its InputFile; borrows the parser (must outlive the
 // reader). Thread-safety: thread-compatible.
 #ifndef DNC_LOADER_RECORD_READER_H_
@@ -32,6 +35,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/civil_date.h"
+#include "loader/file_digest.h"
 #include "loader/record_format.h"
 
 namespace dnc::loader {
@@ -80,6 +84,11 @@ class RecordReader {
 
   // Streams read so far: 1 per plain/.gz file, 1 per zip member.
   virtual uint64_t members() const = 0;
+
+  // The input's size and XXH3-128 as it lies on disk, from the bytes read
+  // for its records (InputFile::Digest()). Call once, after Next() returned
+  // false. Errors: those of InputFile::Digest().
+  virtual absl::StatusOr<FileDigest> Digest() = 0;
 
  protected:
   RecordReader() = default;

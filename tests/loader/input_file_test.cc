@@ -1,5 +1,7 @@
 #include "loader/input_file.h"
 
+#include <xxhash.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -61,6 +63,37 @@ std::string NumberedLines(int count, const std::string& prefix = "212,") {
     text += buffer;
   }
   return text;
+}
+
+// The XXH3-128 of `path`'s bytes as stored, in one independent pass.
+std::string FileXxh3Hex(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)),
+                          std::istreambuf_iterator<char>());
+  XXH128_canonical_t canonical;
+  XXH128_canonicalFromHash(&canonical,
+                           XXH3_128bits(bytes.data(), bytes.size()));
+  std::string hex;
+  char digit[3];
+  for (unsigned char byte : canonical.digest) {
+    snprintf(digit, sizeof(digit), "%02x", byte);
+    hex += digit;
+  }
+  return hex;
+}
+
+// Reads every line of `path` (or none), then returns its digest.
+absl::StatusOr<FileDigest> DigestAfterReading(const std::string& path,
+                                              bool read_lines = true) {
+  absl::StatusOr<std::unique_ptr<InputFile>> file = InputFile::Open(path);
+  if (!file.ok()) return file.status();
+  InputLine line;
+  while (read_lines) {
+    absl::StatusOr<bool> more = (*file)->NextLine(&line);
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+  }
+  return (*file)->Digest();
 }
 
 class InputFileTest : public ::testing::Test {
@@ -193,6 +226,43 @@ TEST_F(InputFileTest, MembersCountsStreams) {
   }
   EXPECT_EQ(count, 3);
   EXPECT_EQ((*file)->members(), 3u);
+}
+
+TEST_F(InputFileTest, DigestIsOfTheFileAsStoredWhateverItHolds) {
+  const std::string plain = dir_.Path("plain.txt");
+  ASSERT_TRUE(test::WritePlainFile(plain, NumberedLines(300000)));
+  const std::string gzip = dir_.Path("list.txt.gz");
+  ASSERT_TRUE(test::WriteGzip(gzip, NumberedLines(300000)));
+  // A zip is read central directory first, then member by member: the
+  // digest is still of its bytes in file order.
+  const std::string zip = dir_.Path("leads.zip");
+  ASSERT_TRUE(test::WriteZip(zip, {{"416.txt", NumberedLines(300000, "416,")},
+                                   {"empty.txt", ""},
+                                   {"905.txt", NumberedLines(5, "905,")}}));
+  const std::string empty = dir_.Path("empty.txt");
+  ASSERT_TRUE(test::WritePlainFile(empty, ""));
+  for (const std::string& path : {plain, gzip, zip, empty}) {
+    SCOPED_TRACE(path);
+    for (const bool read_lines : {true, false}) {
+      absl::StatusOr<FileDigest> digest = DigestAfterReading(path, read_lines);
+      ASSERT_TRUE(digest.ok()) << digest.status();
+      EXPECT_EQ(digest->bytes, std::filesystem::file_size(path));
+      EXPECT_EQ(digest->xxh3_128, FileXxh3Hex(path));
+    }
+  }
+}
+
+TEST_F(InputFileTest, DigestCoversBytesAfterTheEndOfAGzipStream) {
+  const std::string path = dir_.Path("padded.txt.gz");
+  ASSERT_TRUE(test::WriteGzip(path, "212,2345678\n"));
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::app);
+    out << std::string(3 << 20, '\0');  // Padding, as tape copies have.
+  }
+  absl::StatusOr<FileDigest> digest = DigestAfterReading(path);
+  ASSERT_TRUE(digest.ok()) << digest.status();
+  EXPECT_EQ(digest->bytes, std::filesystem::file_size(path));
+  EXPECT_EQ(digest->xxh3_128, FileXxh3Hex(path));
 }
 
 TEST_F(InputFileTest, MissingFileIsNotFoundNamingThePath) {
