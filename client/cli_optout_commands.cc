@@ -75,13 +75,12 @@ int RunOptOutNumbers(const CliFlags& flags, const std::string& verb,
     request.set_date(flags.date);
     request.set_note(flags.note);
   }
-  absl::StatusOr<std::unique_ptr<TenantClient>> client =
-      MakeTenantClient(flags);
-  if (!client.ok()) return Fail(command, client.status());
   absl::StatusOr<v1::OptOutResponse> response =
-      verb == "add"      ? (*client)->AddOptOuts(request)
-      : verb == "remove" ? (*client)->RemoveOptOuts(request)
-                         : (*client)->CheckOptOuts(request);
+      WithTenantClient(flags, [&](TenantClient& client) {
+        return verb == "add"      ? client.AddOptOuts(request)
+               : verb == "remove" ? client.RemoveOptOuts(request)
+                                  : client.CheckOptOuts(request);
+      });
   if (!response.ok()) return Fail(command, response.status());
   if (response->states_size() != static_cast<int>(numbers.size())) {
     return Fail(command, absl::InternalError(absl::StrCat(
@@ -107,11 +106,10 @@ int RunOptOutImport(const CliFlags& flags,
   options.on_reject = [](const std::string& line) {
     absl::FPrintF(stderr, "%s\n", line);
   };
-  absl::StatusOr<std::unique_ptr<TenantClient>> client =
-      MakeTenantClient(flags);
-  if (!client.ok()) return Fail("optout import", client.status());
   absl::StatusOr<OptOutImportResult> result =
-      ImportOptOutsFile(client->get(), args[0], options);
+      WithTenantClient(flags, [&](TenantClient& client) {
+        return ImportOptOutsFile(&client, args[0], options);
+      });
   if (!result.ok()) return Fail("optout import", result.status());
   std::fputs(FormatOptOutImportSummary(*result, args[0]).c_str(), stdout);
   return kExitOk;

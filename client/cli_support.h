@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -58,6 +59,18 @@ absl::StatusOr<std::unique_ptr<ScrubClient>> MakeScrubClient(
     const CliFlags& flags);
 absl::StatusOr<std::unique_ptr<TenantClient>> MakeTenantClient(
     const CliFlags& flags);
+
+// Makes the tenant client of `flags` and returns `call(client)`, e.g.
+//   WithTenantClient(flags, [&](TenantClient& c) { return c.WhoAmI(); })
+// Errors: those of MakeTenantClient, then the call's.
+template <typename Call>
+auto WithTenantClient(const CliFlags& flags, Call call)
+    -> decltype(call(std::declval<TenantClient&>())) {
+  absl::StatusOr<std::unique_ptr<TenantClient>> client =
+      MakeTenantClient(flags);
+  if (!client.ok()) return client.status();
+  return call(**client);
+}
 
 // Each reader below returns "" when its flag is good (or not given), else
 // the usage error to report.

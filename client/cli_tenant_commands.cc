@@ -79,10 +79,8 @@ int RunWhoAmI(const CliFlags& flags, const std::vector<std::string>& args) {
     return UsageError(absl::StrCat("whoami takes no arguments, got: ",
                                    absl::StrJoin(args, " ")));
   }
-  absl::StatusOr<std::unique_ptr<TenantClient>> client =
-      MakeTenantClient(flags);
-  if (!client.ok()) return Fail("whoami", client.status());
-  absl::StatusOr<v1::TenantInfo> info = (*client)->WhoAmI();
+  absl::StatusOr<v1::TenantInfo> info = WithTenantClient(
+      flags, [](TenantClient& client) { return client.WhoAmI(); });
   if (!info.ok()) return Fail("whoami", info.status());
   std::fputs(FormatTenantInfo(*info).c_str(), stdout);
   return kExitOk;
@@ -105,13 +103,12 @@ int RunConsent(const CliFlags& flags, const std::vector<std::string>& args) {
   v1::ConsentRequest request;
   const std::string bad = BuildConsentRequest(flags, verb, numbers, &request);
   if (!bad.empty()) return UsageError(bad);
-  absl::StatusOr<std::unique_ptr<TenantClient>> client =
-      MakeTenantClient(flags);
-  if (!client.ok()) return Fail(command, client.status());
   absl::StatusOr<v1::ConsentResponse> response =
-      verb == "add"      ? (*client)->AddConsents(request)
-      : verb == "revoke" ? (*client)->RevokeConsents(request)
-                         : (*client)->ListConsents(request);
+      WithTenantClient(flags, [&](TenantClient& client) {
+        return verb == "add"      ? client.AddConsents(request)
+               : verb == "revoke" ? client.RevokeConsents(request)
+                                  : client.ListConsents(request);
+      });
   if (!response.ok()) return Fail(command, response.status());
   return PrintConsents(verb, command, numbers, *response);
 }
@@ -120,10 +117,8 @@ int RunReport(const CliFlags& flags, const std::vector<std::string>& args) {
   if (args.size() != 1) {
     return UsageError("report takes one JOB id (see the summary of dnc scrub)");
   }
-  absl::StatusOr<std::unique_ptr<TenantClient>> client =
-      MakeTenantClient(flags);
-  if (!client.ok()) return Fail("report", client.status());
-  absl::StatusOr<v1::ScrubReport> report = (*client)->GetReport(args[0]);
+  absl::StatusOr<v1::ScrubReport> report = WithTenantClient(
+      flags, [&](TenantClient& client) { return client.GetReport(args[0]); });
   if (!report.ok()) return Fail("report", report.status());
   if (flags.json) {
     absl::StatusOr<std::string> json = FormatReportJson(*report);

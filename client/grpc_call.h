@@ -3,7 +3,9 @@
 // ClientOptions (TLS or plaintext, message limits), a call context with the
 // deadline and the tenant's API key (metadata `x-api-key`), and the mapping
 // of a failed call's grpc::Status to an absl::Status a person can act on:
-// an unreachable server and a rejected API key are said in plain words.
+// an unreachable server and a rejected API key are said in plain words;
+// and ServiceChannel, a service's channel and stub with one way to make a
+// unary call.
 // Thread-safety: thread-safe (free functions).
 #ifndef DNC_CLIENT_GRPC_CALL_H_
 #define DNC_CLIENT_GRPC_CALL_H_
@@ -13,6 +15,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -42,6 +45,47 @@ void PrepareContext(grpc::ClientContext* context, const ClientOptions& options,
 // create`".
 absl::Status FromGrpc(const grpc::Status& status, grpc::Channel* channel,
                       const ClientOptions& options, std::string_view rpc);
+
+// A channel to options.server and the stub of one service on it: the state
+// of ScrubClient and TenantClient, and the unary call shape they share.
+// Thread-safety: thread-safe once opened (gRPC stubs are).
+template <typename Service>
+struct ServiceChannel {
+  using Stub = typename Service::Stub;
+
+  // A new T (this type, or a type derived from it) connected to
+  // options.server. Errors: those of MakeChannel.
+  template <typename T>
+  static absl::StatusOr<std::unique_ptr<T>> Open(const ClientOptions& options) {
+    absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+        MakeChannel(options);
+    if (!channel.ok()) return channel.status();
+    auto opened = std::make_unique<T>();
+    opened->options = options;
+    opened->channel = std::move(*channel);
+    opened->stub = Service::NewStub(opened->channel);
+    return opened;
+  }
+
+  // One unary call of `method` with the deadline (options.timeout) and the
+  // API key; a failure is mapped by FromGrpc, naming `rpc`.
+  template <typename Request, typename Response>
+  absl::StatusOr<Response> Call(
+      grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                   Response*),
+      const Request& request, std::string_view rpc) const {
+    grpc::ClientContext context;
+    PrepareContext(&context, options, options.timeout);
+    Response response;
+    const grpc::Status status = ((*stub).*method)(&context, request, &response);
+    if (!status.ok()) return FromGrpc(status, channel.get(), options, rpc);
+    return response;
+  }
+
+  ClientOptions options;
+  std::shared_ptr<grpc::Channel> channel;
+  std::unique_ptr<Stub> stub;
+};
 
 }  // namespace dnc::client
 

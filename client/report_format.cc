@@ -21,62 +21,72 @@ std::string OrDash(const std::string& text) {
   return text.empty() ? "-" : text;
 }
 
-}  // namespace
+struct NamedValue {
+  int value;
+  const char* name;
+};
 
-std::string PurposeName(int purpose) {
-  switch (purpose) {
-    case v1::PURPOSE_UNSPECIFIED:
-      return "default";
-    case v1::COMMERCIAL:
-      return "commercial";
-    case v1::CHARITY:
-      return "charity";
-    case v1::POLITICAL:
-      return "political";
-    case v1::SURVEY:
-      return "survey";
-    default:
-      return absl::StrCat(purpose);
+// The purposes a caller may name ("default" is PURPOSE_UNSPECIFIED's name,
+// not a purpose one can ask for).
+constexpr NamedValue kPurposes[] = {{v1::COMMERCIAL, "commercial"},
+                                    {v1::CHARITY, "charity"},
+                                    {v1::POLITICAL, "political"},
+                                    {v1::SURVEY, "survey"}};
+
+// The first name of a value is the one printed; the others are accepted.
+constexpr NamedValue kConsentTypes[] = {
+    {v1::CONSENT_PURCHASE, "purchase"},
+    {v1::CONSENT_INQUIRY, "inquiry"},
+    {v1::CONSENT_WRITTEN, "written-consent"},
+    {v1::CONSENT_WRITTEN, "written"},
+    {v1::CONSENT_WRITTEN, "written_consent"}};
+
+template <size_t N>
+const char* NameOf(const NamedValue (&table)[N], int value) {
+  for (const NamedValue& entry : table) {
+    if (entry.value == value) return entry.name;
   }
+  return nullptr;
 }
 
-bool ParsePurposeName(std::string_view text, int* purpose) {
+// ASCII case-insensitive.
+template <size_t N>
+bool ValueOf(const NamedValue (&table)[N], std::string_view text, int* value) {
   const std::string name = Lower(text);
-  for (const int p : {v1::COMMERCIAL, v1::CHARITY, v1::POLITICAL, v1::SURVEY}) {
-    if (name == PurposeName(p)) {
-      *purpose = p;
+  for (const NamedValue& entry : table) {
+    if (name == entry.name) {
+      *value = entry.value;
       return true;
     }
   }
   return false;
 }
 
+// "  label            value\n": the value starts at column 19.
+void AppendField(std::string* out, std::string_view label,
+                 const std::string& value) {
+  absl::StrAppendFormat(out, "%-19s%s\n", label, value);
+}
+
+}  // namespace
+
+std::string PurposeName(int purpose) {
+  if (purpose == v1::PURPOSE_UNSPECIFIED) return "default";
+  const char* name = NameOf(kPurposes, purpose);
+  return name != nullptr ? name : absl::StrCat(purpose);
+}
+
+bool ParsePurposeName(std::string_view text, int* purpose) {
+  return ValueOf(kPurposes, text, purpose);
+}
+
 std::string ConsentTypeName(int type) {
-  switch (type) {
-    case v1::CONSENT_PURCHASE:
-      return "purchase";
-    case v1::CONSENT_INQUIRY:
-      return "inquiry";
-    case v1::CONSENT_WRITTEN:
-      return "written-consent";
-    default:
-      return absl::StrCat("type ", type);
-  }
+  const char* name = NameOf(kConsentTypes, type);
+  return name != nullptr ? name : absl::StrCat("type ", type);
 }
 
 bool ParseConsentTypeName(std::string_view text, int* type) {
-  const std::string name = Lower(text);
-  if (name == "purchase") {
-    *type = v1::CONSENT_PURCHASE;
-  } else if (name == "inquiry") {
-    *type = v1::CONSENT_INQUIRY;
-  } else if (name == "written-consent" || name == "written" ||
-             name == "written_consent") {
-    *type = v1::CONSENT_WRITTEN;
-  } else {
-    return false;
-  }
-  return true;
+  return ValueOf(kConsentTypes, text, type);
 }
 
 std::string OptOutStateName(int state) {
@@ -125,34 +135,24 @@ std::string FormatConsentRecord(const v1::ConsentRecord& record) {
 }
 
 std::string FormatReportText(const v1::ScrubReport& report) {
-  std::string out;
-  absl::StrAppend(&out, "Scrub certificate\n");
-  absl::StrAppendFormat(&out, "  job              %s\n", report.job_id());
-  absl::StrAppendFormat(&out, "  tenant           %s\n", report.tenant());
-  absl::StrAppendFormat(&out, "  first request    %s\n",
-                        OrDash(report.first_request_at()));
-  absl::StrAppendFormat(&out, "  last request     %s\n",
-                        OrDash(report.last_request_at()));
-  absl::StrAppendFormat(&out, "  requests         %s\n",
-                        FormatCount(report.requests()));
-  absl::StrAppendFormat(&out, "  numbers          %s\n",
-                        FormatCount(report.numbers()));
-  absl::StrAppendFormat(&out, "  purpose          %s\n",
-                        PurposeName(report.purpose()));
-  absl::StrAppendFormat(&out, "  entitlements     %s\n",
-                        FormatEntitlementList(report.entitlements()));
+  std::string out = "Scrub certificate\n";
+  AppendField(&out, "  job", report.job_id());
+  AppendField(&out, "  tenant", report.tenant());
+  AppendField(&out, "  first request", OrDash(report.first_request_at()));
+  AppendField(&out, "  last request", OrDash(report.last_request_at()));
+  AppendField(&out, "  requests", FormatCount(report.requests()));
+  AppendField(&out, "  numbers", FormatCount(report.numbers()));
+  AppendField(&out, "  purpose", PurposeName(report.purpose()));
+  AppendField(&out, "  entitlements",
+              FormatEntitlementList(report.entitlements()));
   absl::StrAppend(&out, "Counts by disposition:\n");
   uint64_t total = 0;
   for (const v1::DispositionCount& count : report.counts()) {
     total += count.count();
   }
   for (const v1::DispositionCount& count : report.counts()) {
-    absl::StrAppendFormat(
-        &out, "  %-16s %12s  %5.1f%%\n", DispositionName(count.disposition()),
-        FormatCount(count.count()),
-        total == 0 ? 0.0
-                   : 100.0 * static_cast<double>(count.count()) /
-                         static_cast<double>(total));
+    absl::StrAppend(&out, FormatDispositionShare(count.disposition(),
+                                                 count.count(), total));
   }
   absl::StrAppend(&out, "Registry snapshots used:\n");
   if (report.snapshots().empty()) absl::StrAppend(&out, "  none\n");
@@ -174,12 +174,9 @@ std::string FormatReportText(const v1::ScrubReport& report) {
         FormatCount(files.output_rows()), OrDash(files.output_sha256()));
   }
   absl::StrAppend(&out, "Server audit hashes (over the batches in order):\n");
-  absl::StrAppendFormat(&out, "  numbers sha256   %s\n",
-                        OrDash(report.numbers_sha256()));
-  absl::StrAppendFormat(&out, "  answers sha256   %s\n",
-                        OrDash(report.answers_sha256()));
-  absl::StrAppendFormat(&out, "Server version     %s\n",
-                        OrDash(report.server_version()));
+  AppendField(&out, "  numbers sha256", OrDash(report.numbers_sha256()));
+  AppendField(&out, "  answers sha256", OrDash(report.answers_sha256()));
+  AppendField(&out, "Server version", OrDash(report.server_version()));
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include "absl/time/clock.h"
 #include "client/grpc_call.h"
 #include "client/scrub_mapping.h"
+#include "common/status_macros.h"
 #include "dnc/v1/scrub.grpc.pb.h"
 #include "dnc/v1/scrub.pb.h"
 
@@ -72,12 +73,6 @@ NumberVerdict FromCheckResponse(std::string_view input,
   return verdict;
 }
 
-void SetCallOptions(const CallOptions& call, v1::CheckRequest* request) {
-  request->set_purpose(static_cast<v1::CallPurpose>(call.purpose));
-  request->set_now_unix_seconds(call.now_unix_seconds);
-  request->set_request_id(call.request_id);
-}
-
 class GrpcScrubStream : public ScrubStreamSession {
  public:
   GrpcScrubStream(v1::ScrubService::Stub* stub,
@@ -110,10 +105,19 @@ class GrpcScrubStream : public ScrubStreamSession {
 
 }  // namespace
 
-struct ScrubClient::Impl {
-  ClientOptions options;
-  std::shared_ptr<grpc::Channel> channel;
-  std::unique_ptr<v1::ScrubService::Stub> stub;
+struct ScrubClient::Impl : ServiceChannel<v1::ScrubService> {
+  // Check with the call's choices; the verdict names `input`.
+  absl::StatusOr<NumberVerdict> Check(v1::CheckRequest request,
+                                      const CallOptions& call,
+                                      std::string_view input) const {
+    request.set_purpose(static_cast<v1::CallPurpose>(call.purpose));
+    request.set_now_unix_seconds(call.now_unix_seconds);
+    request.set_request_id(call.request_id);
+    absl::StatusOr<v1::CheckResponse> response =
+        Call(&Stub::Check, request, "Check");
+    if (!response.ok()) return response.status();
+    return FromCheckResponse(input, *response);
+  }
 };
 
 ScrubClient::ScrubClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -121,12 +125,7 @@ ScrubClient::~ScrubClient() = default;
 
 absl::StatusOr<std::unique_ptr<ScrubClient>> ScrubClient::Create(
     const ClientOptions& options) {
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = MakeChannel(options);
-  if (!channel.ok()) return channel.status();
-  auto impl = std::make_unique<Impl>();
-  impl->options = options;
-  impl->channel = std::move(*channel);
-  impl->stub = v1::ScrubService::NewStub(impl->channel);
+  DNC_ASSIGN_OR_RETURN(std::unique_ptr<Impl> impl, Impl::Open<Impl>(options));
   return std::unique_ptr<ScrubClient>(new ScrubClient(std::move(impl)));
 }
 
@@ -138,30 +137,14 @@ absl::StatusOr<NumberVerdict> ScrubClient::Check(std::string_view raw,
                                                  const CallOptions& call) {
   v1::CheckRequest request;
   request.set_raw(std::string(raw));
-  SetCallOptions(call, &request);
-  v1::CheckResponse response;
-  grpc::ClientContext context;
-  PrepareContext(&context, impl_->options, impl_->options.timeout);
-  const grpc::Status status = impl_->stub->Check(&context, request, &response);
-  if (!status.ok()) {
-    return FromGrpc(status, impl_->channel.get(), impl_->options, "Check");
-  }
-  return FromCheckResponse(raw, response);
+  return impl_->Check(std::move(request), call, raw);
 }
 
 absl::StatusOr<NumberVerdict> ScrubClient::CheckE164(uint64_t e164,
                                                      const CallOptions& call) {
   v1::CheckRequest request;
   request.set_e164(e164);
-  SetCallOptions(call, &request);
-  v1::CheckResponse response;
-  grpc::ClientContext context;
-  PrepareContext(&context, impl_->options, impl_->options.timeout);
-  const grpc::Status status = impl_->stub->Check(&context, request, &response);
-  if (!status.ok()) {
-    return FromGrpc(status, impl_->channel.get(), impl_->options, "Check");
-  }
-  return FromCheckResponse(absl::StrCat(e164), response);
+  return impl_->Check(std::move(request), call, absl::StrCat(e164));
 }
 
 absl::StatusOr<std::vector<NumberVerdict>> ScrubClient::Scrub(
@@ -173,13 +156,10 @@ absl::StatusOr<std::vector<NumberVerdict>> ScrubClient::Scrub(
   request.set_purpose(static_cast<v1::CallPurpose>(call.purpose));
   request.set_now_unix_seconds(call.now_unix_seconds);
   request.set_request_id(call.request_id);
-  v1::ScrubResponse response;
-  grpc::ClientContext context;
-  PrepareContext(&context, impl_->options, impl_->options.timeout);
-  const grpc::Status status = impl_->stub->Scrub(&context, request, &response);
-  if (!status.ok()) {
-    return FromGrpc(status, impl_->channel.get(), impl_->options, "Scrub");
-  }
+  absl::StatusOr<v1::ScrubResponse> answered =
+      impl_->Call(&Impl::Stub::Scrub, request, "Scrub");
+  if (!answered.ok()) return answered.status();
+  const v1::ScrubResponse& response = *answered;
   std::vector<CellVerdict> cell_verdicts;
   absl::Status applied = ApplyScrubResponse(response, entry_of_cell,
                                             /*first_id=*/0, &cell_verdicts);
@@ -207,14 +187,10 @@ absl::StatusOr<std::vector<NumberVerdict>> ScrubClient::Scrub(
 }
 
 absl::StatusOr<ServerStatus> ScrubClient::GetStatus() {
-  v1::StatusRequest request;
-  v1::StatusResponse response;
-  grpc::ClientContext context;
-  PrepareContext(&context, impl_->options, impl_->options.timeout);
-  const grpc::Status status = impl_->stub->Status(&context, request, &response);
-  if (!status.ok()) {
-    return FromGrpc(status, impl_->channel.get(), impl_->options, "Status");
-  }
+  absl::StatusOr<v1::StatusResponse> answered =
+      impl_->Call(&Impl::Stub::Status, v1::StatusRequest(), "Status");
+  if (!answered.ok()) return answered.status();
+  const v1::StatusResponse& response = *answered;
   ServerStatus result;
   result.max_batch_entries = response.max_batch_entries();
   result.server_version = response.server_version();

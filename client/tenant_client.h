@@ -36,18 +36,31 @@ class TenantClient {
 
   // Each returns the server's answer, or the RPC's status. REQUIRES: at
   // most the server's max_batch_entries numbers per request.
+  //
+  // The internal list, one state per entry in request order: ADDED or
+  // ALREADY_LISTED; REJECTED with its detail for a number that is not valid.
   absl::StatusOr<v1::OptOutResponse> AddOptOuts(
       const v1::OptOutRequest& request);
+  // REMOVED or NOT_LISTED per entry (REJECTED as above).
   absl::StatusOr<v1::OptOutResponse> RemoveOptOuts(
       const v1::OptOutRequest& request);
+  // ALREADY_LISTED or NOT_LISTED per entry (REJECTED as above).
   absl::StatusOr<v1::OptOutResponse> CheckOptOuts(
       const v1::OptOutRequest& request);
+
+  // EBR and consent records. Add: the records stored, `rejected` naming
+  // each one not taken.
   absl::StatusOr<v1::ConsentResponse> AddConsents(
       const v1::ConsentRequest& request);
+  // Ends every record of the numbers; answers their records as stored after
+  // the call (at most max_batch_entries; total_records counts them all).
   absl::StatusOr<v1::ConsentResponse> RevokeConsents(
       const v1::ConsentRequest& request);
+  // The numbers' records, revoked ones included (at most as above).
   absl::StatusOr<v1::ConsentResponse> ListConsents(
       const v1::ConsentRequest& request);
+
+  // The calling tenant: name, default purpose, entitlements, list sizes.
   absl::StatusOr<v1::TenantInfo> WhoAmI();
   // Errors also: NotFound when the job has no audited batch of this tenant.
   absl::Status RecordJobFiles(const v1::JobFilesRequest& request);
