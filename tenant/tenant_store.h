@@ -1,141 +1,44 @@
 // The server-owned store of tenants (sellers) and their data: API keys
 // (stored as SHA-256 hashes only), entitlements per source, the internal
 // do-not-call list, EBR and consent records, and the audit log of scrubs.
+// This header is the module's entry point: it brings in the records
+// (records.h) and the Tenant handle (tenant.h).
 //
 // One RocksDB database, opened read-write by one process (dnc-server, or
 // dnc-tenant while the server is stopped; RocksDB's LOCK refuses a second
-// opener with an error naming the directory). Every key starts with the
-// tenant's id, so no operation given one tenant's id can touch another's
-// data. Writes of tenant data (opt-outs, consents, keys, entitlements) are
-// synced (WriteOptions::sync) before the call returns: acknowledged means
-// durable. Audit records: see AppendAudit.
+// opener with an error naming the directory). Every key of a tenant's data
+// starts with the tenant's name (an API key's record is keyed by the key's
+// hash and names its tenant), so no operation given one tenant's handle can
+// touch another's data. Writes of tenant data (config and entitlements,
+// keys, opt-outs, consents, job files) are synced (WriteOptions::sync)
+// before the call returns: acknowledged means durable. Audit records are
+// synced only when the caller asks; see AppendAudit.
 //
-// Reads for scrubs come from memory: Open() loads every tenant's opt-outs
-// and consents into hash maps that writes keep current (write RocksDB first,
-// then memory), so a scrub costs no RocksDB read.
+// Reads for scrubs come from memory: Open() loads every tenant's config,
+// opt-outs and in-force consents, and every API key, into hash maps that
+// writes keep current (write RocksDB first, then memory), so a scrub costs
+// no RocksDB read.
 //
-// Ownership: owns the database. Thread-safety: thread-safe (reads take a
-// per-tenant reader lock; writes a writer lock).
+// Ownership: owns the database and a background thread that syncs the WAL
+// (see AppendAudit). Thread-safety: thread-safe (reads take a per-tenant
+// reader lock; writes hold it exclusively only to update memory).
 #ifndef DNC_TENANT_TENANT_STORE_H_
 #define DNC_TENANT_TENANT_STORE_H_
 
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "common/civil_date.h"
-#include "policy/policy.h"
+#include "tenant/records.h"  // IWYU pragma: export
+#include "tenant/tenant.h"   // IWYU pragma: export
 
 namespace dnc::tenant {
-
-// Tenant names: 1-64 of [a-z0-9._-], starting with a letter or digit.
-bool IsValidTenantName(std::string_view name);
-
-// Which area codes of a source the tenant may use (FTC data is bought per
-// area code; other sources likewise per region).
-struct Entitlement {
-  std::string source;  // "us-ftc"
-  bool all_area_codes = false;
-  std::vector<uint32_t> area_codes;  // Sorted, unique; when !all_area_codes.
-};
-
-struct TenantConfig {
-  std::string name;
-  policy::Purpose default_purpose = policy::Purpose::kCommercial;
-  std::vector<Entitlement> entitlements;
-};
-
-struct OptOut {
-  DayNumber added = 0;
-  std::string note;
-};
-
-struct StoredConsent {
-  uint64_t e164 = 0;
-  policy::ConsentType type = policy::ConsentType::kUnspecified;
-  DayNumber date = 0;
-  // The day it was revoked; empty while in force. (Any day, 1970-01-01 and
-  // earlier included, is a revocation: "absent" is not a date.)
-  std::optional<DayNumber> revoked;
-  std::string note;
-};
-
-// One audited call (Check, Scrub or one ScrubStream chunk).
-struct AuditRecord {
-  std::string audit_id;    // Assigned by AppendAudit: "<time>-<counter>".
-  std::string job_id;      // Caller's job id, or the audit_id if none given.
-  std::string request_id;  // Caller's, may be empty.
-  std::string method;      // "Check", "Scrub", "ScrubStream".
-  absl::Time time;
-  uint64_t sequence = 0;  // Batch position within the job.
-  policy::Purpose purpose = policy::Purpose::kCommercial;
-  uint64_t numbers = 0;
-  std::vector<uint64_t>
-      counts;  // Indexed by dnc.v1.Disposition value (size 9).
-  // "source generation as_of jurisdiction" per snapshot used.
-  std::vector<std::string> snapshots;
-  std::string numbers_sha256;  // Hex, of the batch's entries in.
-  std::string answers_sha256;  // Hex, of the batch's answers out.
-  // The tenant's entitlements when the call was answered, as
-  // FormatEntitlements() writes them (the certificate states them).
-  std::string entitlements;
-};
-
-// "us-ftc:all; ca-dncl:416,647" and back. Parse errors: InvalidArgument
-// naming the bad part.
-std::string FormatEntitlements(absl::Span<const Entitlement> entitlements);
-absl::StatusOr<std::vector<Entitlement>> ParseEntitlements(
-    std::string_view text);
-
-// Files the client attached to a job (for the certificate).
-struct JobFiles {
-  std::string input_name, input_sha256, output_name, output_sha256;
-  uint64_t input_rows = 0, output_rows = 0;
-};
-
-// One API key as `dnc-tenant list` shows it (never the key or its hash).
-struct ApiKeyInfo {
-  std::string label;
-  absl::Time created;
-  bool revoked = false;
-  absl::Time revoked_at;  // When revoked.
-};
-
-class TenantStore;
-
-// A tenant's data as the service sees it. Obtained from TenantStore; valid
-// while the store lives. Thread-safe.
-class Tenant {
- public:
-  virtual ~Tenant() = default;
-  virtual const std::string& name() const = 0;
-  virtual policy::Purpose default_purpose() const = 0;
-
-  // True if the tenant may use `source` for NANP area code `npa` (for +1
-  // numbers) or at all (npa < 0, other countries).
-  virtual bool Entitled(std::string_view source, int npa) const = 0;
-  virtual std::vector<Entitlement> entitlements() const = 0;
-
-  // Batch reads for one scrub, under one reader lock. For each e164[i]:
-  // opted_out_on[i] = the day it was added to the internal list (any day,
-  // before 1970 included), or empty if it is not on it. REQUIRES: spans of
-  // equal size.
-  virtual void LookupOptOuts(
-      absl::Span<const uint64_t> e164,
-      absl::Span<std::optional<DayNumber>> opted_out_on) const = 0;
-  // The unrevoked EBR/consent records of `e164` (appended to *out).
-  virtual void ConsentsOf(uint64_t e164,
-                          std::vector<policy::ConsentRecord>* out) const = 0;
-  virtual uint64_t opt_out_count() const = 0;
-  virtual uint64_t consent_count() const = 0;
-};
 
 class TenantStore {
  public:
@@ -148,20 +51,24 @@ class TenantStore {
   virtual ~TenantStore() = default;
 
   // ---- Administration (dnc-tenant) ----
-  // Errors: InvalidArgument (bad name), AlreadyExists.
+  // Errors: InvalidArgument (bad name, default purpose or entitlement),
+  // AlreadyExists.
   virtual absl::Status CreateTenant(const TenantConfig& config) = 0;
-  // Replaces entitlements and default purpose. Errors: NotFound.
+  // Replaces entitlements and default purpose. Errors: NotFound,
+  // InvalidArgument (bad default purpose or entitlement).
   virtual absl::Status UpdateTenant(const TenantConfig& config) = 0;
   virtual std::vector<TenantConfig> ListTenants() const = 0;
   // Makes a new random API key ("dnc_" + 40 base32 chars, 200 bits from
-  // /dev/urandom) for the tenant, stores its SHA-256 with `label`, and
+  // getrandom(2)) for the tenant, stores its SHA-256 with `label`, and
   // returns the key: the only time it is ever seen. `label`: 1-64
   // printable ASCII characters, unique among the tenant's active keys; empty
   // picks "key-<n>". Errors: NotFound, InvalidArgument (bad label),
   // AlreadyExists (an active key has that label).
   virtual absl::StatusOr<std::string> CreateApiKey(std::string_view tenant,
                                                    std::string_view label) = 0;
-  // Revokes keys by label. Errors: NotFound (no such key).
+  // Revokes the tenant's active key labelled `label` (labels are unique
+  // among active keys). Errors: NotFound (no such tenant, or no active key
+  // has that label).
   virtual absl::Status RevokeApiKey(std::string_view tenant,
                                     std::string_view label) = 0;
   // The tenant's keys, active and revoked, oldest first. Errors: NotFound.
@@ -172,11 +79,16 @@ class TenantStore {
   // The tenant whose key this is (constant-time compare of hashes), or
   // nullptr for a missing, unknown or revoked key.
   virtual const Tenant* Authenticate(std::string_view api_key) const = 0;
+  // The tenant called `name`, or nullptr.
   virtual const Tenant* Find(std::string_view name) const = 0;
 
-  // Internal list. Each call is one synced RocksDB write batch; memory is
-  // updated after it commits. `added` results: true if newly added/removed.
-  // AddOptOuts also revokes (as of `day`, in the same batch) every in-force
+  // Internal list. Each call that changes anything is one synced RocksDB
+  // write batch; memory is updated after it commits. (*changed)[i]: true if
+  // e164[i] was newly added/removed (a number repeated in the call counts
+  // once). Errors: InvalidArgument (a handle of another store; for
+  // AddOptOuts also a number that is not E.164 or a note over 256 bytes),
+  // DataLoss (a consent record to revoke cannot be read). AddOptOuts also
+  // revokes (as of `day`, in the same batch) every in-force
   // EBR/consent record of the numbers: a company-specific do-not-call
   // request ends them.
   virtual absl::Status AddOptOuts(const Tenant& tenant,
@@ -187,7 +99,9 @@ class TenantStore {
                                      absl::Span<const uint64_t> e164,
                                      std::vector<bool>* changed) = 0;
   // EBR / consent records (synced). Revoke ends every in-force record of
-  // each number; returns how many records it ended.
+  // each number; returns how many records it ended. ListConsents reads every
+  // record of the numbers, revoked ones included, from the database (empty
+  // for a handle of another store).
   virtual absl::Status AddConsents(const Tenant& tenant,
                                    absl::Span<const StoredConsent> records) = 0;
   virtual absl::StatusOr<uint64_t> RevokeConsents(
@@ -196,9 +110,12 @@ class TenantStore {
       const Tenant& tenant, absl::Span<const uint64_t> e164) const = 0;
 
   // Audit log. Appends `record` (audit_id assigned and returned). With
-  // `sync` the write is synced before returning (batched calls); without,
-  // it reaches the WAL at once and disk within about a second (a background
-  // WAL sync), which keeps per-number Check fast.
+  // `sync` the write is synced before returning. Without it (what the
+  // service asks for on every call) the record is in the WAL
+  // file when the call returns, so it survives the process being killed,
+  // and the store's background thread syncs the WAL within about a second;
+  // a machine crash can lose the last second of such records. This keeps an
+  // fsync off every Check and Scrub.
   virtual absl::StatusOr<std::string> AppendAudit(const Tenant& tenant,
                                                   AuditRecord record,
                                                   bool sync) = 0;
@@ -206,7 +123,9 @@ class TenantStore {
   // empty if none (another tenant's job reads as none).
   virtual absl::StatusOr<std::vector<AuditRecord>> JobAudit(
       const Tenant& tenant, std::string_view job_id) const = 0;
-  // Errors: NotFound if the job has no audit record for this tenant.
+  // Errors: NotFound if the job has no audit record for this tenant,
+  // InvalidArgument (a digest that is not 64 lowercase hex digits, a file
+  // name over 1024 bytes).
   virtual absl::Status RecordJobFiles(const Tenant& tenant,
                                       std::string_view job_id,
                                       const JobFiles& files) = 0;

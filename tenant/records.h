@@ -1,0 +1,102 @@
+// The records the tenant store keeps, as its callers see them: a tenant's
+// configuration and entitlements, its internal-list entries and EBR/consent
+// records, the audit record of one call, the files of a job and what
+// `dnc-tenant list` shows of an API key. Plain values; TenantStore
+// (tenant_store.h) validates them on the way in. Also the rules for tenant
+// names and the text form of entitlements, which dnc-tenant's flags and the
+// audit records use.
+// Thread-safety: the structs are thread-compatible; the functions are
+// thread-safe.
+#ifndef DNC_TENANT_RECORDS_H_
+#define DNC_TENANT_RECORDS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "common/civil_date.h"
+#include "policy/policy.h"
+
+namespace dnc::tenant {
+
+// Tenant names: 1-64 of [a-z0-9._-], starting with a letter or digit.
+bool IsValidTenantName(std::string_view name);
+
+// Which area codes of a source the tenant may use (FTC data is bought per
+// area code; other sources likewise per region).
+struct Entitlement {
+  std::string source;  // "us-ftc"
+  bool all_area_codes = false;
+  std::vector<uint32_t> area_codes;  // Sorted, unique; when !all_area_codes.
+};
+
+struct TenantConfig {
+  std::string name;
+  policy::Purpose default_purpose = policy::Purpose::kCommercial;
+  std::vector<Entitlement> entitlements;
+};
+
+struct OptOut {
+  DayNumber added = 0;
+  std::string note;
+};
+
+struct StoredConsent {
+  uint64_t e164 = 0;
+  policy::ConsentType type = policy::ConsentType::kUnspecified;
+  DayNumber date = 0;
+  // The day it was revoked; empty while in force. (Any day, 1970-01-01 and
+  // earlier included, is a revocation: "absent" is not a date.)
+  std::optional<DayNumber> revoked;
+  std::string note;
+};
+
+// One audited call (Check, Scrub or one ScrubStream chunk).
+struct AuditRecord {
+  std::string audit_id;    // Assigned by AppendAudit: "<time>-<counter>".
+  std::string job_id;      // Caller's job id, or the audit_id if none given.
+  std::string request_id;  // Caller's, may be empty.
+  std::string method;      // "Check", "Scrub", "ScrubStream".
+  absl::Time time;
+  uint64_t sequence = 0;  // Batch position within the job.
+  policy::Purpose purpose = policy::Purpose::kCommercial;
+  uint64_t numbers = 0;
+  std::vector<uint64_t>
+      counts;  // Indexed by dnc.v1.Disposition value (size 9).
+  // "source generation as_of jurisdiction" per snapshot used.
+  std::vector<std::string> snapshots;
+  std::string numbers_sha256;  // Hex, of the batch's entries in.
+  std::string answers_sha256;  // Hex, of the batch's answers out.
+  // The tenant's entitlements when the call was answered, as
+  // FormatEntitlements() writes them (the certificate states them).
+  std::string entitlements;
+};
+
+// "us-ftc:all; ca-dncl:416,647" and back. Parse errors: InvalidArgument
+// naming the bad part.
+std::string FormatEntitlements(absl::Span<const Entitlement> entitlements);
+absl::StatusOr<std::vector<Entitlement>> ParseEntitlements(
+    std::string_view text);
+
+// Files the client attached to a job (for the certificate).
+struct JobFiles {
+  std::string input_name, input_sha256, output_name, output_sha256;
+  uint64_t input_rows = 0, output_rows = 0;
+};
+
+// One API key as `dnc-tenant list` shows it (never the key or its hash).
+struct ApiKeyInfo {
+  std::string label;
+  absl::Time created;
+  bool revoked = false;
+  absl::Time revoked_at;  // When revoked.
+};
+
+}  // namespace dnc::tenant
+
+#endif  // DNC_TENANT_RECORDS_H_

@@ -1,0 +1,142 @@
+#include "tenant/store_keys.h"
+
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "tenant/encoding.h"
+#include "tenant/records.h"
+
+namespace dnc::tenant {
+namespace {
+
+std::string JobPart(std::string_view job_id) {
+  std::string part;
+  PutBigEndian(&part, job_id.size(), 2);
+  part.append(job_id.data(), job_id.size());
+  return part;
+}
+
+// `name`'s prefix, then `part` and the big-endian `e164`.
+std::string NumberKey(std::string_view name, std::string_view part,
+                      uint64_t e164) {
+  std::string key = TenantPrefix(name);
+  key.append(part.data(), part.size());
+  PutBigEndian(&key, e164, 8);
+  return key;
+}
+
+// The part of a tenant key after "t/<name>/".
+bool ParseTenantPart(std::string_view rest, ParsedKey* parsed) {
+  using Kind = ParsedKey::Kind;
+  const std::string_view part = rest.substr(0, 2);
+  if (rest.size() == 10 && part == "o/") {
+    parsed->kind = Kind::kOptOut;
+    parsed->e164 = GetBigEndian(rest.data() + 2, 8);
+  } else if (rest.size() == 18 && part == "c/") {
+    parsed->kind = Kind::kConsent;
+    parsed->e164 = GetBigEndian(rest.data() + 2, 8);
+    parsed->seq = GetBigEndian(rest.data() + 10, 8);
+  } else if (rest == "cfg") {
+    parsed->kind = Kind::kConfig;
+  } else if (part == "a/") {
+    parsed->kind = Kind::kAudit;
+  } else if (part == "f/") {
+    parsed->kind = Kind::kJobFiles;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string TenantPrefix(std::string_view name) {
+  return absl::StrCat("t/", std::string(name), "/");
+}
+
+std::string ConfigKey(std::string_view name) {
+  return TenantPrefix(name) + "cfg";
+}
+
+std::string OptOutKey(std::string_view name, uint64_t e164) {
+  return NumberKey(name, "o/", e164);
+}
+
+std::string ConsentPrefix(std::string_view name, uint64_t e164) {
+  return NumberKey(name, "c/", e164);
+}
+
+std::string ConsentKey(std::string_view name, uint64_t e164, uint64_t seq) {
+  std::string key = ConsentPrefix(name, e164);
+  PutBigEndian(&key, seq, 8);
+  return key;
+}
+
+std::string AuditPrefix(std::string_view name, std::string_view job_id) {
+  return TenantPrefix(name) + "a/" + JobPart(job_id);
+}
+
+std::string AuditKey(std::string_view name, std::string_view job_id,
+                     uint64_t sequence, absl::Time time, uint64_t counter) {
+  std::string key = AuditPrefix(name, job_id);
+  PutBigEndian(&key, sequence, 8);
+  PutBigEndian(
+      &key,
+      static_cast<uint64_t>(absl::ToUnixMicros(time)) ^ (uint64_t{1} << 63), 8);
+  PutBigEndian(&key, counter, 8);
+  return key;
+}
+
+std::string JobFilesKey(std::string_view name, std::string_view job_id) {
+  return TenantPrefix(name) + "f/" + JobPart(job_id);
+}
+
+std::string ApiKeyKey(const Sha256Digest& digest) {
+  return std::string("k/") +
+         std::string(reinterpret_cast<const char*>(digest.data()),
+                     digest.size());
+}
+
+bool ParseKey(std::string_view key, ParsedKey* parsed) {
+  if (key == kFormatKey) {
+    parsed->kind = ParsedKey::Kind::kFormat;
+    return true;
+  }
+  const std::string_view kind = key.substr(0, 2);
+  if (kind == "k/" && key.size() == 2 + kSha256Bytes) {
+    parsed->kind = ParsedKey::Kind::kApiKey;
+    std::memcpy(parsed->digest.data(), key.data() + 2, kSha256Bytes);
+    return true;
+  }
+  if (kind != "t/") return false;
+  const size_t slash = key.find('/', 2);
+  if (slash == std::string_view::npos) return false;
+  parsed->tenant = key.substr(2, slash - 2);
+  if (!IsValidTenantName(parsed->tenant)) return false;
+  return ParseTenantPart(key.substr(slash + 1), parsed);
+}
+
+std::string EndOfRange(std::string_view name, ParsedKey::Kind kind) {
+  // "x0" sorts right after every "x/..." key.
+  return TenantPrefix(name) + (kind == ParsedKey::Kind::kAudit ? "a0" : "f0");
+}
+
+bool HasPrefix(std::string_view key, std::string_view prefix) {
+  return key.size() >= prefix.size() &&
+         std::memcmp(key.data(), prefix.data(), prefix.size()) == 0;
+}
+
+std::string PrintableKey(std::string_view key) {
+  std::string out;
+  for (char c : key) {
+    const uint8_t byte = static_cast<uint8_t>(c);
+    if (byte >= 0x20 && byte < 0x7f && c != '\\') {
+      out.push_back(c);
+    } else {
+      absl::StrAppend(&out, "\\x", absl::Hex(byte, absl::kZeroPad2));
+    }
+  }
+  return out;
+}
+
+}  // namespace dnc::tenant

@@ -1,0 +1,85 @@
+// Internal to the tenant module (not part of its API): the key layout of the
+// tenant store's RocksDB database (one database, default column family).
+//
+// <name> is the tenant name (IsValidTenantName: no '/'), so "t/<name>/" is a
+// prefix no other tenant's key has; integers are fixed-width big-endian
+// (encoding.h) so keys sort numerically.
+//   m/format                          kFormatValue (the layout version)
+//   k/<32-byte SHA-256 of the key>    ApiKey record (tenant, label, ...)
+//   t/<name>/cfg                      Config record
+//   t/<name>/o/<e164:8>               OptOut record (internal list)
+//   t/<name>/c/<e164:8><seq:8>        Consent record (seq: per tenant,
+//                                     increasing; revoked ones are kept)
+//   t/<name>/a/<len:2><job><seq:8><time:8><n:8>
+//                                     Audit record; <job> is the job id
+//                                     (1-256 bytes, any bytes) after its
+//                                     length, so one job's records are one
+//                                     prefix and sort by (sequence, time, n);
+//                                     time is Unix micros with the sign bit
+//                                     flipped; n is unique per process run
+//   t/<name>/f/<len:2><job>           JobFiles record
+// The values are in record_codec.h.
+// Thread-safety: the functions are thread-safe.
+#ifndef DNC_TENANT_STORE_KEYS_H_
+#define DNC_TENANT_STORE_KEYS_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "absl/time/time.h"
+#include "common/sha256.h"
+
+namespace dnc::tenant {
+
+inline constexpr char kFormatKey[] = "m/format";
+inline constexpr char kFormatValue[] = "dnc-tenant-store 1";
+
+std::string TenantPrefix(std::string_view name);  // "t/<name>/"
+std::string ConfigKey(std::string_view name);
+std::string OptOutKey(std::string_view name, uint64_t e164);
+// Every consent record of `e164`, then one of them.
+std::string ConsentPrefix(std::string_view name, uint64_t e164);
+std::string ConsentKey(std::string_view name, uint64_t e164, uint64_t seq);
+// Every audit record of the job, then one of them.
+std::string AuditPrefix(std::string_view name, std::string_view job_id);
+std::string AuditKey(std::string_view name, std::string_view job_id,
+                     uint64_t sequence, absl::Time time, uint64_t counter);
+std::string JobFilesKey(std::string_view name, std::string_view job_id);
+std::string ApiKeyKey(const Sha256Digest& digest);
+
+// What a key of the layout names. Keys of tenant data name their tenant.
+struct ParsedKey {
+  enum class Kind {
+    kFormat,
+    kApiKey,
+    kConfig,
+    kOptOut,
+    kConsent,
+    kAudit,
+    kJobFiles
+  };
+  Kind kind = Kind::kFormat;
+  std::string_view tenant;  // Tenant keys; points into the parsed key.
+  Sha256Digest digest{};    // kApiKey.
+  uint64_t e164 = 0;        // kOptOut, kConsent.
+  uint64_t seq = 0;         // kConsent.
+};
+// Parses `key`; false for a key outside the layout (including a tenant name
+// that IsValidTenantName refuses). Audit and job-files keys are recognised
+// by their "a/" and "f/" part alone.
+bool ParseKey(std::string_view key, ParsedKey* parsed);
+
+// The first key after every "t/<name>/a/..." (kind kAudit) or
+// "t/<name>/f/..." (kJobFiles) key: a Seek target that skips the range.
+std::string EndOfRange(std::string_view name, ParsedKey::Kind kind);
+
+// True if `key` starts with `prefix`.
+bool HasPrefix(std::string_view key, std::string_view prefix);
+
+// A key as text for messages: printable bytes as is, others as \xNN.
+std::string PrintableKey(std::string_view key);
+
+}  // namespace dnc::tenant
+
+#endif  // DNC_TENANT_STORE_KEYS_H_

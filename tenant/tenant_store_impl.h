@@ -1,0 +1,157 @@
+// Internal to the tenant module (not part of its API): TenantStoreImpl, the
+// TenantStore that TenantStore::Open() returns. Its methods live in
+// tenant_store.cc (open, load, WAL sync, shared helpers),
+// tenant_store_admin.cc (tenants and API keys), tenant_store_lists.cc
+// (internal list and consents) and tenant_store_audit.cc (audit records and
+// job files).
+//
+// Durability: every write of tenant data (config, keys, opt-outs, consents,
+// job files) is one WriteBatch with WriteOptions::sync. Audit records with
+// sync=false are written to the WAL file at once (manual_wal_flush is off,
+// so they survive the process being killed) and a background thread syncs
+// the WAL (FlushWAL(true)) about once a second when there are unsynced
+// writes; the destructor stops it and syncs once more.
+//
+// Locking: tenants_mu_ guards the tenant map, keys_mu_ the key map,
+// admin_mu_ serialises administration (create/update/keys). Per tenant,
+// InMemoryTenant's write_mu_ and mu_ (see in_memory_tenant.h).
+// Thread-safety: thread-safe.
+#ifndef DNC_TENANT_TENANT_STORE_IMPL_H_
+#define DNC_TENANT_TENANT_STORE_IMPL_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/types/span.h"
+#include "common/sha256.h"
+#include "tenant/in_memory_tenant.h"
+#include "tenant/record_codec.h"
+#include "tenant/tenant_store.h"
+
+namespace rocksdb {
+class DB;
+class WriteBatch;
+}  // namespace rocksdb
+
+namespace dnc::tenant {
+
+// One API key in memory.
+struct KeyEntry {
+  Sha256Digest digest;
+  ApiKeyRecord record;
+  InMemoryTenant* tenant = nullptr;
+};
+
+class TenantStoreImpl final : public TenantStore {
+ public:
+  TenantStoreImpl(std::string dir, std::unique_ptr<rocksdb::DB> db);
+  // Stops the WAL-sync thread, syncs the WAL if anything is unsynced and
+  // closes the database.
+  ~TenantStoreImpl() override;
+
+  // Reads the whole database into memory (Open() calls it once, before any
+  // other method). Errors: as Open().
+  absl::Status Load();
+  void StartWalSync();
+
+  absl::Status CreateTenant(const TenantConfig& config) override;
+  absl::Status UpdateTenant(const TenantConfig& config) override;
+  std::vector<TenantConfig> ListTenants() const override;
+  absl::StatusOr<std::string> CreateApiKey(std::string_view tenant,
+                                           std::string_view label) override;
+  absl::Status RevokeApiKey(std::string_view tenant,
+                            std::string_view label) override;
+  absl::StatusOr<std::vector<ApiKeyInfo>> ListApiKeys(
+      std::string_view tenant) const override;
+  const Tenant* Authenticate(std::string_view api_key) const override;
+  const Tenant* Find(std::string_view name) const override;
+  absl::Status AddOptOuts(const Tenant& tenant, absl::Span<const uint64_t> e164,
+                          DayNumber day, std::string_view note,
+                          std::vector<bool>* changed) override;
+  absl::Status RemoveOptOuts(const Tenant& tenant,
+                             absl::Span<const uint64_t> e164,
+                             std::vector<bool>* changed) override;
+  absl::Status AddConsents(const Tenant& tenant,
+                           absl::Span<const StoredConsent> records) override;
+  absl::StatusOr<uint64_t> RevokeConsents(const Tenant& tenant,
+                                          absl::Span<const uint64_t> e164,
+                                          DayNumber day) override;
+  std::vector<StoredConsent> ListConsents(
+      const Tenant& tenant, absl::Span<const uint64_t> e164) const override;
+  absl::StatusOr<std::string> AppendAudit(const Tenant& tenant,
+                                          AuditRecord record,
+                                          bool sync) override;
+  absl::StatusOr<std::vector<AuditRecord>> JobAudit(
+      const Tenant& tenant, std::string_view job_id) const override;
+  absl::Status RecordJobFiles(const Tenant& tenant, std::string_view job_id,
+                              const JobFiles& files) override;
+  absl::StatusOr<JobFiles> GetJobFiles(const Tenant& tenant,
+                                       std::string_view job_id) const override;
+
+ private:
+  // (e164, seq) of consent records being revoked.
+  using Revocations = std::vector<std::pair<uint64_t, uint64_t>>;
+
+  // The store's own object for `tenant`: InvalidArgument for a handle from
+  // another store (so a handle can only ever reach its own prefix).
+  absl::StatusOr<InMemoryTenant*> Own(const Tenant& tenant) const;
+  InMemoryTenant* FindImpl(std::string_view name) const;
+  // FindImpl, or NotFound "<operation>: no tenant <name> in <dir>".
+  absl::StatusOr<InMemoryTenant*> Named(std::string_view name,
+                                        std::string_view operation) const;
+  absl::Status Write(rocksdb::WriteBatch* batch, bool sync,
+                     std::string_view operation, std::string_view tenant);
+  absl::Status DataLoss(std::string_view key) const;
+  void WalSyncLoop();
+  // Publishes what Load() read: the tenants, then the keys.
+  struct Loaded;
+  absl::Status Publish(Loaded& loaded);
+  // Adds a key to the maps. REQUIRES: keys_mu_ held.
+  void AddKeyLocked(const Sha256Digest& digest, ApiKeyRecord record,
+                    InMemoryTenant* tenant)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(keys_mu_);
+  // Adds to `batch` the rewrite (revoked = day) of every in-force consent of
+  // `e164` and returns them. REQUIRES: tenant->write_mu_ held.
+  absl::StatusOr<Revocations> PrepareRevocations(
+      InMemoryTenant* tenant, absl::Span<const uint64_t> e164, DayNumber day,
+      rocksdb::WriteBatch* batch);
+  // Drops revoked records from memory. REQUIRES: tenant->write_mu_ held and
+  // the batch from PrepareRevocations committed.
+  static void ApplyRevocations(InMemoryTenant* tenant,
+                               const Revocations& ending);
+
+  const std::string dir_;
+  const std::unique_ptr<rocksdb::DB> db_;
+
+  absl::Mutex admin_mu_ ABSL_ACQUIRED_BEFORE(tenants_mu_, keys_mu_);
+  mutable absl::Mutex tenants_mu_;
+  absl::flat_hash_map<std::string, std::unique_ptr<InMemoryTenant>> tenants_
+      ABSL_GUARDED_BY(tenants_mu_);
+  mutable absl::Mutex keys_mu_;
+  // By the first 8 bytes of the digest; entries in creation order.
+  absl::flat_hash_map<uint64_t, std::vector<KeyEntry>> keys_
+      ABSL_GUARDED_BY(keys_mu_);
+  // (bucket, index in it) of every key, oldest first.
+  std::vector<std::pair<uint64_t, size_t>> key_order_ ABSL_GUARDED_BY(keys_mu_);
+
+  std::atomic<uint64_t> audit_counter_{0};
+  std::atomic<bool> unsynced_{false};
+  absl::Mutex sync_mu_;
+  bool stopping_ ABSL_GUARDED_BY(sync_mu_) = false;
+  std::thread sync_thread_;
+};
+
+}  // namespace dnc::tenant
+
+#endif  // DNC_TENANT_TENANT_STORE_IMPL_H_
