@@ -1,8 +1,8 @@
 // dnc-check-proto: a stand-in for dnc-server for measuring what one Check
 // RPC costs under different ways of serving it (issue 5). It opens the
-// registry like dnc-server and answers Check with the same handler logic as
-// today's ScrubServiceImpl::Check (parse, SourceSet, Scrub, fill the
-// response), served one of three ways:
+// registry like dnc-server and answers Check with dnc-server's own handler
+// (ScrubServiceImpl::CheckInto: the call layer and the proto mapping, with no
+// tenant as with --auth=none), served one of four ways:
 //
 //   --mode callback         today's server: a callback unary reactor that
 //                           counts the call until OnDone (OnDone runs on
@@ -45,7 +45,8 @@
 #include "dnc/v1/scrub.pb.h"
 #include "service/check_async.h"
 #include "service/grpc_status.h"
-#include "service/scrub_engine.h"
+#include "service/registry.h"
+#include "service/scrub_service.h"
 #include "service/source_set.h"
 
 ABSL_FLAG(std::string, data, "", "Data directory written by dnc-load.");
@@ -71,9 +72,6 @@ namespace dnc::bench {
 namespace {
 
 namespace v1 = ::dnc::v1;
-using service::Disposition;
-using service::Reason;
-using service::ScrubResult;
 
 constexpr char kUsage[] =
     "A Check-only stand-in for dnc-server, to measure the CPU cost per Check "
@@ -89,57 +87,23 @@ constexpr char kUsage[] =
     "  dnc-bench check --server 127.0.0.1:$(cat /tmp/port) --queries "
     "/tmp/b/queries-hit5.keys --rates 10000";
 
-// --- today's Check handler logic (copied from service/scrub_service.cc) ---
+// --- the Check handler: dnc-server's own (validation, the call layer, the
+// proto mapping), without a tenant as with --auth=none ---
 
-void FillSnapshotRef(const storage::Manifest& manifest, v1::SnapshotRef* ref) {
-  ref->set_source(manifest.source);
-  ref->set_jurisdiction(manifest.jurisdiction);
-  ref->set_generation(manifest.generation);
-  ref->set_as_of(FormatIsoDate(manifest.as_of));
-}
+// The handler's collaborators, as dnc-server builds them with --auth=none.
+struct CheckHandler {
+  explicit CheckHandler(const service::Registry* registry)
+      : auth(service::AuthMode::kNone, nullptr),
+        service(registry, &auth, &gate, service::ScrubServiceOptions()) {}
+  service::Authenticator auth;
+  service::CallGate gate;
+  service::ScrubServiceImpl service;
+};
 
-void FillReason(const Reason& reason, v1::Reason* out) {
-  out->set_entry(reason.entry);
-  out->set_code(static_cast<v1::ReasonCode>(reason.code));
-  if (reason.snapshot != service::kNoSnapshot) {
-    out->set_snapshot(reason.snapshot);
-  }
-  out->mutable_detail()->assign(reason.detail.data(), reason.detail.size());
-  if (reason.added != 0) out->set_added_date(FormatIsoDate(reason.added));
-}
-
-absl::Status AnswerCheck(const service::Registry& registry,
+absl::Status AnswerCheck(const CheckHandler& handler,
                          const v1::CheckRequest& request,
                          v1::CheckResponse* response) {
-  ParsedNumber parsed;
-  switch (request.number_case()) {
-    case v1::CheckRequest::kE164:
-      parsed = ClassifyE164(request.e164());
-      break;
-    case v1::CheckRequest::kRaw:
-      parsed = ParsePhoneNumber(std::string_view(request.raw()));
-      break;
-    case v1::CheckRequest::NUMBER_NOT_SET:
-      return absl::InvalidArgumentError(
-          "CheckRequest has no number: set e164 (e.g. 12025551234) or raw");
-  }
-  const std::shared_ptr<const service::SourceSet> sources = registry.Current();
-  ScrubResult result;
-  const absl::Status status = service::Scrub(
-      *sources, absl::MakeConstSpan(&parsed, 1), TodayUtc(), &result);
-  if (!status.ok()) return status;
-  const Disposition disposition = result.dispositions[0];
-  response->set_disposition(static_cast<v1::Disposition>(disposition));
-  response->set_callable(service::IsCallable(disposition));
-  response->set_e164(result.e164[0]);
-  for (const Reason& reason : result.reasons) {
-    FillReason(reason, response->add_reasons());
-  }
-  for (const service::ServedSource* served : result.snapshots) {
-    FillSnapshotRef(served->manifest(), response->add_snapshots());
-  }
-  response->set_id(request.id());
-  return absl::OkStatus();
+  return handler.service.CheckInto(request, nullptr, response);
 }
 
 // --- call accounting, as ScrubServiceImpl does it ---
@@ -182,8 +146,8 @@ class CountedUnaryReactor final : public grpc::ServerUnaryReactor {
 // Status always a callback method.
 class ProtoService final : public service::CheckAsyncService {
  public:
-  ProtoService(const service::Registry* registry, bool inline_on_done)
-      : registry_(registry), inline_on_done_(inline_on_done) {}
+  ProtoService(const CheckHandler* handler, bool inline_on_done)
+      : handler_(handler), inline_on_done_(inline_on_done) {}
 
   template <bool kInline>
   grpc::ServerUnaryReactor* CallbackCheck(const v1::CheckRequest* request,
@@ -191,7 +155,7 @@ class ProtoService final : public service::CheckAsyncService {
     auto* reactor = new CountedUnaryReactor<kInline>(&accounting_);
     accounting_.Enter();
     reactor->Finish(
-        service::ToGrpcStatus(AnswerCheck(*registry_, *request, response)));
+        service::ToGrpcStatus(AnswerCheck(*handler_, *request, response)));
     return reactor;
   }
 
@@ -205,11 +169,10 @@ class ProtoService final : public service::CheckAsyncService {
     return reactor;
   }
 
-  const service::Registry* registry() const { return registry_; }
   bool inline_on_done() const { return inline_on_done_; }
 
  private:
-  const service::Registry* const registry_;
+  const CheckHandler* const handler_;
   const bool inline_on_done_;
   Accounting accounting_;
 };
@@ -272,7 +235,8 @@ int Main(int argc, char** argv) {
   const int reload = absl::GetFlag(FLAGS_reload_interval_seconds);
   if (reload > 0) (*registry)->StartPolling(absl::Seconds(reload));
 
-  ProtoService proto(registry->get(), mode == "callback_inline");
+  const CheckHandler handler(registry->get());
+  ProtoService proto(&handler, mode == "callback_inline");
   CallbackCheckService callback_service(&proto);
 
   if (absl::GetFlag(FLAGS_health)) grpc::EnableDefaultHealthCheckService(true);
@@ -297,11 +261,10 @@ int Main(int argc, char** argv) {
     service::CheckAsyncOptions options;
     options.completion_queues = absl::GetFlag(FLAGS_cqs);
     options.calls_per_queue = absl::GetFlag(FLAGS_calls_per_queue);
-    const service::Registry* reg = registry->get();
-    auto answer = [reg](grpc::ServerContextBase*,
-                        const v1::CheckRequest& request,
-                        v1::CheckResponse* response) {
-      return AnswerCheck(*reg, request, response);
+    auto answer = [&handler](grpc::ServerContextBase*,
+                             const v1::CheckRequest& request,
+                             v1::CheckResponse* response) {
+      return AnswerCheck(handler, request, response);
     };
     if (mode == "async") {
       builder.RegisterService(&proto);

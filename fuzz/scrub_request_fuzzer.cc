@@ -14,8 +14,9 @@
 //   - one disposition and one e164 per entry, each a known disposition, in
 //     request order; ids echoed;
 //   - the parser decides MALFORMED (e164 0) and INVALID; a number on any
-//     list that applies to it is BLOCKED with a LISTED reason, never
-//     CALLABLE, even when that list is stale;
+//     list that applies to it is BLOCKED with a LISTED reason (EXEMPT at
+//     most, for a purpose a registry exempts), never CALLABLE, even when
+//     that list is stale;
 //   - a valid number outside +1 and +44 (no source) is STALE;
 //   - an entry has reasons iff it is not CALLABLE; reasons are sorted by
 //     entry and name snapshots of the response;
@@ -36,14 +37,13 @@
 #include "fuzz/scrub_answer_checks.h"
 #include "google/protobuf/stubs/logging.h"
 #include "service/auth.h"
+#include "service/registry.h"
 #include "service/scrub_service.h"
 #include "service/source_set.h"
 #include "tests/service/registry_fixture.h"
 
 namespace dnc::fuzz {
 namespace {
-
-using service::Disposition;
 
 constexpr uint32_t kMaxBatch = 256;
 const DayNumber kAsOf = *ParseIsoDate("2026-02-15");
@@ -143,8 +143,15 @@ ParsedNumber EntryOf(const v1::ScrubRequest& request, int i) {
   return ParsePhoneNumber(request.raw(i - request.e164_size()));
 }
 
+// The purpose a registry-only call is judged under is commercial unless it
+// says otherwise.
+bool IsCommercial(int purpose) {
+  return purpose == v1::PURPOSE_UNSPECIFIED || purpose == v1::COMMERCIAL;
+}
+
 void CheckEntry(int i, const ParsedNumber& parsed, Disposition disposition,
-                uint64_t e164, int reasons, bool listed_reason) {
+                uint64_t e164, int reasons, bool listed_reason,
+                bool commercial) {
   const int d = static_cast<int>(disposition);
   DNC_FUZZ_CHECK(d >= 1 && d <= 8, "entry %d: disposition %d", i, d);
   switch (parsed.number_class) {
@@ -163,8 +170,12 @@ void CheckEntry(int i, const ParsedNumber& parsed, Disposition disposition,
       DNC_FUZZ_CHECK(e164 == parsed.e164, "entry %d: e164 %llu, parsed %llu", i,
                      static_cast<unsigned long long>(e164),
                      static_cast<unsigned long long>(parsed.e164));
+      // A listed number is BLOCKED for a commercial call; for another
+      // purpose a registry may exempt it (EXEMPT), never CALLABLE.
       if (IsListed(parsed.e164)) {
-        DNC_FUZZ_CHECK(disposition == Disposition::kBlocked && listed_reason,
+        DNC_FUZZ_CHECK((disposition == Disposition::kBlocked ||
+                        (!commercial && disposition == Disposition::kExempt)) &&
+                           listed_reason,
                        "entry %d: listed number %llu answered %d", i,
                        static_cast<unsigned long long>(parsed.e164), d);
       }
@@ -177,7 +188,7 @@ void CheckEntry(int i, const ParsedNumber& parsed, Disposition disposition,
       break;
     }
   }
-  DNC_FUZZ_CHECK(service::IsCallable(disposition) == (reasons == 0),
+  DNC_FUZZ_CHECK((disposition == Disposition::kCallable) == (reasons == 0),
                  "entry %d: disposition %d with %d reasons", i, d, reasons);
 }
 
@@ -216,7 +227,8 @@ void CheckScrub(const v1::ScrubRequest& request) {
   for (int i = 0; i < n; ++i) {
     CheckEntry(i, EntryOf(request, i),
                static_cast<Disposition>(response.dispositions(i)),
-               response.e164(i), reasons[i], listed[i]);
+               response.e164(i), reasons[i], listed[i],
+               IsCommercial(request.purpose()));
     DNC_FUZZ_CHECK(
         response.window(i) < static_cast<uint32_t>(response.windows_size()),
         "entry %d: window %u of %d", i, response.window(i),
@@ -247,11 +259,11 @@ void CheckCheck(const v1::CheckRequest& request) {
   }
   const Disposition disposition =
       static_cast<Disposition>(response.disposition());
-  DNC_FUZZ_CHECK(response.callable() == service::IsCallable(disposition),
+  DNC_FUZZ_CHECK(response.callable() == IsCallable(disposition),
                  "callable %d for disposition %d", response.callable(),
                  response.disposition());
   CheckEntry(0, parsed, disposition, response.e164(), response.reasons_size(),
-             listed);
+             listed, IsCommercial(request.purpose()));
 }
 
 }  // namespace

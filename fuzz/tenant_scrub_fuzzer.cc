@@ -1,10 +1,11 @@
 // Fuzz target: the request path of dnc-server for a tenant:
-// ScrubServiceImpl::ScrubInto with the tenant's policy pass
-// (service/policy_pass.h: internal list, entitlements, EBR and consent,
-// purposes) and its audit record, over a small registry and a tenant store
-// made once at start-up: a fresh national US list and a Texas state list;
-// tenant "acme" entitled to both, with an internal list and a written
-// consent; tenant "gamma" entitled to area code 202 of the US list only.
+// ScrubServiceImpl::ScrubInto with the tenant's records
+// (service/tenant_facts.h: internal list, entitlements, EBR and consent)
+// decided by policy::Decide with the call's purpose, and its audit record, over
+// a small registry and a tenant store made once at start-up: a fresh national
+// US list and a Texas state list; tenant "acme" entitled to both, with an
+// internal list and a written consent; tenant "gamma" entitled to area code 202
+// of the US list only.
 //
 // The first byte picks the tenant (bit 0) and how the rest is read (bit 1:
 // lines of free-form numbers, else a ScrubRequest). Invariants:
@@ -15,8 +16,9 @@
 //   - a number on the tenant's internal list is INTERNAL;
 //   - a listed number the tenant holds no consent for is never callable
 //     for a commercial call (the default purpose);
-//   - gamma never gets CALLABLE or EXEMPT outside area code 202: registry
-//     data it did not buy answers NOT_SUBSCRIBED, never callable;
+//   - gamma never gets CALLABLE or EXEMPT outside area code 202 for a
+//     commercial call: registry data it did not buy answers NOT_SUBSCRIBED,
+//     never callable (a purpose the US lists exempt needs no subscription);
 //   - CALLABLE entries have no reason, every other entry at least one.
 #include <cstddef>
 #include <cstdint>
@@ -34,6 +36,7 @@
 #include "google/protobuf/stubs/logging.h"
 #include "policy/policy.h"
 #include "service/auth.h"
+#include "service/registry.h"
 #include "service/scrub_engine.h"
 #include "service/scrub_service.h"
 #include "service/source_set.h"
@@ -42,8 +45,6 @@
 
 namespace dnc::fuzz {
 namespace {
-
-using service::Disposition;
 
 constexpr uint32_t kMaxBatch = 256;
 const DayNumber kAsOf = *ParseIsoDate("2026-02-15");
@@ -202,12 +203,12 @@ void CheckScrub(const v1::ScrubRequest& request, bool as_gamma) {
       }
       if (IsListed(parsed.e164) && commercial &&
           (as_gamma || parsed.e164 != kListedConsent)) {
-        DNC_FUZZ_CHECK(!service::IsCallable(d),
+        DNC_FUZZ_CHECK(!IsCallable(d),
                        "entry %d: listed %llu without consent answered %d "
                        "for a commercial call",
                        i, key, code);
       }
-      if (as_gamma && service::IsCallable(d)) {
+      if (as_gamma && commercial && IsCallable(d)) {
         DNC_FUZZ_CHECK(AreaCode(parsed.e164) == 202,
                        "entry %d: gamma got %llu (not entitled) as %d", i, key,
                        code);

@@ -3,31 +3,41 @@
 // purposes a registry exempts, how long an EBR or consent excuses a listing,
 // the calling hours and the presumed local time zone of a number.
 //
-// Decide() turns the facts about one number (what each applicable registry
-// says, the seller's records for the number, the call's purpose) into the
-// final disposition and its reasons. It knows nothing of gRPC, RocksDB or
-// tenants' storage: the service gathers the facts, Decide() rules.
+// Decide() is the one place a disposition is decided: it turns the facts
+// about one number (how it parsed, what each applicable registry says, the
+// seller's records for it, the call's purpose) into the disposition and its
+// reasons, for calls with a tenant and without one alike. It knows nothing of
+// gRPC, RocksDB or tenants' storage: the scrub engine gathers the registry
+// findings, the service the tenant's records, Decide() rules.
 //
-// Order of the rules (fail closed; docs/rules.md):
+// A source *applies* to a call unless its jurisdiction exempts the call's
+// purpose (e.g. charity calls and the US national registry). A source that
+// does not apply plays no part in the answer: not its entitlement, not its
+// staleness; its listing only shows as LISTED + PURPOSE_EXEMPT evidence on an
+// otherwise callable answer (and not even that to a seller not entitled to
+// it). Order of the rules (fail closed; docs/rules.md):
+//   0. A number that cannot be read -> MALFORMED; one that is not assignable
+//      -> INVALID (the parser's problem as the detail). Nothing else applies.
 //   1. On the seller's internal list -> INTERNAL (beats every exemption,
 //      EBR and consent, and every purpose).
 //   2. Any applicable source the seller is not entitled to for this number's
 //      area code -> NOT_SUBSCRIBED (one NOT_ENTITLED reason per such source;
 //      nothing about the registries is revealed).
-//   3. Listed on sources: each listing is excused by the purpose (if the
-//      source's jurisdiction exempts it), else by the newest unexpired
-//      written consent or EBR record recognised there. Any listing not
-//      excused -> BLOCKED (per unexcused source: LISTED, then one
+//   3. Listed on applicable sources: each listing is excused by the newest
+//      unexpired written consent or EBR record recognised there. Any listing
+//      not excused -> BLOCKED (per unexcused source: LISTED, then one
 //      EXEMPTION_EXPIRED per kind of record the seller holds that does not
 //      excuse it, the newest of its kind: expired, dated after today, not
 //      recognised in that jurisdiction, or of an unknown type). A source
 //      whose jurisdiction has no rules (policy/jurisdiction_rules.cc)
-//      excuses nothing.
-//   4. A source that does not list the number is stale, or none covers the
-//      number -> STALE (SOURCE_STALE per such source, NO_SOURCE; then the
-//      LISTED + excuse pairs of any excused listings). An excused listing
-//      elsewhere does not make up for data we do not have.
-//   5. All listings excused -> EXEMPT (LISTED + the excuse, per source).
+//      excuses nothing and exempts no purpose.
+//   4. An applicable source is stale (whether or not it lists the number),
+//      or no national registry covers the number -> STALE (SOURCE_STALE per
+//      such source, NO_SOURCE; then the LISTED + excuse pairs of any excused
+//      listings). An excused listing does not make up for data we do not
+//      have.
+//   5. Any listing excused (by a record, or by the purpose) -> EXEMPT
+//      (LISTED + the excuse, per source).
 //   6. Else CALLABLE.
 // Record windows: a record dated D with an N-month window excuses calls on
 // days before D + N calendar months (AddMonths in jurisdiction_rules.h).
@@ -37,12 +47,15 @@
 #define DNC_POLICY_POLICY_H_
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "common/answer.h"
 #include "common/civil_date.h"
 
 namespace dnc::policy {
@@ -77,73 +90,57 @@ struct ConsentRecord {
   DayNumber date = 0;  // Day of the purchase, inquiry or consent.
 };
 
+struct JurisdictionRules;  // policy/jurisdiction_rules.h
+
 // What one applicable source says about the number.
 struct SourceFinding {
   std::string_view source;  // "us-ftc"
   // The source's MANIFEST jurisdiction: "US", "US-PA", "CA".
   std::string_view jurisdiction;
+  // RulesFor(jurisdiction), looked up once per batch by the caller;
+  // nullptr: Decide() looks it up (slower: a table scan per number).
+  const JurisdictionRules* rules = nullptr;
   uint32_t snapshot = 0;  // Caller's index for the snapshot, echoed in reasons.
   bool listed = false;
   DayNumber added = 0;   // Listed: day added, 0 = unknown.
   bool stale = false;    // Past its legal window.
   bool entitled = true;  // The seller may use this source for this area code.
+  // SOURCE_STALE's detail (the caller's precise text, e.g. the age and the
+  // deadline); empty: a generic one.
+  absl::string_view stale_detail;
 };
+
+// How the number parsed (common/phone_number.h's classes, as Decide needs
+// them).
+enum class Readable : uint8_t { kValid, kInvalid, kMalformed };
 
 struct NumberFacts {
   uint64_t e164 = 0;
-  absl::Span<const SourceFinding> findings;  // Every applicable source.
-  bool no_source = false;      // No national registry covers the number.
-  bool opted_out = false;      // On the seller's internal list...
-  DayNumber opted_out_on = 0;  // ...since this day (0 = unknown).
+  Readable readable = Readable::kValid;
+  const char* problem = nullptr;  // kInvalid / kMalformed: why (or default).
+  absl::Span<const SourceFinding> findings;  // Every source of its route.
+  bool no_source = false;  // No national registry covers the number...
+  absl::string_view no_source_detail;  // ...and why (empty: a generic text).
+  bool opted_out = false;              // On the seller's internal list...
+  DayNumber opted_out_on = 0;          // ...since this day (0 = unknown).
   absl::Span<const ConsentRecord> consents;  // Unrevoked records.
   Purpose purpose = Purpose::kCommercial;    // Never kUnspecified here.
   DayNumber today = 0;
+  // LISTED reasons without a detail: the snapshot and the date added say it
+  // all, and a batch with many hits should not repeat a text per number
+  // (what the service sends). False: "listed on us-ftc (US) since ...".
+  bool terse_listings = false;
 };
 
-// Mirror dnc.v1.Disposition / ReasonCode (same numeric values).
-enum class Outcome : uint8_t {
-  kCallable = 1,
-  kBlocked = 2,
-  kExempt = 3,
-  kInternal = 4,
-  kNotSubscribed = 5,
-  kStale = 6,
-};
-enum class Why : uint8_t {
-  kListed = 1,
-  kSourceStale = 2,
-  kNoSource = 3,
-  kInternalList = 6,
-  kNotEntitled = 7,
-  kEbrPurchase = 8,
-  kEbrInquiry = 9,
-  kWrittenConsent = 10,
-  kPurposeExempt = 11,
-  kExemptionExpired = 12,
-};
-
-inline constexpr uint32_t kNoSnapshot = 0xffffffffu;
-
-struct DecisionReason {
-  Why why = Why::kListed;
-  // SourceFinding::snapshot, where one applies (kNoSnapshot otherwise).
-  uint32_t snapshot = kNoSnapshot;
-  // kListed: added; kInternalList: opted_out_on; excuses and
-  // kExemptionExpired: the record's date; 0 = none or unknown.
-  DayNumber date = 0;
-  // For a compliance officer, e.g. "purchase 2025-09-01; US allows 18
-  // months: valid through 2027-02-28", "inquiry 2026-06-01; US allows 3
-  // months: expired 2026-09-01".
-  std::string detail;
-};
-
-struct Decision {
-  Outcome outcome = Outcome::kCallable;
-  std::vector<DecisionReason> reasons;  // Empty for kCallable.
-};
-
-// Applies the rules above. REQUIRES: facts.purpose != kUnspecified.
-Decision Decide(const NumberFacts& facts);
+// Applies the rules above for the number at `entry` of a batch: appends its
+// reasons to `*reasons` (details point at static text, into `facts`, or into
+// strings appended to `*texts`) and returns its disposition. Allocates only
+// for reasons whose text is made for this number (internal list,
+// entitlement, excuses). REQUIRES: facts.purpose != kUnspecified; reasons
+// and texts non-null.
+Disposition Decide(const NumberFacts& facts, uint32_t entry,
+                   std::vector<Reason>* reasons,
+                   std::deque<std::string>* texts);
 
 // ---- Calling windows ------------------------------------------------------
 

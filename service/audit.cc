@@ -89,29 +89,15 @@ std::string JobSha256(absl::Span<const tenant::AuditRecord> records,
 
 }  // namespace
 
-std::string NumbersSha256(const dnc::v1::ScrubRequest& request) {
+std::string NumbersSha256(absl::Span<const uint64_t> e164,
+                          absl::Span<const std::string_view> raw) {
   BufferedSha256 hash;
-  hash.AppendU32(static_cast<uint32_t>(request.e164_size()));
-  hash.AppendU32(static_cast<uint32_t>(request.raw_size()));
-  hash.AppendU64s(request.e164());
-  for (const std::string& raw : request.raw()) {
-    hash.AppendU32(static_cast<uint32_t>(raw.size()));
-    hash.Append(raw);
-  }
-  return hash.Hex();
-}
-
-std::string NumbersSha256(const dnc::v1::CheckRequest& request) {
-  BufferedSha256 hash;
-  if (request.number_case() == dnc::v1::CheckRequest::kE164) {
-    hash.AppendU32(1);
-    hash.AppendU32(0);
-    hash.AppendU64(request.e164());
-  } else {
-    hash.AppendU32(0);
-    hash.AppendU32(1);
-    hash.AppendU32(static_cast<uint32_t>(request.raw().size()));
-    hash.Append(request.raw());
+  hash.AppendU32(static_cast<uint32_t>(e164.size()));
+  hash.AppendU32(static_cast<uint32_t>(raw.size()));
+  hash.AppendU64s(e164);
+  for (const std::string_view entry : raw) {
+    hash.AppendU32(static_cast<uint32_t>(entry.size()));
+    hash.Append(entry);
   }
   return hash.Hex();
 }
@@ -138,17 +124,6 @@ std::string SnapshotText(const storage::Manifest& manifest) {
   return absl::StrCat(manifest.source, " ", manifest.generation, " ",
                       FormatIsoDate(manifest.as_of), " ",
                       manifest.jurisdiction);
-}
-
-bool ParseSnapshotText(std::string_view text, dnc::v1::SnapshotRef* ref) {
-  const std::vector<std::string> parts =
-      absl::StrSplit(absl::string_view(text.data(), text.size()), ' ');
-  if (parts.size() != 4) return false;
-  ref->set_source(parts[0]);
-  ref->set_generation(parts[1]);
-  ref->set_as_of(parts[2]);
-  ref->set_jurisdiction(parts[3]);
-  return true;
 }
 
 absl::StatusOr<std::string> AppendAudit(tenant::TenantStore* store,

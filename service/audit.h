@@ -37,7 +37,6 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
-#include "dnc/v1/scrub.pb.h"
 #include "policy/policy.h"
 #include "service/scrub_engine.h"
 #include "storage/manifest.h"
@@ -45,9 +44,10 @@
 
 namespace dnc::service {
 
-// numbers_sha256 of a Scrub request / chunk, and of a Check request.
-std::string NumbersSha256(const dnc::v1::ScrubRequest& request);
-std::string NumbersSha256(const dnc::v1::CheckRequest& request);
+// numbers_sha256 of a Scrub request / chunk (its e164 entries, then its raw
+// ones), and of a Check request (one entry in one of the two).
+std::string NumbersSha256(absl::Span<const uint64_t> e164,
+                          absl::Span<const std::string_view> raw);
 // answers_sha256 of a batch's answers. REQUIRES: spans of equal size.
 std::string AnswersSha256(absl::Span<const uint64_t> e164,
                           absl::Span<const Disposition> dispositions);
@@ -55,10 +55,9 @@ std::string AnswersSha256(absl::Span<const uint64_t> e164,
 std::string JobNumbersSha256(absl::Span<const tenant::AuditRecord> records);
 std::string JobAnswersSha256(absl::Span<const tenant::AuditRecord> records);
 
-// "source generation as_of jurisdiction", and back (false if it does not
-// have those four space-separated parts).
+// "source generation as_of jurisdiction" (ParseSnapshotText in
+// service/proto_mapping.h reads it back).
 std::string SnapshotText(const storage::Manifest& manifest);
-bool ParseSnapshotText(std::string_view text, dnc::v1::SnapshotRef* ref);
 
 // What the handler knows about the call being audited.
 struct AuditCall {

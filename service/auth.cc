@@ -43,28 +43,4 @@ absl::StatusOr<const tenant::Tenant*> Authenticator::AuthenticateKey(
   return tenant;
 }
 
-bool CallGate::Enter() {
-  absl::MutexLock lock(&mu_);
-  ++in_flight_;
-  return !draining_;
-}
-
-void CallGate::Exit() {
-  absl::MutexLock lock(&mu_);
-  --in_flight_;
-}
-
-void CallGate::StartDraining() {
-  absl::MutexLock lock(&mu_);
-  draining_ = true;
-}
-
-bool CallGate::WaitUntilIdle(absl::Time deadline) {
-  absl::MutexLock lock(&mu_);
-  auto idle = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return in_flight_ == 0;
-  };
-  return mu_.AwaitWithDeadline(absl::Condition(&idle), deadline);
-}
-
 }  // namespace dnc::service

@@ -1,28 +1,27 @@
-// The scrub decision for a batch of parsed numbers against a SourceSet,
-// independent of gRPC: one disposition per number, reasons for every number
-// that is not callable, and the snapshots consulted (the evidence).
+// The scrub of one batch of parsed numbers against a SourceSet, independent
+// of gRPC: it gathers the findings (how each number parsed, which sources
+// its route consults, what each says about it, which are stale, whether any
+// national registry covers it), adds the calling tenant's records
+// (service/tenant_facts.h) and has policy::Decide() (policy/policy.h) rule
+// on each number. Nothing here decides a disposition itself.
 //
-// Rules (fail closed: nothing unknown is ever CALLABLE):
-//   - MALFORMED / INVALID come from the parser (reason detail = its problem).
-//   - A valid number's applicable sources are its route's (SourceSet::RouteOf;
-//     see Route in source_set.h): a NANP number's are chosen by its area
-//     code and their jurisdictions (federal + the state's list, or CRTC, ...),
-//     any other number's by its country code.
-//   - BLOCKED if any applicable source lists it (one LISTED reason per source,
-//     with the date added when known), even when that source is stale;
-//   - else STALE if no national registry applies (NO_SOURCE: none loaded for
-//     the region, or an area code not in the numbering table) or any
-//     applicable source is past its window (one SOURCE_STALE reason per stale
-//     source, then the NO_SOURCE reason if any);
-//   - else CALLABLE.
-// Each source is probed once per batch (SourceSnapshot::Lookup on the keys
-// that apply to it): exact, from the generation's in-memory key index
-// (keys.bin); RocksDB is read only for the details of hits that may have any.
-// Work per number is a route lookup and a few appends, with no allocation;
-// per batch it allocates a few arrays per consulted source.
+// Routing: a valid number's sources are its route's (SourceSet::RouteOf;
+// see Route in source_set.h): a NANP number's are chosen by its area code
+// and their jurisdictions (federal + the state's list, or CRTC, ...), any
+// other number's by its country code. A route that is not `national` gives
+// the NO_SOURCE finding.
+//
+// Cost. Each source is probed once per batch (SourceSnapshot::Lookup on the
+// keys that apply to it): exact, from the generation's in-memory key index
+// (keys.bin); RocksDB is read only for the details of hits that may have
+// any. Per number: a route lookup, a few appends and Decide(), which
+// allocates only for reasons it writes a text for (tenant records); with a
+// tenant, one hash lookup in its opt-out map (batched under one reader lock)
+// and one byte of a per-batch entitlement cache. Per batch it allocates a
+// few arrays per consulted source.
 //
 // Thread-safety: thread-safe (Scrub has no shared mutable state); a
-// ScrubResult is thread-compatible.
+// ScrubResult and a ScrubScratch are thread-compatible.
 #ifndef DNC_SERVICE_SCRUB_ENGINE_H_
 #define DNC_SERVICE_SCRUB_ENGINE_H_
 
@@ -32,75 +31,20 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "common/answer.h"
 #include "common/civil_date.h"
 #include "common/phone_number.h"
+#include "policy/jurisdiction_rules.h"
+#include "policy/policy.h"
 #include "service/source_set.h"
+#include "service/tenant_facts.h"
+
+namespace dnc::tenant {
+class Tenant;
+}  // namespace dnc::tenant
 
 namespace dnc::service {
-
-// Mirrors dnc.v1.Disposition (same numeric values).
-enum class Disposition : uint8_t {
-  kUnspecified = 0,
-  kCallable = 1,
-  kBlocked = 2,
-  kExempt = 3,
-  kInternal = 4,
-  kNotSubscribed = 5,
-  kStale = 6,
-  kInvalid = 7,
-  kMalformed = 8,
-};
-
-// Mirrors dnc.v1.ReasonCode (same numeric values).
-enum class ReasonCode : uint8_t {
-  kUnspecified = 0,
-  kListed = 1,
-  kSourceStale = 2,
-  kNoSource = 3,
-  kInvalidNumber = 4,
-  kMalformedNumber = 5,
-  // Set by the tenant policy pass (service/policy_pass.h), never by Scrub().
-  kInternalList = 6,
-  kNotEntitled = 7,
-  kEbrPurchase = 8,
-  kEbrInquiry = 9,
-  kWrittenConsent = 10,
-  kPurposeExempt = 11,
-  kExemptionExpired = 12,
-};
-
-// True only for kCallable and kExempt; anything else (including values this
-// build does not know) is not callable.
-inline bool IsCallable(Disposition disposition) {
-  return disposition == Disposition::kCallable ||
-         disposition == Disposition::kExempt;
-}
-
-// "CALLABLE", "BLOCKED", ... as in the proto.
-const char* DispositionName(Disposition disposition);
-const char* ReasonCodeName(ReasonCode code);
-
-// Reason::snapshot for reasons that name no snapshot.
-inline constexpr uint32_t kNoSnapshot = 0xffffffffu;
-
-struct Reason {
-  uint32_t entry = 0;  // Index of the number in the batch.
-  ReasonCode code = ReasonCode::kUnspecified;
-  // Index into ScrubResult::snapshots for kListed and kSourceStale; else
-  // kNoSnapshot.
-  uint32_t snapshot = kNoSnapshot;
-  // Human-readable specifics; empty for kListed (the snapshot says it all,
-  // and a batch with many hits should not repeat it per number). Points at
-  // static text, into the ScrubResult that holds this reason, or into the
-  // SourceSet passed to Scrub() (NO_SOURCE texts); valid while both live
-  // unchanged.
-  absl::string_view detail;
-  // kListed: the day the number was listed; kInternalList: the day it was
-  // added to the internal list; 0 = unknown.
-  DayNumber added = 0;
-};
 
 // The answer for one batch. Move-only (reasons point into it).
 struct ScrubResult {
@@ -117,26 +61,50 @@ struct ScrubResult {
   std::vector<Disposition> dispositions;
   // The number as parsed: set for valid and invalid numbers, 0 if malformed.
   std::vector<uint64_t> e164;
-  // Only for numbers that are not callable; sorted by entry (then snapshot).
+  // Sorted by entry (then in the rule order of policy::Decide). A reason's
+  // snapshot indexes `snapshots`.
   std::vector<Reason> reasons;
   // Every source consulted by at least one number of the batch, in source id
   // order. Borrowed from the SourceSet passed to Scrub(), which must outlive
   // any use of these pointers.
   std::vector<const ServedSource*> snapshots;
-  // Backing store for the non-static Reason::detail texts.
+  // Backing store for the reasons' non-static detail texts (NO_SOURCE texts
+  // point into the SourceSet instead).
   std::deque<std::string> detail_storage;
 };
 
-// Decides every number of `numbers` against `sources` as of `today` and
+// Who calls, why and when: what the batch is judged under.
+struct ScrubContext {
+  DayNumber today = 0;  // Freshness and record windows are judged on it.
+  policy::Purpose purpose = policy::Purpose::kCommercial;  // Never unspecified.
+  // The calling tenant (internal list, entitlements, EBR and consent);
+  // nullptr: no tenant (registry-only answers).
+  const tenant::Tenant* tenant = nullptr;
+};
+
+// Buffers Scrub() reuses from batch to batch (keep one per stream or per
+// thread).
+struct ScrubScratch {
+  std::vector<uint32_t> routes;
+  std::vector<policy::SourceFinding> findings;
+  std::vector<policy::JurisdictionRules> rules;  // By source index.
+  TenantFacts tenant;
+};
+
+// Decides every number of `numbers` against `sources` under `context` and
 // writes the answer to `*result` (cleared first). Errors: the storage error
 // of a source lookup, with the source and generation named (DataLoss,
 // Internal); on error *result is unspecified and must not be used as an
-// answer. REQUIRES: result != nullptr.
+// answer. REQUIRES: result != nullptr; context.purpose != kUnspecified.
+absl::Status Scrub(const SourceSet& sources,
+                   absl::Span<const ParsedNumber> numbers,
+                   const ScrubContext& context, ScrubResult* result,
+                   ScrubScratch* scratch);
+
+// The same without a tenant, for a commercial call on `today`.
 absl::Status Scrub(const SourceSet& sources,
                    absl::Span<const ParsedNumber> numbers, DayNumber today,
                    ScrubResult* result);
-
-// CountryCodeOf() is declared in source_set.h.
 
 }  // namespace dnc::service
 

@@ -1,7 +1,6 @@
 #include "service/scrub_service.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -9,11 +8,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "common/phone_number.h"
 #include "common/status_macros.h"
-#include "service/audit.h"
-#include "service/field_rules.h"
 #include "service/grpc_status.h"
+#include "service/proto_mapping.h"
 
 #ifndef DNC_VERSION
 #define DNC_VERSION "unknown"
@@ -23,70 +20,6 @@ namespace dnc::service {
 namespace {
 
 namespace v1 = ::dnc::v1;
-
-#define DNC_SAME_VALUE(ours, theirs)                                \
-  static_assert(static_cast<int>(ours) == static_cast<int>(theirs), \
-                #ours " must equal " #theirs)
-DNC_SAME_VALUE(Disposition::kUnspecified, v1::DISPOSITION_UNSPECIFIED);
-DNC_SAME_VALUE(Disposition::kCallable, v1::CALLABLE);
-DNC_SAME_VALUE(Disposition::kBlocked, v1::BLOCKED);
-DNC_SAME_VALUE(Disposition::kExempt, v1::EXEMPT);
-DNC_SAME_VALUE(Disposition::kInternal, v1::INTERNAL);
-DNC_SAME_VALUE(Disposition::kNotSubscribed, v1::NOT_SUBSCRIBED);
-DNC_SAME_VALUE(Disposition::kStale, v1::STALE);
-DNC_SAME_VALUE(Disposition::kInvalid, v1::INVALID);
-DNC_SAME_VALUE(Disposition::kMalformed, v1::MALFORMED);
-DNC_SAME_VALUE(ReasonCode::kUnspecified, v1::REASON_UNSPECIFIED);
-DNC_SAME_VALUE(ReasonCode::kListed, v1::LISTED);
-DNC_SAME_VALUE(ReasonCode::kSourceStale, v1::SOURCE_STALE);
-DNC_SAME_VALUE(ReasonCode::kNoSource, v1::NO_SOURCE);
-DNC_SAME_VALUE(ReasonCode::kInvalidNumber, v1::INVALID_NUMBER);
-DNC_SAME_VALUE(ReasonCode::kMalformedNumber, v1::MALFORMED_NUMBER);
-DNC_SAME_VALUE(ReasonCode::kInternalList, v1::INTERNAL_LIST);
-DNC_SAME_VALUE(ReasonCode::kNotEntitled, v1::NOT_ENTITLED);
-DNC_SAME_VALUE(ReasonCode::kEbrPurchase, v1::EBR_PURCHASE);
-DNC_SAME_VALUE(ReasonCode::kEbrInquiry, v1::EBR_INQUIRY);
-DNC_SAME_VALUE(ReasonCode::kWrittenConsent, v1::WRITTEN_CONSENT);
-DNC_SAME_VALUE(ReasonCode::kPurposeExempt, v1::PURPOSE_EXEMPT);
-DNC_SAME_VALUE(ReasonCode::kExemptionExpired, v1::EXEMPTION_EXPIRED);
-DNC_SAME_VALUE(policy::Purpose::kUnspecified, v1::PURPOSE_UNSPECIFIED);
-DNC_SAME_VALUE(policy::Purpose::kCommercial, v1::COMMERCIAL);
-DNC_SAME_VALUE(policy::Purpose::kCharity, v1::CHARITY);
-DNC_SAME_VALUE(policy::Purpose::kPolitical, v1::POLITICAL);
-DNC_SAME_VALUE(policy::Purpose::kSurvey, v1::SURVEY);
-#undef DNC_SAME_VALUE
-
-void FillSnapshotRef(const storage::Manifest& manifest, v1::SnapshotRef* ref) {
-  ref->set_source(manifest.source);
-  ref->set_jurisdiction(manifest.jurisdiction);
-  ref->set_generation(manifest.generation);
-  ref->set_as_of(FormatIsoDate(manifest.as_of));
-}
-
-void FillReason(const Reason& reason, v1::Reason* out) {
-  out->set_entry(reason.entry);
-  out->set_code(static_cast<v1::ReasonCode>(reason.code));
-  if (reason.snapshot != kNoSnapshot) out->set_snapshot(reason.snapshot);
-  out->mutable_detail()->assign(reason.detail.data(), reason.detail.size());
-  if (reason.added != 0) out->set_added_date(FormatIsoDate(reason.added));
-}
-
-template <typename Message>
-void FillSnapshots(const ScrubResult& result, Message* response) {
-  response->mutable_snapshots()->Reserve(
-      static_cast<int>(result.snapshots.size()));
-  for (const ServedSource* served : result.snapshots) {
-    FillSnapshotRef(served->manifest(), response->add_snapshots());
-  }
-}
-
-// "08:00" for 480; "24:00" for 1440 (the end of the day).
-std::string MinuteText(int minute) {
-  minute = std::clamp(minute, 0, 24 * 60);
-  char text[16];
-  std::snprintf(text, sizeof(text), "%02d:%02d", minute / 60, minute % 60);
-  return text;
-}
 
 // Streams chunks through ScrubInto one at a time: read a chunk, answer it,
 // write the answer, and only then read the next, so a stream holds at most
@@ -153,84 +86,24 @@ class ScrubStreamReactor final
   uint64_t chunks_ = 0;
 };
 
-}  // namespace
-
-const char* ServerVersion() { return DNC_VERSION; }
-
-const grpc::Status& ShuttingDown() {
-  static const grpc::Status* status = new grpc::Status(
-      grpc::StatusCode::UNAVAILABLE,
-      "dnc-server is shutting down; retry (on another server)");
-  return *status;
+template <typename Strings>
+void ViewsOf(const Strings& strings, std::vector<std::string_view>* views) {
+  views->clear();
+  views->reserve(strings.size());
+  for (const std::string& s : strings) views->push_back(s);
 }
 
-void FillCallingWindow(const policy::CallingWindow& window,
-                       v1::CallingWindow* out) {
-  out->set_known(window.known);
-  if (!window.known) return;
-  for (const std::string& zone : window.time_zones) out->add_time_zones(zone);
-  out->set_rule(window.rule);
-  out->set_local_start(MinuteText(window.start_minute));
-  out->set_local_end(MinuteText(window.end_minute));
-  out->set_local_now(window.local_now);
-  out->set_open_now(window.open_now);
+ScrubCallsOptions CallsOptions(const ScrubServiceOptions& options) {
+  ScrubCallsOptions calls;
+  calls.max_batch_entries = options.max_batch_entries;
+  calls.today = options.today;
+  return calls;
 }
 
-ScrubServiceImpl::ScrubServiceImpl(const Registry* registry,
-                                   const Authenticator* auth, CallGate* gate,
-                                   ScrubServiceOptions options)
-    : registry_(registry),
-      auth_(auth),
-      gate_(gate),
-      options_(std::move(options)) {
-  SetMessageAllocatorFor_Scrub(&scrub_allocator_);
-}
-
-DayNumber ScrubServiceImpl::Today() const {
-  return options_.today ? options_.today() : TodayUtc();
-}
-
-absl::Status ScrubServiceImpl::ScrubInto(const v1::ScrubRequest& request,
-                                         const tenant::Tenant* tenant,
-                                         const char* method,
-                                         BatchScratch* scratch,
-                                         v1::ScrubResponse* response) const {
-  response->Clear();
-  const size_t entries =
-      static_cast<size_t>(request.e164_size()) + request.raw_size();
-  DNC_RETURN_IF_ERROR(CheckBatchSize(entries, options_.max_batch_entries,
-                                     "split it or use ScrubStream"));
-  DNC_RETURN_IF_ERROR(CheckOnePerEntry("ids", request.ids_size(), entries));
-  DNC_RETURN_IF_ERROR(
-      CheckOnePerEntry("string_ids", request.string_ids_size(), entries));
-  DNC_RETURN_IF_ERROR(
-      CheckEachMaxBytes("string_ids", request.string_ids(), kMaxCallerIdBytes));
-  DNC_RETURN_IF_ERROR(CheckJobId("job_id", request.job_id(), false));
-  DNC_RETURN_IF_ERROR(
-      CheckMaxBytes("request_id", request.request_id(), kMaxCallerIdBytes));
-  DNC_ASSIGN_OR_RETURN(const absl::Time now,
-                       ResolveNow(request.now_unix_seconds(), absl::Now()));
-  DNC_ASSIGN_OR_RETURN(const policy::Purpose purpose,
-                       ResolvePurpose(request.purpose(), tenant));
-
-  std::vector<ParsedNumber>& parsed = scratch->parsed;
-  parsed.clear();
-  parsed.reserve(entries);
-  for (uint64_t e164 : request.e164()) parsed.push_back(ClassifyE164(e164));
-  for (const std::string& raw : request.raw()) {
-    parsed.push_back(ParsePhoneNumber(std::string_view(raw)));
-  }
-  const std::shared_ptr<const SourceSet> sources = registry_->Current();
-  const DayNumber today = Today();
-  ScrubResult& result = scratch->result;
-  DNC_RETURN_IF_ERROR(service::Scrub(*sources, parsed, today, &result));
-  if (tenant != nullptr) {
-    ApplyTenantPolicy(*sources, parsed, *tenant, purpose, today, &result,
-                      &scratch->policy);
-  }
-  AssignWindows(result.e164, now, &scratch->windows);
-
-  const int n = static_cast<int>(entries);
+void FillScrubAnswer(const ScrubAnswer& answer, const v1::ScrubRequest& request,
+                     v1::ScrubResponse* response) {
+  const ScrubResult& result = answer.result;
+  const int n = static_cast<int>(result.dispositions.size());
   auto* dispositions = response->mutable_dispositions();
   dispositions->Reserve(n);
   for (Disposition d : result.dispositions) {
@@ -242,36 +115,72 @@ absl::Status ScrubServiceImpl::ScrubInto(const v1::ScrubRequest& request,
   }
   *response->mutable_ids() = request.ids();
   *response->mutable_string_ids() = request.string_ids();
-  response->mutable_reasons()->Reserve(static_cast<int>(result.reasons.size()));
-  for (const Reason& reason : result.reasons) {
-    FillReason(reason, response->add_reasons());
-  }
-  FillSnapshots(result, response);
+  FillEvidence(result, response);
   response->set_sequence(request.sequence());
   response->mutable_window()->Reserve(n);
-  for (uint32_t index : scratch->windows.index) {
+  for (uint32_t index : answer.windows.index) {
     response->mutable_window()->AddAlreadyReserved(index);
   }
-  for (const policy::CallingWindow& window : scratch->windows.windows) {
+  for (const policy::CallingWindow& window : answer.windows.windows) {
     FillCallingWindow(window, response->add_windows());
   }
-  // Before the audit record: an answer too large to send is never audited
-  // as given.
-  DNC_RETURN_IF_ERROR(CheckAnswerSize(*response, entries, request));
+}
 
-  std::string audit_id;
-  if (tenant != nullptr) {
-    AuditCall call;
-    call.method = method;
-    call.job_id = request.job_id();
-    call.request_id = request.request_id();
-    call.sequence = request.sequence();
-    call.purpose = purpose;
-    call.numbers_sha256 = NumbersSha256(request);
-    DNC_ASSIGN_OR_RETURN(audit_id,
-                         AppendAudit(auth_->store(), *tenant, call, result));
-  }
+void FillCheckAnswer(const ScrubAnswer& answer, const v1::CheckRequest& request,
+                     v1::CheckResponse* response) {
+  const ScrubResult& result = answer.result;
+  const Disposition disposition = result.dispositions[0];
+  response->set_disposition(static_cast<v1::Disposition>(disposition));
+  response->set_callable(IsCallable(disposition));
+  response->set_e164(result.e164[0]);
+  FillEvidence(result, response);
+  response->set_id(request.id());
+  FillCallingWindow(answer.windows.windows[answer.windows.index[0]],
+                    response->mutable_window());
+}
 
+}  // namespace
+
+const char* ServerVersion() { return DNC_VERSION; }
+
+ScrubServiceImpl::ScrubServiceImpl(const Registry* registry,
+                                   const Authenticator* auth, CallGate* gate,
+                                   ScrubServiceOptions options)
+    : auth_(auth),
+      gate_(gate),
+      max_answer_bytes_(options.max_answer_bytes),
+      calls_(registry, auth->store(), CallsOptions(options)) {
+  SetMessageAllocatorFor_Scrub(&scrub_allocator_);
+}
+
+absl::Status ScrubServiceImpl::ScrubInto(const v1::ScrubRequest& request,
+                                         const tenant::Tenant* tenant,
+                                         const char* method,
+                                         BatchScratch* scratch,
+                                         v1::ScrubResponse* response) const {
+  response->Clear();
+  ViewsOf(request.raw(), &scratch->raw);
+  ViewsOf(request.string_ids(), &scratch->string_ids);
+  ScrubCall call;
+  call.method = method;
+  call.e164 = absl::MakeConstSpan(request.e164().data(), request.e164_size());
+  call.raw = scratch->raw;
+  call.id_count = static_cast<size_t>(request.ids_size());
+  call.string_ids = scratch->string_ids;
+  call.job_id = request.job_id();
+  call.request_id = request.request_id();
+  call.sequence = request.sequence();
+  call.purpose = request.purpose();
+  call.now_unix_seconds = request.now_unix_seconds();
+  const size_t entries = call.e164.size() + call.raw.size();
+  DNC_RETURN_IF_ERROR(calls_.Scrub(
+      call, tenant, &scratch->call, [&](const ScrubAnswer& answer) {
+        FillScrubAnswer(answer, request, response);
+        // Before the audit record: an answer too large to send is never
+        // audited as given.
+        return CheckAnswerSize(*response, entries, request);
+      }));
+  const std::string& audit_id = scratch->call.answer.audit_id;
   if (!audit_id.empty()) {
     response->set_job_id(request.job_id().empty() ? audit_id
                                                   : request.job_id());
@@ -293,14 +202,14 @@ absl::Status ScrubServiceImpl::CheckAnswerSize(
   }
   bound += 256 * static_cast<size_t>(response.windows_size() +
                                      response.snapshots_size());
-  if (bound <= options_.max_answer_bytes) return absl::OkStatus();
+  if (bound <= max_answer_bytes_) return absl::OkStatus();
   const size_t bytes = response.ByteSizeLong() + 256;  // + job and audit ids.
-  if (bytes <= options_.max_answer_bytes) return absl::OkStatus();
+  if (bytes <= max_answer_bytes_) return absl::OkStatus();
   const size_t fitting =
-      std::max<size_t>(1, entries * options_.max_answer_bytes / bytes);
+      std::max<size_t>(1, entries * max_answer_bytes_ / bytes);
   return absl::ResourceExhaustedError(absl::StrCat(
       "the answer to these ", entries, " entries would be ", bytes,
-      " bytes, more than the ", options_.max_answer_bytes,
+      " bytes, more than the ", max_answer_bytes_,
       " this server sends (--max_answer_bytes; gRPC clients receive 4 MiB by "
       "default); send at most about ",
       fitting, " entries per request. Nothing was answered or audited."));
@@ -309,104 +218,51 @@ absl::Status ScrubServiceImpl::CheckAnswerSize(
 absl::Status ScrubServiceImpl::CheckInto(const v1::CheckRequest& request,
                                          const tenant::Tenant* tenant,
                                          v1::CheckResponse* response) const {
-  ParsedNumber parsed;
+  CheckCall call;
   switch (request.number_case()) {
     case v1::CheckRequest::kE164:
-      parsed = ClassifyE164(request.e164());
+      call.has_e164 = true;
+      call.e164 = request.e164();
       break;
     case v1::CheckRequest::kRaw:
-      parsed = ParsePhoneNumber(std::string_view(request.raw()));
+      call.raw = request.raw();
       break;
     case v1::CheckRequest::NUMBER_NOT_SET:
       return absl::InvalidArgumentError(
           "CheckRequest has no number: set e164 (e.g. 12025551234) or raw");
   }
-  DNC_RETURN_IF_ERROR(CheckMaxBytes("id", request.id(), kMaxCallerIdBytes));
+  call.id = request.id();
+  call.request_id = request.request_id();
+  call.purpose = request.purpose();
+  call.now_unix_seconds = request.now_unix_seconds();
+  // One scratch per thread: the handler answers before it returns.
+  thread_local CallScratch scratch;
   DNC_RETURN_IF_ERROR(
-      CheckMaxBytes("request_id", request.request_id(), kMaxCallerIdBytes));
-  DNC_ASSIGN_OR_RETURN(const absl::Time now,
-                       ResolveNow(request.now_unix_seconds(), absl::Now()));
-  DNC_ASSIGN_OR_RETURN(const policy::Purpose purpose,
-                       ResolvePurpose(request.purpose(), tenant));
-  const std::shared_ptr<const SourceSet> sources = registry_->Current();
-  const DayNumber today = Today();
-  ScrubResult result;
-  const absl::Span<const ParsedNumber> numbers =
-      absl::MakeConstSpan(&parsed, 1);
-  DNC_RETURN_IF_ERROR(service::Scrub(*sources, numbers, today, &result));
-  if (tenant != nullptr) {
-    PolicyScratch scratch;
-    ApplyTenantPolicy(*sources, numbers, *tenant, purpose, today, &result,
-                      &scratch);
-  }
-  const uint64_t e164 = result.e164[0];
-  policy::CallingWindow window;
-  if (e164 != 0) {
-    const policy::WindowKey key = policy::WindowKeyOf(e164);
-    if (key != 0) window = policy::EvaluateWindow(key, now);
-  }
-
-  std::string audit_id;
-  if (tenant != nullptr) {
-    AuditCall call;
-    call.method = "Check";
-    call.request_id = request.request_id();
-    call.purpose = purpose;
-    call.numbers_sha256 = NumbersSha256(request);
-    DNC_ASSIGN_OR_RETURN(audit_id,
-                         AppendAudit(auth_->store(), *tenant, call, result));
-  }
-
-  const Disposition disposition = result.dispositions[0];
-  response->set_disposition(static_cast<v1::Disposition>(disposition));
-  response->set_callable(IsCallable(disposition));
-  response->set_e164(e164);
-  for (const Reason& reason : result.reasons) {
-    FillReason(reason, response->add_reasons());
-  }
-  FillSnapshots(result, response);
-  response->set_id(request.id());
-  FillCallingWindow(window, response->mutable_window());
-  response->set_audit_id(audit_id);
+      calls_.Check(call, tenant, &scratch, [&](const ScrubAnswer& answer) {
+        FillCheckAnswer(answer, request, response);
+        return absl::OkStatus();
+      }));
+  response->set_audit_id(scratch.answer.audit_id);
   return absl::OkStatus();
 }
 
 grpc::ServerUnaryReactor* ScrubServiceImpl::Check(
     grpc::CallbackServerContext* context, const v1::CheckRequest* request,
     v1::CheckResponse* response) {
-  auto* reactor = new GatedUnaryReactor(gate_);
-  if (!gate_->Enter()) {
-    reactor->Finish(ShuttingDown());
-    return reactor;
-  }
-  absl::StatusOr<const tenant::Tenant*> tenant = auth_->Authenticate(*context);
-  if (!tenant.ok()) {
-    reactor->Finish(ToGrpcStatus(tenant.status()));
-    return reactor;
-  }
-  reactor->Finish(ToGrpcStatus(CheckInto(*request, *tenant, response)));
-  return reactor;
+  return RunUnary(gate_, *auth_, context, [&](const tenant::Tenant* tenant) {
+    return CheckInto(*request, tenant, response);
+  });
 }
 
 grpc::ServerUnaryReactor* ScrubServiceImpl::Scrub(
     grpc::CallbackServerContext* context, const v1::ScrubRequest* request,
     v1::ScrubResponse* response) {
-  auto* reactor = new GatedUnaryReactor(gate_);
-  if (!gate_->Enter()) {
-    reactor->Finish(ShuttingDown());
-    return reactor;
-  }
-  absl::StatusOr<const tenant::Tenant*> tenant = auth_->Authenticate(*context);
-  if (!tenant.ok()) {
-    reactor->Finish(ToGrpcStatus(tenant.status()));
-    return reactor;
-  }
-  // The handler answers before it returns, so one scratch per thread is
-  // reused by every call on it (its buffers keep their capacity).
-  thread_local BatchScratch scratch;
-  reactor->Finish(
-      ToGrpcStatus(ScrubInto(*request, *tenant, "Scrub", &scratch, response)));
-  return reactor;
+  return RunUnary(gate_, *auth_, context, [&](const tenant::Tenant* tenant) {
+    // The handler answers before it returns, so one scratch per thread is
+    // reused by every call on it (its buffers keep their capacity).
+    thread_local BatchScratch scratch;
+    return ScrubInto(*request, tenant, "Scrub", &scratch, response);
+  });
 }
 
 grpc::ServerBidiReactor<v1::ScrubRequest, v1::ScrubResponse>*
@@ -417,18 +273,16 @@ ScrubServiceImpl::ScrubStream(grpc::CallbackServerContext* context) {
 grpc::ServerUnaryReactor* ScrubServiceImpl::Status(
     grpc::CallbackServerContext* context, const v1::StatusRequest* request,
     v1::StatusResponse* response) {
-  auto* reactor = new GatedUnaryReactor(gate_);
-  if (!gate_->Enter()) {
-    reactor->Finish(ShuttingDown());
-    return reactor;
-  }
-  absl::StatusOr<const tenant::Tenant*> tenant = auth_->Authenticate(*context);
-  if (!tenant.ok()) {
-    reactor->Finish(ToGrpcStatus(tenant.status()));
-    return reactor;
-  }
-  const DayNumber today = Today();
-  const std::shared_ptr<const SourceSet> sources = registry_->Current();
+  return RunUnary(gate_, *auth_, context, [&](const tenant::Tenant* tenant) {
+    FillStatus(tenant, response);
+    return absl::OkStatus();
+  });
+}
+
+void ScrubServiceImpl::FillStatus(const tenant::Tenant* tenant,
+                                  v1::StatusResponse* response) const {
+  const DayNumber today = calls_.Today();
+  const std::shared_ptr<const SourceSet> sources = calls_.registry().Current();
   for (const ServedSource& served : sources->sources()) {
     const storage::Manifest& manifest = served.manifest();
     const Freshness freshness = ComputeFreshness(manifest, today);
@@ -443,13 +297,11 @@ grpc::ServerUnaryReactor* ScrubServiceImpl::Status(
     source->set_stale(freshness.stale);
     source->set_loaded_at(served.loaded_at);
   }
-  response->set_max_batch_entries(options_.max_batch_entries);
+  response->set_max_batch_entries(calls_.max_batch_entries());
   response->set_server_version(ServerVersion());
   response->set_today(FormatIsoDate(today));
-  if (*tenant != nullptr) response->set_tenant((*tenant)->name());
+  if (tenant != nullptr) response->set_tenant(tenant->name());
   response->set_auth_required(auth_->required());
-  reactor->Finish(grpc::Status::OK);
-  return reactor;
 }
 
 }  // namespace dnc::service

@@ -1,13 +1,11 @@
-// The dnc.v1.ScrubService handlers (gRPC callback API). Each handler
-// authenticates the caller (service/auth.h), validates the request, takes
-// the registry's current SourceSet, calls the scrub engine, applies the
-// tenant's rules (service/policy_pass.h), gives each number its calling
-// window, appends the audit record (service/audit.h) and only then fills the
-// response; nothing here decides a disposition itself. Storage or audit
-// errors fail the call (never "callable", never an unaudited answer).
+// The dnc.v1.ScrubService handlers (gRPC callback API): each decodes its
+// request into the proto-free call layer (service/scrub_call.h), which
+// validates, scrubs, decides, windows and audits, and encodes the answer.
+// Nothing here decides a disposition. Storage or audit errors fail the call
+// (never "callable", never an unaudited answer).
 //
-// Shutdown is graceful (see CallGate): new calls are turned away with
-// UNAVAILABLE while the calls in flight finish.
+// Shutdown is graceful (see CallGate in service/call_gate.h): new calls are
+// turned away with UNAVAILABLE while the calls in flight finish.
 //
 // Ownership: borrows the Registry, the Authenticator and the CallGate, which
 // must outlive the service.
@@ -18,21 +16,20 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
+#include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
-#include "absl/synchronization/mutex.h"
-#include "absl/time/time.h"
 #include "common/civil_date.h"
 #include "dnc/v1/scrub.grpc.pb.h"
 #include "dnc/v1/scrub.pb.h"
 #include "service/arena_message_allocator.h"
 #include "service/auth.h"
+#include "service/call_gate.h"
 #include "service/field_rules.h"
-#include "service/policy_pass.h"
-#include "service/scrub_engine.h"
+#include "service/registry.h"
+#include "service/scrub_call.h"
 #include "service/source_set.h"
-#include "tenant/tenant_store.h"
 
 namespace dnc::service {
 
@@ -51,18 +48,11 @@ struct ScrubServiceOptions {
 
 // Buffers one call (or one stream, chunk after chunk) reuses.
 struct BatchScratch {
-  std::vector<ParsedNumber> parsed;
-  ScrubResult result;
-  PolicyScratch policy;
-  WindowTable windows;
+  CallScratch call;
+  // The request's raw entries and string ids as views.
+  std::vector<std::string_view> raw;
+  std::vector<std::string_view> string_ids;
 };
-
-// The canonical "shutting down" status of calls turned away while draining.
-const grpc::Status& ShuttingDown();
-
-// Fills a dnc.v1.CallingWindow from the policy's window.
-void FillCallingWindow(const policy::CallingWindow& window,
-                       dnc::v1::CallingWindow* out);
 
 class ScrubServiceImpl final : public dnc::v1::ScrubService::CallbackService {
  public:
@@ -83,15 +73,11 @@ class ScrubServiceImpl final : public dnc::v1::ScrubService::CallbackService {
                                    const dnc::v1::StatusRequest* request,
                                    dnc::v1::StatusResponse* response) override;
 
-  // Validates one Scrub request (or stream chunk, `method` "ScrubStream")
-  // for `tenant` (nullptr: no tenant, registry-only answers, no audit) and
-  // answers it into `*response` (cleared first), using `*scratch` as the
-  // buffers. Errors: InvalidArgument (a field outside its rule in
-  // service/field_rules.h: too many entries, ids or string_ids not one per
-  // entry, an id too long, a bad job_id, purpose or now_unix_seconds),
-  // ResourceExhausted (the answer would exceed options.max_answer_bytes), the
-  // engine's storage error, or Unavailable (the audit record could not be
-  // written).
+  // Answers one Scrub request (or stream chunk, `method` "ScrubStream") for
+  // `tenant` (nullptr: no tenant, registry-only answers, no audit) into
+  // `*response` (cleared first), using `*scratch` as the buffers. Errors: as
+  // ScrubCalls::Scrub, and ResourceExhausted (the answer would exceed
+  // options.max_answer_bytes; nothing is audited then).
   absl::Status ScrubInto(const dnc::v1::ScrubRequest& request,
                          const tenant::Tenant* tenant, const char* method,
                          BatchScratch* scratch,
@@ -102,23 +88,24 @@ class ScrubServiceImpl final : public dnc::v1::ScrubService::CallbackService {
                          const tenant::Tenant* tenant,
                          dnc::v1::CheckResponse* response) const;
 
-  uint32_t max_batch_entries() const { return options_.max_batch_entries; }
+  uint32_t max_batch_entries() const { return calls_.max_batch_entries(); }
   const Authenticator& auth() const { return *auth_; }
   CallGate& gate() const { return *gate_; }
 
  private:
-  DayNumber Today() const;
   // OK when `response` (to `entries` entries of `request`) fits
   // options_.max_answer_bytes. Errors: ResourceExhausted naming the size,
   // the limit and how many entries would fit.
   absl::Status CheckAnswerSize(const dnc::v1::ScrubResponse& response,
                                size_t entries,
                                const dnc::v1::ScrubRequest& request) const;
+  void FillStatus(const tenant::Tenant* tenant,
+                  dnc::v1::StatusResponse* response) const;
 
-  const Registry* const registry_;
   const Authenticator* const auth_;
   CallGate* const gate_;
-  const ScrubServiceOptions options_;
+  const size_t max_answer_bytes_;
+  const ScrubCalls calls_;
   // Scrub's request and response live on a per-call arena with a reused
   // first block (see arena_message_allocator.h).
   ArenaMessageAllocator<dnc::v1::ScrubRequest, dnc::v1::ScrubResponse>

@@ -21,7 +21,9 @@
 #include "absl/time/time.h"
 #include "common/civil_date.h"
 #include "service/auth.h"
+#include "service/call_gate.h"
 #include "service/field_rules.h"
+#include "service/registry.h"
 #include "service/source_set.h"
 #include "tenant/tenant_store.h"
 

@@ -3,15 +3,10 @@
 // Thin main: flags -> Registry::Open -> TenantStore::Open -> ScrubServer::
 // Start -> wait for signals (SIGHUP: reload now; SIGTERM/SIGINT: shut down).
 #include <signal.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <map>
 #include <memory>
 #include <string>
 #include <system_error>
@@ -19,7 +14,6 @@
 
 #include "absl/flags/flag.h"
 #include "absl/status/status.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -28,6 +22,7 @@
 #include "service/scrub_service.h"
 #include "service/server.h"
 #include "service/source_set.h"
+#include "storage/durable_file.h"
 #include "tenant/tenant_store.h"
 
 ABSL_FLAG(std::string, data, "",
@@ -92,32 +87,137 @@ constexpr char kUsage[] =
     "the\ngeneration they started with. SIGTERM or SIGINT shuts down cleanly "
     "(exit 0).";
 
-int Fail(const std::string& message) {
-  std::cerr << "dnc-server: " << message << std::endl;
-  return 1;
+const dnc::CommandLine& Cli() {
+  static const dnc::CommandLine* cli =
+      new dnc::CommandLine({"dnc-server", kUsage, "server_main.cc"});
+  return *cli;
 }
 
-// Writes `text` to `path` via a temp file and rename.
-absl::Status WriteFileAtomically(const std::string& path,
-                                 const std::string& text) {
-  const std::string temp = absl::StrCat(path, ".tmp.", getpid());
-  {
-    std::ofstream out(temp, std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      return absl::UnavailableError(absl::StrCat(
-          "cannot write --port_file ", temp, ": ", std::strerror(errno)));
+int Fail(const std::string& message) { return Cli().Fail(message); }
+
+// What the flags ask for, checked.
+struct ServerConfig {
+  std::string data;
+  std::string tenants_dir;
+  dnc::service::AuthMode auth_mode = dnc::service::AuthMode::kApiKey;
+  int32_t reload_seconds = 0;
+  std::string port_file;
+  dnc::service::ServerOptions server;
+};
+
+// Reads and checks the flags; a misuse exits with the usage error (2), a bad
+// value is an InvalidArgument for Fail().
+absl::StatusOr<ServerConfig> ReadFlags(int argc, char** argv) {
+  const std::vector<std::string> rest = Cli().Parse(argc, argv);
+  if (!rest.empty()) {
+    Cli().UsageError(absl::StrCat("unexpected argument '", rest[0], "'"));
+  }
+  ServerConfig config;
+  config.data = absl::GetFlag(FLAGS_data);
+  if (config.data.empty()) {
+    return absl::InvalidArgumentError(
+        "--data is required: the directory dnc-load writes (e.g. --data "
+        "/var/lib/dnc); see dnc-server --help");
+  }
+  std::error_code ec;
+  if (!std::filesystem::exists(config.data, ec)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--data ", config.data,
+                     " does not exist; load a registry into it with "
+                     "dnc-load or point --data at the right directory"));
+  }
+  if (!std::filesystem::is_directory(config.data, ec)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--data ", config.data, " is not a directory"));
+  }
+  if (!dnc::service::ParseAuthMode(absl::GetFlag(FLAGS_auth),
+                                   &config.auth_mode)) {
+    Cli().UsageError(absl::StrCat("--auth must be api_key or none, not '",
+                                  absl::GetFlag(FLAGS_auth), "'"));
+  }
+  config.tenants_dir = absl::GetFlag(FLAGS_tenants);
+  const bool api_key = config.auth_mode == dnc::service::AuthMode::kApiKey;
+  if (api_key && config.tenants_dir.empty()) {
+    Cli().UsageError(
+        "--auth=api_key (the default) needs --tenants DIR, the tenant store "
+        "with the API keys: create a tenant and its key with dnc-tenant "
+        "(see dnc-tenant --help) and pass --tenants DIR, or pass --auth=none "
+        "to serve registry-only answers without tenants or audit");
+  }
+  if (!api_key && !config.tenants_dir.empty()) {
+    Cli().UsageError(
+        "--tenants has no effect with --auth=none (no tenant's rules would "
+        "apply); drop one of them");
+  }
+  config.server.listen = absl::GetFlag(FLAGS_listen);
+  config.server.max_batch_entries = absl::GetFlag(FLAGS_max_batch_entries);
+  config.server.max_answer_bytes = absl::GetFlag(FLAGS_max_answer_bytes);
+  config.server.auth = config.auth_mode;
+  if (config.server.max_batch_entries == 0) {
+    return absl::InvalidArgumentError("--max_batch_entries must be at least 1");
+  }
+  config.reload_seconds = absl::GetFlag(FLAGS_reload_interval_seconds);
+  if (config.reload_seconds < 0) {
+    return absl::InvalidArgumentError(
+        "--reload_interval_seconds must be 0 (off) or more");
+  }
+  config.port_file = absl::GetFlag(FLAGS_port_file);
+  return config;
+}
+
+// The tenant store of --tenants (nullptr with --auth=none), logged.
+absl::StatusOr<std::unique_ptr<dnc::tenant::TenantStore>> OpenTenants(
+    const ServerConfig& config) {
+  if (config.auth_mode == dnc::service::AuthMode::kNone) {
+    DNC_LOG(Warning)
+        << "AUTHENTICATION IS OFF (--auth=none): anyone who can reach this "
+           "port gets registry-only answers, with no tenant's internal list, "
+           "entitlements or consents applied and NO AUDIT RECORD. Use it for "
+           "tests and benchmarks only.";
+    return nullptr;
+  }
+  absl::StatusOr<std::unique_ptr<dnc::tenant::TenantStore>> opened =
+      dnc::tenant::TenantStore::Open(config.tenants_dir,
+                                     /*create_if_missing=*/true);
+  if (!opened.ok()) {
+    return absl::Status(
+        opened.status().code(),
+        absl::StrCat("cannot open the tenant store --tenants ",
+                     config.tenants_dir, ": ", opened.status().message()));
+  }
+  const size_t tenant_count = (*opened)->ListTenants().size();
+  if (tenant_count == 0) {
+    DNC_LOG(Warning) << "the tenant store " << config.tenants_dir
+                     << " has no tenants yet: every call will fail with "
+                        "UNAUTHENTICATED until one is created with "
+                        "dnc-tenant (with the server stopped)";
+  } else {
+    DNC_LOG(Info) << "tenant store " << config.tenants_dir << ": "
+                  << tenant_count
+                  << " tenant(s); API keys required (x-api-key)";
+  }
+  return opened;
+}
+
+// Waits for signals until SIGTERM or SIGINT; SIGHUP reloads the registry.
+void ServeUntilStopped(const sigset_t& handled_signals,
+                       dnc::service::Registry* registry) {
+  while (true) {
+    int signal_number = 0;
+    if (sigwait(&handled_signals, &signal_number) != 0) continue;
+    if (signal_number != SIGHUP) {
+      DNC_LOG(Info) << "received " << strsignal(signal_number)
+                    << "; shutting down";
+      return;
     }
+    dnc::service::ReloadSummary summary;
+    const absl::Status reloaded = registry->Reload(&summary);
+    DNC_LOG(Info) << "SIGHUP: reload of " << registry->data_dir() << " opened "
+                  << summary.opened << ", kept " << summary.reused
+                  << ", dropped " << summary.dropped << " source(s)"
+                  << (reloaded.ok() ? std::string()
+                                    : absl::StrCat("; ", reloaded.message()));
   }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    const int error = errno;
-    std::remove(temp.c_str());
-    return absl::UnavailableError(absl::StrCat("cannot rename ", temp,
-                                               " to --port_file ", path, ": ",
-                                               std::strerror(error)));
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace
@@ -136,151 +236,56 @@ int main(int argc, char** argv) {
   sigaddset(&handled_signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &handled_signals, nullptr);
 
-  const dnc::CommandLineSpec spec{"dnc-server", kUsage, "server_main.cc"};
-  const std::vector<std::string> rest =
-      dnc::ParseCommandLineOrExit(argc, argv, spec);
-  if (!rest.empty()) {
-    dnc::ExitWithUsageError(
-        spec, absl::StrCat("unexpected argument '", rest[0], "'"));
-  }
-
-  const std::string data = absl::GetFlag(FLAGS_data);
-  if (data.empty()) {
-    return Fail(
-        "--data is required: the directory dnc-load writes (e.g. --data "
-        "/var/lib/dnc); see dnc-server --help");
-  }
-  std::error_code ec;
-  if (!std::filesystem::exists(data, ec)) {
-    return Fail(
-        absl::StrCat("--data ", data,
-                     " does not exist; load a registry into it with "
-                     "dnc-load or point --data at the right directory"));
-  }
-  if (!std::filesystem::is_directory(data, ec)) {
-    return Fail(absl::StrCat("--data ", data, " is not a directory"));
-  }
-  dnc::service::AuthMode auth_mode = dnc::service::AuthMode::kApiKey;
-  if (!dnc::service::ParseAuthMode(absl::GetFlag(FLAGS_auth), &auth_mode)) {
-    dnc::ExitWithUsageError(
-        spec, absl::StrCat("--auth must be api_key or none, not '",
-                           absl::GetFlag(FLAGS_auth), "'"));
-  }
-  const std::string tenants_dir = absl::GetFlag(FLAGS_tenants);
-  if (auth_mode == dnc::service::AuthMode::kApiKey && tenants_dir.empty()) {
-    dnc::ExitWithUsageError(
-        spec,
-        "--auth=api_key (the default) needs --tenants DIR, the tenant store "
-        "with the API keys: create a tenant and its key with dnc-tenant "
-        "(see dnc-tenant --help) and pass --tenants DIR, or pass --auth=none "
-        "to serve registry-only answers without tenants or audit");
-  }
-  if (auth_mode == dnc::service::AuthMode::kNone && !tenants_dir.empty()) {
-    dnc::ExitWithUsageError(
-        spec,
-        "--tenants has no effect with --auth=none (no tenant's rules would "
-        "apply); drop one of them");
-  }
-  const uint32_t max_batch_entries = absl::GetFlag(FLAGS_max_batch_entries);
-  if (max_batch_entries == 0) {
-    return Fail("--max_batch_entries must be at least 1");
-  }
-  const int32_t reload_seconds = absl::GetFlag(FLAGS_reload_interval_seconds);
-  if (reload_seconds < 0) {
-    return Fail("--reload_interval_seconds must be 0 (off) or more");
-  }
+  const absl::StatusOr<ServerConfig> config = ReadFlags(argc, argv);
+  if (!config.ok()) return Fail(std::string(config.status().message()));
 
   dnc::service::RegistryOptions registry_options;
-  registry_options.data_dir = data;
+  registry_options.data_dir = config->data;
   absl::StatusOr<std::unique_ptr<dnc::service::Registry>> registry =
       dnc::service::Registry::Open(registry_options);
   if (!registry.ok()) {
-    return Fail(absl::StrCat("cannot load registry data from ", data, ": ",
-                             registry.status().message()));
+    return Fail(absl::StrCat("cannot load registry data from ", config->data,
+                             ": ", registry.status().message()));
   }
+  absl::StatusOr<std::unique_ptr<dnc::tenant::TenantStore>> tenants =
+      OpenTenants(*config);
+  if (!tenants.ok()) return Fail(std::string(tenants.status().message()));
 
-  std::unique_ptr<dnc::tenant::TenantStore> tenants;
-  if (auth_mode == dnc::service::AuthMode::kApiKey) {
-    absl::StatusOr<std::unique_ptr<dnc::tenant::TenantStore>> opened =
-        dnc::tenant::TenantStore::Open(tenants_dir, /*create_if_missing=*/true);
-    if (!opened.ok()) {
-      return Fail(absl::StrCat("cannot open the tenant store --tenants ",
-                               tenants_dir, ": ", opened.status().message()));
-    }
-    tenants = std::move(*opened);
-    const size_t tenant_count = tenants->ListTenants().size();
-    if (tenant_count == 0) {
-      DNC_LOG(Warning) << "the tenant store " << tenants_dir
-                       << " has no tenants yet: every call will fail with "
-                          "UNAUTHENTICATED until one is created with "
-                          "dnc-tenant (with the server stopped)";
-    } else {
-      DNC_LOG(Info) << "tenant store " << tenants_dir << ": " << tenant_count
-                    << " tenant(s); API keys required (x-api-key)";
-    }
-  } else {
-    DNC_LOG(Warning)
-        << "AUTHENTICATION IS OFF (--auth=none): anyone who can reach this "
-           "port gets registry-only answers, with no tenant's internal list, "
-           "entitlements or consents applied and NO AUDIT RECORD. Use it for "
-           "tests and benchmarks only.";
-  }
-
-  dnc::service::ServerOptions server_options;
-  server_options.listen = absl::GetFlag(FLAGS_listen);
-  server_options.max_batch_entries = max_batch_entries;
-  server_options.max_answer_bytes = absl::GetFlag(FLAGS_max_answer_bytes);
-  server_options.auth = auth_mode;
   absl::StatusOr<std::unique_ptr<dnc::service::ScrubServer>> server =
-      dnc::service::ScrubServer::Start(registry->get(), tenants.get(),
-                                       server_options);
+      dnc::service::ScrubServer::Start(registry->get(), tenants->get(),
+                                       config->server);
   if (!server.ok()) return Fail(std::string(server.status().message()));
 
-  if (reload_seconds > 0) {
-    (*registry)->StartPolling(absl::Seconds(reload_seconds));
+  if (config->reload_seconds > 0) {
+    (*registry)->StartPolling(absl::Seconds(config->reload_seconds));
   }
   const size_t source_count = (*registry)->Current()->size();
   std::cout << "dnc-server listening on " << (*server)->address() << " with "
             << source_count << (source_count == 1 ? " source" : " sources")
             << std::endl;
   DNC_LOG(Info) << "dnc-server " << dnc::service::ServerVersion() << " serving "
-                << source_count << " source(s) from " << data << " on "
-                << (*server)->address() << "; max " << max_batch_entries
-                << " entries per batch; reload every " << reload_seconds
+                << source_count << " source(s) from " << config->data << " on "
+                << (*server)->address() << "; max "
+                << config->server.max_batch_entries
+                << " entries per batch; reload every " << config->reload_seconds
                 << " s";
 
   int exit_code = 0;
-  const std::string port_file = absl::GetFlag(FLAGS_port_file);
-  if (!port_file.empty()) {
-    const absl::Status written =
-        WriteFileAtomically(port_file, absl::StrCat((*server)->port(), "\n"));
+  if (!config->port_file.empty()) {
+    const absl::Status written = dnc::storage::WriteFileDurably(
+        config->port_file, absl::StrCat((*server)->port(), "\n"));
     if (!written.ok()) {
-      exit_code = Fail(std::string(written.message()));
+      exit_code =
+          Fail(absl::StrCat("cannot write --port_file ", config->port_file,
+                            ": ", written.message()));
     }
   }
-
-  while (exit_code == 0) {
-    int signal_number = 0;
-    if (sigwait(&handled_signals, &signal_number) != 0) continue;
-    if (signal_number == SIGHUP) {
-      dnc::service::ReloadSummary summary;
-      const absl::Status reloaded = (*registry)->Reload(&summary);
-      DNC_LOG(Info) << "SIGHUP: reload of " << data << " opened "
-                    << summary.opened << ", kept " << summary.reused
-                    << ", dropped " << summary.dropped << " source(s)"
-                    << (reloaded.ok() ? std::string()
-                                      : absl::StrCat("; ", reloaded.message()));
-      continue;
-    }
-    DNC_LOG(Info) << "received " << strsignal(signal_number)
-                  << "; shutting down";
-    break;
-  }
+  if (exit_code == 0) ServeUntilStopped(handled_signals, registry->get());
   (*registry)->StopPolling();
   (*server)->Shutdown(absl::Seconds(5));
   (*server)->Wait();
   server->reset();
-  tenants.reset();
+  tenants->reset();
   DNC_LOG(Info) << "dnc-server stopped";
   return exit_code;
 }

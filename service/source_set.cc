@@ -48,11 +48,14 @@ absl::StatusOr<ServedSource> OpenSource(const std::string& generation_dir,
   return served;
 }
 
-// Opens the CURRENT generation of `id`, or reuses `previous` when CURRENT
-// still names its directory. A loader may publish again and garbage-collect
-// the generation being opened in the meantime, so an open that fails while
-// CURRENT moves on is retried (a few times) at the new CURRENT.
-// nullopt: the source is no longer published.
+// "CA", or "US-PR" for a territory.
+std::string RegionLabel(const NpaInfo& info) {
+  if (std::string(info.country) == info.region) return info.country;
+  return absl::StrCat(info.country, "-", info.region);
+}
+
+}  // namespace
+
 absl::StatusOr<std::optional<ServedSource>> ResolveSource(
     const std::string& data_dir, const std::string& id,
     const ServedSource* previous, const SourceSetOptions& options,
@@ -77,40 +80,12 @@ absl::StatusOr<std::optional<ServedSource>> ResolveSource(
   return last_error;
 }
 
-// "CA", or "US-PR" for a territory.
-std::string RegionLabel(const NpaInfo& info) {
-  if (std::string(info.country) == info.region) return info.country;
-  return absl::StrCat(info.country, "-", info.region);
-}
-
-}  // namespace
-
 Freshness ComputeFreshness(const storage::Manifest& manifest, DayNumber today) {
   Freshness freshness;
   freshness.age_days = today - manifest.as_of;
   freshness.deadline = manifest.as_of + manifest.max_age_days;
   freshness.stale = today > freshness.deadline;
   return freshness;
-}
-
-std::string DescribeSource(const storage::Manifest& manifest, DayNumber today) {
-  const Freshness freshness = ComputeFreshness(manifest, today);
-  std::string codes;
-  for (uint32_t code : manifest.country_codes) {
-    absl::StrAppend(&codes, codes.empty() ? "+" : ",+", code);
-  }
-  return absl::StrCat(
-      "source ", manifest.source, " (", manifest.jurisdiction, ", ",
-      codes.empty() ? "no country codes" : codes, ") generation ",
-      manifest.generation, ": ", manifest.numbers_loaded, " numbers as of ",
-      FormatIsoDate(manifest.as_of), ", ", freshness.age_days, " days old, ",
-      freshness.stale ? "STALE since " : "fresh through ",
-      FormatIsoDate(freshness.stale ? freshness.deadline + 1
-                                    : freshness.deadline),
-      " (", manifest.max_age_days, "-day window)",
-      freshness.stale ? ": its unlisted numbers answer STALE until a newer "
-                        "copy is loaded"
-                      : "");
 }
 
 SourceSet::SourceSet() { BuildRoutes(); }
@@ -224,220 +199,6 @@ absl::StatusOr<std::shared_ptr<const SourceSet>> SourceSet::Open(
     sources.push_back(**std::move(served));
   }
   return std::make_shared<const SourceSet>(std::move(sources));
-}
-
-namespace {
-
-// What the log says about a source's NANP coverage ("" if it covers no +1).
-std::string CoverageNote(const SourceSet& set, const std::string& id) {
-  for (size_t i = 0; i < set.size(); ++i) {
-    const storage::Manifest& manifest = set.sources()[i].manifest();
-    if (manifest.source != id) continue;
-    if (!storage::ListsCountryCode(manifest, 1)) return "";
-    const SourceSet::Coverage coverage = set.CoverageOf(i);
-    if (coverage.area_codes == 0) {
-      return absl::StrCat(
-          "; WARNING: it applies to no NANP area code (jurisdiction '",
-          manifest.jurisdiction,
-          "' matches none in the numbering table and the manifest lists no "
-          "area codes), so it is never consulted for +1 numbers");
-    }
-    return absl::StrCat(
-        "; applies to ", coverage.area_codes, " NANP area codes as a ",
-        coverage.national ? "national" : "state/provincial", " list");
-  }
-  return "";
-}
-
-}  // namespace
-
-Registry::Registry(RegistryOptions options,
-                   std::shared_ptr<const SourceSet> initial)
-    : options_(std::move(options)), current_(std::move(initial)) {}
-
-absl::StatusOr<std::unique_ptr<Registry>> Registry::Open(
-    const RegistryOptions& options) {
-  DNC_ASSIGN_OR_RETURN(
-      std::shared_ptr<const SourceSet> set,
-      SourceSet::Open(options.data_dir, options.source_options));
-  const DayNumber today = TodayUtc();
-  DNC_LOG(Info) << "+1 numbers route by area code: " << AssignedNpaCount()
-                << " area codes in the numbering table, from "
-                << NanpDataSource();
-  for (const ServedSource& served : set->sources()) {
-    DNC_LOG(Info) << "loaded " << DescribeSource(served.manifest(), today)
-                  << CoverageNote(*set, served.manifest().source);
-  }
-  if (set->empty()) {
-    DNC_LOG(Warning) << "no published sources under " << options.data_dir
-                     << ": every number will answer STALE until one is loaded";
-  }
-  return std::unique_ptr<Registry>(new Registry(options, std::move(set)));
-}
-
-Registry::~Registry() { StopPolling(); }
-
-std::shared_ptr<const SourceSet> Registry::Current() const {
-  absl::MutexLock lock(&mu_);
-  return current_;
-}
-
-absl::Status Registry::Reload(ReloadSummary* summary) {
-  absl::MutexLock reload_lock(&reload_mu_);
-  ReloadSummary counts;
-  std::shared_ptr<const SourceSet> old = Current();
-  const DayNumber today = TodayUtc();
-
-  absl::StatusOr<std::vector<std::string>> ids =
-      storage::ListPublishedSources(options_.data_dir);
-  if (!ids.ok()) {
-    counts.failed = static_cast<int>(old->size());
-    if (summary != nullptr) *summary = counts;
-    return Annotate(ids.status(),
-                    "reload: listing sources in " + options_.data_dir);
-  }
-
-  std::vector<ServedSource> next;
-  std::vector<std::string> failures;
-  // Opened sources, with the generation each replaced ("" if new).
-  std::vector<std::pair<std::string, std::string>> opened;
-  bool changed = false;
-  for (const std::string& id : *ids) {
-    const ServedSource* previous = old->Find(id);
-    bool reused = false;
-    absl::StatusOr<std::optional<ServedSource>> served = ResolveSource(
-        options_.data_dir, id, previous, options_.source_options, &reused);
-    if (!served.ok()) {
-      failures.push_back(absl::StrCat("source ", id, ": ",
-                                      std::string(served.status().message())));
-      ++counts.failed;
-      if (previous != nullptr) next.push_back(*previous);
-      continue;
-    }
-    if (!served->has_value()) continue;  // Unpublished: dropped below.
-    next.push_back(**std::move(served));
-    if (reused) {
-      ++counts.reused;
-      continue;
-    }
-    opened.emplace_back(id, previous != nullptr
-                                ? previous->manifest().generation
-                                : std::string());
-    ++counts.opened;
-    changed = true;
-  }
-  for (const ServedSource& served : old->sources()) {
-    const std::string& id = served.manifest().source;
-    const bool kept = std::any_of(
-        next.begin(), next.end(),
-        [&](const ServedSource& s) { return s.manifest().source == id; });
-    if (!kept) {
-      DNC_LOG(Warning) << "source " << id << " is no longer published under "
-                       << options_.data_dir << "; stopped serving generation "
-                       << served.manifest().generation;
-      ++counts.dropped;
-      changed = true;
-    }
-  }
-  if (changed) {
-    auto set = std::make_shared<const SourceSet>(std::move(next));
-    for (const auto& [id, replaced] : opened) {
-      DNC_LOG(Info) << "loaded "
-                    << DescribeSource(set->Find(id)->manifest(), today)
-                    << CoverageNote(*set, id)
-                    << (replaced.empty()
-                            ? std::string()
-                            : absl::StrCat(", replacing generation ",
-                                           replaced));
-    }
-    {
-      absl::MutexLock lock(&mu_);
-      current_ = set;
-    }
-    retired_.push_back(std::move(old));  // The last use of `old`.
-  }
-  if (summary != nullptr) *summary = counts;
-  CloseUnusedLocked();
-  if (!failures.empty()) {
-    return absl::UnavailableError(absl::StrCat(
-        "reload of ", options_.data_dir, " kept the previous generation for ",
-        failures.size(), " source(s): ", absl::StrJoin(failures, "; ")));
-  }
-  return absl::OkStatus();
-}
-
-size_t Registry::CloseUnused() {
-  absl::MutexLock reload_lock(&reload_mu_);
-  return CloseUnusedLocked();
-}
-
-size_t Registry::CloseUnusedLocked() {
-  // A retired set is no longer reachable through Current(), so once only
-  // this list holds it, no request can take it again: releasing it here
-  // closes the generations the current set does not share.
-  retired_.erase(std::remove_if(retired_.begin(), retired_.end(),
-                                [](const std::shared_ptr<const SourceSet>& s) {
-                                  return s.use_count() == 1;
-                                }),
-                 retired_.end());
-  return retired_.size();
-}
-
-void Registry::StartPolling(absl::Duration interval) {
-  StopPolling();
-  absl::MutexLock lock(&poll_mu_);
-  poll_stop_ = std::make_unique<absl::Notification>();
-  absl::Notification* stop = poll_stop_.get();
-  poll_thread_ = std::thread([this, stop, interval] {
-    std::string last_error;
-    std::set<std::string> stale;  // "source generation" known to be stale.
-    for (const ServedSource& served : Current()->sources()) {
-      if (ComputeFreshness(served.manifest(), TodayUtc()).stale) {
-        stale.insert(absl::StrCat(served.manifest().source, " ",
-                                  served.manifest().generation));
-      }
-    }
-    while (!stop->WaitForNotificationWithTimeout(interval)) {
-      const absl::Status status = Reload();
-      std::string error = status.ok() ? "" : status.ToString();
-      // Log a failure once, not every interval, and say when it clears.
-      if (error != last_error) {
-        if (!status.ok()) {
-          DNC_LOG(Warning) << status.message();
-        } else {
-          DNC_LOG(Info) << "reload of " << options_.data_dir << " succeeded";
-        }
-      }
-      last_error = std::move(error);
-      // A copy turns stale at midnight UTC without any reload: say so once.
-      const DayNumber today = TodayUtc();
-      std::set<std::string> now_stale;
-      for (const ServedSource& served : Current()->sources()) {
-        const storage::Manifest& manifest = served.manifest();
-        if (!ComputeFreshness(manifest, today).stale) continue;
-        std::string key =
-            absl::StrCat(manifest.source, " ", manifest.generation);
-        if (stale.count(key) == 0) {
-          DNC_LOG(Warning) << "now STALE: " << DescribeSource(manifest, today);
-        }
-        now_stale.insert(std::move(key));
-      }
-      stale = std::move(now_stale);
-    }
-  });
-}
-
-void Registry::StopPolling() {
-  std::thread thread;
-  std::unique_ptr<absl::Notification> stop;  // Outlives the thread.
-  {
-    absl::MutexLock lock(&poll_mu_);
-    if (!poll_thread_.joinable()) return;
-    poll_stop_->Notify();
-    thread = std::move(poll_thread_);
-    stop = std::move(poll_stop_);
-  }
-  thread.join();
 }
 
 }  // namespace dnc::service

@@ -1,38 +1,25 @@
-// The registry data a server answers from: every published source under a
-// data directory, each open at its CURRENT generation, and the routing of
-// numbers to the sources that apply to them.
+// The sources a server answers from at one moment: every published source
+// under a data directory, each open at its CURRENT generation, and the
+// routing of numbers to the sources that apply to them.
 //
 // SourceSet is an immutable set of open storage::SourceSnapshots, sorted by
 // source id, with every number's applicable sources worked out once when the
-// set is built (see Route). Registry holds the set being served behind a
-// mutex: a request copies the std::shared_ptr<const SourceSet> under a short
-// lock and then reads lock-free, so a Reload() never blocks or changes a
-// request in flight. Reload() re-resolves every source's CURRENT, opens only
-// the sources whose generation changed (unchanged snapshots are shared with
-// the new set), and swaps the pointer. The replaced set is retired, not
-// destroyed on a request's thread: CloseUnused() (run by every Reload and
-// every poll) closes the generations of retired sets that no request holds
-// any more. A source that fails to open keeps serving its previous
-// generation. A generation directory deleted while it is open keeps working
-// (its files stay open and mapped until it is closed).
+// set is built (see Route). service/registry.h serves one set at a time and
+// swaps in a new one as generations are published.
 //
-// Ownership: snapshots are shared (std::shared_ptr<const SourceSnapshot>);
-// a Registry owns its polling thread and joins it on destruction.
-// Thread-safety: SourceSet is immutable; Registry is thread-safe.
+// Ownership: snapshots are shared (std::shared_ptr<const SourceSnapshot>).
+// Thread-safety: SourceSet is immutable.
 #ifndef DNC_SERVICE_SOURCE_SET_H_
 #define DNC_SERVICE_SOURCE_SET_H_
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
-#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "common/civil_date.h"
 #include "common/nanp_regions.h"
@@ -59,6 +46,17 @@ struct SourceSetOptions {
   // RocksDB block cache per source.
   uint64_t block_cache_bytes = 64ULL << 20;
 };
+
+// Opens the CURRENT generation of source `id` under `data_dir`, or reuses
+// `previous` (setting *reused) when CURRENT still names its directory. A
+// loader may publish again and garbage-collect the generation being opened
+// in the meantime, so an open that fails while CURRENT moves on is retried
+// (a few times) at the new CURRENT. nullopt: the source is no longer
+// published. Errors: the open's (DataLoss, NotFound, ...).
+absl::StatusOr<std::optional<ServedSource>> ResolveSource(
+    const std::string& data_dir, const std::string& id,
+    const ServedSource* previous, const SourceSetOptions& options,
+    bool* reused);
 
 // Which sources apply to a number, decided per route when a SourceSet is
 // built with storage::UseForAreaCode and storage::ListsCountryCode (the rule
@@ -145,81 +143,6 @@ class SourceSet {
   uint32_t unroutable_ = 0;
 };
 
-struct RegistryOptions {
-  std::string data_dir;  // Written by dnc-load: <data_dir>/sources/<id>/...
-  SourceSetOptions source_options;
-};
-
-// What one Reload() did.
-struct ReloadSummary {
-  int opened = 0;   // Sources opened at a new (or first) generation.
-  int reused = 0;   // Sources whose generation had not changed.
-  int dropped = 0;  // Sources no longer published (no CURRENT).
-  int failed =
-      0;  // Sources that failed to resolve or open (kept as they were).
-};
-
-class Registry {
- public:
-  // Opens every published source under options.data_dir (see
-  // SourceSet::Open) and logs one line per source. A data dir with no
-  // sources is fine (and logged as a warning: every number answers STALE).
-  // Errors: NotFound (no such data dir), or a source's open error.
-  static absl::StatusOr<std::unique_ptr<Registry>> Open(
-      const RegistryOptions& options);
-
-  Registry(const Registry&) = delete;
-  Registry& operator=(const Registry&) = delete;
-  // Stops polling (joins the thread).
-  ~Registry();
-
-  // The set being served now; never null. Holding it keeps its snapshots
-  // open. Cheap: one short lock and a shared_ptr copy.
-  std::shared_ptr<const SourceSet> Current() const ABSL_LOCKS_EXCLUDED(mu_);
-
-  // Re-resolves every source's CURRENT, opens changed generations, reuses
-  // unchanged ones and swaps in the new set (whenever anything changed).
-  // Sources that fail keep serving their previous generation. Returns OK
-  // when every published source is served at its CURRENT generation;
-  // otherwise an error naming every failure (the swap still happened for
-  // the sources that worked). `summary`, when given, receives the counts.
-  absl::Status Reload(ReloadSummary* summary = nullptr)
-      ABSL_LOCKS_EXCLUDED(reload_mu_, mu_);
-
-  // Closes the generations of retired sets (replaced by a Reload) that no
-  // request holds any more, here rather than on the thread of the request
-  // that let go last (closing a large generation unmaps gigabytes). Every
-  // Reload() and every poll calls it. Returns how many retired sets are still
-  // held by requests.
-  size_t CloseUnused() ABSL_LOCKS_EXCLUDED(reload_mu_);
-
-  // Starts a background thread calling Reload() every `interval` (failures
-  // are logged once, and so is a served source turning STALE as the date
-  // changes). Replaces a running poller. REQUIRES: interval > 0.
-  void StartPolling(absl::Duration interval) ABSL_LOCKS_EXCLUDED(poll_mu_);
-  // Stops and joins the poller, if any.
-  void StopPolling() ABSL_LOCKS_EXCLUDED(poll_mu_);
-
-  const std::string& data_dir() const { return options_.data_dir; }
-
- private:
-  Registry(RegistryOptions options, std::shared_ptr<const SourceSet> initial);
-  size_t CloseUnusedLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(reload_mu_);
-
-  const RegistryOptions options_;
-  // Serialises Reload() and CloseUnused(); never held by readers.
-  absl::Mutex reload_mu_;
-  // Sets replaced by a Reload that requests may still hold.
-  std::vector<std::shared_ptr<const SourceSet>> retired_
-      ABSL_GUARDED_BY(reload_mu_);
-  mutable absl::Mutex mu_;
-  std::shared_ptr<const SourceSet> current_ ABSL_GUARDED_BY(mu_);
-
-  absl::Mutex poll_mu_;
-  std::unique_ptr<absl::Notification> poll_stop_ ABSL_GUARDED_BY(poll_mu_);
-  std::thread poll_thread_ ABSL_GUARDED_BY(poll_mu_);
-};
-
 // A source copy's age against its legal window. The copy is fresh through
 // `deadline` (as_of + max_age_days) and stale from the day after.
 struct Freshness {
@@ -228,11 +151,6 @@ struct Freshness {
   bool stale = false;  // today > deadline.
 };
 Freshness ComputeFreshness(const storage::Manifest& manifest, DayNumber today);
-
-// One log line about an opened source: id, generation, as-of, count and
-// freshness against `today`, e.g. "... 45 days old, STALE since 2026-04-02
-// (31-day window): its numbers answer STALE".
-std::string DescribeSource(const storage::Manifest& manifest, DayNumber today);
 
 }  // namespace dnc::service
 

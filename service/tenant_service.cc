@@ -15,6 +15,7 @@
 #include "service/audit.h"
 #include "service/field_rules.h"
 #include "service/grpc_status.h"
+#include "service/proto_mapping.h"
 #include "service/scrub_service.h"
 
 namespace dnc::service {
@@ -83,26 +84,12 @@ DayNumber TenantServiceImpl::Today() const {
   return options_.today ? options_.today() : TodayUtc();
 }
 
-const tenant::Tenant* TenantServiceImpl::Begin(
-    grpc::CallbackServerContext* context, grpc::ServerUnaryReactor* reactor) {
-  if (!gate_->Enter()) {
-    reactor->Finish(ShuttingDown());
-    return nullptr;
-  }
-  if (!auth_->required()) {
-    reactor->Finish(grpc::Status(
-        grpc::StatusCode::FAILED_PRECONDITION,
-        "this dnc-server runs with --auth=none: there are no tenants, so no "
-        "internal lists, consents or reports; run it with --tenants DIR "
-        "(and --auth=api_key) to use them"));
-    return nullptr;
-  }
-  absl::StatusOr<const tenant::Tenant*> tenant = auth_->Authenticate(*context);
-  if (!tenant.ok()) {
-    reactor->Finish(ToGrpcStatus(tenant.status()));
-    return nullptr;
-  }
-  return *tenant;
+absl::Status TenantServiceImpl::RequireTenant(const tenant::Tenant* tenant) {
+  if (tenant != nullptr) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      "this dnc-server runs with --auth=none: there are no tenants, so no "
+      "internal lists, consents or reports; run it with --tenants DIR "
+      "(and --auth=api_key) to use them");
 }
 
 absl::Status TenantServiceImpl::OptOuts(OptOutOp op,
@@ -371,11 +358,11 @@ absl::Status TenantServiceImpl::Report(const tenant::Tenant& tenant,
   grpc::ServerUnaryReactor* TenantServiceImpl::Method(                  \
       grpc::CallbackServerContext* context, const v1::Request* request, \
       v1::Response* response) {                                         \
-    auto* reactor = new GatedUnaryReactor(gate_);                       \
-    const tenant::Tenant* tenant = Begin(context, reactor);             \
-    if (tenant == nullptr) return reactor;                              \
-    reactor->Finish(ToGrpcStatus(Body));                                \
-    return reactor;                                                     \
+    return RunUnary(gate_, *auth_, context,                             \
+                    [&](const tenant::Tenant* tenant) -> absl::Status { \
+                      DNC_RETURN_IF_ERROR(RequireTenant(tenant));       \
+                      return Body;                                      \
+                    });                                                 \
   }
 
 DNC_TENANT_HANDLER(AddOptOuts, OptOutRequest, OptOutResponse,
@@ -399,19 +386,18 @@ DNC_TENANT_HANDLER(GetReport, ReportRequest, ScrubReport,
 grpc::ServerUnaryReactor* TenantServiceImpl::WhoAmI(
     grpc::CallbackServerContext* context, const v1::WhoAmIRequest* request,
     v1::TenantInfo* response) {
-  auto* reactor = new GatedUnaryReactor(gate_);
-  const tenant::Tenant* tenant = Begin(context, reactor);
-  if (tenant == nullptr) return reactor;
-  response->set_tenant(tenant->name());
-  response->set_default_purpose(
-      static_cast<v1::CallPurpose>(tenant->default_purpose()));
-  for (const tenant::Entitlement& entitlement : tenant->entitlements()) {
-    FillEntitlement(entitlement, response->add_entitlements());
-  }
-  response->set_opt_out_count(tenant->opt_out_count());
-  response->set_consent_count(tenant->consent_count());
-  reactor->Finish(grpc::Status::OK);
-  return reactor;
+  return RunUnary(gate_, *auth_, context, [&](const tenant::Tenant* tenant) {
+    DNC_RETURN_IF_ERROR(RequireTenant(tenant));
+    response->set_tenant(tenant->name());
+    response->set_default_purpose(
+        static_cast<v1::CallPurpose>(tenant->default_purpose()));
+    for (const tenant::Entitlement& entitlement : tenant->entitlements()) {
+      FillEntitlement(entitlement, response->add_entitlements());
+    }
+    response->set_opt_out_count(tenant->opt_out_count());
+    response->set_consent_count(tenant->consent_count());
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace dnc::service

@@ -19,6 +19,7 @@
 #include "dnc/v1/tenant.grpc.pb.h"
 #include "dnc/v1/tenant.pb.h"
 #include "service/auth.h"
+#include "service/call_gate.h"
 #include "service/field_rules.h"
 #include "tenant/tenant_store.h"
 
@@ -91,10 +92,9 @@ class TenantServiceImpl final : public dnc::v1::TenantService::CallbackService {
 
  private:
   DayNumber Today() const;
-  // Enters the gate and authenticates: the tenant, or nullptr after
-  // finishing `reactor` with the error.
-  const tenant::Tenant* Begin(grpc::CallbackServerContext* context,
-                              grpc::ServerUnaryReactor* reactor);
+  // OK for a caller with a tenant; FailedPrecondition (this server runs
+  // without tenants) for nullptr.
+  static absl::Status RequireTenant(const tenant::Tenant* tenant);
 
   const Authenticator* const auth_;
   CallGate* const gate_;

@@ -1,6 +1,7 @@
 // Decide() as one table of named cases: the facts about a number in, the
 // disposition and its reasons out. Cases come from docs/rules.md and the
 // rule order in policy/policy.h.
+#include <deque>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -29,7 +30,7 @@ struct Source {
 };
 
 struct Expect {
-  Why why;
+  ReasonCode why;
   uint32_t snapshot;       // kNoSnapshot where none applies.
   std::string date;        // "" = not checked.
   std::string detail_has;  // Substring of detail; "" = not checked.
@@ -45,7 +46,7 @@ struct Case {
   bool opted_out = false;
   std::string opted_out_on;
   bool no_source = false;
-  Outcome outcome = Outcome::kCallable;
+  Disposition outcome = Disposition::kCallable;
   std::vector<Expect> reasons;
 
   explicit Case(std::string n) : name(std::move(n)) {}
@@ -98,7 +99,7 @@ struct Case {
     e164 = n;
     return *this;
   }
-  Case& Gives(Outcome o, std::vector<Expect> r = {}) {
+  Case& Gives(Disposition o, std::vector<Expect> r = {}) {
     outcome = o;
     reasons = std::move(r);
     return *this;
@@ -120,55 +121,65 @@ std::vector<Case> Cases() {
           .Listed("us-ftc", "US", "2024-01-01")
           .Record(kPurchase, "2026-10-01")
           .OptedOut("2026-11-01")
-          .Gives(Outcome::kInternal, {{Why::kInternalList, kNone, "2026-11-01",
-                                       "since 2026-11-01"}}));
+          .Gives(Disposition::kInternal, {{ReasonCode::kInternalList, kNone,
+                                           "2026-11-01", "since 2026-11-01"}}));
   c.push_back(Case("InternalListBeatsWrittenConsentGivenLater")
                   .Listed("us-ftc", "US")
                   .Record(kWritten, "2026-06-01")
                   .OptedOut("2026-01-01")
-                  .Gives(Outcome::kInternal,
-                         {{Why::kInternalList, kNone, "2026-01-01", ""}}));
+                  .Gives(Disposition::kInternal, {{ReasonCode::kInternalList,
+                                                   kNone, "2026-01-01", ""}}));
   c.push_back(Case("CharityCannotCallItsOwnOptOutsEvenOnARegisteredNumber")
                   .Listed("us-ftc", "US")
                   .For(Purpose::kCharity)
                   .OptedOut("2026-03-01")
-                  .Gives(Outcome::kInternal,
-                         {{Why::kInternalList, kNone, "", "overrides"}}));
-  c.push_back(
-      Case("InternalListAppliesToANumberOnNoRegistry")
-          .NotListed("us-ftc", "US")
-          .OptedOut("")
-          .Gives(Outcome::kInternal, {{Why::kInternalList, kNone, "", ""}}));
+                  .Gives(Disposition::kInternal, {{ReasonCode::kInternalList,
+                                                   kNone, "", "overrides"}}));
+  c.push_back(Case("InternalListAppliesToANumberOnNoRegistry")
+                  .NotListed("us-ftc", "US")
+                  .OptedOut("")
+                  .Gives(Disposition::kInternal,
+                         {{ReasonCode::kInternalList, kNone, "", ""}}));
   c.push_back(Case("InternalListBeatsMissingEntitlementAndStaleData")
                   .NotListed("us-ftc", "US")
                   .Unentitled()
                   .NotListed("us-pa", "US-PA")
                   .Stale()
                   .OptedOut("2026-02-02")
-                  .Gives(Outcome::kInternal,
-                         {{Why::kInternalList, kNone, "2026-02-02", ""}}));
+                  .Gives(Disposition::kInternal, {{ReasonCode::kInternalList,
+                                                   kNone, "2026-02-02", ""}}));
 
   // ---- 2. No entitlement: NOT_SUBSCRIBED, nothing about the listing.
   c.push_back(Case("NotSubscribedBeatsAListingAndRevealsNothing")
                   .Listed("us-ftc", "US", "2020-05-05")
                   .Unentitled()
                   .Listed("us-pa", "US-PA", "2021-01-01")
-                  .Gives(Outcome::kNotSubscribed,
-                         {{Why::kNotEntitled, 0, "", "area code 212"}}));
-  c.push_back(Case("NotSubscribedBeatsAPurposeExemption")
+                  .Gives(Disposition::kNotSubscribed,
+                         {{ReasonCode::kNotEntitled, 0, "", "area code 212"}}));
+  // Issue 10 item 6: a source the purpose is exempt from plays no part, so
+  // it needs no subscription, and its listing is not shown to a seller who
+  // has none (this answered NOT_SUBSCRIBED before).
+  c.push_back(Case("APurposeExemptSourceNeedsNoSubscription")
                   .Listed("us-ftc", "US")
                   .Unentitled()
                   .For(Purpose::kCharity)
-                  .Gives(Outcome::kNotSubscribed,
-                         {{Why::kNotEntitled, 0, "", "us-ftc"}}));
-  c.push_back(
-      Case("OneNotEntitledReasonPerUnentitledSource")
-          .NotListed("us-ftc", "US")
-          .Unentitled()
-          .NotListed("us-pa", "US-PA")
-          .Unentitled()
-          .Gives(Outcome::kNotSubscribed, {{Why::kNotEntitled, 0, "", ""},
-                                           {Why::kNotEntitled, 1, "", ""}}));
+                  .Gives(Disposition::kCallable));
+  c.push_back(Case("NotSubscribedToTheSourceThatApplies")
+                  .Listed("us-ftc", "US")
+                  .Unentitled()
+                  .NotListed("in-ncpr", "IN")
+                  .Unentitled()
+                  .For(Purpose::kCharity)
+                  .Gives(Disposition::kNotSubscribed,
+                         {{ReasonCode::kNotEntitled, 1, "", "in-ncpr"}}));
+  c.push_back(Case("OneNotEntitledReasonPerUnentitledSource")
+                  .NotListed("us-ftc", "US")
+                  .Unentitled()
+                  .NotListed("us-pa", "US-PA")
+                  .Unentitled()
+                  .Gives(Disposition::kNotSubscribed,
+                         {{ReasonCode::kNotEntitled, 0, "", ""},
+                          {ReasonCode::kNotEntitled, 1, "", ""}}));
 
   // ---- 3. EBR windows: purchase 18 months in the US.
   c.push_back(
@@ -176,77 +187,80 @@ std::vector<Case> Cases() {
           .Listed("us-ftc", "US", "2019-01-01")
           .Record(kPurchase, "2025-05-23")
           .On("2026-11-22")
-          .Gives(Outcome::kExempt,
-                 {{Why::kListed, 0, "2019-01-01", "since 2019-01-01"},
-                  {Why::kEbrPurchase, 0, "2025-05-23",
+          .Gives(Disposition::kExempt,
+                 {{ReasonCode::kListed, 0, "2019-01-01", "since 2019-01-01"},
+                  {ReasonCode::kEbrPurchase, 0, "2025-05-23",
                    "purchase 2025-05-23; US allows 18 months: valid through "
                    "2026-11-22"}}));
   c.push_back(Case("UsPurchaseEbrNoLongerExcusesOnItsExpiryDay")
                   .Listed("us-ftc", "US")
                   .Record(kPurchase, "2025-05-23")
                   .On("2026-11-23")
-                  .Gives(Outcome::kBlocked,
-                         {{Why::kListed, 0, "", "date added unknown"},
-                          {Why::kExemptionExpired, 0, "2025-05-23",
+                  .Gives(Disposition::kBlocked,
+                         {{ReasonCode::kListed, 0, "", "date added unknown"},
+                          {ReasonCode::kExemptionExpired, 0, "2025-05-23",
                            "purchase 2025-05-23; US allows 18 months: expired "
                            "2026-11-23"}}));
   c.push_back(Case("UsInquiryEbrExcusesWithinThreeMonths")
                   .Listed("us-ftc", "US")
                   .Record(kInquiry, "2026-09-01")
                   .On("2026-11-30")
-                  .Gives(Outcome::kExempt, {{Why::kListed, 0, "", ""},
-                                            {Why::kEbrInquiry, 0, "2026-09-01",
-                                             "valid through 2026-11-30"}}));
+                  .Gives(Disposition::kExempt,
+                         {{ReasonCode::kListed, 0, "", ""},
+                          {ReasonCode::kEbrInquiry, 0, "2026-09-01",
+                           "valid through 2026-11-30"}}));
   c.push_back(Case("UsInquiryEbrExpiresAfterThreeMonths")
                   .Listed("us-ftc", "US")
                   .Record(kInquiry, "2026-06-01")
                   .On("2026-09-01")
-                  .Gives(Outcome::kBlocked,
-                         {{Why::kListed, 0, "", ""},
-                          {Why::kExemptionExpired, 0, "2026-06-01",
+                  .Gives(Disposition::kBlocked,
+                         {{ReasonCode::kListed, 0, "", ""},
+                          {ReasonCode::kExemptionExpired, 0, "2026-06-01",
                            "inquiry 2026-06-01; US allows 3 months: expired "
                            "2026-09-01"}}));
-  c.push_back(Case("UsInquiryOnNovember30ExpiresOnFebruary28")
-                  .Listed("us-ftc", "US")
-                  .Record(kInquiry, "2026-11-30")
-                  .On("2027-02-28")
-                  .Gives(Outcome::kBlocked, {{Why::kListed, 0, "", ""},
-                                             {Why::kExemptionExpired, 0, "",
-                                              "expired 2027-02-28"}}));
+  c.push_back(
+      Case("UsInquiryOnNovember30ExpiresOnFebruary28")
+          .Listed("us-ftc", "US")
+          .Record(kInquiry, "2026-11-30")
+          .On("2027-02-28")
+          .Gives(Disposition::kBlocked, {{ReasonCode::kListed, 0, "", ""},
+                                         {ReasonCode::kExemptionExpired, 0, "",
+                                          "expired 2027-02-28"}}));
   c.push_back(Case("CanadaInquiryEbrStillExcusesAfterFiveMonths")
                   .Number(14165550100)
                   .Listed("ca-dncl", "CA")
                   .Record(kInquiry, "2026-06-01")
                   .On("2026-11-23")
-                  .Gives(Outcome::kExempt,
-                         {{Why::kListed, 0, "", ""},
-                          {Why::kEbrInquiry, 0, "2026-06-01",
+                  .Gives(Disposition::kExempt,
+                         {{ReasonCode::kListed, 0, "", ""},
+                          {ReasonCode::kEbrInquiry, 0, "2026-06-01",
                            "CA allows 6 months: valid through 2026-11-30"}}));
   c.push_back(Case("CanadaInquiryEbrExpiresAfterSixMonths")
                   .Number(14165550100)
                   .Listed("ca-dncl", "CA")
                   .Record(kInquiry, "2026-06-01")
                   .On("2026-12-01")
-                  .Gives(Outcome::kBlocked,
-                         {{Why::kListed, 0, "", ""},
-                          {Why::kExemptionExpired, 0, "",
+                  .Gives(Disposition::kBlocked,
+                         {{ReasonCode::kListed, 0, "", ""},
+                          {ReasonCode::kExemptionExpired, 0, "",
                            "CA allows 6 months: expired 2026-12-01"}}));
   c.push_back(Case("CanadaPurchaseEbrLasts18Months")
                   .Number(14165550100)
                   .Listed("ca-dncl", "CA")
                   .Record(kPurchase, "2025-06-01")
                   .On("2026-11-30")
-                  .Gives(Outcome::kExempt, {{Why::kListed, 0, "", ""},
-                                            {Why::kEbrPurchase, 0, "", ""}}));
+                  .Gives(Disposition::kExempt,
+                         {{ReasonCode::kListed, 0, "", ""},
+                          {ReasonCode::kEbrPurchase, 0, "", ""}}));
   c.push_back(
       Case("PennsylvaniaListBlocksA15MonthPurchaseTheFederalListExcuses")
           .Number(12155550100)
           .Listed("us-ftc", "US")
           .Listed("us-pa", "US-PA")
           .Record(kPurchase, "2025-08-23")
-          .Gives(Outcome::kBlocked,
-                 {{Why::kListed, 1, "", "us-pa (US-PA)"},
-                  {Why::kExemptionExpired, 1, "2025-08-23",
+          .Gives(Disposition::kBlocked,
+                 {{ReasonCode::kListed, 1, "", "us-pa (US-PA)"},
+                  {ReasonCode::kExemptionExpired, 1, "2025-08-23",
                    "US-PA allows 12 months: expired 2026-08-23"}}));
   c.push_back(
       Case("PennsylvaniaPurchaseWithin12MonthsExcusesBothLists")
@@ -254,38 +268,42 @@ std::vector<Case> Cases() {
           .Listed("us-ftc", "US")
           .Listed("us-pa", "US-PA")
           .Record(kPurchase, "2026-01-01")
-          .Gives(Outcome::kExempt,
-                 {{Why::kListed, 0, "", ""},
-                  {Why::kEbrPurchase, 0, "", "US allows 18 months"},
-                  {Why::kListed, 1, "", ""},
-                  {Why::kEbrPurchase, 1, "", "US-PA allows 12 months"}}));
+          .Gives(
+              Disposition::kExempt,
+              {{ReasonCode::kListed, 0, "", ""},
+               {ReasonCode::kEbrPurchase, 0, "", "US allows 18 months"},
+               {ReasonCode::kListed, 1, "", ""},
+               {ReasonCode::kEbrPurchase, 1, "", "US-PA allows 12 months"}}));
+  c.push_back(Case("PennsylvaniaDoesNotRecogniseAnInquiryAlone")
+                  .Number(12155550100)
+                  .Listed("us-ftc", "US")
+                  .Listed("us-pa", "US-PA")
+                  .Record(kInquiry, "2026-11-01")
+                  .Gives(Disposition::kBlocked,
+                         {{ReasonCode::kListed, 1, "", ""},
+                          {ReasonCode::kExemptionExpired, 1, "",
+                           "US-PA does not recognise inquiry"}}));
   c.push_back(
-      Case("PennsylvaniaDoesNotRecogniseAnInquiryAlone")
-          .Number(12155550100)
-          .Listed("us-ftc", "US")
-          .Listed("us-pa", "US-PA")
-          .Record(kInquiry, "2026-11-01")
-          .Gives(Outcome::kBlocked, {{Why::kListed, 1, "", ""},
-                                     {Why::kExemptionExpired, 1, "",
-                                      "US-PA does not recognise inquiry"}}));
-  c.push_back(Case("StateWithoutARowFallsBackToTheFederalWindow")
-                  .Number(17135550100)
-                  .Listed("us-tx", "US-TX")
-                  .Record(kPurchase, "2025-08-23")
-                  .Gives(Outcome::kExempt, {{Why::kListed, 0, "", ""},
-                                            {Why::kEbrPurchase, 0, "",
-                                             "US-TX allows 18 months"}}));
+      Case("StateWithoutARowFallsBackToTheFederalWindow")
+          .Number(17135550100)
+          .Listed("us-tx", "US-TX")
+          .Record(kPurchase, "2025-08-23")
+          .Gives(Disposition::kExempt, {{ReasonCode::kListed, 0, "", ""},
+                                        {ReasonCode::kEbrPurchase, 0, "",
+                                         "US-TX allows 18 months"}}));
 
   // ---- Written consent: until revoked (revoked records are not passed).
-  c.push_back(Case("WrittenConsentExcusesYearsLater")
-                  .Listed("us-ftc", "US")
-                  .Record(kWritten, "2019-01-01")
-                  .Gives(Outcome::kExempt, {{Why::kListed, 0, "", ""},
-                                            {Why::kWrittenConsent, 0,
-                                             "2019-01-01", "until revoked"}}));
-  c.push_back(Case("RevokedConsentIsNotPassedSoTheListingBlocks")
-                  .Listed("us-ftc", "US")
-                  .Gives(Outcome::kBlocked, {{Why::kListed, 0, "", ""}}));
+  c.push_back(
+      Case("WrittenConsentExcusesYearsLater")
+          .Listed("us-ftc", "US")
+          .Record(kWritten, "2019-01-01")
+          .Gives(Disposition::kExempt, {{ReasonCode::kListed, 0, "", ""},
+                                        {ReasonCode::kWrittenConsent, 0,
+                                         "2019-01-01", "until revoked"}}));
+  c.push_back(
+      Case("RevokedConsentIsNotPassedSoTheListingBlocks")
+          .Listed("us-ftc", "US")
+          .Gives(Disposition::kBlocked, {{ReasonCode::kListed, 0, "", ""}}));
 
   // ---- Purposes.
   for (Purpose p : {Purpose::kCharity, Purpose::kPolitical, Purpose::kSurvey}) {
@@ -295,154 +313,167 @@ std::vector<Case> Cases() {
     c.push_back(Case(cap + "CallToAUsRegisteredNumberIsExempt")
                     .Listed("us-ftc", "US")
                     .For(p)
-                    .Gives(Outcome::kExempt,
-                           {{Why::kListed, 0, "", ""},
-                            {Why::kPurposeExempt, 0, "",
+                    .Gives(Disposition::kExempt,
+                           {{ReasonCode::kListed, 0, "", ""},
+                            {ReasonCode::kPurposeExempt, 0, "",
                              name + " calls are exempt from us-ftc"}}));
-    c.push_back(
-        Case(cap + "CallToACanadianRegisteredNumberIsExempt")
-            .Number(14165550100)
-            .Listed("ca-dncl", "CA")
-            .For(p)
-            .Gives(Outcome::kExempt, {{Why::kListed, 0, "", ""},
-                                      {Why::kPurposeExempt, 0, "", ""}}));
+    c.push_back(Case(cap + "CallToACanadianRegisteredNumberIsExempt")
+                    .Number(14165550100)
+                    .Listed("ca-dncl", "CA")
+                    .For(p)
+                    .Gives(Disposition::kExempt,
+                           {{ReasonCode::kListed, 0, "", ""},
+                            {ReasonCode::kPurposeExempt, 0, "", ""}}));
   }
-  c.push_back(Case("CommercialCallToAUsRegisteredNumberIsBlocked")
-                  .Listed("us-ftc", "US")
-                  .Gives(Outcome::kBlocked, {{Why::kListed, 0, "", ""}}));
-  c.push_back(Case("CommercialCallToACanadianRegisteredNumberIsBlocked")
-                  .Number(14165550100)
-                  .Listed("ca-dncl", "CA")
-                  .Gives(Outcome::kBlocked, {{Why::kListed, 0, "", ""}}));
-  c.push_back(Case("SurveyIsNotExemptFromTheUkTps")
-                  .Number(441635506160)
-                  .Listed("uk-tps", "GB")
-                  .For(Purpose::kSurvey)
-                  .Gives(Outcome::kBlocked, {{Why::kListed, 0, "", ""}}));
-  c.push_back(Case("CharityIsNotExemptFromTheUkTps")
-                  .Number(441635506160)
-                  .Listed("uk-tps", "GB")
-                  .For(Purpose::kCharity)
-                  .Gives(Outcome::kBlocked, {{Why::kListed, 0, "", ""}}));
+  c.push_back(
+      Case("CommercialCallToAUsRegisteredNumberIsBlocked")
+          .Listed("us-ftc", "US")
+          .Gives(Disposition::kBlocked, {{ReasonCode::kListed, 0, "", ""}}));
+  c.push_back(
+      Case("CommercialCallToACanadianRegisteredNumberIsBlocked")
+          .Number(14165550100)
+          .Listed("ca-dncl", "CA")
+          .Gives(Disposition::kBlocked, {{ReasonCode::kListed, 0, "", ""}}));
+  c.push_back(
+      Case("SurveyIsNotExemptFromTheUkTps")
+          .Number(441635506160)
+          .Listed("uk-tps", "GB")
+          .For(Purpose::kSurvey)
+          .Gives(Disposition::kBlocked, {{ReasonCode::kListed, 0, "", ""}}));
+  c.push_back(
+      Case("CharityIsNotExemptFromTheUkTps")
+          .Number(441635506160)
+          .Listed("uk-tps", "GB")
+          .For(Purpose::kCharity)
+          .Gives(Disposition::kBlocked, {{ReasonCode::kListed, 0, "", ""}}));
   c.push_back(
       Case("UkTpsHasNoEbrWindow")
           .Number(441635506160)
           .Listed("uk-tps", "GB")
           .Record(kPurchase, "2026-11-01")
-          .Gives(Outcome::kBlocked, {{Why::kListed, 0, "", ""},
-                                     {Why::kExemptionExpired, 0, "",
-                                      "GB does not recognise purchase"}}));
+          .Gives(Disposition::kBlocked, {{ReasonCode::kListed, 0, "", ""},
+                                         {ReasonCode::kExemptionExpired, 0, "",
+                                          "GB does not recognise purchase"}}));
+  c.push_back(Case("UkTpsHonoursConsent")
+                  .Number(441635506160)
+                  .Listed("uk-tps", "GB")
+                  .Record(kWritten, "2026-11-01")
+                  .Gives(Disposition::kExempt,
+                         {{ReasonCode::kListed, 0, "", ""},
+                          {ReasonCode::kWrittenConsent, 0, "", ""}}));
   c.push_back(
-      Case("UkTpsHonoursConsent")
-          .Number(441635506160)
-          .Listed("uk-tps", "GB")
-          .Record(kWritten, "2026-11-01")
-          .Gives(Outcome::kExempt, {{Why::kListed, 0, "", ""},
-                                    {Why::kWrittenConsent, 0, "", ""}}));
-  c.push_back(Case("JurisdictionWithoutRulesExcusesNothing")
-                  .Listed("in-ncpr", "IN")
-                  .For(Purpose::kCharity)
-                  .Record(kWritten, "2026-01-01")
-                  .Gives(Outcome::kBlocked, {{Why::kListed, 0, "", ""},
-                                             {Why::kExemptionExpired, 0, "",
-                                              "no rules are known for IN"}}));
+      Case("JurisdictionWithoutRulesExcusesNothing")
+          .Listed("in-ncpr", "IN")
+          .For(Purpose::kCharity)
+          .Record(kWritten, "2026-01-01")
+          .Gives(Disposition::kBlocked, {{ReasonCode::kListed, 0, "", ""},
+                                         {ReasonCode::kExemptionExpired, 0, "",
+                                          "no rules are known for IN"}}));
 
   // ---- Several sources.
-  c.push_back(Case("ListedOnTwoSourcesOneExcusedOneNotIsBlocked")
-                  .Listed("us-ftc", "US")
-                  .Listed("in-ncpr", "IN")
-                  .For(Purpose::kCharity)
-                  .Gives(Outcome::kBlocked, {{Why::kListed, 1, "", ""}}));
+  c.push_back(
+      Case("ListedOnTwoSourcesOneExcusedOneNotIsBlocked")
+          .Listed("us-ftc", "US")
+          .Listed("in-ncpr", "IN")
+          .For(Purpose::kCharity)
+          .Gives(Disposition::kBlocked, {{ReasonCode::kListed, 1, "", ""}}));
   c.push_back(Case("ListedOnTwoSourcesBothExcusedIsExempt")
                   .Listed("us-ftc", "US")
                   .Listed("us-pa", "US-PA")
                   .For(Purpose::kPolitical)
-                  .Gives(Outcome::kExempt, {{Why::kListed, 0, "", ""},
-                                            {Why::kPurposeExempt, 0, "", ""},
-                                            {Why::kListed, 1, "", ""},
-                                            {Why::kPurposeExempt, 1, "", ""}}));
+                  .Gives(Disposition::kExempt,
+                         {{ReasonCode::kListed, 0, "", ""},
+                          {ReasonCode::kPurposeExempt, 0, "", ""},
+                          {ReasonCode::kListed, 1, "", ""},
+                          {ReasonCode::kPurposeExempt, 1, "", ""}}));
 
   // ---- 4. Stale or missing data.
   c.push_back(Case("StaleSourceThatDoesNotListTheNumberIsStale")
                   .NotListed("us-ftc", "US")
                   .Stale()
-                  .Gives(Outcome::kStale, {{Why::kSourceStale, 0, "",
-                                            "past its legal window"}}));
-  c.push_back(Case("ListedOnAStaleSourceIsBlocked")
-                  .Listed("us-ftc", "US")
-                  .Stale()
-                  .Gives(Outcome::kBlocked, {{Why::kListed, 0, "", ""}}));
+                  .Gives(Disposition::kStale, {{ReasonCode::kSourceStale, 0, "",
+                                                "past its legal window"}}));
+  c.push_back(
+      Case("ListedOnAStaleSourceIsBlocked")
+          .Listed("us-ftc", "US")
+          .Stale()
+          .Gives(Disposition::kBlocked, {{ReasonCode::kListed, 0, "", ""}}));
   c.push_back(Case("NoSourceIsStale")
                   .NoSource()
-                  .Gives(Outcome::kStale, {{Why::kNoSource, kNone, "", ""}}));
-  c.push_back(Case("BlockedBeatsStale")
-                  .Listed("us-ftc", "US")
-                  .NotListed("us-pa", "US-PA")
-                  .Stale()
-                  .Gives(Outcome::kBlocked, {{Why::kListed, 0, "", ""}}));
-  c.push_back(Case("StaleSourceOutweighsAnExcusedListingElsewhere")
-                  .Listed("us-ftc", "US")
-                  .NotListed("us-pa", "US-PA")
-                  .Stale()
-                  .Record(kPurchase, "2025-08-23")
-                  .Gives(Outcome::kStale, {{Why::kSourceStale, 1, "", ""},
-                                           {Why::kListed, 0, "", ""},
-                                           {Why::kEbrPurchase, 0, "", ""}}));
+                  .Gives(Disposition::kStale,
+                         {{ReasonCode::kNoSource, kNone, "", ""}}));
+  c.push_back(
+      Case("BlockedBeatsStale")
+          .Listed("us-ftc", "US")
+          .NotListed("us-pa", "US-PA")
+          .Stale()
+          .Gives(Disposition::kBlocked, {{ReasonCode::kListed, 0, "", ""}}));
+  c.push_back(
+      Case("StaleSourceOutweighsAnExcusedListingElsewhere")
+          .Listed("us-ftc", "US")
+          .NotListed("us-pa", "US-PA")
+          .Stale()
+          .Record(kPurchase, "2025-08-23")
+          .Gives(Disposition::kStale, {{ReasonCode::kSourceStale, 1, "", ""},
+                                       {ReasonCode::kListed, 0, "", ""},
+                                       {ReasonCode::kEbrPurchase, 0, "", ""}}));
   c.push_back(Case("FreshSourceThatDoesNotListTheNumberIsCallable")
                   .NotListed("us-ftc", "US")
                   .Record(kPurchase, "2010-01-01")
-                  .Gives(Outcome::kCallable));
+                  .Gives(Disposition::kCallable));
 
   // ---- Which record counts.
-  c.push_back(
-      Case("NewestRecordIsChosen")
-          .Listed("us-ftc", "US")
-          .Record(kPurchase, "2025-12-01")
-          .Record(kInquiry, "2026-10-01")
-          .Gives(Outcome::kExempt, {{Why::kListed, 0, "", ""},
-                                    {Why::kEbrInquiry, 0, "2026-10-01", ""}}));
-  c.push_back(
-      Case("NewestUnexpiredRecordBeatsANewerExpiredOne")
-          .Listed("us-ftc", "US")
-          .Record(kPurchase, "2026-01-01")
-          .Record(kInquiry, "2026-06-01")
-          .Gives(Outcome::kExempt, {{Why::kListed, 0, "", ""},
-                                    {Why::kEbrPurchase, 0, "2026-01-01", ""}}));
-  c.push_back(
-      Case("RecordDatedInTheFutureDoesNotExcuse")
-          .Listed("us-ftc", "US")
-          .Record(kWritten, "2026-12-01")
-          .Gives(Outcome::kBlocked, {{Why::kListed, 0, "", ""},
-                                     {Why::kExemptionExpired, 0, "2026-12-01",
-                                      "after today (2026-11-23)"}}));
-  c.push_back(Case("UnknownConsentTypeDoesNotExcuse")
+  c.push_back(Case("NewestRecordIsChosen")
                   .Listed("us-ftc", "US")
-                  .Record(static_cast<ConsentType>(9), "2026-11-01")
-                  .Gives(Outcome::kBlocked, {{Why::kListed, 0, "", ""},
-                                             {Why::kExemptionExpired, 0, "",
-                                              "record of unknown type 9"}}));
+                  .Record(kPurchase, "2025-12-01")
+                  .Record(kInquiry, "2026-10-01")
+                  .Gives(Disposition::kExempt,
+                         {{ReasonCode::kListed, 0, "", ""},
+                          {ReasonCode::kEbrInquiry, 0, "2026-10-01", ""}}));
+  c.push_back(Case("NewestUnexpiredRecordBeatsANewerExpiredOne")
+                  .Listed("us-ftc", "US")
+                  .Record(kPurchase, "2026-01-01")
+                  .Record(kInquiry, "2026-06-01")
+                  .Gives(Disposition::kExempt,
+                         {{ReasonCode::kListed, 0, "", ""},
+                          {ReasonCode::kEbrPurchase, 0, "2026-01-01", ""}}));
+  c.push_back(Case("RecordDatedInTheFutureDoesNotExcuse")
+                  .Listed("us-ftc", "US")
+                  .Record(kWritten, "2026-12-01")
+                  .Gives(Disposition::kBlocked,
+                         {{ReasonCode::kListed, 0, "", ""},
+                          {ReasonCode::kExemptionExpired, 0, "2026-12-01",
+                           "after today (2026-11-23)"}}));
+  c.push_back(
+      Case("UnknownConsentTypeDoesNotExcuse")
+          .Listed("us-ftc", "US")
+          .Record(static_cast<ConsentType>(9), "2026-11-01")
+          .Gives(Disposition::kBlocked, {{ReasonCode::kListed, 0, "", ""},
+                                         {ReasonCode::kExemptionExpired, 0, "",
+                                          "record of unknown type 9"}}));
   c.push_back(Case("EachKindOfRecordThatFailsIsExplainedByItsNewest")
                   .Listed("us-ftc", "US")
                   .Record(kPurchase, "2024-01-01")
                   .Record(kWritten, "2027-01-01")
                   .Record(kPurchase, "2025-01-01")
                   .Record(kInquiry, "2026-01-01")
-                  .Gives(Outcome::kBlocked,
-                         {{Why::kListed, 0, "", ""},
-                          {Why::kExemptionExpired, 0, "2025-01-01",
+                  .Gives(Disposition::kBlocked,
+                         {{ReasonCode::kListed, 0, "", ""},
+                          {ReasonCode::kExemptionExpired, 0, "2025-01-01",
                            "purchase 2025-01-01; US allows 18 months: "
                            "expired 2026-07-01"},
-                          {Why::kExemptionExpired, 0, "2026-01-01",
+                          {ReasonCode::kExemptionExpired, 0, "2026-01-01",
                            "inquiry 2026-01-01; US allows 3 months: expired "
                            "2026-04-01"},
-                          {Why::kExemptionExpired, 0, "2027-01-01",
+                          {ReasonCode::kExemptionExpired, 0, "2027-01-01",
                            "written-consent 2027-01-01 is after today"}}));
-  c.push_back(Case("UnspecifiedConsentTypeDoesNotExcuse")
-                  .Listed("us-ftc", "US")
-                  .Record(ConsentType::kUnspecified, "2026-11-01")
-                  .Gives(Outcome::kBlocked,
-                         {{Why::kListed, 0, "", ""},
-                          {Why::kExemptionExpired, 0, "", "excuses nothing"}}));
+  c.push_back(
+      Case("UnspecifiedConsentTypeDoesNotExcuse")
+          .Listed("us-ftc", "US")
+          .Record(ConsentType::kUnspecified, "2026-11-01")
+          .Gives(Disposition::kBlocked,
+                 {{ReasonCode::kListed, 0, "", ""},
+                  {ReasonCode::kExemptionExpired, 0, "", "excuses nothing"}}));
   return c;
 }
 
@@ -475,29 +506,33 @@ TEST_P(PolicyRules, DecidesAsTheRulesSay) {
   facts.purpose = c.purpose;
   facts.today = D(c.today);
 
-  const Decision decision = Decide(facts);
+  std::vector<Reason> reasons;
+  std::deque<std::string> texts;
+  const Disposition disposition = Decide(facts, 0, &reasons, &texts);
   std::string got;
-  for (const DecisionReason& r : decision.reasons) {
-    got += "\n  why=" + std::to_string(static_cast<int>(r.why)) +
-           " snapshot=" + std::to_string(r.snapshot) + " detail=" + r.detail;
+  for (const Reason& r : reasons) {
+    got += "\n  why=" + std::to_string(static_cast<int>(r.code)) +
+           " snapshot=" + std::to_string(r.snapshot) +
+           " detail=" + std::string(r.detail);
   }
   SCOPED_TRACE("reasons:" + got);
-  EXPECT_EQ(static_cast<int>(decision.outcome), static_cast<int>(c.outcome));
-  ASSERT_EQ(decision.reasons.size(), c.reasons.size());
+  EXPECT_EQ(static_cast<int>(disposition), static_cast<int>(c.outcome));
+  ASSERT_EQ(reasons.size(), c.reasons.size());
   for (size_t i = 0; i < c.reasons.size(); ++i) {
-    const DecisionReason& r = decision.reasons[i];
+    const Reason& r = reasons[i];
     const Expect& e = c.reasons[i];
-    EXPECT_EQ(static_cast<int>(r.why), static_cast<int>(e.why)) << i;
+    EXPECT_EQ(static_cast<int>(r.code), static_cast<int>(e.why)) << i;
     EXPECT_EQ(r.snapshot, e.snapshot) << i;
     if (!e.date.empty()) {
       EXPECT_EQ(FormatIsoDate(r.date), e.date) << i;
     }
     EXPECT_FALSE(r.detail.empty()) << i;
-    EXPECT_THAT(r.detail, ::testing::HasSubstr(e.detail_has)) << i;
-    if (c.outcome == Outcome::kNotSubscribed) {
+    EXPECT_THAT(std::string(r.detail), ::testing::HasSubstr(e.detail_has)) << i;
+    if (c.outcome == Disposition::kNotSubscribed) {
       // Nothing about the registry: no listing, no date added.
       EXPECT_EQ(r.date, 0) << i;
-      EXPECT_THAT(r.detail, ::testing::Not(::testing::HasSubstr("listed")));
+      EXPECT_THAT(std::string(r.detail),
+                  ::testing::Not(::testing::HasSubstr("listed")));
     }
   }
 }
@@ -506,6 +541,74 @@ INSTANTIATE_TEST_SUITE_P(Table, PolicyRules, ::testing::ValuesIn(Cases()),
                          [](const ::testing::TestParamInfo<Case>& p) {
                            return p.param.name;
                          });
+
+// Issue 10 item 6, for every purpose x (the source applies / the purpose is
+// exempt from it) x (fresh / stale) x (listed / unlisted): a source that does
+// not apply to the call's purpose plays no part in the answer (neither its
+// listing nor its staleness); a source that applies and is stale makes every
+// number it covers not callable. The state source sits beside a fresh
+// federal source that does not list the number, as a real route does.
+struct Coherence {
+  Purpose purpose;
+  const char* jurisdiction;  // Of the state or national source under test.
+  bool applies;              // Whether the purpose is judged by it.
+};
+
+TEST(PolicyCoherence, ASourceThePurposeIsExemptFromPlaysNoPart) {
+  const std::vector<Coherence> table = {
+      {Purpose::kCommercial, "US-PA", true}, {Purpose::kCommercial, "GB", true},
+      {Purpose::kCharity, "US-PA", false},   {Purpose::kCharity, "CA", false},
+      {Purpose::kCharity, "GB", true},       {Purpose::kCharity, "IN", true},
+      {Purpose::kPolitical, "US-PA", false}, {Purpose::kPolitical, "GB", true},
+      {Purpose::kSurvey, "US-PA", false},    {Purpose::kSurvey, "GB", true},
+  };
+  for (const Coherence& row : table) {
+    for (const bool stale : {false, true}) {
+      for (const bool listed : {false, true}) {
+        SCOPED_TRACE(std::string(PurposeName(row.purpose)) + " " +
+                     row.jurisdiction + (stale ? " stale" : " fresh") +
+                     (listed ? " listed" : " unlisted"));
+        SourceFinding federal;
+        federal.source = "us-ftc";
+        federal.jurisdiction = "US";
+        federal.snapshot = 0;
+        SourceFinding state;
+        state.source = "state";
+        state.jurisdiction = row.jurisdiction;
+        state.snapshot = 1;
+        state.listed = listed;
+        state.stale = stale;
+        const SourceFinding findings[] = {federal, state};
+        NumberFacts facts;
+        facts.e164 = 12155550100;
+        facts.findings = findings;
+        facts.purpose = row.purpose;
+        facts.today = D("2026-11-23");
+        std::vector<Reason> reasons;
+        std::deque<std::string> texts;
+        const Disposition got = Decide(facts, 0, &reasons, &texts);
+
+        Disposition want = Disposition::kCallable;
+        if (!row.applies) {
+          want = listed ? Disposition::kExempt : Disposition::kCallable;
+        } else if (listed) {
+          want = Disposition::kBlocked;
+        } else if (stale) {
+          want = Disposition::kStale;
+        }
+        EXPECT_EQ(static_cast<int>(got), static_cast<int>(want));
+        // Not callable only when the source applies; then a stale copy says
+        // so, or a listing does.
+        EXPECT_EQ(IsCallable(got), !row.applies || (!listed && !stale));
+        bool cites_stale = false;
+        for (const Reason& r : reasons) {
+          cites_stale |= r.code == ReasonCode::kSourceStale;
+        }
+        EXPECT_EQ(cites_stale, row.applies && stale && !listed);
+      }
+    }
+  }
+}
 
 TEST(PolicyNames, PurposesAndConsentTypesRoundTripCaseInsensitively) {
   for (Purpose p : {Purpose::kCommercial, Purpose::kCharity,

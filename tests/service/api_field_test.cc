@@ -23,6 +23,7 @@
 #include "gtest/gtest.h"
 #include "service/auth.h"
 #include "service/field_rules.h"
+#include "service/registry.h"
 #include "service/server.h"
 #include "service/source_set.h"
 #include "tenant/tenant_store.h"

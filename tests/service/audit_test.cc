@@ -28,15 +28,14 @@ TEST(AuditHashTest, AnswersOfAnEmptyBatchHashNothing) {
 }
 
 TEST(AuditHashTest, NumbersOfAnEmptyScrubRequestAreTwoZeroCounts) {
-  EXPECT_EQ(NumbersSha256(dnc::v1::ScrubRequest()),
+  EXPECT_EQ(NumbersSha256({}, {}),
             "af5570f5a1810b7af78caf4bc70a660f0df51e42baf91d4de5b2328de0e83dfc");
 }
 
 TEST(AuditHashTest, AnEmptyRawEntryIsItsZeroLength) {
-  dnc::v1::ScrubRequest request;
-  request.add_raw("");
+  const std::string_view raw[] = {""};
   // u32 0 e164 entries, u32 1 raw entry, u32 length 0.
-  EXPECT_EQ(NumbersSha256(request),
+  EXPECT_EQ(NumbersSha256({}, raw),
             "31190090408f837aa1dc44bf75404af354a0e5d5c965f1d407a97dd627554da5");
 }
 

@@ -14,6 +14,7 @@
 #include "dnc/v1/tenant.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "service/registry.h"
 #include "service/server.h"
 #include "service/source_set.h"
 #include "tests/service/registry_fixture.h"

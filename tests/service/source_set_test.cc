@@ -11,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "service/registry.h"
 #include "storage/source_directory.h"
 #include "tests/service/registry_fixture.h"
 #include "tests/testing/scratch_dir.h"

@@ -20,6 +20,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "service/auth.h"
+#include "service/registry.h"
 #include "service/server.h"
 #include "service/source_set.h"
 #include "tenant/tenant_store.h"

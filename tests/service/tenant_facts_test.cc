@@ -1,8 +1,10 @@
-// The tenant policy pass without gRPC: a fake Tenant over the real engine
-// and a fixture registry. Checks which numbers go through Decide() (only the
-// exceptional ones), that reasons stay sorted by entry, against a simple
-// oracle on generated data, and the calling-window table.
-#include "service/policy_pass.h"
+// The tenant's part of a scrub without gRPC: a fake Tenant over the real
+// engine and a fixture registry. Checks the answers against a simple oracle
+// on generated data, that entitlement is asked per area code and not per
+// number, that reasons stay sorted by entry, that a callable batch makes no
+// reason text, the purpose a call is judged under, and the calling-window
+// table.
+#include "service/tenant_facts.h"
 
 #include <algorithm>
 #include <map>
@@ -14,8 +16,11 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "service/calling_windows.h"
+#include "service/scrub_call.h"
 #include "service/scrub_engine.h"
 #include "service/source_set.h"
+#include "tenant/tenant_store.h"
 #include "tests/service/registry_fixture.h"
 #include "tests/testing/scratch_dir.h"
 
@@ -66,7 +71,7 @@ class FakeTenant final : public tenant::Tenant {
   policy::Purpose purpose_ = policy::Purpose::kCharity;
 };
 
-class PolicyPassTest : public ::testing::Test {
+class TenantFactsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     std::mt19937_64 rng(7);
@@ -95,8 +100,7 @@ class PolicyPassTest : public ::testing::Test {
   std::shared_ptr<const SourceSet> sources_;
 };
 
-TEST_F(PolicyPassTest,
-       OnlyExceptionalNumbersAreDecidedAndAnswersMatchAnOracle) {
+TEST_F(TenantFactsTest, AnswersMatchAnOracleAndEntitlementIsAskedPerAreaCode) {
   FakeTenant tenant;
   std::mt19937_64 rng(11);
   std::set<int> npas;
@@ -114,12 +118,13 @@ TEST_F(PolicyPassTest,
   for (uint64_t e164 : numbers_) parsed.push_back(ClassifyE164(e164));
   parsed.push_back(ParsePhoneNumber("garbage"));
   ScrubResult result;
-  ASSERT_TRUE(Scrub(*sources_, parsed, kToday, &result).ok());
-  PolicyScratch scratch;
-  const size_t decided =
-      ApplyTenantPolicy(*sources_, parsed, tenant, policy::Purpose::kCommercial,
-                        kToday, &result, &scratch);
+  ScrubScratch scratch;
+  ScrubContext context;
+  context.today = kToday;
+  context.tenant = &tenant;
+  ASSERT_TRUE(Scrub(*sources_, parsed, context, &result, &scratch).ok());
 
+  // Numbers whose answer the tenant's records change.
   size_t expected_decided = 0;
   for (size_t i = 0; i < numbers_.size(); ++i) {
     const uint64_t e164 = numbers_[i];
@@ -135,13 +140,10 @@ TEST_F(PolicyPassTest,
     } else if (listed) {
       expected = consent ? Disposition::kExempt : Disposition::kBlocked;
     }
-    // A listed number goes through Decide only when a rule can change the
-    // registry's BLOCKED: here, a consent record (the call is commercial).
     if (opted_out || denied || (listed && consent)) ++expected_decided;
     EXPECT_EQ(result.dispositions[i], expected) << e164;
   }
   EXPECT_EQ(result.dispositions.back(), Disposition::kMalformed);
-  EXPECT_EQ(decided, expected_decided);
   // Entitlement is asked once per area code, not per number.
   EXPECT_LE(tenant.entitled_calls, static_cast<int>(npas.size()) + 1 +
                                        static_cast<int>(expected_decided));
@@ -156,24 +158,24 @@ TEST_F(PolicyPassTest,
     }
     if (result.dispositions[reason.entry] == Disposition::kInternal) {
       EXPECT_EQ(reason.code, ReasonCode::kInternalList);
-      EXPECT_EQ(reason.added, kToday - 1);
+      EXPECT_EQ(reason.date, kToday - 1);
     }
   }
 }
 
-TEST_F(PolicyPassTest, CallableBatchGoesThroughNoDecide) {
+TEST_F(TenantFactsTest, CallableBatchMakesNoReasonText) {
   FakeTenant tenant;
   std::vector<ParsedNumber> parsed;
   for (uint64_t e164 : numbers_) {
     if (listed_.count(e164) == 0) parsed.push_back(ClassifyE164(e164));
   }
   ScrubResult result;
-  ASSERT_TRUE(Scrub(*sources_, parsed, kToday, &result).ok());
-  PolicyScratch scratch;
-  EXPECT_EQ(
-      ApplyTenantPolicy(*sources_, parsed, tenant, policy::Purpose::kCommercial,
-                        kToday, &result, &scratch),
-      0u);
+  ScrubScratch scratch;
+  ScrubContext context;
+  context.today = kToday;
+  context.tenant = &tenant;
+  ASSERT_TRUE(Scrub(*sources_, parsed, context, &result, &scratch).ok());
+  EXPECT_TRUE(result.detail_storage.empty());
   for (Disposition d : result.dispositions) {
     EXPECT_EQ(d, Disposition::kCallable);
   }

@@ -1,0 +1,36 @@
+#include "service/call_gate.h"
+
+namespace dnc::service {
+
+const grpc::Status& ShuttingDown() {
+  static const grpc::Status* status = new grpc::Status(
+      grpc::StatusCode::UNAVAILABLE,
+      "dnc-server is shutting down; retry (on another server)");
+  return *status;
+}
+
+bool CallGate::Enter() {
+  absl::MutexLock lock(&mu_);
+  ++in_flight_;
+  return !draining_;
+}
+
+void CallGate::Exit() {
+  absl::MutexLock lock(&mu_);
+  --in_flight_;
+}
+
+void CallGate::StartDraining() {
+  absl::MutexLock lock(&mu_);
+  draining_ = true;
+}
+
+bool CallGate::WaitUntilIdle(absl::Time deadline) {
+  absl::MutexLock lock(&mu_);
+  auto idle = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return in_flight_ == 0;
+  };
+  return mu_.AwaitWithDeadline(absl::Condition(&idle), deadline);
+}
+
+}  // namespace dnc::service

@@ -1,0 +1,125 @@
+#include "service/scrub_call.h"
+
+#include <memory>
+#include <string_view>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "service/audit.h"
+#include "tenant/tenant_store.h"
+
+namespace dnc::service {
+
+absl::StatusOr<policy::Purpose> ResolvePurpose(int requested,
+                                               const tenant::Tenant* tenant) {
+  if (requested == 0) {
+    const policy::Purpose fallback = tenant != nullptr
+                                         ? tenant->default_purpose()
+                                         : policy::Purpose::kCommercial;
+    return fallback == policy::Purpose::kUnspecified
+               ? policy::Purpose::kCommercial
+               : fallback;
+  }
+  if (requested < 0 || requested > static_cast<int>(policy::Purpose::kSurvey)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("purpose ", requested,
+                     " is not a known CallPurpose; use COMMERCIAL, CHARITY, "
+                     "POLITICAL or SURVEY, or leave it unset for the "
+                     "tenant's default"));
+  }
+  return static_cast<policy::Purpose>(requested);
+}
+
+ScrubCalls::ScrubCalls(const Registry* registry, tenant::TenantStore* store,
+                       ScrubCallsOptions options)
+    : registry_(registry), store_(store), options_(std::move(options)) {}
+
+DayNumber ScrubCalls::Today() const {
+  return options_.today ? options_.today() : TodayUtc();
+}
+
+absl::Status ScrubCalls::Scrub(const ScrubCall& call,
+                               const tenant::Tenant* tenant,
+                               CallScratch* scratch, Encode encode) const {
+  const size_t entries = call.e164.size() + call.raw.size();
+  DNC_RETURN_IF_ERROR(CheckBatchSize(entries, options_.max_batch_entries,
+                                     "split it or use ScrubStream"));
+  DNC_RETURN_IF_ERROR(CheckOnePerEntry("ids", call.id_count, entries));
+  DNC_RETURN_IF_ERROR(
+      CheckOnePerEntry("string_ids", call.string_ids.size(), entries));
+  DNC_RETURN_IF_ERROR(
+      CheckEachMaxBytes("string_ids", call.string_ids, kMaxCallerIdBytes));
+  DNC_RETURN_IF_ERROR(CheckJobId("job_id", call.job_id, false));
+  DNC_RETURN_IF_ERROR(
+      CheckMaxBytes("request_id", call.request_id, kMaxCallerIdBytes));
+  DNC_ASSIGN_OR_RETURN(const absl::Time now,
+                       ResolveNow(call.now_unix_seconds, absl::Now()));
+  DNC_ASSIGN_OR_RETURN(const policy::Purpose purpose,
+                       ResolvePurpose(call.purpose, tenant));
+
+  std::vector<ParsedNumber>& parsed = scratch->parsed;
+  parsed.clear();
+  parsed.reserve(entries);
+  for (const uint64_t e164 : call.e164) parsed.push_back(ClassifyE164(e164));
+  for (const std::string_view raw : call.raw) {
+    parsed.push_back(ParsePhoneNumber(raw));
+  }
+  Audited audited{call.method, call.job_id, call.request_id, call.sequence,
+                  std::string()};
+  if (tenant != nullptr) {
+    audited.numbers_sha256 = NumbersSha256(call.e164, call.raw);
+  }
+  return Answer(now, purpose, tenant, std::move(audited), scratch, encode);
+}
+
+absl::Status ScrubCalls::Check(const CheckCall& call,
+                               const tenant::Tenant* tenant,
+                               CallScratch* scratch, Encode encode) const {
+  DNC_RETURN_IF_ERROR(CheckMaxBytes("id", call.id, kMaxCallerIdBytes));
+  DNC_RETURN_IF_ERROR(
+      CheckMaxBytes("request_id", call.request_id, kMaxCallerIdBytes));
+  DNC_ASSIGN_OR_RETURN(const absl::Time now,
+                       ResolveNow(call.now_unix_seconds, absl::Now()));
+  DNC_ASSIGN_OR_RETURN(const policy::Purpose purpose,
+                       ResolvePurpose(call.purpose, tenant));
+  scratch->parsed.assign(
+      1, call.has_e164 ? ClassifyE164(call.e164) : ParsePhoneNumber(call.raw));
+  Audited audited{"Check", {}, call.request_id, 0, std::string()};
+  if (tenant != nullptr) {
+    audited.numbers_sha256 =
+        call.has_e164 ? NumbersSha256(absl::MakeConstSpan(&call.e164, 1), {})
+                      : NumbersSha256({}, absl::MakeConstSpan(&call.raw, 1));
+  }
+  return Answer(now, purpose, tenant, std::move(audited), scratch, encode);
+}
+
+absl::Status ScrubCalls::Answer(absl::Time now, policy::Purpose purpose,
+                                const tenant::Tenant* tenant, Audited audited,
+                                CallScratch* scratch, Encode encode) const {
+  ScrubAnswer& answer = scratch->answer;
+  answer.purpose = purpose;
+  answer.audit_id.clear();
+  const std::shared_ptr<const SourceSet> sources = registry_->Current();
+  ScrubContext context;
+  context.today = Today();
+  context.purpose = purpose;
+  context.tenant = tenant;
+  DNC_RETURN_IF_ERROR(service::Scrub(*sources, scratch->parsed, context,
+                                     &answer.result, &scratch->scrub));
+  AssignWindows(answer.result.e164, now, &answer.windows);
+  DNC_RETURN_IF_ERROR(encode(answer));
+  if (tenant == nullptr) return absl::OkStatus();
+  AuditCall call;
+  call.method = audited.method;
+  call.job_id = audited.job_id;
+  call.request_id = audited.request_id;
+  call.sequence = audited.sequence;
+  call.purpose = purpose;
+  call.numbers_sha256 = std::move(audited.numbers_sha256);
+  DNC_ASSIGN_OR_RETURN(answer.audit_id,
+                       AppendAudit(store_, *tenant, call, answer.result));
+  return absl::OkStatus();
+}
+
+}  // namespace dnc::service

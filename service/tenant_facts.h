@@ -1,0 +1,66 @@
+// The calling tenant's records for one batch, as policy::Decide() needs them
+// (policy::NumberFacts): whether each number is on the tenant's internal
+// list, whether the tenant is entitled to each source for a number's area
+// code, and its EBR / consent records for a number. Looked up the cheap way:
+// the internal list for the whole batch under one reader lock; entitlement
+// once per area code (or non-NANP route) per batch; records only for the
+// numbers a source lists, and only when the tenant holds any.
+//
+// Without a tenant (nullptr) nothing is on the internal list, every source
+// is entitled and there are no records.
+//
+// Thread-safety: thread-compatible (keep one per batch in flight).
+#ifndef DNC_SERVICE_TENANT_FACTS_H_
+#define DNC_SERVICE_TENANT_FACTS_H_
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "absl/types/span.h"
+#include "common/civil_date.h"
+#include "policy/policy.h"
+#include "service/source_set.h"
+
+namespace dnc::tenant {
+class Tenant;
+}  // namespace dnc::tenant
+
+namespace dnc::service {
+
+class TenantFacts {
+ public:
+  // Starts a batch of numbers `e164` (0 = malformed) routed by `sources`
+  // for `tenant` (may be null). Both must outlive the batch.
+  void Start(const tenant::Tenant* tenant, const SourceSet& sources,
+             absl::Span<const uint64_t> e164);
+
+  // Entry i's day on the internal list; nullopt: not on it.
+  const std::optional<DayNumber>& OptedOut(size_t i) const {
+    return opted_out_on_[i];
+  }
+
+  // Whether the tenant may use every source of route `route_id` for area
+  // code `npa` (-1 for a non-NANP number). Cached per area code / route.
+  bool EntitledToRoute(uint32_t route_id, int npa);
+  // Whether the tenant may use source `source` (an index into the set's
+  // sources) for `npa`.
+  bool Entitled(uint32_t source, int npa) const;
+
+  // The tenant's unrevoked records for `e164` (empty without a tenant or
+  // when it holds none). Valid until the next call.
+  absl::Span<const policy::ConsentRecord> ConsentsOf(uint64_t e164);
+
+ private:
+  const tenant::Tenant* tenant_ = nullptr;
+  const SourceSet* sources_ = nullptr;
+  bool has_consents_ = false;
+  std::vector<std::optional<DayNumber>> opted_out_on_;
+  std::vector<uint8_t> entitled_by_npa_;    // 0 unknown, 1 all, 2 not all.
+  std::vector<uint8_t> entitled_by_route_;  // Same, for non-NANP routes.
+  std::vector<policy::ConsentRecord> consents_;
+};
+
+}  // namespace dnc::service
+
+#endif  // DNC_SERVICE_TENANT_FACTS_H_
