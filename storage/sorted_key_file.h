@@ -1,35 +1,30 @@
 // SortedKeyFile is a generation's exact key set: every E.164 key, sorted and
 // distinct, as a memory-mapped array (keys.bin) built from the same keys as
 // the generation's RocksDB and filter. It serves two purposes:
-//  - exact confirmation of the filter's "maybe"s without a RocksDB read per
-//    number (RocksDB stays the store of record and is read only when an
-//    answer needs per-number details);
+//  - the answer to every membership lookup of a generation that has it:
+//    SourceSnapshot asks its in-memory index for the whole batch and does
+//    not consult the filter (a filter probe costs as much as the exact
+//    answer); RocksDB stays the store of record and is read only for the
+//    per-number details of numbers found;
 //  - the base a change list is merged into to make the next generation
 //    without reading the whole RocksDB.
 //
 // File format (native little-endian only): a 64-byte header (magic
 // "DNCKEYS1", format version, endianness tag, key count, generation number,
-// XXH3-64 checksum of the key array, header checksum) followed by the keys
-// (and whatever lookup index the format version defines). Open() validates
-// it all and returns DataLoss on any mismatch.
+// XXH3-64 checksum of the key array, header checksum) followed by the keys.
+// Open() validates it all and returns DataLoss on any mismatch. This file
+// owns the format, the writer and Open(); the lookup indexes live beside it.
 //
 // Lookups: Open() builds an exact in-memory index from the keys in one pass
 // (unless told not to); the keys array itself is not read by lookups once
 // it exists. Two kinds, chosen by density:
-//  - the line index (dense keys: NANP registries from ~3M numbers up): each
-//    key is mapped by a bijective hash of its offset from the smallest key
-//    to one 64-byte line of 32 16-bit slots and stored there as the hash
-//    bits the line number does not imply (quotienting), so a lookup reads
-//    one cache line, like a blocked Bloom filter probe, but is exact.
-//    ~20 keys per line, 25.6 bits per key (up to 43); keys of lines holding
-//    more than 31 go to a small overflow set, which lookups of those lines
-//    also consult.
-//  - the range index (sparse or small key sets): keys cut into buckets by
-//    (key - smallest) >> s, a directory of bucket starts (a 32-bit base per
-//    64 buckets plus 16 bits per bucket) and every key's low s bits (8, 16
-//    or 32). Two memory reads per lookup; 15-30 bits per key.
-// Without an index, Contains* binary-search the mapped keys. ContainsBatch()
-// overlaps the memory reads of many keys with prefetches.
+//  - the line index (storage/line_index.h; dense keys: NANP registries from
+//    ~3M numbers up): one 64-byte line read per lookup, ~25.6 bits per key;
+//  - the range index (storage/range_index.h; sparse or small key sets): two
+//    memory reads per lookup; 15-30 bits per key.
+// Both sit on 2 MiB pages (storage/huge_buffer.h). Without an index,
+// Contains* binary-search the mapped keys. ContainsBatch() overlaps the
+// memory reads of many keys with prefetches.
 //
 // Ownership: owns the mapping and the index. Thread-safety: immutable after
 // Open(); const methods are thread-safe.
@@ -70,7 +65,7 @@ struct SortedKeyFileInfo {
   uint64_t checksum = 0;  // As in the header; recorded in the MANIFEST.
 };
 
-// Writes `keys` to `path` (temp file + rename) and fsyncs it.
+// Writes `keys` to `path` durably (storage/durable_file.h).
 // REQUIRES: keys strictly ascending (else FailedPrecondition naming the index).
 // Errors: errno-derived status of the write.
 absl::StatusOr<SortedKeyFileInfo> WriteSortedKeyFile(
@@ -118,7 +113,7 @@ class SortedKeyFile {
   // True if lookups use the line index. For benchmarks and tests.
   bool has_line_index() const;
 
-  // The lookup index (defined in the .cc file).
+  // The lookup index: a line or a range index (defined in the .cc file).
   struct Index;
 
  private:
