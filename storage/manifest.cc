@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <initializer_list>
 #include <set>
 #include <string>
 #include <string_view>
@@ -51,38 +52,6 @@ namespace {
 //   applied_change_list: <xxh3_128> <generation> <as_of> <path>  (repeated)
 constexpr char kHeader[] = "dnc-manifest 1";
 constexpr char kHeaderPrefix[] = "dnc-manifest ";
-
-// Fields that may appear at most once. (Lists: country_code, area_code,
-// input, applied_change_list.)
-constexpr const char* kScalarFields[] = {"source",
-                                         "jurisdiction",
-                                         "generation",
-                                         "generation_number",
-                                         "as_of",
-                                         "max_age_days",
-                                         "format",
-                                         "created_at",
-                                         "lines_read",
-                                         "numbers_loaded",
-                                         "duplicates",
-                                         "rejected",
-                                         "filter_checksum",
-                                         "filter_bytes",
-                                         "keys_checksum",
-                                         "load_mode",
-                                         "previous_generation",
-                                         "kind",
-                                         "numbers_added",
-                                         "numbers_deleted",
-                                         "adds_already_listed",
-                                         "deletes_not_listed"};
-
-bool IsScalarField(std::string_view key) {
-  for (const char* field : kScalarFields) {
-    if (key == field) return true;
-  }
-  return false;
-}
 
 bool ParseUint64(std::string_view text, uint64_t* out) {
   if (text.empty() || text.size() > 20) return false;
@@ -139,6 +108,102 @@ bool IsKeyChar(char c) {
 
 bool HasLineBreak(std::string_view value) {
   return value.find_first_of("\r\n") != std::string_view::npos;
+}
+
+// 32 hex digits (an XXH3-128 as the manifest writes it).
+bool IsHex128(std::string_view text) {
+  uint64_t ignored;
+  return text.size() == 32 && ParseHex64(text.substr(0, 16), &ignored) &&
+         ParseHex64(text.substr(16), &ignored);
+}
+
+// The fields held as an unsigned integer or as text, by name; the others
+// (checked values, lists) are parsed one by one in Parser::ParseOther().
+struct Uint64Field {
+  const char* key;
+  uint64_t Manifest::*member;
+};
+constexpr Uint64Field kUint64Fields[] = {
+    {"generation_number", &Manifest::generation_number},
+    {"lines_read", &Manifest::lines_read},
+    {"numbers_loaded", &Manifest::numbers_loaded},
+    {"duplicates", &Manifest::duplicates},
+    {"rejected", &Manifest::rejected},
+    {"filter_bytes", &Manifest::filter_bytes},
+    {"numbers_added", &Manifest::numbers_added},
+    {"numbers_deleted", &Manifest::numbers_deleted},
+    {"adds_already_listed", &Manifest::adds_already_listed},
+    {"deletes_not_listed", &Manifest::deletes_not_listed}};
+
+struct TextField {
+  const char* key;
+  std::string Manifest::*member;
+};
+constexpr TextField kTextFields[] = {
+    {"jurisdiction", &Manifest::jurisdiction},
+    {"format", &Manifest::format},
+    {"created_at", &Manifest::created_at},
+    {"previous_generation", &Manifest::previous_generation}};
+
+// Fields that may appear at most once: those above and these. (Lists:
+// country_code, area_code, input, applied_change_list.)
+constexpr const char* kOtherScalarFields[] = {
+    "source",          "kind",          "generation", "as_of", "max_age_days",
+    "filter_checksum", "keys_checksum", "load_mode"};
+
+bool IsScalarField(std::string_view key) {
+  for (const Uint64Field& field : kUint64Fields) {
+    if (key == field.key) return true;
+  }
+  for (const TextField& field : kTextFields) {
+    if (key == field.key) return true;
+  }
+  for (const char* field : kOtherScalarFields) {
+    if (key == field) return true;
+  }
+  return false;
+}
+
+// Splits `value` at its first n - 1 spaces into `parts` (the last part is the
+// rest, spaces included). False when it has fewer.
+template <size_t n>
+bool SplitAtSpaces(std::string_view value, std::string_view (&parts)[n]) {
+  for (size_t i = 0; i + 1 < n; ++i) {
+    const size_t space = value.find(' ');
+    if (space == std::string_view::npos) return false;
+    parts[i] = value.substr(0, space);
+    value.remove_prefix(space + 1);
+  }
+  parts[n - 1] = value;
+  return true;
+}
+
+// "<xxh3_128> <generation> <as_of> <path>". False when malformed.
+bool ParseAppliedChangeList(std::string_view value, AppliedChangeList* out) {
+  std::string_view parts[4];
+  if (!SplitAtSpaces(value, parts) || !IsHex128(parts[0]) || parts[1].empty() ||
+      parts[3].empty()) {
+    return false;
+  }
+  absl::StatusOr<DayNumber> day = ParseIsoDate(parts[2]);
+  if (!day.ok()) return false;
+  out->xxh3_128 = std::string(parts[0]);
+  out->generation = std::string(parts[1]);
+  out->as_of = *day;
+  out->path = std::string(parts[3]);
+  return true;
+}
+
+// "<bytes> <xxh3_128> <path>". False when malformed.
+bool ParseInput(std::string_view value, ManifestInput* out) {
+  std::string_view parts[3];
+  if (!SplitAtSpaces(value, parts) || !ParseUint64(parts[0], &out->bytes) ||
+      !IsHex128(parts[1]) || parts[2].empty()) {
+    return false;
+  }
+  out->xxh3_128 = std::string(parts[1]);
+  out->path = std::string(parts[2]);
+  return true;
 }
 
 // Reads a whole file. NotFound when it does not exist.
@@ -248,247 +313,202 @@ class Parser {
     if (IsScalarField(key) && !seen_.insert(std::string(key)).second) {
       return Error(line_number, key, "appears more than once");
     }
-    auto bad = [&](std::string_view expected) {
-      return Error(line_number, key,
-                   absl::StrCat("expected ", std::string(expected), ", found '",
-                                std::string(value.substr(0, 64)), "'"));
-    };
-    auto u64 = [&](uint64_t* out) -> absl::Status {
-      if (!ParseUint64(value, out)) return bad("an unsigned integer");
+    const Field field{line_number, key, value};
+    for (const Uint64Field& u64 : kUint64Fields) {
+      if (key != u64.key) continue;
+      if (!ParseUint64(value, &(m->*u64.member))) {
+        return Bad(field, "an unsigned integer");
+      }
       return absl::OkStatus();
-    };
+    }
+    for (const TextField& text : kTextFields) {
+      if (key != text.key) continue;
+      m->*text.member = std::string(value);
+      return absl::OkStatus();
+    }
+    return ParseOther(field, m);
+  }
+
+  // One "key: value" line being parsed, for error messages.
+  struct Field {
+    int line_number;
+    std::string_view key;
+    std::string_view value;
+  };
+
+  absl::Status Bad(const Field& field, std::string_view expected) const {
+    return Error(field.line_number, field.key,
+                 absl::StrCat("expected ", std::string(expected), ", found '",
+                              std::string(field.value.substr(0, 64)), "'"));
+  }
+
+  // The fields outside kUint64Fields and kTextFields. Unknown keys are
+  // ignored (written by a newer loader).
+  absl::Status ParseOther(const Field& field, Manifest* m) {
+    const std::string_view key = field.key;
+    const std::string_view value = field.value;
+    uint64_t code = 0;
     if (key == "source") {
-      if (value.empty()) return bad("a source id");
+      if (value.empty()) return Bad(field, "a source id");
       m->source = std::string(value);
-    } else if (key == "jurisdiction") {
-      m->jurisdiction = std::string(value);
     } else if (key == "country_code") {
-      uint64_t code = 0;
       if (!ParseUint64(value, &code) || code == 0 || code > 999) {
-        return bad("a calling code of 1-3 digits");
+        return Bad(field, "a calling code of 1-3 digits");
       }
       m->country_codes.push_back(static_cast<uint32_t>(code));
     } else if (key == "kind") {
       if (value.empty() || value.find(' ') != std::string_view::npos) {
-        return bad("one word such as national or state");
+        return Bad(field, "one word such as national or state");
       }
       m->kind = std::string(value);
     } else if (key == "area_code") {
-      uint64_t code = 0;
       if (value.size() > 6 || !ParseUint64(value, &code)) {
-        return bad("an area code of 1-6 digits");
+        return Bad(field, "an area code of 1-6 digits");
       }
       m->area_codes.push_back(static_cast<uint32_t>(code));
     } else if (key == "generation") {
-      if (value.empty()) return bad("a generation name");
+      if (value.empty()) return Bad(field, "a generation name");
       m->generation = std::string(value);
-    } else if (key == "generation_number") {
-      return u64(&m->generation_number);
     } else if (key == "as_of") {
       absl::StatusOr<DayNumber> day = ParseIsoDate(value);
-      if (!day.ok()) return bad("a date YYYY-MM-DD");
+      if (!day.ok()) return Bad(field, "a date YYYY-MM-DD");
       m->as_of = *day;
     } else if (key == "max_age_days") {
-      if (!ParseInt32(value, &m->max_age_days)) return bad("an integer");
-    } else if (key == "format") {
-      m->format = std::string(value);
-    } else if (key == "created_at") {
-      m->created_at = std::string(value);
-    } else if (key == "lines_read") {
-      return u64(&m->lines_read);
-    } else if (key == "numbers_loaded") {
-      return u64(&m->numbers_loaded);
-    } else if (key == "duplicates") {
-      return u64(&m->duplicates);
-    } else if (key == "rejected") {
-      return u64(&m->rejected);
-    } else if (key == "filter_checksum") {
-      if (!ParseHex64(value, &m->filter_checksum)) {
-        return bad("1-16 hex digits");
-      }
-    } else if (key == "filter_bytes") {
-      return u64(&m->filter_bytes);
-    } else if (key == "keys_checksum") {
-      if (!ParseHex64(value, &m->keys_checksum)) {
-        return bad("1-16 hex digits");
-      }
+      if (!ParseInt32(value, &m->max_age_days)) return Bad(field, "an integer");
+    } else if (key == "filter_checksum" || key == "keys_checksum") {
+      uint64_t* out =
+          key == "filter_checksum" ? &m->filter_checksum : &m->keys_checksum;
+      if (!ParseHex64(value, out)) return Bad(field, "1-16 hex digits");
     } else if (key == "load_mode") {
-      if (value != "full" && value != "change") return bad("full or change");
-      m->load_mode = std::string(value);
-    } else if (key == "previous_generation") {
-      m->previous_generation = std::string(value);
-    } else if (key == "numbers_added") {
-      return u64(&m->numbers_added);
-    } else if (key == "numbers_deleted") {
-      return u64(&m->numbers_deleted);
-    } else if (key == "adds_already_listed") {
-      return u64(&m->adds_already_listed);
-    } else if (key == "deletes_not_listed") {
-      return u64(&m->deletes_not_listed);
-    } else if (key == "applied_change_list") {
-      // "<xxh3_128> <generation> <as_of> <path>"
-      const size_t first = value.find(' ');
-      const size_t second = first == std::string_view::npos
-                                ? std::string_view::npos
-                                : value.find(' ', first + 1);
-      const size_t third = second == std::string_view::npos
-                               ? std::string_view::npos
-                               : value.find(' ', second + 1);
-      AppliedChangeList applied;
-      absl::StatusOr<DayNumber> day =
-          third == std::string_view::npos
-              ? absl::StatusOr<DayNumber>(absl::InvalidArgumentError(""))
-              : ParseIsoDate(value.substr(second + 1, third - second - 1));
-      if (third == std::string_view::npos || first != 32 ||
-          !ParseHex64(value.substr(0, 16), &unused_) ||
-          !ParseHex64(value.substr(16, 16), &unused_) || second == first + 1 ||
-          !day.ok() || third + 1 >= value.size()) {
-        return bad("'<32 hex digits> <generation> <YYYY-MM-DD> <path>'");
+      if (value != "full" && value != "change") {
+        return Bad(field, "full or change");
       }
-      applied.xxh3_128 = std::string(value.substr(0, 32));
-      applied.generation =
-          std::string(value.substr(first + 1, second - first - 1));
-      applied.as_of = *day;
-      applied.path = std::string(value.substr(third + 1));
+      m->load_mode = std::string(value);
+    } else if (key == "applied_change_list") {
+      AppliedChangeList applied;
+      if (!ParseAppliedChangeList(value, &applied)) {
+        return Bad(field, "'<32 hex digits> <generation> <YYYY-MM-DD> <path>'");
+      }
       m->applied_change_lists.push_back(std::move(applied));
     } else if (key == "input") {
-      // "<bytes> <xxh3_128> <path>"
-      const size_t first = value.find(' ');
-      const size_t second = first == std::string_view::npos
-                                ? std::string_view::npos
-                                : value.find(' ', first + 1);
       ManifestInput input;
-      if (second == std::string_view::npos ||
-          !ParseUint64(value.substr(0, first), &input.bytes) ||
-          second - first - 1 != 32 ||
-          !ParseHex64(value.substr(first + 1, 16), &unused_) ||
-          !ParseHex64(value.substr(first + 17, 16), &unused_) ||
-          second + 1 >= value.size()) {
-        return bad("'<bytes> <32 hex digits> <path>'");
+      if (!ParseInput(value, &input)) {
+        return Bad(field, "'<bytes> <32 hex digits> <path>'");
       }
-      input.xxh3_128 = std::string(value.substr(first + 1, 32));
-      input.path = std::string(value.substr(second + 1));
       m->inputs.push_back(std::move(input));
     }
-    // Unknown keys: ignored (written by a newer loader).
     return absl::OkStatus();
   }
 
   const std::string& path_;
   std::set<std::string> seen_;
-  uint64_t unused_ = 0;
 };
 
-}  // namespace
-
-absl::Status WriteManifest(const Manifest& manifest, const std::string& path) {
-  // Values are single lines; a line break would change the meaning of the
-  // file, so refuse rather than write something that reads back differently.
+// Values are single lines; a line break would change the meaning of the
+// file, so refuse rather than write something that reads back differently.
+absl::Status CheckWritable(const Manifest& manifest, const std::string& path) {
+  auto refuse = [&](const std::string& problem) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("write manifest ", path, ": ", problem));
+  };
   for (const std::string* value :
        {&manifest.source, &manifest.jurisdiction, &manifest.kind,
         &manifest.generation, &manifest.format, &manifest.created_at}) {
     if (HasLineBreak(*value)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("write manifest ", path,
-                       ": a field contains a line break: '", *value, "'"));
+      return refuse(
+          absl::StrCat("a field contains a line break: '", *value, "'"));
     }
   }
   for (const ManifestInput& input : manifest.inputs) {
     if (HasLineBreak(input.path) || input.path.empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("write manifest ", path, ": input path '", input.path,
-                       "' is empty or contains a line break"));
+      return refuse(absl::StrCat("input path '", input.path,
+                                 "' is empty or contains a line break"));
     }
-    uint64_t ignored;
-    if (input.xxh3_128.size() != 32 ||
-        !ParseHex64(std::string_view(input.xxh3_128).substr(0, 16), &ignored) ||
-        !ParseHex64(std::string_view(input.xxh3_128).substr(16), &ignored)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "write manifest ", path, ": input '", input.path, "' has xxh3_128 '",
-          input.xxh3_128, "', expected 32 hex digits"));
+    if (!IsHex128(input.xxh3_128)) {
+      return refuse(absl::StrCat("input '", input.path, "' has xxh3_128 '",
+                                 input.xxh3_128, "', expected 32 hex digits"));
     }
   }
-
   if (manifest.load_mode != "full" && manifest.load_mode != "change") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("write manifest ", path, ": load_mode '",
-                     manifest.load_mode, "' is not full or change"));
+    return refuse(absl::StrCat("load_mode '", manifest.load_mode,
+                               "' is not full or change"));
   }
   for (const AppliedChangeList& applied : manifest.applied_change_lists) {
-    uint64_t ignored;
-    const bool hex_ok =
-        applied.xxh3_128.size() == 32 &&
-        ParseHex64(std::string_view(applied.xxh3_128).substr(0, 16),
-                   &ignored) &&
-        ParseHex64(std::string_view(applied.xxh3_128).substr(16), &ignored);
     const bool generation_ok =
         !applied.generation.empty() &&
         applied.generation.find_first_of(" \r\n") == std::string::npos;
-    if (!hex_ok || !generation_ok || applied.path.empty() ||
+    if (!IsHex128(applied.xxh3_128) || !generation_ok || applied.path.empty() ||
         HasLineBreak(applied.path)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "write manifest ", path, ": applied change list '", applied.path,
-          "' (", applied.xxh3_128, ", generation '", applied.generation,
+      return refuse(absl::StrCat(
+          "applied change list '", applied.path, "' (", applied.xxh3_128,
+          ", generation '", applied.generation,
           "') needs 32 hex digits, a generation name and a one-line path"));
     }
   }
   if (HasLineBreak(manifest.previous_generation)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "write manifest ", path, ": previous_generation has a line break"));
+    return refuse("previous_generation has a line break");
   }
+  return absl::OkStatus();
+}
 
+// The file's text, in the order of the layout above.
+std::string FormatManifest(const Manifest& m) {
   std::string text = absl::StrCat(kHeader, "\n");
-  absl::StrAppend(&text, "source: ", manifest.source, "\n");
-  absl::StrAppend(&text, "jurisdiction: ", manifest.jurisdiction, "\n");
-  for (uint32_t code : manifest.country_codes) {
-    absl::StrAppend(&text, "country_code: ", code, "\n");
+  auto put = [&text](std::string_view key, const absl::AlphaNum& value) {
+    absl::StrAppend(&text, absl::string_view(key.data(), key.size()), ": ",
+                    value, "\n");
+  };
+  auto put_hex = [&put](std::string_view key, uint64_t value) {
+    put(key, absl::StrFormat("%016x", value));
+  };
+  // Fields of kUint64Fields, in the order given.
+  auto put_uint64s = [&](std::initializer_list<std::string_view> keys) {
+    for (const std::string_view key : keys) {
+      for (const Uint64Field& field : kUint64Fields) {
+        if (key == field.key) put(key, m.*field.member);
+      }
+    }
+  };
+  put("source", m.source);
+  put("jurisdiction", m.jurisdiction);
+  for (uint32_t code : m.country_codes) put("country_code", code);
+  if (!m.kind.empty()) put("kind", m.kind);
+  for (uint32_t code : m.area_codes) put("area_code", code);
+  put("generation", m.generation);
+  put("generation_number", m.generation_number);
+  put("as_of", FormatIsoDate(m.as_of));
+  put("max_age_days", m.max_age_days);
+  put("format", m.format);
+  put("created_at", m.created_at);
+  put_uint64s({"lines_read", "numbers_loaded", "duplicates", "rejected"});
+  put_hex("filter_checksum", m.filter_checksum);
+  put("filter_bytes", m.filter_bytes);
+  for (const ManifestInput& input : m.inputs) {
+    put("input",
+        absl::StrCat(input.bytes, " ", input.xxh3_128, " ", input.path));
   }
-  if (!manifest.kind.empty()) {
-    absl::StrAppend(&text, "kind: ", manifest.kind, "\n");
+  put_hex("keys_checksum", m.keys_checksum);
+  put("load_mode", m.load_mode);
+  if (!m.previous_generation.empty()) {
+    put("previous_generation", m.previous_generation);
   }
-  for (uint32_t code : manifest.area_codes) {
-    absl::StrAppend(&text, "area_code: ", code, "\n");
+  if (m.load_mode == "change") {
+    put_uint64s({"numbers_added", "numbers_deleted", "adds_already_listed",
+                 "deletes_not_listed"});
   }
-  absl::StrAppend(&text, "generation: ", manifest.generation, "\n");
-  absl::StrAppend(&text, "generation_number: ", manifest.generation_number,
-                  "\n");
-  absl::StrAppend(&text, "as_of: ", FormatIsoDate(manifest.as_of), "\n");
-  absl::StrAppend(&text, "max_age_days: ", manifest.max_age_days, "\n");
-  absl::StrAppend(&text, "format: ", manifest.format, "\n");
-  absl::StrAppend(&text, "created_at: ", manifest.created_at, "\n");
-  absl::StrAppend(&text, "lines_read: ", manifest.lines_read, "\n");
-  absl::StrAppend(&text, "numbers_loaded: ", manifest.numbers_loaded, "\n");
-  absl::StrAppend(&text, "duplicates: ", manifest.duplicates, "\n");
-  absl::StrAppend(&text, "rejected: ", manifest.rejected, "\n");
-  absl::StrAppend(&text, "filter_checksum: ",
-                  absl::StrFormat("%016x", manifest.filter_checksum), "\n");
-  absl::StrAppend(&text, "filter_bytes: ", manifest.filter_bytes, "\n");
-  for (const ManifestInput& input : manifest.inputs) {
-    absl::StrAppend(&text, "input: ", input.bytes, " ", input.xxh3_128, " ",
-                    input.path, "\n");
+  for (const AppliedChangeList& applied : m.applied_change_lists) {
+    put("applied_change_list",
+        absl::StrCat(applied.xxh3_128, " ", applied.generation, " ",
+                     FormatIsoDate(applied.as_of), " ", applied.path));
   }
-  absl::StrAppend(&text, "keys_checksum: ",
-                  absl::StrFormat("%016x", manifest.keys_checksum), "\n");
-  absl::StrAppend(&text, "load_mode: ", manifest.load_mode, "\n");
-  if (!manifest.previous_generation.empty()) {
-    absl::StrAppend(
-        &text, "previous_generation: ", manifest.previous_generation, "\n");
-  }
-  if (manifest.load_mode == "change") {
-    absl::StrAppend(&text, "numbers_added: ", manifest.numbers_added, "\n");
-    absl::StrAppend(&text, "numbers_deleted: ", manifest.numbers_deleted, "\n");
-    absl::StrAppend(
-        &text, "adds_already_listed: ", manifest.adds_already_listed, "\n");
-    absl::StrAppend(&text, "deletes_not_listed: ", manifest.deletes_not_listed,
-                    "\n");
-  }
-  for (const AppliedChangeList& applied : manifest.applied_change_lists) {
-    absl::StrAppend(&text, "applied_change_list: ", applied.xxh3_128, " ",
-                    applied.generation, " ", FormatIsoDate(applied.as_of), " ",
-                    applied.path, "\n");
-  }
+  return text;
+}
 
-  const absl::Status written = WriteFileDurably(path, text);
+}  // namespace
+
+absl::Status WriteManifest(const Manifest& manifest, const std::string& path) {
+  DNC_RETURN_IF_ERROR(CheckWritable(manifest, path));
+  const absl::Status written = WriteFileDurably(path, FormatManifest(manifest));
   if (!written.ok()) {
     return absl::Status(written.code(), absl::StrCat("write manifest ", path,
                                                      ": ", written.message()));
