@@ -1,7 +1,10 @@
-// HashFilter is the memory-mapped accelerator in front of a generation's
-// RocksDB: a cache-line-blocked Bloom filter over XXH3-64 of the E.164 key.
-// It answers MayContain: "false" is always right (no false negatives for any
-// key it was built from); "true" means "maybe" and must be confirmed exactly.
+// HashFilter is a generation's memory-mapped Bloom filter: cache-line
+// blocked, over XXH3-64 of the E.164 key. It answers MayContain: "false" is
+// always right (no false negatives for any key it was built from); "true"
+// means "maybe" and must be confirmed exactly. Every generation carries one,
+// but lookups consult it only in generations made before keys.bin existed,
+// in front of their RocksDB; keys.bin answers the others exactly without it
+// (storage/source_snapshot.h).
 //
 // File format (native little-endian only; see filter_format.h): a 64-byte
 // header (magic "DNCBLOOM", format version, endianness tag, key count, seed,

@@ -1,6 +1,9 @@
 // RegistryStore answers "is this number registered, and what is known about
 // it?" from one generation's RocksDB database, opened read-only. It is the
-// store of record; HashFilter only decides which numbers need asking.
+// store of record. A generation with keys.bin answers membership from there
+// (SourceSnapshot) and asks RocksDB only for the details of numbers found
+// that may have some; one without keys.bin asks it for the numbers its
+// HashFilter says "maybe" to.
 // Thread-safety: thread-safe; const methods need no external locking.
 #ifndef DNC_STORAGE_REGISTRY_STORE_H_
 #define DNC_STORAGE_REGISTRY_STORE_H_

@@ -2,9 +2,14 @@
 // protocol. Under the data directory:
 //
 //   sources/<source>/CURRENT              one line: the published generation
-//   sources/<source>/g000012/             MANIFEST, filter.bin, db/
+//   sources/<source>/g000012/             MANIFEST, keys.bin, filter.bin, db/
 //   sources/<source>/.tmp-g000013-<pid>/  a generation being built
 //   sources/<source>/LOCK                 flock()ed while a loader runs
+//
+// In a generation, keys.bin (storage/sorted_key_file.h) answers every
+// membership lookup and db/ (RocksDB) the per-number details; filter.bin is
+// consulted only for generations made before keys.bin existed (see
+// storage/source_snapshot.h).
 //
 // Publish: the loader fills the temp dir, which is fsynced (files and dirs),
 // renamed to its final name, and then CURRENT is replaced by writing
