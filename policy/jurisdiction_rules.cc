@@ -2,8 +2,6 @@
 
 #include <cstddef>
 
-#include "absl/time/civil_time.h"
-
 namespace dnc::policy {
 namespace {
 
@@ -116,18 +114,6 @@ JurisdictionRules RulesFor(std::string_view jurisdiction) {
   const int own = FindRow(jurisdiction);
   if (own >= 0) Apply(kRows[own], own, &rules);
   return rules;
-}
-
-DayNumber AddMonths(DayNumber day, int months) {
-  static const absl::CivilDay kEpoch(1970, 1, 1);
-  const absl::CivilDay civil = kEpoch + day;
-  const absl::CivilMonth target = absl::CivilMonth(civil) + months;
-  // The last day of the target month: the day before the next month's first.
-  const absl::CivilDay last = absl::CivilDay(target + 1) - 1;
-  const absl::CivilDay result(
-      target.year(), target.month(),
-      civil.day() < last.day() ? civil.day() : last.day());
-  return static_cast<DayNumber>(result - kEpoch);
 }
 
 }  // namespace dnc::policy

@@ -80,11 +80,10 @@ inline bool PurposeExempt(const JurisdictionRules& rules, Purpose purpose) {
   return (rules.exempt_purposes & PurposeBit(purpose)) != 0;
 }
 
-// The day `months` calendar months after `day`: the same day of the month,
-// clamped to the end of a shorter month (2026-01-31 + 1 = 2026-02-28,
-// 2024-02-29 + 12 = 2025-02-28). A record dated D with an N-month window
-// excuses calls on days before AddMonths(D, N).
-DayNumber AddMonths(DayNumber day, int months);
+// The day `months` calendar months after `day`, clamped to the end of a
+// shorter month (common/civil_date.h). A record dated D with an N-month
+// window excuses calls on days before AddMonths(D, N).
+using ::dnc::AddMonths;
 
 }  // namespace dnc::policy
 

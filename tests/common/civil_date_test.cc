@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "absl/time/civil_time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -71,6 +72,41 @@ TEST(CivilDateTest, TodayIsAFormattableRecentDate) {
   EXPECT_THAT(now,
               ::testing::MatchesRegex(
                   "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z"));
+}
+
+TEST(CivilDateTest, DayArithmeticMatchesAbslCivilDay) {
+  // Every day of 0001-01-01 .. 9999-12-31 and a stretch either side.
+  const absl::CivilDay epoch(1970, 1, 1);
+  for (DayNumber day = -800000; day <= 3000000; ++day) {
+    const absl::CivilDay want = epoch + day;
+    const CivilDate got = CivilFromDays(day);
+    ASSERT_EQ(got.year, want.year()) << day;
+    ASSERT_EQ(got.month, want.month()) << day;
+    ASSERT_EQ(got.day, want.day()) << day;
+    ASSERT_EQ(DaysFromCivil(got.year, got.month, got.day), day);
+  }
+}
+
+TEST(CivilDateTest, DaysInMonthFollowsTheCalendar) {
+  EXPECT_EQ(DaysInMonth(2026, 1), 31);
+  EXPECT_EQ(DaysInMonth(2026, 2), 28);
+  EXPECT_EQ(DaysInMonth(2024, 2), 29);
+  EXPECT_EQ(DaysInMonth(1900, 2), 28);
+  EXPECT_EQ(DaysInMonth(2000, 2), 29);
+  EXPECT_EQ(DaysInMonth(2026, 4), 30);
+  EXPECT_EQ(DaysInMonth(2026, 12), 31);
+}
+
+TEST(CivilDateTest, AddMonthsClampsAndGoesBothWays) {
+  auto plus = [](const char* iso, int months) {
+    return FormatIsoDate(AddMonths(*ParseIsoDate(iso), months));
+  };
+  EXPECT_EQ(plus("2026-01-31", 1), "2026-02-28");
+  EXPECT_EQ(plus("2024-02-29", 12), "2025-02-28");
+  EXPECT_EQ(plus("2026-11-15", 2), "2027-01-15");
+  EXPECT_EQ(plus("2026-03-31", -1), "2026-02-28");
+  EXPECT_EQ(plus("2026-01-15", -13), "2024-12-15");
+  EXPECT_EQ(plus("1970-01-01", -1), "1969-12-01");
 }
 
 }  // namespace
