@@ -1,8 +1,10 @@
 #include "common/phone_number.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <string>
 #include <string_view>
 
@@ -595,6 +597,29 @@ bool HasCountryCode(uint64_t e164, uint32_t country_code) {
   if (country_code == 0) return false;
   while (e164 > country_code) e164 /= 10;  // Drop trailing digits.
   return e164 == country_code;
+}
+
+uint32_t CountryCodeOf(uint64_t e164) {
+  // The two-digit ITU-T E.164 country codes; every other code not starting
+  // with 1 or 7 has three digits.
+  static constexpr uint8_t kTwoDigitCodes[] = {
+      20, 27, 30, 31, 32, 33, 34, 36, 39, 40, 41, 43, 44, 45, 46,
+      47, 48, 49, 51, 52, 53, 54, 55, 56, 57, 58, 60, 61, 62, 63,
+      64, 65, 66, 81, 82, 84, 86, 90, 91, 92, 93, 94, 95, 98};
+  if (e164 == 0) return 0;
+  // Reduce to the leading three digits (or fewer for very short numbers).
+  uint64_t lead = e164;
+  while (lead >= 1000) lead /= 10;
+  uint64_t first = lead;
+  while (first >= 10) first /= 10;
+  if (first == 1 || first == 7) return static_cast<uint32_t>(first);
+  if (lead < 10) return static_cast<uint32_t>(lead);
+  const uint32_t two = static_cast<uint32_t>(lead >= 100 ? lead / 10 : lead);
+  const bool two_digit =
+      std::binary_search(std::begin(kTwoDigitCodes), std::end(kTwoDigitCodes),
+                         static_cast<uint8_t>(two));
+  if (two_digit || lead < 100) return two;
+  return static_cast<uint32_t>(lead);
 }
 
 }  // namespace dnc

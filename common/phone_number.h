@@ -73,6 +73,11 @@ std::string FormatE164(uint64_t e164);
 // codes are prefix-free, so this is exact), e.g. (12025551234, 1) -> true.
 bool HasCountryCode(uint64_t e164, uint32_t country_code);
 
+// The country calling code an E.164 number starts with (ITU-T E.164 codes
+// are 1 to 3 digits and prefix-free), e.g. 12025551234 -> 1,
+// 442071234567 -> 44, 35312345678 -> 353. 0 for 0.
+uint32_t CountryCodeOf(uint64_t e164);
+
 }  // namespace dnc
 
 #endif  // DNC_COMMON_PHONE_NUMBER_H_

@@ -179,7 +179,7 @@ void CheckEntry(int i, const ParsedNumber& parsed, Disposition disposition,
                        "entry %d: listed number %llu answered %d", i,
                        static_cast<unsigned long long>(parsed.e164), d);
       }
-      const uint32_t country = service::CountryCodeOf(parsed.e164);
+      const uint32_t country = CountryCodeOf(parsed.e164);
       if (country != 1 && country != 44) {
         DNC_FUZZ_CHECK(disposition == Disposition::kStale,
                        "entry %d: %llu of no source answered %d", i,

@@ -28,10 +28,9 @@
 
 namespace dnc::service {
 
-// CountryCodeOf() and IsNationalRegistry() are part of the routing rule, which
-// lives in storage/source_coverage.h so that dnc-load checks its inputs
-// against the same rule.
-using storage::CountryCodeOf;
+// IsNationalRegistry() is part of the routing rule, which lives in
+// storage/source_coverage.h so that dnc-load checks its inputs against the
+// same rule (CountryCodeOf() is the number code's, common/phone_number.h).
 using storage::IsNationalRegistry;
 
 // One source as served: its open snapshot and when this process opened it.

@@ -9,60 +9,6 @@
 namespace dnc::storage {
 namespace {
 
-// Two-digit ITU-T E.164 country codes; every other code not starting with
-// 1 or 7 has three digits.
-bool IsTwoDigitCountryCode(uint32_t code) {
-  switch (code) {
-    case 20:
-    case 27:
-    case 30:
-    case 31:
-    case 32:
-    case 33:
-    case 34:
-    case 36:
-    case 39:
-    case 40:
-    case 41:
-    case 43:
-    case 44:
-    case 45:
-    case 46:
-    case 47:
-    case 48:
-    case 49:
-    case 51:
-    case 52:
-    case 53:
-    case 54:
-    case 55:
-    case 56:
-    case 57:
-    case 58:
-    case 60:
-    case 61:
-    case 62:
-    case 63:
-    case 64:
-    case 65:
-    case 66:
-    case 81:
-    case 82:
-    case 84:
-    case 86:
-    case 90:
-    case 91:
-    case 92:
-    case 93:
-    case 94:
-    case 95:
-    case 98:
-      return true;
-    default:
-      return false;
-  }
-}
-
 bool ListsAreaCode(const Manifest& manifest, int npa) {
   return std::find(manifest.area_codes.begin(), manifest.area_codes.end(),
                    static_cast<uint32_t>(npa)) != manifest.area_codes.end();
@@ -85,20 +31,6 @@ std::string DescribeScope(const Manifest& scope, bool by_country_code) {
 }
 
 }  // namespace
-
-uint32_t CountryCodeOf(uint64_t e164) {
-  if (e164 == 0) return 0;
-  // Reduce to the leading three digits (or fewer for very short numbers).
-  uint64_t lead = e164;
-  while (lead >= 1000) lead /= 10;
-  uint64_t first = lead;
-  while (first >= 10) first /= 10;
-  if (first == 1 || first == 7) return static_cast<uint32_t>(first);
-  if (lead < 10) return static_cast<uint32_t>(lead);
-  const uint32_t two = static_cast<uint32_t>(lead >= 100 ? lead / 10 : lead);
-  if (IsTwoDigitCountryCode(two) || lead < 100) return two;
-  return static_cast<uint32_t>(lead);
-}
 
 bool IsNationalRegistry(const Manifest& manifest) {
   if (!manifest.kind.empty()) return manifest.kind == "national";

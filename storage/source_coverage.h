@@ -27,14 +27,10 @@
 #include <string>
 
 #include "common/nanp_regions.h"
+#include "common/phone_number.h"  // CountryCodeOf
 #include "storage/manifest.h"
 
 namespace dnc::storage {
-
-// The country calling code an E.164 number starts with (ITU-T E.164 codes
-// are 1 to 3 digits and prefix-free), e.g. 12025551234 -> 1,
-// 442071234567 -> 44, 35312345678 -> 353. 0 for 0.
-uint32_t CountryCodeOf(uint64_t e164);
 
 // True if `manifest` describes a national registry: its kind is "national",
 // or, for a manifest without a kind, its jurisdiction names a country or

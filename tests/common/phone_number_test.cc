@@ -369,5 +369,16 @@ TEST(HasCountryCodeTest, IsADigitPrefixTest) {
   EXPECT_TRUE(HasCountryCode(44, 44));
 }
 
+TEST(CountryCodeOfTest, ReadsOneTwoAndThreeDigitCodes) {
+  EXPECT_EQ(CountryCodeOf(12025551234), 1u);
+  EXPECT_EQ(CountryCodeOf(79161234567), 7u);
+  EXPECT_EQ(CountryCodeOf(442071234567), 44u);
+  EXPECT_EQ(CountryCodeOf(4930123456), 49u);
+  EXPECT_EQ(CountryCodeOf(61212345678), 61u);
+  EXPECT_EQ(CountryCodeOf(35312345678), 353u);
+  EXPECT_EQ(CountryCodeOf(971501234567), 971u);
+  EXPECT_EQ(CountryCodeOf(0), 0u);
+}
+
 }  // namespace
 }  // namespace dnc

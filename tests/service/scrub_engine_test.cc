@@ -114,7 +114,7 @@ std::vector<std::vector<ReasonTuple>> ReasonsByEntry(const ScrubResult& result,
     if (r.snapshot != kNoSnapshot) {
       source = result.snapshots.at(r.snapshot)->manifest().source;
     }
-    by_entry.at(r.entry).emplace_back(r.code, source, r.added);
+    by_entry.at(r.entry).emplace_back(r.code, source, r.date);
   }
   return by_entry;
 }
@@ -373,7 +373,7 @@ TEST_F(ScrubEngineTest, ListedNumbersCarryTheDateTheyWereAdded) {
     EXPECT_EQ(result.dispositions[i], Disposition::kBlocked);
     EXPECT_EQ(result.reasons[i].entry, i);
     EXPECT_EQ(result.reasons[i].code, ReasonCode::kListed);
-    EXPECT_EQ(result.reasons[i].added, added[i]);
+    EXPECT_EQ(result.reasons[i].date, added[i]);
     EXPECT_EQ(
         result.snapshots.at(result.reasons[i].snapshot)->manifest().source,
         "us-test");
@@ -465,17 +465,6 @@ TEST(ScrubEngineTwoSourcesTest, NumberOnTwoListsGetsOneListedReasonPerSource) {
                   ReasonTuple(ReasonCode::kListed, "us-state", kAsOf - 5)));
   EXPECT_THAT(reasons[2], ElementsAre(ReasonTuple(ReasonCode::kListed,
                                                   "us-state", kAsOf - 6)));
-}
-
-TEST(CountryCodeOfTest, ReadsOneTwoAndThreeDigitCodes) {
-  EXPECT_EQ(CountryCodeOf(12025551234), 1u);
-  EXPECT_EQ(CountryCodeOf(79161234567), 7u);
-  EXPECT_EQ(CountryCodeOf(442071234567), 44u);
-  EXPECT_EQ(CountryCodeOf(4930123456), 49u);
-  EXPECT_EQ(CountryCodeOf(61212345678), 61u);
-  EXPECT_EQ(CountryCodeOf(35312345678), 353u);
-  EXPECT_EQ(CountryCodeOf(971501234567), 971u);
-  EXPECT_EQ(CountryCodeOf(0), 0u);
 }
 
 }  // namespace
