@@ -2,8 +2,8 @@
 // `path` or not there at all. The bytes go to a temp file beside `path`, which
 // is fsynced, renamed over `path`, and the directory fsynced. A reader that
 // still maps an older file at `path` keeps its inode instead of faulting on
-// a truncated one. Used for a generation's filter.bin, keys.bin and MANIFEST,
-// a source's CURRENT and dnc-server's --port_file.
+// a truncated one. Used for a generation's filter.bin, keys.bin and MANIFEST
+// and a source's CURRENT.
 // Thread-safety: thread-safe (no shared state; the default temp name includes
 // the pid and a per-process counter).
 #ifndef DNC_STORAGE_DURABLE_FILE_H_

@@ -1,7 +1,9 @@
 #include "storage/source_snapshot.h"
 
 #include <algorithm>
+#include <initializer_list>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -46,87 +48,101 @@ LookupScratch& ThreadScratch() {
   return scratch;
 }
 
+// One property of a generation's file against what its MANIFEST records.
+struct Recorded {
+  const char* field;
+  bool differs;
+  std::string in_file;
+  std::string in_manifest;
+};
+
+// DataLoss naming the first property of `file` (a `kind` of file) that
+// differs from the MANIFEST's record, or OK.
+absl::Status CheckBelongs(const std::string& generation_dir, const char* kind,
+                          const std::string& file,
+                          const std::string& manifest_path,
+                          std::initializer_list<Recorded> properties) {
+  for (const Recorded& p : properties) {
+    if (!p.differs) continue;
+    return absl::DataLossError(
+        absl::StrCat("open generation ", generation_dir, ": ", kind, " ", file,
+                     " does not belong to it: its ", p.field, " is ", p.in_file,
+                     " but MANIFEST ", manifest_path, " says ", p.in_manifest));
+  }
+  return absl::OkStatus();
+}
+
+std::string Hex16(uint64_t value) { return absl::StrFormat("%016x", value); }
+
+// The generation's filter. It must be the one built with this generation's
+// keys: a filter from another generation would answer "no" for numbers that
+// are listed.
+absl::StatusOr<std::unique_ptr<HashFilter>> OpenFilter(
+    const std::string& generation_dir, const Manifest& manifest,
+    const std::string& manifest_path) {
+  const std::string path = absl::StrCat(generation_dir, "/", kFilterFileName);
+  DNC_ASSIGN_OR_RETURN(std::unique_ptr<HashFilter> filter,
+                       HashFilter::Open(path));
+  const HashFilter& f = *filter;
+  DNC_RETURN_IF_ERROR(CheckBelongs(
+      generation_dir, "filter", path, manifest_path,
+      {{"generation number",
+        f.generation_number() != manifest.generation_number,
+        absl::StrCat(f.generation_number()),
+        absl::StrCat(manifest.generation_number)},
+       {"key count", f.key_count() != manifest.numbers_loaded,
+        absl::StrCat(f.key_count()), absl::StrCat(manifest.numbers_loaded)},
+       {"checksum", f.checksum() != manifest.filter_checksum,
+        Hex16(f.checksum()), Hex16(manifest.filter_checksum)},
+       {"size",
+        manifest.filter_bytes != 0 && f.file_bytes() != manifest.filter_bytes,
+        absl::StrCat(f.file_bytes(), " bytes"),
+        absl::StrCat(manifest.filter_bytes, " bytes")}}));
+  return filter;
+}
+
+// keys.bin: used when the manifest vouches for it (null otherwise). A
+// manifest that records a checksum for a missing or different file is a
+// damaged generation.
+absl::StatusOr<std::unique_ptr<SortedKeyFile>> OpenKeys(
+    const std::string& generation_dir, const Manifest& manifest,
+    const std::string& manifest_path) {
+  if (manifest.keys_checksum == 0) return nullptr;
+  const std::string path = absl::StrCat(generation_dir, "/", kKeysFileName);
+  absl::StatusOr<std::unique_ptr<SortedKeyFile>> keys =
+      SortedKeyFile::Open(path);
+  if (absl::IsNotFound(keys.status())) {
+    return absl::DataLossError(absl::StrCat(
+        "open generation ", generation_dir, ": MANIFEST ", manifest_path,
+        " records keys_checksum ", Hex16(manifest.keys_checksum), " but ", path,
+        " is missing"));
+  }
+  if (!keys.ok()) return keys.status();
+  const SortedKeyFile& k = **keys;
+  DNC_RETURN_IF_ERROR(CheckBelongs(
+      generation_dir, "keys file", path, manifest_path,
+      {{"generation number",
+        k.generation_number() != manifest.generation_number,
+        absl::StrCat(k.generation_number()),
+        absl::StrCat(manifest.generation_number)},
+       {"key count", k.keys().size() != manifest.numbers_loaded,
+        absl::StrCat(k.keys().size()), absl::StrCat(manifest.numbers_loaded)},
+       {"checksum", k.checksum() != manifest.keys_checksum, Hex16(k.checksum()),
+        Hex16(manifest.keys_checksum)}}));
+  return keys;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SourceSnapshot>> SourceSnapshot::Open(
     const std::string& generation_dir, uint64_t block_cache_bytes) {
   const std::string manifest_path =
       absl::StrCat(generation_dir, "/", kManifestFileName);
-  const std::string filter_path =
-      absl::StrCat(generation_dir, "/", kFilterFileName);
   DNC_ASSIGN_OR_RETURN(Manifest manifest, ReadManifest(manifest_path));
   DNC_ASSIGN_OR_RETURN(std::unique_ptr<HashFilter> filter,
-                       HashFilter::Open(filter_path));
-
-  // The filter must be the one built with this generation's keys: a filter
-  // from another generation would answer "no" for numbers that are listed.
-  auto mismatch = [&](const char* field, const std::string& in_filter,
-                      const std::string& in_manifest) {
-    return absl::DataLossError(absl::StrCat(
-        "open generation ", generation_dir, ": filter ", filter_path,
-        " does not belong to it: its ", field, " is ", in_filter,
-        " but MANIFEST ", manifest_path, " says ", in_manifest));
-  };
-  if (filter->generation_number() != manifest.generation_number) {
-    return mismatch("generation number",
-                    absl::StrCat(filter->generation_number()),
-                    absl::StrCat(manifest.generation_number));
-  }
-  if (filter->key_count() != manifest.numbers_loaded) {
-    return mismatch("key count", absl::StrCat(filter->key_count()),
-                    absl::StrCat(manifest.numbers_loaded));
-  }
-  if (filter->checksum() != manifest.filter_checksum) {
-    return mismatch("checksum", absl::StrFormat("%016x", filter->checksum()),
-                    absl::StrFormat("%016x", manifest.filter_checksum));
-  }
-  if (manifest.filter_bytes != 0 &&
-      filter->file_bytes() != manifest.filter_bytes) {
-    return mismatch("size", absl::StrCat(filter->file_bytes(), " bytes"),
-                    absl::StrCat(manifest.filter_bytes, " bytes"));
-  }
-
-  // keys.bin: used when the manifest vouches for it. A manifest that records
-  // a checksum for a missing or different file is a damaged generation.
-  std::unique_ptr<SortedKeyFile> keys;
-  if (manifest.keys_checksum != 0) {
-    const std::string keys_path =
-        absl::StrCat(generation_dir, "/", kKeysFileName);
-    absl::StatusOr<std::unique_ptr<SortedKeyFile>> opened =
-        SortedKeyFile::Open(keys_path);
-    if (!opened.ok()) {
-      if (absl::IsNotFound(opened.status())) {
-        return absl::DataLossError(
-            absl::StrCat("open generation ", generation_dir, ": MANIFEST ",
-                         manifest_path, " records keys_checksum ",
-                         absl::StrFormat("%016x", manifest.keys_checksum),
-                         " but ", keys_path, " is missing"));
-      }
-      return opened.status();
-    }
-    keys = *std::move(opened);
-    auto keys_mismatch = [&](const char* field, const std::string& in_keys,
-                             const std::string& in_manifest) {
-      return absl::DataLossError(absl::StrCat(
-          "open generation ", generation_dir, ": keys file ", keys_path,
-          " does not belong to it: its ", field, " is ", in_keys,
-          " but MANIFEST ", manifest_path, " says ", in_manifest));
-    };
-    if (keys->generation_number() != manifest.generation_number) {
-      return keys_mismatch("generation number",
-                           absl::StrCat(keys->generation_number()),
-                           absl::StrCat(manifest.generation_number));
-    }
-    if (keys->keys().size() != manifest.numbers_loaded) {
-      return keys_mismatch("key count", absl::StrCat(keys->keys().size()),
-                           absl::StrCat(manifest.numbers_loaded));
-    }
-    if (keys->checksum() != manifest.keys_checksum) {
-      return keys_mismatch("checksum",
-                           absl::StrFormat("%016x", keys->checksum()),
-                           absl::StrFormat("%016x", manifest.keys_checksum));
-    }
-  }
+                       OpenFilter(generation_dir, manifest, manifest_path));
+  DNC_ASSIGN_OR_RETURN(std::unique_ptr<SortedKeyFile> keys,
+                       OpenKeys(generation_dir, manifest, manifest_path));
 
   RegistryStoreOptions store_options;
   store_options.db_dir = absl::StrCat(generation_dir, "/", kDbDirName);
