@@ -5,23 +5,16 @@
 #include <cstdlib>
 #include <ctime>
 
+#include "common/enum_names.h"
+
 namespace dnc {
 namespace {
 
 std::atomic<int> g_min_level{static_cast<int>(LogLevel::kInfo)};
 
 const char* LevelName(LogLevel level) {
-  switch (level) {
-    case LogLevel::kInfo:
-      return "I";
-    case LogLevel::kWarning:
-      return "W";
-    case LogLevel::kError:
-      return "E";
-    case LogLevel::kFatal:
-      return "F";
-  }
-  return "?";
+  static constexpr const char* kNames[] = {"I", "W", "E", "F"};
+  return NameOf(level, kNames, "?");
 }
 
 }  // namespace

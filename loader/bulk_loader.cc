@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "common/civil_date.h"
+#include "common/enum_names.h"
 #include "common/logging.h"
 #include "common/status_macros.h"
 #include "loader/change_list_loader.h"
@@ -146,19 +147,9 @@ absl::StatusOr<LoadStats> Load(const LoadOptions& options,
 }  // namespace
 
 const char* LoadPhaseName(LoadPhase phase) {
-  switch (phase) {
-    case LoadPhase::kReading:
-      return "reading";
-    case LoadPhase::kSorting:
-      return "sorting";
-    case LoadPhase::kBuildingDb:
-      return "building db";
-    case LoadPhase::kWritingFilter:
-      return "writing filter";
-    case LoadPhase::kPublishing:
-      return "publishing";
-  }
-  return "?";
+  static constexpr const char* kNames[] = {"reading", "sorting", "building db",
+                                           "writing filter", "publishing"};
+  return NameOf(phase, kNames, "?");
 }
 
 absl::StatusOr<LoadStats> BulkLoad(const LoadOptions& options) {

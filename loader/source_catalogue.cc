@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/enum_names.h"
 #include "common/logging.h"
 #include "common/status_macros.h"
 #include "storage/source_directory.h"
@@ -104,17 +105,9 @@ absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
 }  // namespace
 
 const char* SourceKindName(SourceKind kind) {
-  switch (kind) {
-    case SourceKind::kNational:
-      return "national";
-    case SourceKind::kState:
-      return "state";
-    case SourceKind::kLitigator:
-      return "litigator";
-    case SourceKind::kOther:
-      return "other";
-  }
-  return "other";
+  static constexpr const char* kNames[] = {"national", "state", "litigator",
+                                           "other"};
+  return NameOf(kind, kNames, "other");
 }
 
 std::optional<SourceKind> ParseSourceKind(std::string_view name) {

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
+#include "common/enum_names.h"
 #include "common/nanp_regions.h"
 #include "policy/jurisdiction_rules.h"
 #include "policy/nanp_time_zones.h"
@@ -131,31 +132,15 @@ bool IsWeekend(absl::CivilDay day) {
 }  // namespace
 
 const char* PurposeName(Purpose purpose) {
-  switch (purpose) {
-    case Purpose::kCommercial:
-      return "commercial";
-    case Purpose::kCharity:
-      return "charity";
-    case Purpose::kPolitical:
-      return "political";
-    case Purpose::kSurvey:
-      return "survey";
-    default:
-      return "unspecified";
-  }
+  static constexpr const char* kNames[] = {"unspecified", "commercial",
+                                           "charity", "political", "survey"};
+  return NameOf(purpose, kNames, "unspecified");
 }
 
 const char* ConsentTypeName(ConsentType type) {
-  switch (type) {
-    case ConsentType::kPurchase:
-      return "purchase";
-    case ConsentType::kInquiry:
-      return "inquiry";
-    case ConsentType::kWritten:
-      return "written-consent";
-    default:
-      return "unspecified";
-  }
+  static constexpr const char* kNames[] = {"unspecified", "purchase", "inquiry",
+                                           "written-consent"};
+  return NameOf(type, kNames, "unspecified");
 }
 
 bool ParsePurpose(std::string_view text, Purpose* purpose) {

@@ -31,6 +31,27 @@ absl::StatusOr<policy::Purpose> ResolvePurpose(int requested,
   return static_cast<policy::Purpose>(requested);
 }
 
+namespace {
+
+// What every call states besides its numbers, checked.
+struct CallTerms {
+  absl::Time now;
+  policy::Purpose purpose;
+};
+
+absl::StatusOr<CallTerms> ResolveTerms(std::string_view request_id,
+                                       int64_t now_unix_seconds, int purpose,
+                                       const tenant::Tenant* tenant) {
+  DNC_RETURN_IF_ERROR(
+      CheckMaxBytes("request_id", request_id, kMaxCallerIdBytes));
+  CallTerms terms;
+  DNC_ASSIGN_OR_RETURN(terms.now, ResolveNow(now_unix_seconds, absl::Now()));
+  DNC_ASSIGN_OR_RETURN(terms.purpose, ResolvePurpose(purpose, tenant));
+  return terms;
+}
+
+}  // namespace
+
 ScrubCalls::ScrubCalls(const Registry* registry, tenant::TenantStore* store,
                        ScrubCallsOptions options)
     : registry_(registry), store_(store), options_(std::move(options)) {}
@@ -51,12 +72,9 @@ absl::Status ScrubCalls::Scrub(const ScrubCall& call,
   DNC_RETURN_IF_ERROR(
       CheckEachMaxBytes("string_ids", call.string_ids, kMaxCallerIdBytes));
   DNC_RETURN_IF_ERROR(CheckJobId("job_id", call.job_id, false));
-  DNC_RETURN_IF_ERROR(
-      CheckMaxBytes("request_id", call.request_id, kMaxCallerIdBytes));
-  DNC_ASSIGN_OR_RETURN(const absl::Time now,
-                       ResolveNow(call.now_unix_seconds, absl::Now()));
-  DNC_ASSIGN_OR_RETURN(const policy::Purpose purpose,
-                       ResolvePurpose(call.purpose, tenant));
+  DNC_ASSIGN_OR_RETURN(const CallTerms terms,
+                       ResolveTerms(call.request_id, call.now_unix_seconds,
+                                    call.purpose, tenant));
 
   std::vector<ParsedNumber>& parsed = scratch->parsed;
   parsed.clear();
@@ -70,19 +88,17 @@ absl::Status ScrubCalls::Scrub(const ScrubCall& call,
   if (tenant != nullptr) {
     audited.numbers_sha256 = NumbersSha256(call.e164, call.raw);
   }
-  return Answer(now, purpose, tenant, std::move(audited), scratch, encode);
+  return Answer(terms.now, terms.purpose, tenant, std::move(audited), scratch,
+                encode);
 }
 
 absl::Status ScrubCalls::Check(const CheckCall& call,
                                const tenant::Tenant* tenant,
                                CallScratch* scratch, Encode encode) const {
   DNC_RETURN_IF_ERROR(CheckMaxBytes("id", call.id, kMaxCallerIdBytes));
-  DNC_RETURN_IF_ERROR(
-      CheckMaxBytes("request_id", call.request_id, kMaxCallerIdBytes));
-  DNC_ASSIGN_OR_RETURN(const absl::Time now,
-                       ResolveNow(call.now_unix_seconds, absl::Now()));
-  DNC_ASSIGN_OR_RETURN(const policy::Purpose purpose,
-                       ResolvePurpose(call.purpose, tenant));
+  DNC_ASSIGN_OR_RETURN(const CallTerms terms,
+                       ResolveTerms(call.request_id, call.now_unix_seconds,
+                                    call.purpose, tenant));
   scratch->parsed.assign(
       1, call.has_e164 ? ClassifyE164(call.e164) : ParsePhoneNumber(call.raw));
   Audited audited{"Check", {}, call.request_id, 0, std::string()};
@@ -91,7 +107,8 @@ absl::Status ScrubCalls::Check(const CheckCall& call,
         call.has_e164 ? NumbersSha256(absl::MakeConstSpan(&call.e164, 1), {})
                       : NumbersSha256({}, absl::MakeConstSpan(&call.raw, 1));
   }
-  return Answer(now, purpose, tenant, std::move(audited), scratch, encode);
+  return Answer(terms.now, terms.purpose, tenant, std::move(audited), scratch,
+                encode);
 }
 
 absl::Status ScrubCalls::Answer(absl::Time now, policy::Purpose purpose,
