@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "common/status_macros.h"
 #include "loader/input_file.h"
+#include "loader/record_text.h"
 
 namespace dnc::loader {
 namespace {
@@ -25,20 +26,7 @@ constexpr char kXmlTooLong[] = "XML element longer than 65536 bytes";
 constexpr char kXmlUnclosedList[] =
     "<list> not closed at the end of the file (truncated?)";
 
-inline bool IsSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
-         c == '\v';
-}
-
-std::string_view Trim(std::string_view text) {
-  size_t begin = 0;
-  size_t end = text.size();
-  while (begin < end && IsSpace(text[begin])) ++begin;
-  while (end > begin && IsSpace(text[end - 1])) --end;
-  return text.substr(begin, end - begin);
-}
-
-bool IsBlank(std::string_view text) { return Trim(text).empty(); }
+bool IsBlank(std::string_view text) { return Trim<IsSpaceOrLf>(text).empty(); }
 
 uint64_t CountNewlines(std::string_view text) {
   uint64_t count = 0;
@@ -73,6 +61,17 @@ void SetReject(RejectClass reject_class, const char* detail, Record* record) {
   record->detail = detail;
 }
 
+// Starts `record` at `line` of `file`: its text and where it is. False when
+// the line is too long to read, and then `record` is its reject.
+bool StartRecord(const InputLine& line, const InputFile& file, Record* record) {
+  record->text = line.text;
+  record->location = file.location();
+  record->line = file.line_number();
+  if (!line.truncated) return true;
+  SetReject(RejectClass::kMalformed, kLineTooLongDetail, record);
+  return false;
+}
+
 void SetBlank(Record* record) {
   record->kind = LineKind::kBlank;
   record->key = 0;
@@ -100,13 +99,7 @@ class LineRecordReader final : public RecordReader {
     InputLine line;
     DNC_ASSIGN_OR_RETURN(const bool more, file_->NextLine(&line));
     if (!more) return false;
-    record->text = line.text;
-    record->location = file_->location();
-    record->line = file_->line_number();
-    if (line.truncated) {
-      SetReject(RejectClass::kMalformed, kLineTooLongDetail, record);
-      return true;
-    }
+    if (!StartRecord(line, *file_, record)) return true;
     SetResult(parser_->Parse(line.text), record);
     return true;
   }
@@ -149,7 +142,7 @@ const char* SplitCsv(std::string_view text, char delimiter,
       value = text.substr(start + 1, close - start - 1);
       next = close + 1;
       while (next < text.size() && text[next] != delimiter) {
-        if (!IsSpace(text[next])) return kTextAfterQuote;
+        if (!IsSpaceOrLf(text[next])) return kTextAfterQuote;
         ++next;
       }
     } else {
@@ -182,13 +175,7 @@ class CsvRecordReader final : public RecordReader {
         member_ = file_->members();
         header_read_ = false;
       }
-      record->text = line.text;
-      record->location = file_->location();
-      record->line = file_->line_number();
-      if (line.truncated) {
-        SetReject(RejectClass::kMalformed, kLineTooLongDetail, record);
-        return true;
-      }
+      if (!StartRecord(line, *file_, record)) return true;
       if (IsBlank(line.text)) {
         SetBlank(record);
         return true;
@@ -226,7 +213,7 @@ class CsvRecordReader final : public RecordReader {
     const char* problem =
         SplitCsv(text, parser_->layout().delimiter,
                  [&](size_t column, std::string_view value) {
-                   const std::string_view name = Trim(value);
+                   const std::string_view name = Trim<IsSpaceOrLf>(value);
                    names.emplace_back(name);
                    int field_index = -1;
                    for (size_t i = 0; i < fields.size(); ++i) {
@@ -376,9 +363,9 @@ class CrtcXmlRecordReader final : public RecordReader {
         lt == std::string_view::npos ? rest : rest.substr(0, lt);
     if (!IsBlank(text)) {
       size_t first = 0;
-      while (IsSpace(text[first])) ++first;
+      while (IsSpaceOrLf(text[first])) ++first;
       Reject(chunk_truncated_ ? kXmlTooLong : kXmlText, offset_ + first,
-             Trim(text), false, record);
+             Trim<IsSpaceOrLf>(text), false, record);
       if (lt == std::string_view::npos) {
         have_chunk_ = false;
       } else {
@@ -411,7 +398,7 @@ class CrtcXmlRecordReader final : public RecordReader {
     const bool self_closing = !body.empty() && body.back() == '/';
     if (self_closing) body.remove_suffix(1);
     size_t name_end = 0;
-    while (name_end < body.size() && !IsSpace(body[name_end])) ++name_end;
+    while (name_end < body.size() && !IsSpaceOrLf(body[name_end])) ++name_end;
     const std::string_view name = body.substr(0, name_end);
     const std::string_view attributes = body.substr(name_end);
     if (closing) {
@@ -484,21 +471,21 @@ class CrtcXmlRecordReader final : public RecordReader {
                       bool* has_value) {
     size_t i = 0;
     while (true) {
-      while (i < attributes.size() && IsSpace(attributes[i])) ++i;
+      while (i < attributes.size() && IsSpaceOrLf(attributes[i])) ++i;
       if (i == attributes.size()) return true;
       const size_t name_start = i;
       while (i < attributes.size() && attributes[i] != '=' &&
-             !IsSpace(attributes[i])) {
+             !IsSpaceOrLf(attributes[i])) {
         ++i;
       }
       const std::string_view name =
           attributes.substr(name_start, i - name_start);
-      while (i < attributes.size() && IsSpace(attributes[i])) ++i;
+      while (i < attributes.size() && IsSpaceOrLf(attributes[i])) ++i;
       if (name.empty() || i == attributes.size() || attributes[i] != '=') {
         return false;
       }
       ++i;
-      while (i < attributes.size() && IsSpace(attributes[i])) ++i;
+      while (i < attributes.size() && IsSpaceOrLf(attributes[i])) ++i;
       if (i == attributes.size() ||
           (attributes[i] != '\'' && attributes[i] != '"')) {
         return false;
@@ -512,7 +499,7 @@ class CrtcXmlRecordReader final : public RecordReader {
         *has_value = true;
       }
       i = close + 1;
-      if (i < attributes.size() && !IsSpace(attributes[i])) return false;
+      if (i < attributes.size() && !IsSpaceOrLf(attributes[i])) return false;
     }
   }
 

@@ -16,6 +16,9 @@ inline bool IsSpace(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
 }
 
+// IsSpace or LF: the space of text that spans lines (the CRTC XML).
+inline bool IsSpaceOrLf(char c) { return IsSpace(c) || c == '\n'; }
+
 inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 inline bool IsLetter(char c) {
@@ -34,12 +37,13 @@ inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-// `text` without leading and trailing spaces (IsSpace).
-inline std::string_view Trim(std::string_view text) {
+// `text` without leading and trailing spaces (IsSpace, or another class).
+template <bool (*kSpace)(char) = IsSpace>
+std::string_view Trim(std::string_view text) {
   size_t begin = 0;
   size_t end = text.size();
-  while (begin < end && IsSpace(text[begin])) ++begin;
-  while (end > begin && IsSpace(text[end - 1])) --end;
+  while (begin < end && kSpace(text[begin])) ++begin;
+  while (end > begin && kSpace(text[end - 1])) --end;
   return text.substr(begin, end - begin);
 }
 

@@ -13,6 +13,7 @@
 #include "common/enum_names.h"
 #include "common/logging.h"
 #include "common/status_macros.h"
+#include "loader/record_text.h"
 #include "storage/source_directory.h"
 
 #ifndef DNC_DEFAULT_CATALOGUE
@@ -28,18 +29,6 @@ extern const char kBuiltInCatalogueText[];
 namespace {
 
 constexpr char kBuiltInOrigin[] = "<built-in>";
-
-inline bool IsSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
-}
-
-std::string_view Trim(std::string_view text) {
-  size_t begin = 0;
-  size_t end = text.size();
-  while (begin < end && IsSpace(text[begin])) ++begin;
-  while (end > begin && IsSpace(text[end - 1])) --end;
-  return text.substr(begin, end - begin);
-}
 
 std::string Str(std::string_view text) { return std::string(text); }
 
