@@ -74,6 +74,17 @@ absl::Status CheckBelongs(const std::string& generation_dir, const char* kind,
 
 std::string Hex16(uint64_t value) { return absl::StrFormat("%016x", value); }
 
+// What every index file of a generation records as the MANIFEST does: the
+// generation it was built for and how many keys it holds.
+Recorded SameGeneration(uint64_t in_file, const Manifest& manifest) {
+  return {"generation number", in_file != manifest.generation_number,
+          absl::StrCat(in_file), absl::StrCat(manifest.generation_number)};
+}
+Recorded SameKeyCount(uint64_t in_file, const Manifest& manifest) {
+  return {"key count", in_file != manifest.numbers_loaded,
+          absl::StrCat(in_file), absl::StrCat(manifest.numbers_loaded)};
+}
+
 // The generation's filter. It must be the one built with this generation's
 // keys: a filter from another generation would answer "no" for numbers that
 // are listed.
@@ -86,12 +97,8 @@ absl::StatusOr<std::unique_ptr<HashFilter>> OpenFilter(
   const HashFilter& f = *filter;
   DNC_RETURN_IF_ERROR(CheckBelongs(
       generation_dir, "filter", path, manifest_path,
-      {{"generation number",
-        f.generation_number() != manifest.generation_number,
-        absl::StrCat(f.generation_number()),
-        absl::StrCat(manifest.generation_number)},
-       {"key count", f.key_count() != manifest.numbers_loaded,
-        absl::StrCat(f.key_count()), absl::StrCat(manifest.numbers_loaded)},
+      {SameGeneration(f.generation_number(), manifest),
+       SameKeyCount(f.key_count(), manifest),
        {"checksum", f.checksum() != manifest.filter_checksum,
         Hex16(f.checksum()), Hex16(manifest.filter_checksum)},
        {"size",
@@ -119,16 +126,12 @@ absl::StatusOr<std::unique_ptr<SortedKeyFile>> OpenKeys(
   }
   if (!keys.ok()) return keys.status();
   const SortedKeyFile& k = **keys;
-  DNC_RETURN_IF_ERROR(CheckBelongs(
-      generation_dir, "keys file", path, manifest_path,
-      {{"generation number",
-        k.generation_number() != manifest.generation_number,
-        absl::StrCat(k.generation_number()),
-        absl::StrCat(manifest.generation_number)},
-       {"key count", k.keys().size() != manifest.numbers_loaded,
-        absl::StrCat(k.keys().size()), absl::StrCat(manifest.numbers_loaded)},
-       {"checksum", k.checksum() != manifest.keys_checksum, Hex16(k.checksum()),
-        Hex16(manifest.keys_checksum)}}));
+  DNC_RETURN_IF_ERROR(
+      CheckBelongs(generation_dir, "keys file", path, manifest_path,
+                   {SameGeneration(k.generation_number(), manifest),
+                    SameKeyCount(k.keys().size(), manifest),
+                    {"checksum", k.checksum() != manifest.keys_checksum,
+                     Hex16(k.checksum()), Hex16(manifest.keys_checksum)}}));
   return keys;
 }
 
