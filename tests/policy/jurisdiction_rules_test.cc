@@ -148,10 +148,8 @@ TEST(JurisdictionRules, GreatBritainHasConsentButNoEbrOrExemptPurpose) {
   EXPECT_EQ(gb.hours.weekday_end, 21 * 60);
 }
 
-// The service's policy pass leaves a listed number BLOCKED without calling
-// Decide() for a commercial call when the seller has no record for it
-// (service/policy_pass.cc); that is right only while no row exempts
-// commercial calls.
+// Every registry applies to a commercial call (docs/rules.md): the purpose
+// exemptions are for charity, political and survey calls only.
 TEST(JurisdictionRules, NoRowExemptsCommercialCalls) {
   for (const JurisdictionRow& row : JurisdictionTable()) {
     EXPECT_FALSE(

@@ -1,7 +1,7 @@
 // The server with tenants, end to end over gRPC: an in-process ScrubServer
 // on 127.0.0.1:0 over a real registry (registry_fixture.h) and a real
 // TenantStore in a scratch directory. Covers API-key authentication of every
-// RPC, the tenant policy pass (internal list, EBR / consent, purposes,
+// RPC, the tenant's rules in Decide() (internal list, EBR / consent, purposes,
 // entitlements, calling windows), tenant isolation, audit records and their
 // hashes, and job reports.
 #include <grpcpp/grpcpp.h>
@@ -383,7 +383,7 @@ TEST_F(TenantScrubTest, ARightKeyIsAcceptedAndStatusNamesTheTenant) {
   EXPECT_THAT(info.entitlements(0).area_codes(), ElementsAre(202, 212));
 }
 
-// ---- The policy pass ----------------------------------------------------
+// ---- The tenant's rules ---------------------------------------------------
 
 TEST_F(TenantScrubTest, UsInquiryEbrExpiresAfterThreeMonths) {
   AddConsent("acme", kListedInquiryOld, v1::CONSENT_INQUIRY, kToday - 120);
