@@ -23,7 +23,8 @@ absl::Status Annotate(const absl::Status& status, const std::string& what) {
 }  // namespace
 
 std::string DescribeSource(const storage::Manifest& manifest, DayNumber today) {
-  const Freshness freshness = ComputeFreshness(manifest, today);
+  const storage::Freshness freshness =
+      storage::ComputeFreshness(manifest, today);
   std::string codes;
   for (uint32_t code : manifest.country_codes) {
     absl::StrAppend(&codes, codes.empty() ? "+" : ",+", code);
@@ -208,7 +209,7 @@ void Registry::StartPolling(absl::Duration interval) {
     std::string last_error;
     std::set<std::string> stale;  // "source generation" known to be stale.
     for (const ServedSource& served : Current()->sources()) {
-      if (ComputeFreshness(served.manifest(), TodayUtc()).stale) {
+      if (storage::ComputeFreshness(served.manifest(), TodayUtc()).stale) {
         stale.insert(absl::StrCat(served.manifest().source, " ",
                                   served.manifest().generation));
       }
@@ -230,7 +231,7 @@ void Registry::StartPolling(absl::Duration interval) {
       std::set<std::string> now_stale;
       for (const ServedSource& served : Current()->sources()) {
         const storage::Manifest& manifest = served.manifest();
-        if (!ComputeFreshness(manifest, today).stale) continue;
+        if (!storage::ComputeFreshness(manifest, today).stale) continue;
         std::string key =
             absl::StrCat(manifest.source, " ", manifest.generation);
         if (stale.count(key) == 0) {

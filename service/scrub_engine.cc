@@ -14,7 +14,7 @@ namespace {
 // order, and the lookup's answers for them.
 struct SourceWork {
   const ServedSource* served = nullptr;
-  Freshness freshness;
+  storage::Freshness freshness;
   std::vector<uint64_t> keys;
   std::vector<uint8_t> listed;
   std::vector<storage::RegistryRecord> records;
@@ -46,7 +46,7 @@ void QueueKeys(const SourceSet& sources, absl::Span<const ParsedNumber> numbers,
   for (size_t j = 0; j < work->size(); ++j) {
     (*work)[j].served = &sources.sources()[j];
     (*work)[j].freshness =
-        ComputeFreshness((*work)[j].served->manifest(), today);
+        storage::ComputeFreshness((*work)[j].served->manifest(), today);
   }
   routes->assign(n, 0);
   for (size_t i = 0; i < n; ++i) {

@@ -285,7 +285,8 @@ void ScrubServiceImpl::FillStatus(const tenant::Tenant* tenant,
   const std::shared_ptr<const SourceSet> sources = calls_.registry().Current();
   for (const ServedSource& served : sources->sources()) {
     const storage::Manifest& manifest = served.manifest();
-    const Freshness freshness = ComputeFreshness(manifest, today);
+    const storage::Freshness freshness =
+        storage::ComputeFreshness(manifest, today);
     v1::SourceStatus* source = response->add_sources();
     FillSnapshotRef(manifest, source->mutable_snapshot());
     for (uint32_t code : manifest.country_codes)

@@ -80,14 +80,6 @@ absl::StatusOr<std::optional<ServedSource>> ResolveSource(
   return last_error;
 }
 
-Freshness ComputeFreshness(const storage::Manifest& manifest, DayNumber today) {
-  Freshness freshness;
-  freshness.age_days = today - manifest.as_of;
-  freshness.deadline = manifest.as_of + manifest.max_age_days;
-  freshness.stale = today > freshness.deadline;
-  return freshness;
-}
-
 SourceSet::SourceSet() { BuildRoutes(); }
 
 SourceSet::SourceSet(std::vector<ServedSource> sources)

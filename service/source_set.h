@@ -142,15 +142,6 @@ class SourceSet {
   uint32_t unroutable_ = 0;
 };
 
-// A source copy's age against its legal window. The copy is fresh through
-// `deadline` (as_of + max_age_days) and stale from the day after.
-struct Freshness {
-  int32_t age_days = 0;  // today - as_of (negative if as_of is in the future).
-  DayNumber deadline = 0;
-  bool stale = false;  // today > deadline.
-};
-Freshness ComputeFreshness(const storage::Manifest& manifest, DayNumber today);
-
 }  // namespace dnc::service
 
 #endif  // DNC_SERVICE_SOURCE_SET_H_

@@ -87,6 +87,23 @@ absl::Status WriteManifest(const Manifest& manifest, const std::string& path);
 // missing required field; the message names path, line and field).
 absl::StatusOr<Manifest> ReadManifest(const std::string& path);
 
+// A source copy's age against its legal window (max_age_days). The copy is
+// fresh through `deadline` (as_of + max_age_days) and stale from the day
+// after.
+struct Freshness {
+  int32_t age_days = 0;  // today - as_of (negative if as_of is in the future).
+  DayNumber deadline = 0;
+  bool stale = false;  // today > deadline.
+};
+
+inline Freshness ComputeFreshness(const Manifest& manifest, DayNumber today) {
+  Freshness freshness;
+  freshness.age_days = today - manifest.as_of;
+  freshness.deadline = manifest.as_of + manifest.max_age_days;
+  freshness.stale = today > freshness.deadline;
+  return freshness;
+}
+
 }  // namespace dnc::storage
 
 #endif  // DNC_STORAGE_MANIFEST_H_

@@ -286,16 +286,5 @@ TEST_F(SourceSetTest, PollingPicksUpANewGenerationByItself) {
   registry->StopPolling();
 }
 
-TEST(FreshnessTest, CopyIsFreshThroughItsDeadlineAndStaleAfter) {
-  storage::Manifest manifest;
-  manifest.as_of = kAsOf;
-  manifest.max_age_days = 31;
-  EXPECT_FALSE(ComputeFreshness(manifest, kAsOf + 31).stale);
-  EXPECT_TRUE(ComputeFreshness(manifest, kAsOf + 32).stale);
-  EXPECT_EQ(ComputeFreshness(manifest, kAsOf + 32).age_days, 32);
-  EXPECT_EQ(FormatIsoDate(ComputeFreshness(manifest, kAsOf).deadline),
-            "2026-04-01");
-}
-
 }  // namespace
 }  // namespace dnc::service

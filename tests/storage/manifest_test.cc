@@ -249,5 +249,17 @@ TEST_F(ManifestTest, WriteIntoMissingDirIsNotFound) {
             absl::StatusCode::kNotFound);
 }
 
+TEST(FreshnessTest, CopyIsFreshThroughItsDeadlineAndStaleAfter) {
+  const DayNumber as_of = *ParseIsoDate("2026-03-01");
+  Manifest manifest;
+  manifest.as_of = as_of;
+  manifest.max_age_days = 31;
+  EXPECT_FALSE(ComputeFreshness(manifest, as_of + 31).stale);
+  EXPECT_TRUE(ComputeFreshness(manifest, as_of + 32).stale);
+  EXPECT_EQ(ComputeFreshness(manifest, as_of + 32).age_days, 32);
+  EXPECT_EQ(FormatIsoDate(ComputeFreshness(manifest, as_of).deadline),
+            "2026-04-01");
+}
+
 }  // namespace
 }  // namespace dnc::storage
