@@ -43,21 +43,11 @@ absl::Status Corrupt(const std::string& path, absl::string_view what) {
   return absl::DataLossError(absl::StrCat("filter file ", path, " ", what));
 }
 
-}  // namespace
-
-absl::StatusOr<std::unique_ptr<HashFilter>> HashFilter::Open(
-    const std::string& path) {
-  DNC_ASSIGN_OR_RETURN(std::unique_ptr<MappedFile> file,
-                       MappedFile::Open(path));
-  const uint64_t size = file->size();
-  if (size < ff::kHeaderBytes) {
-    return Corrupt(
-        path, absl::StrCat("is truncated: ", size, " bytes, smaller than the ",
-                           ff::kHeaderBytes, "-byte header"));
-  }
-  ff::FilterHeader header;
-  std::memcpy(&header, file->data(), sizeof(header));
-
+// Checks the header of a filter file of `size` bytes: magic, byte order,
+// version, header checksum, parameters, and the size it implies. Errors:
+// DataLoss naming `path` and the mismatch.
+absl::Status CheckHeader(const ff::FilterHeader& header, uint64_t size,
+                         const std::string& path) {
   if (std::memcmp(header.magic, ff::kMagic, sizeof(header.magic)) != 0) {
     return Corrupt(
         path, absl::StrCat("has bad magic \"",
@@ -107,6 +97,24 @@ absl::StatusOr<std::unique_ptr<HashFilter>> HashFilter::Open(
     return Corrupt(path, absl::StrCat("has trailing data: ", size,
                                       " bytes, header says ", expected));
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<HashFilter>> HashFilter::Open(
+    const std::string& path) {
+  DNC_ASSIGN_OR_RETURN(std::unique_ptr<MappedFile> file,
+                       MappedFile::Open(path));
+  const uint64_t size = file->size();
+  if (size < ff::kHeaderBytes) {
+    return Corrupt(
+        path, absl::StrCat("is truncated: ", size, " bytes, smaller than the ",
+                           ff::kHeaderBytes, "-byte header"));
+  }
+  ff::FilterHeader header;
+  std::memcpy(&header, file->data(), sizeof(header));
+  DNC_RETURN_IF_ERROR(CheckHeader(header, size, path));
 
   // Paging hints (hints only: a failed madvise is not an error).
   // - MADV_HUGEPAGE: lookups hit one random cache line anywhere in a file of
