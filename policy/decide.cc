@@ -12,6 +12,10 @@
 namespace dnc::policy {
 namespace {
 
+// Routes this long or shorter take the plain path (a route has a source per
+// jurisdiction that covers it: one to three in practice).
+constexpr size_t kMaxPlainSources = 8;
+
 constexpr char kMalformedDefault[] = "cannot be read as a phone number";
 constexpr char kInvalidDefault[] = "not an assignable phone number";
 constexpr char kNoSourceDefault[] =
@@ -178,15 +182,17 @@ std::string AreaText(uint64_t e164) {
   return "this number's country code";
 }
 
-JurisdictionRules RulesOf(const SourceFinding& finding) {
-  return finding.rules != nullptr ? *finding.rules
-                                  : RulesFor(finding.jurisdiction);
+// The rules of `finding`'s jurisdiction: the caller's, or looked up into
+// `*lookup`.
+const JurisdictionRules& RulesOf(const SourceFinding& finding,
+                                 JurisdictionRules* lookup) {
+  if (finding.rules != nullptr) return *finding.rules;
+  *lookup = RulesFor(finding.jurisdiction);
+  return *lookup;
 }
 
-// Whether `finding`'s source takes part in a call with `purpose`: it does
-// unless its jurisdiction exempts the purpose.
 bool Applies(const JurisdictionRules& rules, Purpose purpose) {
-  return !(rules.known && PurposeExempt(rules, purpose));
+  return SourceApplies(rules, purpose);
 }
 
 // A listing that does not block: excused by a record (`record`), or on a
@@ -206,6 +212,8 @@ class ReasonWriter {
       : facts_(facts), entry_(entry), reasons_(reasons), texts_(texts) {}
 
   size_t count() const { return reasons_->size(); }
+  uint32_t entry() const { return entry_; }
+  std::vector<Reason>* reasons() const { return reasons_; }
 
   void Add(ReasonCode code, uint32_t snapshot, absl::string_view detail,
            DayNumber date = 0) {
@@ -264,11 +272,13 @@ class ReasonWriter {
 
 // Rules 2-6 for a readable number that is not on the internal list.
 Disposition DecideListings(const NumberFacts& facts, ReasonWriter& out) {
+  JurisdictionRules lookup;  // For findings that bring no rules.
   // 2. No entitlement to an applicable source: say nothing about the
   // registries.
   const size_t mark = out.count();
   for (const SourceFinding& finding : facts.findings) {
-    if (finding.entitled || !Applies(RulesOf(finding), facts.purpose)) {
+    if (finding.entitled ||
+        !Applies(RulesOf(finding, &lookup), facts.purpose)) {
       continue;
     }
     out.Add(ReasonCode::kNotEntitled, finding.snapshot,
@@ -279,12 +289,28 @@ Disposition DecideListings(const NumberFacts& facts, ReasonWriter& out) {
   if (out.count() != mark) return Disposition::kNotSubscribed;
 
   // 3. Listings on applicable sources: each excused by a record, or it
-  // blocks.
+  // blocks. Without records, stale sources or missing coverage, the plain
+  // rule says it all (the same one batch callers use).
+  if (facts.terse_listings && facts.consents.empty() && !facts.no_source &&
+      facts.findings.size() <= kMaxPlainSources) {
+    PlainListing plain[kMaxPlainSources];
+    size_t count = 0;
+    bool stale = false;
+    for (const SourceFinding& finding : facts.findings) {
+      stale |= finding.stale;
+      plain[count++] = {finding.snapshot, finding.added, finding.listed,
+                        Applies(RulesOf(finding, &lookup), facts.purpose)};
+    }
+    if (!stale && DecidePlainListing(absl::MakeConstSpan(plain, count),
+                                     out.entry(), out.reasons())) {
+      return Disposition::kBlocked;
+    }
+  }
   absl::InlinedVector<Excused, 4> excused;
   bool blocked = false;
   for (const SourceFinding& finding : facts.findings) {
     if (!finding.listed) continue;
-    const JurisdictionRules rules = RulesOf(finding);
+    const JurisdictionRules& rules = RulesOf(finding, &lookup);
     if (!Applies(rules, facts.purpose)) {
       if (finding.entitled) excused.push_back({&finding, rules, nullptr, 0});
       continue;
@@ -304,7 +330,9 @@ Disposition DecideListings(const NumberFacts& facts, ReasonWriter& out) {
 
   // 4. Unknown: an applicable source past its window, or no source at all.
   for (const SourceFinding& finding : facts.findings) {
-    if (!finding.stale || !Applies(RulesOf(finding), facts.purpose)) continue;
+    if (!finding.stale || !Applies(RulesOf(finding, &lookup), facts.purpose)) {
+      continue;
+    }
     out.Add(ReasonCode::kSourceStale, finding.snapshot,
             !finding.stale_detail.empty()
                 ? finding.stale_detail
@@ -329,6 +357,10 @@ Disposition DecideListings(const NumberFacts& facts, ReasonWriter& out) {
 }
 
 }  // namespace
+
+bool SourceApplies(const JurisdictionRules& rules, Purpose purpose) {
+  return !(rules.known && PurposeExempt(rules, purpose));
+}
 
 Disposition Decide(const NumberFacts& facts, uint32_t entry,
                    std::vector<Reason>* reasons,
@@ -358,11 +390,15 @@ Disposition Decide(const NumberFacts& facts, uint32_t entry,
     return Disposition::kInternal;
   }
   // Most numbers: on no list, every source fresh and entitled.
-  bool anything = facts.no_source;
+  bool listed = false, stale = false, unentitled = false;
   for (const SourceFinding& finding : facts.findings) {
-    anything |= finding.listed || finding.stale || !finding.entitled;
+    listed |= finding.listed;
+    stale |= finding.stale;
+    unentitled |= !finding.entitled;
   }
-  if (!anything) return Disposition::kCallable;
+  if (NothingToDecide(listed, stale, unentitled, facts.no_source, false)) {
+    return Disposition::kCallable;
+  }
   return DecideListings(facts, out);
 }
 

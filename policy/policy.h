@@ -132,6 +132,51 @@ struct NumberFacts {
   bool terse_listings = false;
 };
 
+// Whether a readable number needs no rule at all: on no source's list, every
+// source fresh and entitled, a national registry covering it, not on the
+// internal list. Such a number is CALLABLE with no reasons; Decide() starts
+// with this test, and a caller with many numbers may make it first and build
+// NumberFacts only for the others.
+inline bool NothingToDecide(bool listed, bool stale, bool unentitled,
+                            bool no_source, bool opted_out) {
+  return !(listed || stale || unentitled || no_source || opted_out);
+}
+
+// Whether a source whose jurisdiction has `rules` takes part in a call with
+// `purpose`: it does unless the jurisdiction exempts the purpose.
+bool SourceApplies(const JurisdictionRules& rules, Purpose purpose);
+
+// One source's answer for a number, as DecidePlainListing() needs it. Plain
+// data without initializers: batch callers fill an array of them per number.
+struct PlainListing {
+  uint32_t snapshot;
+  DayNumber added;
+  bool listed;
+  bool applies;  // SourceApplies() for the call's purpose.
+};
+
+// Rule 3 for a listed number with nothing else to weigh: readable, not on
+// the internal list, every source of its route fresh and entitled, a
+// national registry covering it, and the seller holding no EBR or consent
+// record for it. When a source that applies lists it: appends one LISTED
+// reason (no detail) per such source and returns true (the number is
+// BLOCKED). Otherwise (every listing is on a source the purpose is exempt
+// from, which only Decide() explains) writes nothing and returns false.
+// Decide() rules such numbers through it; a caller with many numbers may
+// call it first and build NumberFacts only when it returns false.
+inline bool DecidePlainListing(absl::Span<const PlainListing> listings,
+                               uint32_t entry, std::vector<Reason>* reasons) {
+  bool blocks = false;
+  for (const PlainListing& l : listings) blocks |= l.listed && l.applies;
+  if (!blocks) return false;
+  for (const PlainListing& l : listings) {
+    if (!l.listed || !l.applies) continue;
+    reasons->push_back(
+        Reason{entry, ReasonCode::kListed, l.snapshot, {}, l.added});
+  }
+  return true;
+}
+
 // Applies the rules above for the number at `entry` of a batch: appends its
 // reasons to `*reasons` (details point at static text, into `facts`, or into
 // strings appended to `*texts`) and returns its disposition. Allocates only

@@ -25,6 +25,21 @@ struct SourceWork {
   absl::string_view stale_detail;
 };
 
+// Per route and batch: whether every source of the route is fresh
+// (kPlainRoute) or not; computed on first use.
+constexpr uint8_t kUnknownRoute = 0;
+// Longest route taken by the plain rule (policy::DecidePlainListing).
+constexpr size_t kMaxPlainSources = 8;
+constexpr uint8_t kPlainRoute = 1;
+constexpr uint8_t kStaleRoute = 2;
+
+uint8_t PlainRoute(const Route& route, const std::vector<SourceWork>& work) {
+  for (const uint32_t s : route.sources) {
+    if (work[s].freshness.stale) return kStaleRoute;
+  }
+  return kPlainRoute;
+}
+
 policy::Readable ReadableOf(NumberClass number_class) {
   switch (number_class) {
     case NumberClass::kValid:
@@ -122,63 +137,107 @@ absl::Status Scrub(const SourceSet& sources,
 
   // The rules of each source's jurisdiction, once per batch.
   scratch->rules.resize(sources.size());
+  scratch->applies.resize(sources.size());
   for (size_t j = 0; j < sources.size(); ++j) {
     if (work[j].keys.empty()) continue;
     scratch->rules[j] =
         policy::RulesFor(sources.sources()[j].manifest().jurisdiction);
+    scratch->applies[j] =
+        policy::SourceApplies(scratch->rules[j], context.purpose) ? 1 : 0;
   }
   TenantFacts& tenant = scratch->tenant;
   tenant.Start(context.tenant, sources, result->e164);
 
-  // Pass 3: the findings of each entry in order, decided at once, so
-  // reasons come out sorted by entry.
-  std::vector<policy::SourceFinding>& findings = scratch->findings;
+  // Pass 3: each entry in order, so reasons come out sorted by entry. An
+  // entry that policy::NothingToDecide() lets through is CALLABLE at once;
+  // the others get their findings gathered and policy::Decide() rules.
+  std::vector<uint8_t>& route_plain = scratch->route_plain;
+  route_plain.assign(sources.route_count(), kUnknownRoute);
   for (size_t i = 0; i < n; ++i) {
     const ParsedNumber& number = numbers[i];
+    const uint32_t entry = static_cast<uint32_t>(i);
+    if (!number.valid()) {
+      policy::NumberFacts facts;
+      facts.e164 = number.e164;
+      facts.readable = ReadableOf(number.number_class);
+      facts.problem = number.problem;
+      result->dispositions[i] = policy::Decide(facts, entry, &result->reasons,
+                                               &result->detail_storage);
+      continue;
+    }
+    const uint32_t route_id = scratch->routes[i];
+    const Route& route = sources.route(route_id);
+    bool listed = false;
+    for (const uint32_t s : route.sources) {
+      SourceWork& w = work[s];
+      listed |= w.listed[w.cursor++] != 0;
+    }
+    uint8_t& plain = route_plain[route_id];
+    if (plain == kUnknownRoute) plain = PlainRoute(route, work);
+    const bool entitled = tenant.EntitledToRoute(route_id, number.e164);
+    const std::optional<DayNumber>& opted_out = tenant.OptedOut(i);
+    if (policy::NothingToDecide(listed, plain != kPlainRoute, !entitled,
+                                !route.national, opted_out.has_value())) {
+      result->dispositions[i] = Disposition::kCallable;
+      continue;
+    }
+    // A listed number with nothing else to weigh: the plain rule.
+    absl::Span<const policy::ConsentRecord> consents;
+    if (listed && !opted_out.has_value()) {
+      consents = tenant.ConsentsOf(number.e164);
+    }
+    if (listed && consents.empty() && !opted_out.has_value() && entitled &&
+        plain == kPlainRoute && route.national &&
+        route.sources.size() <= kMaxPlainSources) {
+      policy::PlainListing listings[kMaxPlainSources];
+      size_t count = 0;
+      for (const uint32_t s : route.sources) {
+        const SourceWork& w = work[s];
+        const size_t pos = w.cursor - 1;  // This entry's answer.
+        policy::PlainListing& l = listings[count++];
+        l.snapshot = w.snapshot;
+        l.listed = w.listed[pos] != 0;
+        l.added = l.listed && !w.records.empty() ? w.records[pos].added : 0;
+        l.applies = scratch->applies[s] != 0;
+      }
+      if (policy::DecidePlainListing(absl::MakeConstSpan(listings, count),
+                                     entry, &result->reasons)) {
+        result->dispositions[i] = Disposition::kBlocked;
+        continue;
+      }
+    }
     policy::NumberFacts facts;
     facts.e164 = number.e164;
-    facts.readable = ReadableOf(number.number_class);
-    facts.problem = number.problem;
     facts.purpose = context.purpose;
     facts.today = context.today;
     facts.terse_listings = true;
+    facts.no_source = !route.national;
+    facts.no_source_detail = route.no_source_detail;
+    facts.opted_out = opted_out.has_value();
+    facts.opted_out_on = opted_out.value_or(0);
+    std::vector<policy::SourceFinding>& findings = scratch->findings;
     findings.clear();
-    if (facts.readable == policy::Readable::kValid) {
-      const uint32_t route_id = scratch->routes[i];
-      const Route& route = sources.route(route_id);
-      const int npa = NanpAreaCode(number.e164);
-      const bool all_entitled = tenant.EntitledToRoute(route_id, npa);
-      bool listed = false;
-      for (const uint32_t s : route.sources) {
-        SourceWork& w = work[s];
-        const size_t pos = w.cursor++;
-        const storage::Manifest& manifest = w.served->manifest();
-        policy::SourceFinding& finding = findings.emplace_back();
-        finding.source = manifest.source;
-        finding.jurisdiction = manifest.jurisdiction;
-        finding.rules = &scratch->rules[s];
-        finding.snapshot = w.snapshot;
-        finding.listed = w.listed[pos] != 0;
-        finding.added =
-            finding.listed && !w.records.empty() ? w.records[pos].added : 0;
-        finding.stale = w.freshness.stale;
-        finding.stale_detail = w.stale_detail;
-        finding.entitled = all_entitled || tenant.Entitled(s, npa);
-        listed |= finding.listed;
-      }
-      facts.findings = findings;
-      facts.no_source = !route.national;
-      facts.no_source_detail = route.no_source_detail;
-      const std::optional<DayNumber>& opted_out = tenant.OptedOut(i);
-      facts.opted_out = opted_out.has_value();
-      facts.opted_out_on = opted_out.value_or(0);
-      if (listed && !facts.opted_out) {
-        facts.consents = tenant.ConsentsOf(number.e164);
-      }
+    for (const uint32_t s : route.sources) {
+      const SourceWork& w = work[s];
+      const size_t pos = w.cursor - 1;  // This entry's answer.
+      const storage::Manifest& manifest = w.served->manifest();
+      policy::SourceFinding& finding = findings.emplace_back();
+      finding.source = manifest.source;
+      finding.jurisdiction = manifest.jurisdiction;
+      finding.rules = &scratch->rules[s];
+      finding.snapshot = w.snapshot;
+      finding.listed = w.listed[pos] != 0;
+      finding.added =
+          finding.listed && !w.records.empty() ? w.records[pos].added : 0;
+      finding.stale = w.freshness.stale;
+      finding.stale_detail = w.stale_detail;
+      finding.entitled =
+          entitled || tenant.Entitled(s, NanpAreaCode(number.e164));
     }
+    facts.findings = findings;
+    facts.consents = consents;
     result->dispositions[i] =
-        policy::Decide(facts, static_cast<uint32_t>(i), &result->reasons,
-                       &result->detail_storage);
+        policy::Decide(facts, entry, &result->reasons, &result->detail_storage);
   }
   return absl::OkStatus();
 }
@@ -186,7 +245,8 @@ absl::Status Scrub(const SourceSet& sources,
 absl::Status Scrub(const SourceSet& sources,
                    absl::Span<const ParsedNumber> numbers, DayNumber today,
                    ScrubResult* result) {
-  ScrubScratch scratch;
+  // One per thread: its buffers keep their capacity from batch to batch.
+  thread_local ScrubScratch scratch;
   ScrubContext context;
   context.today = today;
   return Scrub(sources, numbers, context, result, &scratch);

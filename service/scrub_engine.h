@@ -3,7 +3,11 @@
 // its route consults, what each says about it, which are stale, whether any
 // national registry covers it), adds the calling tenant's records
 // (service/tenant_facts.h) and has policy::Decide() (policy/policy.h) rule
-// on each number. Nothing here decides a disposition itself.
+// on each number. Most numbers need no findings built: one that
+// policy::NothingToDecide() lets through (on no list, nothing stale or
+// unentitled) is CALLABLE, and a listed one with nothing else to weigh goes
+// through policy::DecidePlainListing(). Nothing here decides a disposition
+// itself.
 //
 // Routing: a valid number's sources are its route's (SourceSet::RouteOf;
 // see Route in source_set.h): a NANP number's are chosen by its area code
@@ -86,8 +90,10 @@ struct ScrubContext {
 // thread).
 struct ScrubScratch {
   std::vector<uint32_t> routes;
+  std::vector<uint8_t> route_plain;  // By route: all its sources fresh?
   std::vector<policy::SourceFinding> findings;
   std::vector<policy::JurisdictionRules> rules;  // By source index.
+  std::vector<uint8_t> applies;  // By source: SourceApplies for the purpose.
   TenantFacts tenant;
 };
 

@@ -37,21 +37,31 @@ class TenantFacts {
 
   // Entry i's day on the internal list; nullopt: not on it.
   const std::optional<DayNumber>& OptedOut(size_t i) const {
-    return opted_out_on_[i];
+    static const std::optional<DayNumber> kNotOnIt;
+    return tenant_ == nullptr ? kNotOnIt : opted_out_on_[i];
   }
 
-  // Whether the tenant may use every source of route `route_id` for area
-  // code `npa` (-1 for a non-NANP number). Cached per area code / route.
-  bool EntitledToRoute(uint32_t route_id, int npa);
+  // Whether the tenant may use every source of route `route_id` for the area
+  // code of `e164` (any number of a non-NANP route). Cached per area code /
+  // route.
+  bool EntitledToRoute(uint32_t route_id, uint64_t e164) {
+    return tenant_ == nullptr || LookUpEntitledToRoute(route_id, e164);
+  }
   // Whether the tenant may use source `source` (an index into the set's
   // sources) for `npa`.
   bool Entitled(uint32_t source, int npa) const;
 
   // The tenant's unrevoked records for `e164` (empty without a tenant or
   // when it holds none). Valid until the next call.
-  absl::Span<const policy::ConsentRecord> ConsentsOf(uint64_t e164);
+  absl::Span<const policy::ConsentRecord> ConsentsOf(uint64_t e164) {
+    if (!has_consents_) return {};
+    return LookUpConsents(e164);
+  }
 
  private:
+  bool LookUpEntitledToRoute(uint32_t route_id, uint64_t e164);
+  absl::Span<const policy::ConsentRecord> LookUpConsents(uint64_t e164);
+
   const tenant::Tenant* tenant_ = nullptr;
   const SourceSet* sources_ = nullptr;
   bool has_consents_ = false;
