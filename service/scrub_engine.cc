@@ -151,8 +151,16 @@ absl::Status Scrub(const SourceSet& sources,
   // Pass 3: each entry in order, so reasons come out sorted by entry. An
   // entry that policy::NothingToDecide() lets through is CALLABLE at once;
   // the others get their findings gathered and policy::Decide() rules.
-  std::vector<uint8_t>& route_plain = scratch->route_plain;
-  route_plain.assign(sources.route_count(), kUnknownRoute);
+  // The loop reads through raw pointers: its stores of one-byte
+  // dispositions may alias anything, which would otherwise reload every
+  // vector's data pointer per number.
+  scratch->route_plain.assign(sources.route_count(), kUnknownRoute);
+  uint8_t* const plain_of = scratch->route_plain.data();
+  const uint32_t* const routes = scratch->routes.data();
+  SourceWork* const works = work.data();
+  Disposition* const dispositions = result->dispositions.data();
+  const bool with_tenant = context.tenant != nullptr;
+  static const std::optional<DayNumber> kNotOptedOut;
   for (size_t i = 0; i < n; ++i) {
     const ParsedNumber& number = numbers[i];
     const uint32_t entry = static_cast<uint32_t>(i);
@@ -161,24 +169,27 @@ absl::Status Scrub(const SourceSet& sources,
       facts.e164 = number.e164;
       facts.readable = ReadableOf(number.number_class);
       facts.problem = number.problem;
-      result->dispositions[i] = policy::Decide(facts, entry, &result->reasons,
-                                               &result->detail_storage);
+      dispositions[i] = policy::Decide(facts, entry, &result->reasons,
+                                       &result->detail_storage);
       continue;
     }
-    const uint32_t route_id = scratch->routes[i];
+    const uint32_t route_id = routes[i];
     const Route& route = sources.route(route_id);
     bool listed = false;
     for (const uint32_t s : route.sources) {
-      SourceWork& w = work[s];
+      SourceWork& w = works[s];
       listed |= w.listed[w.cursor++] != 0;
     }
-    uint8_t& plain = route_plain[route_id];
-    if (plain == kUnknownRoute) plain = PlainRoute(route, work);
-    const bool entitled = tenant.EntitledToRoute(route_id, number.e164);
-    const std::optional<DayNumber>& opted_out = tenant.OptedOut(i);
+    uint8_t plain = plain_of[route_id];
+    if (plain == kUnknownRoute)
+      plain = plain_of[route_id] = PlainRoute(route, work);
+    const bool entitled =
+        !with_tenant || tenant.EntitledToRoute(route_id, number.e164);
+    const std::optional<DayNumber>& opted_out =
+        with_tenant ? tenant.OptedOut(i) : kNotOptedOut;
     if (policy::NothingToDecide(listed, plain != kPlainRoute, !entitled,
                                 !route.national, opted_out.has_value())) {
-      result->dispositions[i] = Disposition::kCallable;
+      dispositions[i] = Disposition::kCallable;
       continue;
     }
     // A listed number with nothing else to weigh: the plain rule.
@@ -202,7 +213,7 @@ absl::Status Scrub(const SourceSet& sources,
       }
       if (policy::DecidePlainListing(absl::MakeConstSpan(listings, count),
                                      entry, &result->reasons)) {
-        result->dispositions[i] = Disposition::kBlocked;
+        dispositions[i] = Disposition::kBlocked;
         continue;
       }
     }
@@ -236,7 +247,7 @@ absl::Status Scrub(const SourceSet& sources,
     }
     facts.findings = findings;
     facts.consents = consents;
-    result->dispositions[i] =
+    dispositions[i] =
         policy::Decide(facts, entry, &result->reasons, &result->detail_storage);
   }
   return absl::OkStatus();
