@@ -112,6 +112,50 @@ absl::Status LookUpKeys(std::vector<SourceWork>* work, ScrubResult* result) {
   return absl::OkStatus();
 }
 
+// Gathers the findings of the number at `entry` (each source of its route
+// answered at its cursor - 1) and has policy::Decide() rule on them.
+Disposition DecideFromFindings(const ParsedNumber& number, uint32_t entry,
+                               const Route& route,
+                               const std::vector<SourceWork>& work,
+                               const std::optional<DayNumber>& opted_out,
+                               bool entitled,
+                               absl::Span<const policy::ConsentRecord> consents,
+                               const ScrubContext& context,
+                               ScrubScratch* scratch, ScrubResult* result) {
+  policy::NumberFacts facts;
+  facts.e164 = number.e164;
+  facts.purpose = context.purpose;
+  facts.today = context.today;
+  facts.terse_listings = true;
+  facts.no_source = !route.national;
+  facts.no_source_detail = route.no_source_detail;
+  facts.opted_out = opted_out.has_value();
+  facts.opted_out_on = opted_out.value_or(0);
+  std::vector<policy::SourceFinding>& findings = scratch->findings;
+  findings.clear();
+  for (const uint32_t s : route.sources) {
+    const SourceWork& w = work[s];
+    const size_t pos = w.cursor - 1;  // This entry's answer.
+    const storage::Manifest& manifest = w.served->manifest();
+    policy::SourceFinding& finding = findings.emplace_back();
+    finding.source = manifest.source;
+    finding.jurisdiction = manifest.jurisdiction;
+    finding.rules = &scratch->rules[s];
+    finding.snapshot = w.snapshot;
+    finding.listed = w.listed[pos] != 0;
+    finding.added =
+        finding.listed && !w.records.empty() ? w.records[pos].added : 0;
+    finding.stale = w.freshness.stale;
+    finding.stale_detail = w.stale_detail;
+    finding.entitled =
+        entitled || scratch->tenant.Entitled(s, NanpAreaCode(number.e164));
+  }
+  facts.findings = findings;
+  facts.consents = consents;
+  return policy::Decide(facts, entry, &result->reasons,
+                        &result->detail_storage);
+}
+
 }  // namespace
 
 void ScrubResult::Clear() {
@@ -217,38 +261,9 @@ absl::Status Scrub(const SourceSet& sources,
         continue;
       }
     }
-    policy::NumberFacts facts;
-    facts.e164 = number.e164;
-    facts.purpose = context.purpose;
-    facts.today = context.today;
-    facts.terse_listings = true;
-    facts.no_source = !route.national;
-    facts.no_source_detail = route.no_source_detail;
-    facts.opted_out = opted_out.has_value();
-    facts.opted_out_on = opted_out.value_or(0);
-    std::vector<policy::SourceFinding>& findings = scratch->findings;
-    findings.clear();
-    for (const uint32_t s : route.sources) {
-      const SourceWork& w = work[s];
-      const size_t pos = w.cursor - 1;  // This entry's answer.
-      const storage::Manifest& manifest = w.served->manifest();
-      policy::SourceFinding& finding = findings.emplace_back();
-      finding.source = manifest.source;
-      finding.jurisdiction = manifest.jurisdiction;
-      finding.rules = &scratch->rules[s];
-      finding.snapshot = w.snapshot;
-      finding.listed = w.listed[pos] != 0;
-      finding.added =
-          finding.listed && !w.records.empty() ? w.records[pos].added : 0;
-      finding.stale = w.freshness.stale;
-      finding.stale_detail = w.stale_detail;
-      finding.entitled =
-          entitled || tenant.Entitled(s, NanpAreaCode(number.e164));
-    }
-    facts.findings = findings;
-    facts.consents = consents;
     dispositions[i] =
-        policy::Decide(facts, entry, &result->reasons, &result->detail_storage);
+        DecideFromFindings(number, entry, route, work, opted_out, entitled,
+                           consents, context, scratch, result);
   }
   return absl::OkStatus();
 }
