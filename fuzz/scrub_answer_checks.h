@@ -16,6 +16,12 @@
 
 namespace dnc::fuzz {
 
+// Whether the call is judged as commercial: its purpose says so, or is
+// unset (the default without a tenant default).
+inline bool IsCommercial(int purpose) {
+  return purpose == v1::PURPOSE_UNSPECIFIED || purpose == v1::COMMERCIAL;
+}
+
 inline int EntryCount(const v1::ScrubRequest& request) {
   return request.e164_size() + request.raw_size();
 }

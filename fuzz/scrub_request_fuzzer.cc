@@ -143,12 +143,6 @@ ParsedNumber EntryOf(const v1::ScrubRequest& request, int i) {
   return ParsePhoneNumber(request.raw(i - request.e164_size()));
 }
 
-// The purpose a registry-only call is judged under is commercial unless it
-// says otherwise.
-bool IsCommercial(int purpose) {
-  return purpose == v1::PURPOSE_UNSPECIFIED || purpose == v1::COMMERCIAL;
-}
-
 void CheckEntry(int i, const ParsedNumber& parsed, Disposition disposition,
                 uint64_t e164, int reasons, bool listed_reason,
                 bool commercial) {

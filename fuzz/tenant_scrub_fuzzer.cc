@@ -174,8 +174,7 @@ void CheckScrub(const v1::ScrubRequest& request, bool as_gamma) {
   const int n = EntryCount(request);
   DNC_FUZZ_CHECK(!response.audit_id().empty(), "an answer without audit");
   const std::vector<int> reasons = CheckScrubAnswerShape(request, response);
-  const bool commercial = request.purpose() == v1::PURPOSE_UNSPECIFIED ||
-                          request.purpose() == v1::COMMERCIAL;
+  const bool commercial = IsCommercial(request.purpose());
   for (int i = 0; i < n; ++i) {
     const ParsedNumber parsed =
         i < request.e164_size()

@@ -203,8 +203,6 @@ absl::Status Scrub(const SourceSet& sources,
   const uint32_t* const routes = scratch->routes.data();
   SourceWork* const works = work.data();
   Disposition* const dispositions = result->dispositions.data();
-  const bool with_tenant = context.tenant != nullptr;
-  static const std::optional<DayNumber> kNotOptedOut;
   for (size_t i = 0; i < n; ++i) {
     const ParsedNumber& number = numbers[i];
     const uint32_t entry = static_cast<uint32_t>(i);
@@ -227,10 +225,8 @@ absl::Status Scrub(const SourceSet& sources,
     uint8_t plain = plain_of[route_id];
     if (plain == kUnknownRoute)
       plain = plain_of[route_id] = PlainRoute(route, work);
-    const bool entitled =
-        !with_tenant || tenant.EntitledToRoute(route_id, number.e164);
-    const std::optional<DayNumber>& opted_out =
-        with_tenant ? tenant.OptedOut(i) : kNotOptedOut;
+    const bool entitled = tenant.EntitledToRoute(route_id, number.e164);
+    const std::optional<DayNumber>& opted_out = tenant.OptedOut(i);
     if (policy::NothingToDecide(listed, plain != kPlainRoute, !entitled,
                                 !route.national, opted_out.has_value())) {
       dispositions[i] = Disposition::kCallable;

@@ -1,7 +1,5 @@
 #include "loader/bulk_loader.h"
 
-#include <xxhash.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -22,6 +20,7 @@
 #include "storage/source_directory.h"
 #include "storage/source_snapshot.h"
 #include "tests/loader/archive_writer.h"
+#include "tests/loader/xxh3_oracle.h"
 #include "tests/testing/scratch_dir.h"
 
 namespace dnc::loader {
@@ -68,19 +67,6 @@ std::vector<std::string> SplitLines(const std::string& text) {
     start = end + 1;
   }
   return lines;
-}
-
-std::string Xxh3Hex(const std::string& bytes) {
-  XXH128_canonical_t canonical;
-  XXH128_canonicalFromHash(&canonical,
-                           XXH3_128bits(bytes.data(), bytes.size()));
-  std::string hex;
-  char digit[3];
-  for (unsigned char byte : canonical.digest) {
-    snprintf(digit, sizeof(digit), "%02x", byte);
-    hex += digit;
-  }
-  return hex;
 }
 
 class BulkLoaderTest : public ::testing::Test {

@@ -1,7 +1,5 @@
 #include "loader/input_file.h"
 
-#include <xxhash.h>
-
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -14,6 +12,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/loader/archive_writer.h"
+#include "tests/loader/xxh3_oracle.h"
 #include "tests/testing/scratch_dir.h"
 
 namespace dnc::loader {
@@ -70,16 +69,7 @@ std::string FileXxh3Hex(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   const std::string bytes((std::istreambuf_iterator<char>(in)),
                           std::istreambuf_iterator<char>());
-  XXH128_canonical_t canonical;
-  XXH128_canonicalFromHash(&canonical,
-                           XXH3_128bits(bytes.data(), bytes.size()));
-  std::string hex;
-  char digit[3];
-  for (unsigned char byte : canonical.digest) {
-    snprintf(digit, sizeof(digit), "%02x", byte);
-    hex += digit;
-  }
-  return hex;
+  return Xxh3Hex(bytes);
 }
 
 // Reads every line of `path` (or none), then returns its digest.
