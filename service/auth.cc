@@ -1,7 +1,5 @@
 #include "service/auth.h"
 
-#include <grpcpp/grpcpp.h>
-
 namespace dnc::service {
 
 const char* AuthModeName(AuthMode mode) {
@@ -18,16 +16,6 @@ bool ParseAuthMode(std::string_view text, AuthMode* mode) {
     return true;
   }
   return false;
-}
-
-absl::StatusOr<const tenant::Tenant*> Authenticator::Authenticate(
-    const grpc::CallbackServerContext& context) const {
-  if (mode_ == AuthMode::kNone) return nullptr;
-  const auto& metadata = context.client_metadata();
-  const auto it = metadata.find(kApiKeyMetadata);
-  if (it == metadata.end()) return AuthenticateKey(nullptr);
-  const std::string_view key(it->second.data(), it->second.size());
-  return AuthenticateKey(&key);
 }
 
 absl::StatusOr<const tenant::Tenant*> Authenticator::AuthenticateKey(

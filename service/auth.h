@@ -1,5 +1,6 @@
 // Who is calling: the API-key check every ScrubService and TenantService
-// call makes (not the health and reflection services).
+// call and every HTTP API call makes (not the health and reflection
+// services). No gRPC here.
 //
 // With AuthMode::kApiKey a call carries its tenant's key in the metadata
 // entry `x-api-key`; a missing key fails with UNAUTHENTICATED "missing
@@ -18,10 +19,6 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "tenant/tenant_store.h"
-
-namespace grpc {
-class CallbackServerContext;
-}  // namespace grpc
 
 namespace dnc::service {
 
@@ -44,11 +41,10 @@ class Authenticator {
   // The store (nullptr with kNone).
   tenant::TenantStore* store() const { return store_; }
 
-  // The caller's tenant, or nullptr with kNone. Errors: Unauthenticated (see
-  // above).
-  absl::StatusOr<const tenant::Tenant*> Authenticate(
-      const grpc::CallbackServerContext& context) const;
-  // The same for a key already read from metadata (nullptr: none sent).
+  // The caller's tenant for the key it sent (nullptr: none sent), or
+  // nullptr with kNone. Errors: Unauthenticated (see above). gRPC calls go
+  // through AuthenticateCall (service/call_gate.h), HTTP calls read the
+  // `x-api-key` header (http/).
   absl::StatusOr<const tenant::Tenant*> AuthenticateKey(
       const std::string_view* api_key) const;
 

@@ -9,6 +9,16 @@ const grpc::Status& ShuttingDown() {
   return *status;
 }
 
+absl::StatusOr<const tenant::Tenant*> AuthenticateCall(
+    const Authenticator& auth, const grpc::CallbackServerContext& context) {
+  if (!auth.required()) return nullptr;
+  const auto& metadata = context.client_metadata();
+  const auto it = metadata.find(kApiKeyMetadata);
+  if (it == metadata.end()) return auth.AuthenticateKey(nullptr);
+  const std::string_view key(it->second.data(), it->second.size());
+  return auth.AuthenticateKey(&key);
+}
+
 bool CallGate::Enter() {
   absl::MutexLock lock(&mu_);
   ++in_flight_;

@@ -10,6 +10,7 @@
 #ifndef DNC_SERVICE_CALL_GATE_H_
 #define DNC_SERVICE_CALL_GATE_H_
 
+#include <grpcpp/server_context.h>
 #include <grpcpp/support/server_callback.h>
 
 #include "absl/base/thread_annotations.h"
@@ -41,6 +42,11 @@ class CallGate {
 
 // The canonical "shutting down" status of calls turned away while draining.
 const grpc::Status& ShuttingDown();
+
+// The caller's tenant for the `x-api-key` metadata entry of `context` (see
+// Authenticator::AuthenticateKey).
+absl::StatusOr<const tenant::Tenant*> AuthenticateCall(
+    const Authenticator& auth, const grpc::CallbackServerContext& context);
 
 // The reactor of every unary method: counts as in flight (CallGate) until
 // gRPC is done with the call (the response sent or the call cancelled).
@@ -76,7 +82,7 @@ grpc::ServerUnaryReactor* RunUnary(CallGate* gate, const Authenticator& auth,
     return reactor;
   }
   const absl::StatusOr<const tenant::Tenant*> tenant =
-      auth.Authenticate(*context);
+      AuthenticateCall(auth, *context);
   reactor->Finish(ToGrpcStatus(tenant.ok() ? body(*tenant) : tenant.status()));
   return reactor;
 }

@@ -35,7 +35,7 @@ class ScrubStreamReactor final
       return;
     }
     absl::StatusOr<const tenant::Tenant*> tenant =
-        service_->auth().Authenticate(*context);
+        AuthenticateCall(service_->auth(), *context);
     if (!tenant.ok()) {
       Finish(ToGrpcStatus(tenant.status()));
       return;

@@ -1,0 +1,22 @@
+// What every HTTP API handler answers with: the same Authenticator and call
+// layer (service/scrub_call.h) as the gRPC services, so an HTTP call is
+// validated, decided and audited exactly as a gRPC one.
+//
+// Ownership: borrows everything; the front end (http/http_front_end.h) owns
+// the ScrubCalls and outlives every call.
+#ifndef DNC_HTTP_API_CONTEXT_H_
+#define DNC_HTTP_API_CONTEXT_H_
+
+#include "service/auth.h"
+#include "service/scrub_call.h"
+
+namespace dnc::http {
+
+struct ApiContext {
+  const service::Authenticator* auth = nullptr;
+  const service::ScrubCalls* calls = nullptr;
+};
+
+}  // namespace dnc::http
+
+#endif  // DNC_HTTP_API_CONTEXT_H_
