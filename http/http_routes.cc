@@ -1,0 +1,44 @@
+#include "http/http_routes.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "http/error_response.h"
+
+namespace dnc::http {
+
+void HttpRoutes::Add(std::string_view method, std::string_view path,
+                     ApiHandler handler) {
+  routes_.push_back(Route{std::string(method), std::string(path), handler});
+}
+
+void HttpRoutes::Serve(const HttpRequest& request,
+                       HttpResponse* response) const {
+  std::vector<std::string_view> allowed;
+  for (const Route& route : routes_) {
+    if (route.path != request.path) continue;
+    if (route.method == request.method) {
+      route.handler(api_, request, response);
+      return;
+    }
+    allowed.push_back(route.method);
+  }
+  // Echo at most 64 bytes of what was asked for.
+  const std::string_view path = std::string_view(request.path).substr(0, 64);
+  if (allowed.empty()) {
+    SetError(404, "NOT_FOUND",
+             absl::StrCat("no such path: ", path,
+                          " (the API is described in docs/http-api.md)"),
+             response);
+    return;
+  }
+  const std::string allow = absl::StrJoin(allowed, ", ");
+  SetError(405, "INVALID_ARGUMENT",
+           absl::StrCat(path, " takes ", allow, ", not ",
+                        std::string_view(request.method).substr(0, 16)),
+           response);
+  response->headers.emplace_back("Allow", allow);
+}
+
+}  // namespace dnc::http
