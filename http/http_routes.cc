@@ -15,7 +15,7 @@ void HttpRoutes::Add(std::string_view method, std::string_view path,
 
 void HttpRoutes::Serve(const HttpRequest& request,
                        HttpResponse* response) const {
-  std::vector<std::string_view> allowed;
+  std::vector<std::string> allowed;
   for (const Route& route : routes_) {
     if (route.path != request.path) continue;
     if (route.method == request.method) {
@@ -25,7 +25,7 @@ void HttpRoutes::Serve(const HttpRequest& request,
     allowed.push_back(route.method);
   }
   // Echo at most 64 bytes of what was asked for.
-  const std::string_view path = std::string_view(request.path).substr(0, 64);
+  const std::string path = request.path.substr(0, 64);
   if (allowed.empty()) {
     SetError(404, "NOT_FOUND",
              absl::StrCat("no such path: ", path,
@@ -36,7 +36,7 @@ void HttpRoutes::Serve(const HttpRequest& request,
   const std::string allow = absl::StrJoin(allowed, ", ");
   SetError(405, "INVALID_ARGUMENT",
            absl::StrCat(path, " takes ", allow, ", not ",
-                        std::string_view(request.method).substr(0, 16)),
+                        request.method.substr(0, 16)),
            response);
   response->headers.emplace_back("Allow", allow);
 }
