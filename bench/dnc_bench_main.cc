@@ -46,8 +46,10 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
+#include "bench/check_load.h"
 #include "bench/load_gen.h"
 #include "bench/load_gen_report.h"
+#include "bench/open_loop.h"
 #include "common/command_line.h"
 #include "dnc/v1/scrub.grpc.pb.h"
 #include "dnc/v1/scrub.pb.h"
@@ -90,6 +92,12 @@ ABSL_FLAG(std::string, check_api, "cq",
           "check: gRPC client API, cq (completion queue, one polling "
           "thread) or callback (answers on gRPC's two callback threads; "
           "about 10% more client CPU per call with gRPC 1.51).");
+ABSL_FLAG(uint32_t, cq_threads, 1,
+          "check (cq): completion queues, one thread each, that take the "
+          "answers off the channels.");
+ABSL_FLAG(double, send_tick_us, 50,
+          "check: least time between two wake-ups of the sender, which then "
+          "sends every call that has come due (measured from its due time).");
 ABSL_FLAG(std::string, api_key, "",
           "API key sent as `x-api-key` metadata on every call (a dnc-server "
           "with tenants; from `dnc-tenant create`). Empty: none (--auth=none "
@@ -111,8 +119,8 @@ ABSL_FLAG(std::string, source, "us-ftc", "memory: source id under --data.");
 namespace dnc::bench {
 namespace {
 
-// Adds the tenant's API key (if any) to a call's metadata.
-void Authorize(grpc::ClientContext* context) {
+// The tenant's API key: --api_key, else $DNC_API_KEY; empty for none.
+const std::string& ApiKey() {
   static const std::string* const key = [] {
     std::string flag = absl::GetFlag(FLAGS_api_key);
     if (flag.empty()) {
@@ -121,7 +129,12 @@ void Authorize(grpc::ClientContext* context) {
     }
     return new std::string(flag);
   }();
-  if (!key->empty()) context->AddMetadata("x-api-key", *key);
+  return *key;
+}
+
+// Adds the tenant's API key (if any) to a call's metadata.
+void Authorize(grpc::ClientContext* context) {
+  if (!ApiKey().empty()) context->AddMetadata("x-api-key", ApiKey());
 }
 
 namespace v1 = ::dnc::v1;
@@ -581,206 +594,6 @@ class StreamLoad final
   absl::Status status_ ABSL_GUARDED_BY(mu_);
 };
 
-// ------------------------------------------------------------------ Check
-
-// Open loop: call i is due at t0 + i / rate whatever the answers do; its
-// latency runs from that due time to the answer.
-class CheckLoad {
- public:
-  CheckLoad(const QueryList* list,
-            std::vector<std::shared_ptr<grpc::Channel>> channels)
-      : list_(list) {
-    live_.next = live_.prev = &live_;
-    for (auto& channel : channels) {
-      stubs_.push_back(v1::ScrubService::NewStub(channel));
-    }
-  }
-
-  struct Outcome {
-    LatencySummary latency;
-    uint64_t completed = 0;  // Inside the window.
-    uint64_t errors = 0, wrong = 0, skipped = 0;
-    Window window;
-    std::string first_error;
-  };
-
-  Outcome Run(double rate, pid_t server_pid) {
-    const double warmup = absl::GetFlag(FLAGS_warmup_seconds);
-    const double seconds = absl::GetFlag(FLAGS_seconds);
-    const uint64_t max_outstanding = absl::GetFlag(FLAGS_max_outstanding);
-    const double interval_ns = 1e9 / rate;
-    const uint64_t first = static_cast<uint64_t>(std::ceil(warmup * rate));
-    const uint64_t measured = static_cast<uint64_t>(seconds * rate);
-    const uint64_t total = first + measured;
-    latencies_.assign(measured, -1);
-    errors_ = wrong_ = 0;
-    outstanding_ = 0;
-    first_error_.clear();
-    Outcome outcome;
-    std::thread poller;
-    if (absl::GetFlag(FLAGS_check_api) == "cq") {
-      cq_ = std::make_unique<grpc::CompletionQueue>();
-      poller = std::thread([this] { Poll(); });
-    }
-    UseFineTimerSlack();
-    const int64_t t0 = NowNanos() + 1'000'000;
-    double self0 = 0, server0 = 0;
-    uint64_t skipped_measured = 0;
-    for (uint64_t i = 0; i < total; ++i) {
-      const int64_t due =
-          t0 + static_cast<int64_t>(static_cast<double>(i) * interval_ns);
-      if (i == first) {
-        SleepUntilNanos(due);
-        self0 = SelfCpuSeconds();
-        server0 = ProcessTreeCpuSeconds(server_pid, false);
-        outcome.window.start_ns = due;
-      }
-      if (NowNanos() < due) SleepUntilNanos(due);
-      if (outstanding_.load(std::memory_order_relaxed) >= max_outstanding) {
-        ++outcome.skipped;
-        if (i >= first) {
-          latencies_[i - first] = 10'000'000'000LL;
-          ++skipped_measured;
-        }
-        continue;
-      }
-      Send(i, due, i >= first ? static_cast<int64_t>(i - first) : -1);
-    }
-    const int64_t end =
-        t0 + static_cast<int64_t>(static_cast<double>(total) * interval_ns);
-    SleepUntilNanos(end);
-    outcome.window.end_ns = end;
-    outcome.window.self_cpu = SelfCpuSeconds() - self0;
-    outcome.window.server_cpu =
-        ProcessTreeCpuSeconds(server_pid, false) - server0;
-    // Drain: every call has a deadline (or is cancelled after 10 s), so
-    // this ends.
-    const int64_t cancel_at = NowNanos() + 10'000'000'000LL;
-    bool cancelled = false;
-    while (outstanding_.load() > 0) {
-      if (!cancelled && NowNanos() >= cancel_at) {
-        std::lock_guard<std::mutex> lock(mu_);
-        for (Call* call = live_.next; call != &live_; call = call->next) {
-          call->context.TryCancel();
-        }
-        cancelled = true;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    if (cq_ != nullptr) {
-      cq_->Shutdown();
-      poller.join();
-      cq_.reset();
-    }
-    std::vector<int64_t> done;
-    done.reserve(measured);
-    for (int64_t ns : latencies_) {
-      if (ns >= 0) done.push_back(ns);
-    }
-    outcome.completed = done.size() - skipped_measured;
-    outcome.latency = Summarize(&done);
-    std::lock_guard<std::mutex> lock(mu_);
-    outcome.errors = errors_;
-    outcome.wrong = wrong_;
-    outcome.first_error = first_error_;
-    return outcome;
-  }
-
- private:
-  struct Call {
-    Call* prev = nullptr;  // In live_ (guarded by mu_).
-    Call* next = nullptr;
-    grpc::ClientContext context;
-    v1::CheckRequest request;
-    v1::CheckResponse response;
-    int64_t due_ns = 0;
-    int64_t slot = -1;  // Index into latencies_, or -1 (warm-up).
-    bool expect_hit = false;
-    grpc::Status status;  // Completion-queue mode.
-    std::unique_ptr<grpc::ClientAsyncResponseReader<v1::CheckResponse>> reader;
-  };
-
-  void Send(uint64_t i, int64_t due, int64_t slot) {
-    auto* call = new Call;
-    const size_t q = i % list_->keys.size();
-    call->request.set_e164(list_->keys[q]);
-    call->expect_hit = list_->hit[q] != 0;
-    call->due_ns = due;
-    call->slot = slot;
-    Authorize(&call->context);
-    if (deadline_ms_ > 0) {
-      call->context.set_deadline(std::chrono::system_clock::now() +
-                                 std::chrono::milliseconds(deadline_ms_));
-    }
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      call->next = live_.next;
-      call->prev = &live_;
-      live_.next->prev = call;
-      live_.next = call;
-    }
-    outstanding_.fetch_add(1, std::memory_order_relaxed);
-    v1::ScrubService::Stub* stub = stubs_[i % stubs_.size()].get();
-    if (cq_ != nullptr) {
-      call->reader =
-          stub->PrepareAsyncCheck(&call->context, call->request, cq_.get());
-      call->reader->StartCall();
-      call->reader->Finish(&call->response, &call->status, call);
-      return;
-    }
-    stub->async()->Check(
-        &call->context, &call->request, &call->response,
-        [this, call](grpc::Status status) { Complete(call, status); });
-  }
-
-  // Completion-queue mode: one thread takes every answer off the queue.
-  void Poll() {
-    void* tag = nullptr;
-    bool ok = false;
-    while (cq_->Next(&tag, &ok)) {
-      Call* call = static_cast<Call*>(tag);
-      Complete(call, ok ? call->status
-                        : grpc::Status(grpc::StatusCode::INTERNAL,
-                                       "completion queue op failed"));
-    }
-  }
-
-  void Complete(Call* call, const grpc::Status& status) {
-    const int64_t now = NowNanos();
-    if (!status.ok()) {
-      std::lock_guard<std::mutex> lock(mu_);
-      ++errors_;
-      if (first_error_.empty()) first_error_ = status.error_message();
-    } else {
-      const bool blocked = call->response.disposition() == v1::BLOCKED;
-      const bool callable = call->response.disposition() == v1::CALLABLE;
-      if (blocked != call->expect_hit || (!blocked && !callable)) {
-        std::lock_guard<std::mutex> lock(mu_);
-        ++wrong_;
-      }
-      if (call->slot >= 0) latencies_[call->slot] = now - call->due_ns;
-    }
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      call->prev->next = call->next;
-      call->next->prev = call->prev;
-    }
-    delete call;
-    outstanding_.fetch_sub(1, std::memory_order_release);
-  }
-
-  const QueryList* const list_;
-  std::vector<std::unique_ptr<v1::ScrubService::Stub>> stubs_;
-  std::vector<int64_t> latencies_;
-  std::atomic<uint64_t> outstanding_{0};
-  std::unique_ptr<grpc::CompletionQueue> cq_;  // Null: callback API.
-  const uint32_t deadline_ms_ = absl::GetFlag(FLAGS_check_deadline_ms);
-  std::mutex mu_;
-  Call live_;  // Sentinel of the calls in flight (for cancelling).
-  uint64_t errors_ = 0, wrong_ = 0;
-  std::string first_error_;
-};
-
 // ------------------------------------------------------------ subcommands
 
 int Fail(const std::string& message) {
@@ -1013,9 +826,21 @@ int RunCheck() {
     return Usage(
         absl::StrCat("--check_api must be cq or callback, not '", api, "'"));
   }
+  const int cq_threads = static_cast<int>(absl::GetFlag(FLAGS_cq_threads));
+  if (cq_threads < 1) return Usage("--cq_threads must be at least 1");
   auto channels = ConnectChannels(absl::GetFlag(FLAGS_server), Channels(2));
   if (!channels.ok()) return Fail(std::string(channels.status().message()));
-  CheckLoad load(&*list, *channels);
+  CheckLoadOptions options;
+  options.warmup_seconds = absl::GetFlag(FLAGS_warmup_seconds);
+  options.seconds = absl::GetFlag(FLAGS_seconds);
+  options.callback_api = api == "callback";
+  options.cq_threads = cq_threads;
+  options.send_tick_ns =
+      static_cast<int64_t>(absl::GetFlag(FLAGS_send_tick_us) * 1000);
+  options.max_outstanding = absl::GetFlag(FLAGS_max_outstanding);
+  options.deadline_ms = absl::GetFlag(FLAGS_check_deadline_ms);
+  options.api_key = ApiKey();
+  CheckLoad load(&*list, *channels, options);
   const bool sweep = absl::GetFlag(FLAGS_sweep);
   const double limit = absl::GetFlag(FLAGS_p99_limit_us);
   const pid_t server_pid = absl::GetFlag(FLAGS_server_pid);
@@ -1030,35 +855,21 @@ int RunCheck() {
                                  "unlisted number or the reverse); is the "
                                  "server loaded with this registry?"));
       }
-      if (outcome.errors > 0 && outcome.skipped == 0) {
-        std::cerr << "dnc-bench check: " << outcome.errors
-                  << " Check RPCs failed at " << rate
-                  << "/s; first: " << outcome.first_error << std::endl;
+      const OpenLoopSummary& s = outcome.summary;
+      if (s.failed > 0) {
+        std::cerr << "dnc-bench check: " << s.failed << " Check RPCs failed at "
+                  << rate << "/s; first: " << outcome.first_error << std::endl;
       }
-      const double seconds =
-          static_cast<double>(outcome.window.end_ns - outcome.window.start_ns) /
-          1e9;
-      const bool overloaded = outcome.skipped > 0 || outcome.errors > 0;
       ResultLine line = BaseResult(sweep ? "check_sweep" : "check", *list);
       line.Set("rate", static_cast<uint64_t>(rate))
           .Set("channels", static_cast<uint64_t>(channels->size()))
-          .Set("run", run)
-          .Set("seconds", seconds)
-          .Set("achieved_per_s",
-               static_cast<double>(outcome.completed) / seconds)
-          .Set("p50_us", outcome.latency.p50_us)
-          .Set("p90_us", outcome.latency.p90_us)
-          .Set("p99_us", outcome.latency.p99_us)
-          .Set("p999_us", outcome.latency.p999_us)
-          .Set("max_us", outcome.latency.max_us)
-          .Set("errors", outcome.errors)
-          .Set("skipped", outcome.skipped)
-          .Set("overloaded", overloaded ? 1 : 0)
-          .Set("client_cpu", outcome.window.self_cpu / seconds)
-          .Set("server_cpu", outcome.window.server_cpu / seconds);
+          .Set("cq_threads", cq_threads)
+          .Set("run", run);
+      SetOpenLoopFields(s, outcome.window_seconds, outcome.client_cpu_seconds,
+                        outcome.server_cpu_seconds, &line);
       Emit(line);
       if (sweep) {
-        misses_in_a_row = (outcome.latency.p99_us >= limit || overloaded)
+        misses_in_a_row = (s.latency.p99_us >= limit || Overloaded(s))
                               ? misses_in_a_row + 1
                               : 0;
       }

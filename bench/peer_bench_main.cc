@@ -12,8 +12,10 @@
 //               binary int8[] parameter, a check one prepared
 //               `SELECT 1 FROM dnc WHERE e164 = $1`.
 //
-// Every request is built once before measuring. Concurrency is one
-// connection (and one thread) per request in flight. Every batch's answer is
+// Every request is built once before measuring. Scrub's concurrency is one
+// connection (and one thread) per request in flight; check runs the same
+// open loop as dnc-bench check over --workers pipelined connections
+// (bench/peer_check_loop.h). Every batch's answer is
 // checked against the query list once before measuring.
 #include <arpa/inet.h>
 #include <hiredis/hiredis.h>
@@ -41,6 +43,9 @@
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "bench/load_gen.h"
+#include "bench/open_loop.h"
+#include "bench/peer_check_loop.h"
+#include "bench/peer_pipelined.h"
 #include "common/command_line.h"
 
 ABSL_FLAG(std::string, peer, "", "redis or postgres (required).");
@@ -54,8 +59,15 @@ ABSL_FLAG(std::string, queries, "",
 ABSL_FLAG(uint32_t, batch, 10000, "scrub: numbers per request.");
 ABSL_FLAG(uint32_t, concurrency, 8,
           "scrub: requests in flight (one connection each).");
-ABSL_FLAG(uint32_t, workers, 16,
-          "check: connections (threads) sending on the open-loop schedule.");
+ABSL_FLAG(uint32_t, workers, 2,
+          "check: pipelined connections the open-loop schedule sends on, "
+          "round-robin (as dnc-bench check's --channels).");
+ABSL_FLAG(double, send_tick_us, 50,
+          "check: least time between two wake-ups of the sender (as "
+          "dnc-bench check).");
+ABSL_FLAG(uint32_t, max_outstanding, 20000,
+          "check: most calls in flight; beyond it due calls are skipped and "
+          "count as 10 s latencies.");
 ABSL_FLAG(double, warmup_seconds, 2, "Warm-up before each measured run.");
 ABSL_FLAG(double, seconds, 5, "Length of each measured run.");
 ABSL_FLAG(uint32_t, runs, 1, "Measured runs (one RESULT line each).");
@@ -82,7 +94,7 @@ constexpr char kUsage[] =
     "                        [--concurrency 8] [--seconds 5] [--runs 1]\n"
     "  dnc-peer-bench check  --peer redis|postgres --queries FILE [--rates "
     "20000]\n"
-    "                        [--sweep] [--workers 16]\n"
+    "                        [--sweep] [--workers 2]\n"
     "  dnc-peer-bench memory --peer redis|postgres --server_pid PID\n\n"
     "Examples:\n"
     "  dnc-peer-bench load --peer redis --redis 127.0.0.1:6390 --registry "
@@ -728,10 +740,8 @@ int RunScrub(Peer* peer) {
   return 0;
 }
 
-// Open loop with a pool of blocking connections: call i is due at
-// t0 + i / rate; a free worker takes the next due call, sleeps until it is
-// due, sends it, and records the time from the due time to the answer. When
-// every worker is busy the due times slip by, and that wait is counted.
+// Open loop over pipelined connections (bench/peer_check_loop.h): the same
+// schedule, accounting and send tick as dnc-bench check.
 int RunCheck(Peer* peer) {
   absl::StatusOr<QueryList> list = LoadQueries();
   if (!list.ok()) return Fail(std::string(list.status().message()));
@@ -749,10 +759,23 @@ int RunCheck(Peer* peer) {
   if (rates.empty() || workers < 1) {
     return Usage("--rates needs a rate and --workers at least 1");
   }
-  auto connections = ConnectAll(peer, workers);
-  if (!connections.ok()) {
-    return Fail(std::string(connections.status().message()));
+  std::vector<std::unique_ptr<PipelinedCheck>> owned;
+  std::vector<PipelinedCheck*> connections;
+  for (int i = 0; i < workers; ++i) {
+    absl::StatusOr<std::unique_ptr<PipelinedCheck>> c =
+        peer->name() == "redis"
+            ? ConnectRedisPipelined(absl::GetFlag(FLAGS_redis), kRedisKey)
+            : ConnectPostgresPipelined(absl::GetFlag(FLAGS_pg));
+    if (!c.ok()) return Fail(std::string(c.status().message()));
+    connections.push_back(c->get());
+    owned.push_back(std::move(*c));
   }
+  PipelinedCheckOptions options;
+  options.warmup_seconds = absl::GetFlag(FLAGS_warmup_seconds);
+  options.seconds = absl::GetFlag(FLAGS_seconds);
+  options.send_tick_ns =
+      static_cast<int64_t>(absl::GetFlag(FLAGS_send_tick_us) * 1000);
+  options.max_outstanding = absl::GetFlag(FLAGS_max_outstanding);
   const bool sweep = absl::GetFlag(FLAGS_sweep);
   const double limit = absl::GetFlag(FLAGS_p99_limit_us);
   const pid_t pid = absl::GetFlag(FLAGS_server_pid);
@@ -761,79 +784,33 @@ int RunCheck(Peer* peer) {
   int misses_in_a_row = 0;
   for (double rate : rates) {
     for (uint32_t run = 1; run <= runs; ++run) {
-      const double interval_ns = 1e9 / rate;
-      const uint64_t first = static_cast<uint64_t>(
-          std::ceil(absl::GetFlag(FLAGS_warmup_seconds) * rate));
-      const uint64_t measured =
-          static_cast<uint64_t>(absl::GetFlag(FLAGS_seconds) * rate);
-      const uint64_t total = first + measured;
-      std::vector<int64_t> latencies(measured, -1);
-      std::atomic<uint64_t> next{0}, errors{0}, wrong{0};
-      const int64_t t0 = NowNanos() + 1'000'000;
-      auto due_of = [&](uint64_t i) {
-        return t0 + static_cast<int64_t>(static_cast<double>(i) * interval_ns);
-      };
-      std::vector<std::thread> threads;
-      for (auto& connection : *connections) {
-        threads.emplace_back([&, c = connection.get()] {
-          UseFineTimerSlack();
-          for (uint64_t i = next++; i < total; i = next++) {
-            const int64_t due = due_of(i);
-            if (NowNanos() < due) SleepUntilNanos(due);
-            const size_t q = i % list->keys.size();
-            absl::StatusOr<bool> listed = c->Check(list->keys[q]);
-            const int64_t now = NowNanos();
-            if (!listed.ok()) {
-              ++errors;
-              continue;
-            }
-            if (*listed != (list->hit[q] != 0)) ++wrong;
-            if (i >= first) latencies[i - first] = now - due;
-          }
-        });
+      absl::StatusOr<PipelinedCheckOutcome> outcome =
+          RunPipelinedChecks(*list, connections, rate, options, pid, children);
+      if (!outcome.ok()) {
+        return Fail(absl::StrCat("check at ", rate,
+                                 "/s: ", outcome.status().message()));
       }
-      const int64_t start = due_of(first), end = due_of(total);
-      SleepUntilNanos(start);
-      const double self0 = SelfCpuSeconds();
-      const double server0 = ProcessTreeCpuSeconds(pid, children);
-      SleepUntilNanos(end);
-      const double self_cpu = SelfCpuSeconds() - self0;
-      const double server_cpu = ProcessTreeCpuSeconds(pid, children) - server0;
-      for (auto& t : threads) t.join();
-      if (wrong > 0) {
-        return Fail(absl::StrCat(wrong.load(),
+      if (outcome->wrong > 0) {
+        return Fail(absl::StrCat(outcome->wrong,
                                  " answers were wrong; was the registry "
                                  "loaded with `load`?"));
       }
-      std::vector<int64_t> done;
-      for (int64_t ns : latencies) {
-        if (ns >= 0) done.push_back(ns);
-      }
-      const uint64_t completed = done.size();
-      const LatencySummary latency = Summarize(&done);
-      const double seconds = static_cast<double>(end - start) / 1e9;
+      const OpenLoopSummary& summary = outcome->summary;
       ResultLine line;
       line.Set("scenario", sweep ? "check_sweep" : "check")
           .Set("system", peer->name())
           .Set("hits", HitPercent(*list))
           .Set("rate", static_cast<uint64_t>(rate))
           .Set("workers", workers)
-          .Set("run", run)
-          .Set("seconds", seconds)
-          .Set("achieved_per_s", static_cast<double>(completed) / seconds)
-          .Set("p50_us", latency.p50_us)
-          .Set("p90_us", latency.p90_us)
-          .Set("p99_us", latency.p99_us)
-          .Set("p999_us", latency.p999_us)
-          .Set("max_us", latency.max_us)
-          .Set("errors", errors.load())
-          .Set("overloaded", errors > 0 ? 1 : 0)
-          .Set("client_cpu", self_cpu / seconds)
-          .Set("server_cpu", server_cpu / seconds);
+          .Set("run", run);
+      SetOpenLoopFields(summary, outcome->window_seconds,
+                        outcome->client_cpu_seconds,
+                        outcome->server_cpu_seconds, &line);
       std::cout << line.ToString() << std::endl;
       if (sweep) {
-        misses_in_a_row =
-            latency.p99_us >= limit || errors > 0 ? misses_in_a_row + 1 : 0;
+        misses_in_a_row = summary.latency.p99_us >= limit || Overloaded(summary)
+                              ? misses_in_a_row + 1
+                              : 0;
       }
     }
     if (sweep && misses_in_a_row >= 2) break;

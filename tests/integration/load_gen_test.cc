@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "bench/load_gen_report.h"
+#include "bench/open_loop.h"
 #include "common/phone_number.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -119,6 +120,86 @@ TEST(LoadGenTest, PercentilesAreNearestRank) {
   EXPECT_DOUBLE_EQ(s.max_us, 1000);
   std::vector<int64_t> none;
   EXPECT_EQ(Summarize(&none).count, 0u);
+}
+
+TEST(OpenLoopTest, ScheduleSpacesCallsEvenlyAndCountsTheDueOnes) {
+  // 1,000/s: one call per ms; 0.5 s warm-up (500 calls), 2 s measured.
+  const OpenLoopSchedule schedule(1000, 0.5, 2, /*t0_ns=*/1'000'000'000);
+  EXPECT_EQ(schedule.first_measured(), 500u);
+  EXPECT_EQ(schedule.measured(), 2000u);
+  EXPECT_EQ(schedule.total(), 2500u);
+  EXPECT_EQ(schedule.Due(0), 1'000'000'000);
+  EXPECT_EQ(schedule.Due(3), 1'003'000'000);
+  EXPECT_EQ(schedule.window_start(), 1'500'000'000);
+  EXPECT_EQ(schedule.window_end(), 3'500'000'000);
+  EXPECT_DOUBLE_EQ(schedule.window_seconds(), 2.0);
+  EXPECT_EQ(schedule.DueBy(999'999'999), 0u);
+  EXPECT_EQ(schedule.DueBy(1'000'000'000), 1u);
+  EXPECT_EQ(schedule.DueBy(1'002'999'999), 3u);
+  EXPECT_EQ(schedule.DueBy(1'003'000'000), 4u);
+  EXPECT_EQ(schedule.DueBy(9'000'000'000), 2500u);
+  EXPECT_EQ(schedule.Slot(499), -1);
+  EXPECT_EQ(schedule.Slot(500), 0);
+  EXPECT_EQ(schedule.Slot(2500), -1);
+}
+
+TEST(OpenLoopTest, OnlyCallsAnsweredInsideTheWindowAreAchieved) {
+  // 10 measured calls at 1,000/s from t0 = 0 (no warm-up): the window is
+  // [0, 10 ms].
+  const OpenLoopSchedule schedule(1000, 0, 0.01, 0);
+  OpenLoopTally tally(schedule);
+  const int64_t ms = 1'000'000;
+  for (uint64_t i = 0; i < 6; ++i) {  // Answered 1 ms after due: achieved.
+    tally.Sent(i, schedule.Due(i));
+    tally.Answered(i, schedule.Due(i) + ms, true);
+  }
+  tally.Sent(6, schedule.Due(6) + 2 * ms);  // Sent late, answered after.
+  tally.Answered(6, 30 * ms, true);         // the window: late.
+  tally.Sent(7, schedule.Due(7));
+  tally.Answered(7, schedule.Due(7) + ms, false);  // An error: failed.
+  tally.Skipped(8);                                // Never sent.
+  tally.Sent(9, schedule.Due(9));                  // Never answered.
+  const OpenLoopSummary s = tally.Summarize();
+  EXPECT_EQ(s.measured, 10u);
+  EXPECT_EQ(s.achieved, 6u);
+  EXPECT_EQ(s.late, 1u);
+  EXPECT_EQ(s.failed, 1u);
+  EXPECT_EQ(s.skipped, 1u);
+  EXPECT_EQ(s.unanswered, 1u);
+  EXPECT_EQ(s.answered_in_window, 7u);  // Six achieved and the failed one.
+  // Latency from the due time (the late call's 24 ms, not 22 ms); the
+  // failed, skipped and unanswered ones count as 10 s.
+  EXPECT_DOUBLE_EQ(s.latency.p50_us, 1000);
+  EXPECT_DOUBLE_EQ(s.latency.p90_us, 1e7);
+  EXPECT_DOUBLE_EQ(s.latency.max_us, 1e7);
+  EXPECT_EQ(s.send_lag.count, 9u);  // Every call sent, warm-up none.
+  EXPECT_DOUBLE_EQ(s.send_lag.max_us, 2000);
+  EXPECT_TRUE(Overloaded(s));
+
+  ResultLine line;
+  SetOpenLoopFields(s, schedule.window_seconds(), /*client_cpu_seconds=*/0.007,
+                    /*server_cpu_seconds=*/0.0035, &line);
+  const auto fields = ParseResultLine(line.ToString());
+  EXPECT_EQ(fields.at("achieved_per_s"), "600");
+  EXPECT_EQ(fields.at("late"), "1");
+  EXPECT_EQ(fields.at("overloaded"), "1");
+  EXPECT_EQ(fields.at("client_us_per_call"), "1000");
+  EXPECT_EQ(fields.at("server_us_per_call"), "500");
+  EXPECT_EQ(fields.at("calls_per_server_cpu_s"), "2000");
+}
+
+TEST(OpenLoopTest, AServerThatKeepsUpIsNotOverloaded) {
+  const OpenLoopSchedule schedule(1000, 0.1, 1, 0);
+  OpenLoopTally tally(schedule);
+  for (uint64_t i = 0; i < schedule.total(); ++i) {
+    tally.Sent(i, schedule.Due(i));
+    tally.Answered(i, schedule.Due(i) + 200'000, true);
+  }
+  const OpenLoopSummary s = tally.Summarize();
+  EXPECT_EQ(s.achieved, 1000u);
+  EXPECT_EQ(s.late, 0u);
+  EXPECT_DOUBLE_EQ(s.latency.p99_us, 200);
+  EXPECT_FALSE(Overloaded(s));
 }
 
 TEST(LoadGenTest, CountsParseWithSuffixes) {
