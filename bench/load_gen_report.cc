@@ -72,6 +72,29 @@ Stat PerServerCore(const std::vector<const ResultFields*>& rows) {
   return StatOf(values);
 }
 
+// Per run: server (or client) CPU microseconds per call answered; the load
+// generators report it (calls answered inside the window), else it is
+// derived from the CPU and the achieved rate.
+Stat UsPerCall(const std::vector<const ResultFields*>& rows,
+               const std::string& side) {
+  std::vector<double> values;
+  for (const ResultFields* r : rows) {
+    double us = Num(*r, side + "_us_per_call");
+    if (std::isnan(us)) us = Num(*r, side + "_us_per_check");
+    if (std::isnan(us)) {
+      const double rate = Num(*r, "achieved_per_s");
+      us = rate > 0 ? 1e6 * Num(*r, side + "_cpu") / rate : kNaN;
+    }
+    values.push_back(us);
+  }
+  return StatOf(values);
+}
+
+std::string UsCell(const Stat& s) {
+  if (std::isnan(s.median)) return "n/a";
+  return absl::StrFormat(s.median < 10 ? "%.1f" : "%.0f", s.median);
+}
+
 std::string Rate(double v) {
   if (std::isnan(v)) return "n/a";
   if (v >= 1e6) return absl::StrFormat("%.2fM", v / 1e6);
@@ -123,7 +146,10 @@ std::string RatioCell(const Stat& dnc, const Stat& peer) {
 
 std::string SystemName(const std::string& system, const std::string& scenario) {
   const bool single = scenario == "check" || scenario == "check_sweep";
-  if (system == "dnc") return "dnc-server";
+  if (system == "dnc") {
+    return scenario == "checkstream" ? "dnc-server (CheckStream)"
+                                     : "dnc-server";
+  }
   if (system == "redis") {
     return single ? "Redis (SISMEMBER)" : "Redis (SMISMEMBER)";
   }
@@ -294,14 +320,22 @@ void RenderCheck(const std::vector<ResultFields>& results,
         out, "#### Check, open loop at ", Rate(Num(*all[0], "rate")),
         " checks/s offered (one number per RPC)\n\n",
         "Latency is measured from each request's scheduled send time (no "
-        "coordinated omission).\n\n",
-        "| hits | system | achieved/s | p50 | p99 (median) | p99 range | p999 "
-        "(median) | p999 range | server CPU (cores) | client CPU (cores) |\n"
-        "|---|---|---|---|---|---|---|---|---|---|\n");
+        "coordinated omission); achieved counts the calls answered inside "
+        "the measured window (late: answered after it).\n\n",
+        "| hits | system | achieved/s | late + failed | p50 | p99 (median) | "
+        "p99 range | p999 (median) | p999 range | server CPU (cores) | "
+        "server us per call | calls per server CPU-second | client us per "
+        "call |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     std::string verdicts;
     for (const std::string& hits : Values(results, "check", "hits")) {
+      std::vector<std::pair<std::string, std::string>> kinds;
       for (const std::string& system : SystemOrder()) {
-        const auto rows = Select(results, {{"scenario", "check"},
+        kinds.emplace_back("check", system);
+      }
+      kinds.emplace_back("checkstream", "dnc");
+      for (const auto& [scenario, system] : kinds) {
+        const auto rows = Select(results, {{"scenario", scenario},
                                            {"rate", rate},
                                            {"hits", hits},
                                            {"system", system}});
@@ -310,16 +344,22 @@ void RenderCheck(const std::vector<ResultFields>& results,
         const Stat p999 = StatOf(rows, "p999_us");
         size_t overloaded = 0;
         for (const ResultFields* r : rows) overloaded += Int(*r, "overloaded");
+        const Stat server_us = UsPerCall(rows, "server");
+        const double per_cpu_s =
+            server_us.median > 0 ? 1e6 / server_us.median : kNaN;
+        const double lost =
+            StatOf(rows, "late").median + StatOf(rows, "failed").median;
         absl::StrAppend(
-            out, "| ", Percent(hits), " | ", SystemName(system, "check"),
+            out, "| ", Percent(hits), " | ", SystemName(system, scenario),
             overloaded ? " (overloaded in some runs)" : "", " | ",
             Rate(StatOf(rows, "achieved_per_s").median), " | ",
+            std::isnan(lost) ? "n/a" : absl::StrFormat("%.0f", lost), " | ",
             Micros(StatOf(rows, "p50_us").median), " | **", Micros(p99.median),
             "** | ", RangeOf(p99, &Micros), " | **", Micros(p999.median),
             "** | ", RangeOf(p999, &Micros), " | ",
-            Cores(StatOf(rows, "server_cpu")), " | ",
-            Cores(StatOf(rows, "client_cpu")), " |\n");
-        if (system == "dnc") {
+            Cores(StatOf(rows, "server_cpu")), " | ", UsCell(server_us), " | ",
+            Rate(per_cpu_s), " | ", UsCell(UsPerCall(rows, "client")), " |\n");
+        if (system == "dnc" && scenario == "check") {
           const bool met = p99.max < options.check_p99_limit_us &&
                            p999.max < 5 * options.check_p99_limit_us &&
                            overloaded == 0;
@@ -351,7 +391,9 @@ void RenderSweep(const std::vector<ResultFields>& results,
       }
     }
     absl::StrAppend(out, "#### Check: offered-rate sweep, ", Percent(hits),
-                    " hits (p99 / p999 per step; a step runs once)\n\n",
+                    " hits (p99 / p999 per step, server CPU us per call in "
+                    "brackets; a step "
+                    "runs once)\n\n",
                     "| offered/s |");
     for (const std::string& s : systems) {
       absl::StrAppend(out, " ", SystemName(s, "check_sweep"), " |");
@@ -379,7 +421,7 @@ void RenderSweep(const std::vector<ResultFields>& results,
         absl::StrAppend(out, " ", under ? "" : "~~", Micros(p99.median), " / ",
                         Micros(StatOf(rows, "p999_us").median),
                         under ? "" : "~~", overloaded ? " (overloaded)" : "",
-                        " |");
+                        " (", UsCell(UsPerCall(rows, "server")), " us) |");
       }
       absl::StrAppend(out, "\n");
     }
@@ -439,16 +481,88 @@ void RenderLoad(const std::vector<ResultFields>& results, std::string* out) {
   absl::StrAppend(out, "\n");
 }
 
+// HTTP front end, driven by wrk or ab (bench/run_benchmarks.sh turns their
+// output into RESULT lines): one row per request kind, tool and connections.
+void RenderHttp(const std::vector<ResultFields>& results, std::string* out) {
+  if (Select(results, {{"scenario", "http"}}).empty()) return;
+  absl::StrAppend(
+      out,
+      "#### HTTP front end (keep-alive), measured with wrk and ab\n\n"
+      "wrk and ab are closed loop (each connection sends its next request "
+      "when the last is answered), so their latencies are service times, "
+      "not open-loop latencies.\n\n"
+      "| request | tool | connections | requests/s (median) | range | "
+      "numbers/s | p50 | p99 | server CPU (cores) | requests per server "
+      "CPU-second | client CPU (cores) | errors |\n"
+      "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+  for (const std::string& request : Values(results, "http", "request")) {
+    for (const std::string& tool : Values(results, "http", "tool")) {
+      for (const std::string& conns : Values(results, "http", "connections")) {
+        const auto rows = Select(results, {{"scenario", "http"},
+                                           {"request", request},
+                                           {"tool", tool},
+                                           {"connections", conns}});
+        if (rows.empty()) continue;
+        const Stat rate = StatOf(rows, "requests_per_s");
+        std::vector<double> per_cpu;
+        for (const ResultFields* r : rows) {
+          const double cores = Num(*r, "server_cpu");
+          per_cpu.push_back(cores > 0 ? Num(*r, "requests_per_s") / cores
+                                      : kNaN);
+        }
+        std::string label = request;
+        std::replace(label.begin(), label.end(), '~', ' ');
+        absl::StrAppend(out, "| ", label, " | ", tool, " | ", conns, " | **",
+                        Rate(rate.median), "** | ", RangeOf(rate, &Rate), " | ",
+                        Rate(StatOf(rows, "numbers_per_s").median), " | ",
+                        Micros(StatOf(rows, "p50_us").median), " | ",
+                        Micros(StatOf(rows, "p99_us").median), " | ",
+                        Cores(StatOf(rows, "server_cpu")), " | ",
+                        Rate(StatOf(per_cpu).median), " | ",
+                        Cores(StatOf(rows, "client_cpu")), " | ",
+                        absl::StrFormat("%.0f", StatOf(rows, "errors").median),
+                        " |\n");
+      }
+    }
+  }
+  absl::StrAppend(out, "\n");
+}
+
+std::string PlacementHeading(const std::string& placement) {
+  if (placement == "pinned") {
+    return "### Pinned: each server on core 0, its load generator on core 1 "
+           "(taskset)\n\n";
+  }
+  if (placement == "unpinned") {
+    return "### Unpinned: servers and load generators share both cores\n\n";
+  }
+  return absl::StrCat("### ", placement, "\n\n");
+}
+
 }  // namespace
 
 std::string RenderReport(const std::vector<ResultFields>& results,
                          const ReportOptions& options) {
   if (results.empty()) return "_No results were recorded._\n";
   std::string out;
-  RenderScrub(results, options, &out);
-  RenderStream(results, &out);
-  RenderCheck(results, options, &out);
-  RenderSweep(results, options, &out);
+  // Rows with a placement (pinned, unpinned) get a section each; memory and
+  // load rows have none and come once at the end.
+  std::vector<std::string> placements = {""};
+  for (const char* p : {"pinned", "unpinned"}) {
+    if (!Select(results, {{"placement", p}}).empty()) placements.push_back(p);
+  }
+  for (const std::string& placement : placements) {
+    std::vector<ResultFields> group;
+    for (const ResultFields& r : results) {
+      if (Field(r, "placement") == placement) group.push_back(r);
+    }
+    if (!placement.empty()) absl::StrAppend(&out, PlacementHeading(placement));
+    RenderScrub(group, options, &out);
+    RenderStream(group, &out);
+    RenderCheck(group, options, &out);
+    RenderSweep(group, options, &out);
+    RenderHttp(group, &out);
+  }
   RenderMemory(results, &out);
   RenderLoad(results, &out);
   return out;

@@ -7,12 +7,19 @@
 //                rpc_p99_us server_cpu client_cpu
 //   stream       system hits batch concurrency numbers_per_s server_cpu
 //                client_cpu (compared with the peers' scrub rows)
-//   check        system hits rate achieved_per_s p50_us p99_us p999_us
-//                server_cpu client_cpu overloaded
-//   check_sweep  system hits rate p99_us p999_us overloaded
+//   check        system hits rate achieved_per_s late failed p50_us p99_us
+//                p999_us server_cpu client_cpu server_us_per_call
+//                client_us_per_call overloaded
+//   checkstream  the same, shown in the check tables as its own row
+//   check_sweep  system hits rate p99_us p999_us server_us_per_call
+//                overloaded
+//   http         request tool connections requests_per_s numbers_per_s
+//                p50_us p99_us server_cpu client_cpu errors
 //   memory       system numbers rss_bytes hwm_bytes bytes_per_number note
 //   load         system numbers seconds
 // Unknown scenarios and fields are ignored. Systems: dnc, redis, postgres.
+// Rows with `placement=pinned` or `placement=unpinned` are rendered in a
+// section per placement (memory and load rows carry none).
 // Thread-safety: thread-safe (a pure function).
 #ifndef DNC_BENCH_LOAD_GEN_REPORT_H_
 #define DNC_BENCH_LOAD_GEN_REPORT_H_

@@ -270,5 +270,64 @@ TEST(LoadGenTest, ReportFindsTheHighestRateUnderTheLatencyLimit) {
   EXPECT_THAT(report, HasSubstr("~~1.50 ms / 3.00 ms~~"));
 }
 
+TEST(LoadGenTest, ReportHasASectionPerPlacementWithCpuPerCall) {
+  auto check = [](const std::string& placement, const std::string& system,
+                  const std::string& server_us) {
+    return ResultFields{{"scenario", "check"},
+                        {"placement", placement},
+                        {"system", system},
+                        {"hits", "5"},
+                        {"rate", "20000"},
+                        {"achieved_per_s", "20000"},
+                        {"late", "3"},
+                        {"failed", "0"},
+                        {"p50_us", "100"},
+                        {"p99_us", "400"},
+                        {"p999_us", "900"},
+                        {"server_cpu", "0.5"},
+                        {"server_us_per_call", server_us},
+                        {"client_us_per_call", "8"},
+                        {"overloaded", "0"}};
+  };
+  const ResultFields http = {{"scenario", "http"},
+                             {"placement", "pinned"},
+                             {"system", "dnc"},
+                             {"request", "GET~/v1/check"},
+                             {"tool", "wrk"},
+                             {"connections", "8"},
+                             {"requests_per_s", "30000"},
+                             {"numbers_per_s", "30000"},
+                             {"p50_us", "200"},
+                             {"p99_us", "900"},
+                             {"server_cpu", "0.75"},
+                             {"client_cpu", "0.4"},
+                             {"errors", "0"}};
+  const ResultFields memory = {{"scenario", "memory"},
+                               {"system", "dnc"},
+                               {"numbers", "1000"},
+                               {"rss_bytes", "1048576"},
+                               {"bytes_per_number", "1048.6"}};
+  const std::string report = RenderReport(
+      {check("pinned", "dnc", "25"), check("pinned", "redis", "10"),
+       check("unpinned", "dnc", "40"), http, memory},
+      ReportOptions());
+  const size_t pinned = report.find("### Pinned: each server on core 0");
+  const size_t unpinned = report.find("### Unpinned:");
+  const size_t memory_table = report.find("#### Memory");
+  ASSERT_NE(pinned, std::string::npos);
+  ASSERT_NE(unpinned, std::string::npos);
+  ASSERT_NE(memory_table, std::string::npos);
+  EXPECT_LT(pinned, unpinned);
+  EXPECT_LT(unpinned, memory_table);
+  // server us per call, calls per server CPU-second, client us per call.
+  const std::string pinned_part = report.substr(pinned, unpinned - pinned);
+  EXPECT_THAT(pinned_part, HasSubstr("| 5% | dnc-server | 20k | 3 | 100 us |"));
+  EXPECT_THAT(pinned_part, HasSubstr("| 0.50 | 25 | 40k | 8.0 |"));
+  EXPECT_THAT(pinned_part, HasSubstr("| 0.50 | 10 | 100k | 8.0 |"));
+  EXPECT_THAT(pinned_part, HasSubstr("| GET /v1/check | wrk | 8 | **30k** |"));
+  EXPECT_THAT(pinned_part, HasSubstr("| 0.75 | 40k | 0.40 | 0 |"));
+  EXPECT_THAT(report.substr(unpinned), HasSubstr("| 0.50 | 40 | 25k | 8.0 |"));
+}
+
 }  // namespace
 }  // namespace dnc::bench
