@@ -61,8 +61,9 @@ std::string SnapshotText(const storage::Manifest& manifest);
 
 // What the handler knows about the call being audited.
 struct AuditCall {
-  const char* method = "Scrub";  // "Check", "Scrub", "ScrubStream".
-  std::string_view job_id;       // Validated; empty: the audit id.
+  // "Check", "CheckStream", "Scrub" or "ScrubStream".
+  const char* method = "Scrub";
+  std::string_view job_id;  // Validated; empty: the audit id.
   std::string_view request_id;
   uint64_t sequence = 0;
   policy::Purpose purpose = policy::Purpose::kCommercial;

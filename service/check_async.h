@@ -62,9 +62,10 @@ namespace dnc::service {
 // scrub.proto must be added here as WithCallbackMethod_<Name>.
 using CheckAsyncService = dnc::v1::ScrubService::WithCallbackMethod_Scrub<
     dnc::v1::ScrubService::WithCallbackMethod_ScrubStream<
-        dnc::v1::ScrubService::WithCallbackMethod_Status<
-            dnc::v1::ScrubService::WithAsyncMethod_Check<
-                dnc::v1::ScrubService::Service>>>>;
+        dnc::v1::ScrubService::WithCallbackMethod_CheckStream<
+            dnc::v1::ScrubService::WithCallbackMethod_Status<
+                dnc::v1::ScrubService::WithAsyncMethod_Check<
+                    dnc::v1::ScrubService::Service>>>>>;
 
 // Answers one Check into `*response` (empty on entry). Called on a polling
 // thread; must not block for long (it holds up the other calls of its

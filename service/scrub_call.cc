@@ -101,7 +101,7 @@ absl::Status ScrubCalls::Check(const CheckCall& call,
                                     call.purpose, tenant));
   scratch->parsed.assign(
       1, call.has_e164 ? ClassifyE164(call.e164) : ParsePhoneNumber(call.raw));
-  Audited audited{"Check", {}, call.request_id, 0, std::string()};
+  Audited audited{call.method, {}, call.request_id, 0, std::string()};
   if (tenant != nullptr) {
     audited.numbers_sha256 =
         call.has_e164 ? NumbersSha256(absl::MakeConstSpan(&call.e164, 1), {})

@@ -72,6 +72,7 @@ struct ScrubCall {
 
 // One Check: exactly one of the two numbers.
 struct CheckCall {
+  const char* method = "Check";  // "Check" or "CheckStream" (the audit's).
   bool has_e164 = false;
   uint64_t e164 = 0;
   std::string_view raw;  // When !has_e164.

@@ -217,8 +217,10 @@ absl::Status ScrubServiceImpl::CheckAnswerSize(
 
 absl::Status ScrubServiceImpl::CheckInto(const v1::CheckRequest& request,
                                          const tenant::Tenant* tenant,
+                                         const char* method,
                                          v1::CheckResponse* response) const {
   CheckCall call;
+  call.method = method;
   switch (request.number_case()) {
     case v1::CheckRequest::kE164:
       call.has_e164 = true;
@@ -263,6 +265,11 @@ grpc::ServerUnaryReactor* ScrubServiceImpl::Scrub(
     thread_local BatchScratch scratch;
     return ScrubInto(*request, tenant, "Scrub", &scratch, response);
   });
+}
+
+grpc::ServerBidiReactor<v1::CheckRequest, v1::CheckResponse>*
+ScrubServiceImpl::CheckStream(grpc::CallbackServerContext* context) {
+  return check_streams_.Open(context);
 }
 
 grpc::ServerBidiReactor<v1::ScrubRequest, v1::ScrubResponse>*

@@ -5,7 +5,8 @@
 // (never "callable", never an unaudited answer).
 //
 // Shutdown is graceful (see CallGate in service/call_gate.h): new calls are
-// turned away with UNAVAILABLE while the calls in flight finish.
+// turned away with UNAVAILABLE while the calls in flight finish; open
+// CheckStreams (service/check_stream.h) end at their next request boundary.
 //
 // Ownership: borrows the Registry, the Authenticator and the CallGate, which
 // must outlive the service.
@@ -26,6 +27,7 @@
 #include "service/arena_message_allocator.h"
 #include "service/auth.h"
 #include "service/call_gate.h"
+#include "service/check_stream.h"
 #include "service/field_rules.h"
 #include "service/registry.h"
 #include "service/scrub_call.h"
@@ -67,6 +69,8 @@ class ScrubServiceImpl final : public dnc::v1::ScrubService::CallbackService {
   grpc::ServerUnaryReactor* Scrub(grpc::CallbackServerContext* context,
                                   const dnc::v1::ScrubRequest* request,
                                   dnc::v1::ScrubResponse* response) override;
+  grpc::ServerBidiReactor<dnc::v1::CheckRequest, dnc::v1::CheckResponse>*
+  CheckStream(grpc::CallbackServerContext* context) override;
   grpc::ServerBidiReactor<dnc::v1::ScrubRequest, dnc::v1::ScrubResponse>*
   ScrubStream(grpc::CallbackServerContext* context) override;
   grpc::ServerUnaryReactor* Status(grpc::CallbackServerContext* context,
@@ -83,10 +87,22 @@ class ScrubServiceImpl final : public dnc::v1::ScrubService::CallbackService {
                          BatchScratch* scratch,
                          dnc::v1::ScrubResponse* response) const;
 
-  // Answers one Check for `tenant` (see ScrubInto).
+  // Answers one Check for `tenant` (see ScrubInto) into `*response`
+  // (empty on entry); `method` ("Check" or "CheckStream") is the audit
+  // record's. Errors: InvalidArgument (no number), as ScrubCalls::Check.
+  absl::Status CheckInto(const dnc::v1::CheckRequest& request,
+                         const tenant::Tenant* tenant, const char* method,
+                         dnc::v1::CheckResponse* response) const;
   absl::Status CheckInto(const dnc::v1::CheckRequest& request,
                          const tenant::Tenant* tenant,
-                         dnc::v1::CheckResponse* response) const;
+                         dnc::v1::CheckResponse* response) const {
+    return CheckInto(request, tenant, "Check", response);
+  }
+
+  // Ends the open CheckStreams (CheckStreams::Drain). REQUIRES: the gate is
+  // draining.
+  void DrainStreams() { check_streams_.Drain(); }
+  const CheckStreams& check_streams() const { return check_streams_; }
 
   uint32_t max_batch_entries() const { return calls_.max_batch_entries(); }
   const Authenticator& auth() const { return *auth_; }
@@ -110,6 +126,7 @@ class ScrubServiceImpl final : public dnc::v1::ScrubService::CallbackService {
   // first block (see arena_message_allocator.h).
   ArenaMessageAllocator<dnc::v1::ScrubRequest, dnc::v1::ScrubResponse>
       scrub_allocator_;
+  CheckStreams check_streams_{this};
 };
 
 }  // namespace dnc::service

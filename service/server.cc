@@ -152,6 +152,9 @@ ScrubServer::~ScrubServer() {
 
 void ScrubServer::Shutdown(absl::Duration deadline) {
   gate_->StartDraining();
+  // Open CheckStreams end at their next request boundary (dialers keep them
+  // open indefinitely, so waiting for them would always take `deadline`).
+  service_->DrainStreams();
   if (grpc::HealthCheckServiceInterface* health =
           server_->GetHealthCheckService()) {
     health->SetServingStatus(false);
