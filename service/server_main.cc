@@ -19,6 +19,8 @@
 #include "absl/time/time.h"
 #include "common/command_line.h"
 #include "common/logging.h"
+#include "dnccom/dnccom_scrub.h"
+#include "http/http_front_end.h"
 #include "service/scrub_service.h"
 #include "service/server.h"
 #include "service/source_set.h"
@@ -51,6 +53,19 @@ ABSL_FLAG(std::string, auth, "api_key",
           "api_key: every call needs a tenant's key in metadata x-api-key "
           "(needs --tenants). none: no tenants, registry-only answers, no "
           "audit (for tests and benchmarks only).");
+ABSL_FLAG(std::string, http_listen, "",
+          "HOST:PORT for the HTTP/1.1 API (JSON, check.txt and the "
+          "DNC.com-compatible /app/main/rpc/scrub; docs/http-api.md); off "
+          "when empty; port 0 picks a free port. Same API keys (header "
+          "x-api-key), answers and audit as gRPC.");
+ABSL_FLAG(std::string, http_port_file, "",
+          "If set, write the bound HTTP port to this file once serving.");
+ABSL_FLAG(int32_t, http_threads, 2,
+          "Threads answering HTTP requests (each answers its requests "
+          "inline).");
+ABSL_FLAG(uint64_t, http_max_body_bytes, uint64_t{16} << 20,
+          "Largest HTTP request body; larger ones answer 413 (a 50,000-number "
+          "DNC.com form is about 600 KB).");
 ABSL_FLAG(int32_t, reload_interval_seconds, 1,
           "How often to look for newly published generations (a few file "
           "reads per source when nothing changed); 0 = only on SIGHUP.");
@@ -65,11 +80,14 @@ constexpr char kUsage[] =
     "             [--port_file FILE] [--max_batch_entries N] "
     "[--max_answer_bytes N]\n"
     "             [--reload_interval_seconds S]\n"
+    "             [--http_listen HOST:PORT] [--http_port_file FILE]\n"
     "  dnc-server --data DIR --auth=none ...   (no tenants: tests, "
     "benchmarks)\n\n"
     "Examples:\n"
     "  dnc-server --data /var/lib/dnc --tenants /var/lib/dnc-tenants\n"
     "  dnc-server --data ./data --tenants ./tenants --listen 0.0.0.0:50051\n"
+    "  dnc-server --data ./data --tenants ./tenants --http_listen "
+    "127.0.0.1:8080\n"
     "  dnc-server --data ./data --auth=none --listen 127.0.0.1:0 "
     "--port_file port.txt\n\n"
     "Every ScrubService and TenantService call carries a tenant's API key in "
@@ -103,7 +121,37 @@ struct ServerConfig {
   int32_t reload_seconds = 0;
   std::string port_file;
   dnc::service::ServerOptions server;
+  bool http = false;  // --http_listen was given.
+  std::string http_port_file;
+  dnc::http::HttpFrontEndOptions http_options;
 };
+
+// The HTTP front end's flags, beside the gRPC server's options.
+void ReadHttpFlags(ServerConfig* config) {
+  const std::string listen = absl::GetFlag(FLAGS_http_listen);
+  config->http = !listen.empty();
+  config->http_port_file = absl::GetFlag(FLAGS_http_port_file);
+  if (!config->http && !config->http_port_file.empty()) {
+    Cli().UsageError("--http_port_file needs --http_listen HOST:PORT");
+  }
+  dnc::http::HttpFrontEndOptions& http = config->http_options;
+  http.server.listen = listen;
+  http.server.threads = absl::GetFlag(FLAGS_http_threads);
+  http.server.max_body_bytes = absl::GetFlag(FLAGS_http_max_body_bytes);
+  if (http.server.threads < 1) {
+    Cli().UsageError("--http_threads must be at least 1");
+  }
+  if (http.server.max_body_bytes == 0) {
+    Cli().UsageError("--http_max_body_bytes must be at least 1");
+  }
+  http.max_batch_entries = config->server.max_batch_entries;
+  http.auth = config->auth_mode;
+  http.add_routes = [](dnc::http::HttpRoutes* routes) {
+    // DNC.com's scrub API, for dialers configured for it (VICIdial).
+    routes->Add("POST", "/app/main/rpc/scrub", &dnc::dnccom::ServeScrub);
+    routes->Add("GET", "/app/main/rpc/scrub", &dnc::dnccom::ServeScrub);
+  };
+}
 
 // Reads and checks the flags; a misuse exits with the usage error (2), a bad
 // value is an InvalidArgument for Fail().
@@ -162,6 +210,7 @@ absl::StatusOr<ServerConfig> ReadFlags(int argc, char** argv) {
         "--reload_interval_seconds must be 0 (off) or more");
   }
   config.port_file = absl::GetFlag(FLAGS_port_file);
+  ReadHttpFlags(&config);
   return config;
 }
 
@@ -197,6 +246,17 @@ absl::StatusOr<std::unique_ptr<dnc::tenant::TenantStore>> OpenTenants(
                   << " tenant(s); API keys required (x-api-key)";
   }
   return opened;
+}
+
+// Writes `port` to `path` (if set) so readers never see half a file; the
+// exit code (0, or Fail's).
+int WritePortFile(const char* flag, const std::string& path, int port) {
+  if (path.empty()) return 0;
+  const absl::Status written =
+      dnc::storage::WriteFileDurably(path, absl::StrCat(port, "\n"));
+  if (written.ok()) return 0;
+  return Fail(
+      absl::StrCat("cannot write ", flag, " ", path, ": ", written.message()));
 }
 
 // Waits for signals until SIGTERM or SIGINT; SIGHUP reloads the registry.
@@ -256,6 +316,21 @@ int main(int argc, char** argv) {
                                        config->server);
   if (!server.ok()) return Fail(std::string(server.status().message()));
 
+  std::unique_ptr<dnc::http::HttpFrontEnd> http;
+  if (config->http) {
+    absl::StatusOr<std::unique_ptr<dnc::http::HttpFrontEnd>> started =
+        dnc::http::HttpFrontEnd::Start(registry->get(), tenants->get(),
+                                       config->http_options);
+    if (!started.ok()) {
+      return Fail(absl::StrCat("--http_listen: ", started.status().message()));
+    }
+    http = std::move(*started);
+    std::cout << "dnc-server HTTP API on " << http->address() << std::endl;
+    DNC_LOG(Info) << "HTTP API (JSON, check.txt, DNC.com-compatible) on "
+                  << http->address() << " with "
+                  << config->http_options.server.threads << " thread(s)";
+  }
+
   if (config->reload_seconds > 0) {
     (*registry)->StartPolling(absl::Seconds(config->reload_seconds));
   }
@@ -270,18 +345,16 @@ int main(int argc, char** argv) {
                 << " entries per batch; reload every " << config->reload_seconds
                 << " s";
 
-  int exit_code = 0;
-  if (!config->port_file.empty()) {
-    const absl::Status written = dnc::storage::WriteFileDurably(
-        config->port_file, absl::StrCat((*server)->port(), "\n"));
-    if (!written.ok()) {
-      exit_code =
-          Fail(absl::StrCat("cannot write --port_file ", config->port_file,
-                            ": ", written.message()));
-    }
+  int exit_code =
+      WritePortFile("--port_file", config->port_file, (*server)->port());
+  if (exit_code == 0 && http != nullptr) {
+    exit_code =
+        WritePortFile("--http_port_file", config->http_port_file, http->port());
   }
   if (exit_code == 0) ServeUntilStopped(handled_signals, registry->get());
   (*registry)->StopPolling();
+  // Both front ends drain at once: HTTP first turns new requests away.
+  if (http != nullptr) http->Shutdown(absl::Seconds(5));
   (*server)->Shutdown(absl::Seconds(5));
   (*server)->Wait();
   server->reset();

@@ -1,0 +1,56 @@
+#include "http/http_front_end.h"
+
+#include <utility>
+
+#include "http/json_api.h"
+
+namespace dnc::http {
+namespace {
+
+service::ScrubCallsOptions CallsOptions(const HttpFrontEndOptions& options) {
+  service::ScrubCallsOptions calls;
+  calls.max_batch_entries = options.max_batch_entries;
+  calls.today = options.today;
+  return calls;
+}
+
+}  // namespace
+
+HttpFrontEnd::HttpFrontEnd(const service::Registry* registry,
+                           tenant::TenantStore* tenants,
+                           const HttpFrontEndOptions& options)
+    : auth_(options.auth, tenants),
+      calls_(registry, tenants, CallsOptions(options)),
+      routes_(ApiContext{&auth_, &calls_}) {
+  // The JSON API (docs/http-api.md).
+  routes_.Add("GET", "/v1/check", &ServeCheck);
+  routes_.Add("GET", "/v1/check.txt", &ServeCheckText);
+  routes_.Add("POST", "/v1/scrub", &ServeScrub);
+  routes_.Add("GET", "/v1/status", &ServeStatus);
+  if (options.add_routes) options.add_routes(&routes_);
+}
+
+absl::StatusOr<std::unique_ptr<HttpFrontEnd>> HttpFrontEnd::Start(
+    const service::Registry* registry, tenant::TenantStore* tenants,
+    const HttpFrontEndOptions& options) {
+  if (options.max_batch_entries == 0) {
+    return absl::InvalidArgumentError("max_batch_entries must be at least 1");
+  }
+  if (options.auth == service::AuthMode::kApiKey && tenants == nullptr) {
+    return absl::InvalidArgumentError(
+        "API-key authentication needs a tenant store");
+  }
+  std::unique_ptr<HttpFrontEnd> front_end(
+      new HttpFrontEnd(registry, tenants, options));
+  const HttpRoutes* routes = &front_end->routes_;
+  absl::StatusOr<std::unique_ptr<HttpServer>> server = HttpServer::Start(
+      options.server,
+      [routes](const HttpRequest& request, HttpResponse* response) {
+        routes->Serve(request, response);
+      });
+  if (!server.ok()) return server.status();
+  front_end->server_ = std::move(*server);
+  return front_end;
+}
+
+}  // namespace dnc::http
