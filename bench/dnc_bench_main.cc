@@ -6,34 +6,28 @@
 //   dnc-bench stream  ScrubStream bulk: --concurrency streams, --window
 //                     chunks in flight each; numbers/s
 //   dnc-bench check   one number per Check RPC, open loop at fixed offered
-//                     rates; p50/p99/p999 from the scheduled send time
+//                     rates; p50/p99/p999 from the scheduled send time,
+//                     achieved = answered inside the window (open_loop.h)
 //   dnc-bench memory  server RSS and the generation's bits per key
+//   dnc-bench numbers a query list as 10-digit numbers (for wrk and ab)
 //   dnc-bench report  RESULT lines -> markdown tables (BENCHMARKS.md)
 //
 // The client is kept cheap because it shares the machine with the server:
-// Scrub and ScrubStream requests are serialized once (packed e164) and sent
-// as prebuilt byte buffers through the generic callback stub; responses are
-// parsed only while checking them (every batch once, before measuring).
+// the batched loads are bench/scrub_load.h, the event-driven open-loop Check
+// load bench/check_load.h.
 // Every measured run prints one "RESULT k=v ..." line on stdout; progress and
 // errors go to stderr.
-#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
-#include <atomic>
-#include <cerrno>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
-#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -50,6 +44,7 @@
 #include "bench/load_gen.h"
 #include "bench/load_gen_report.h"
 #include "bench/open_loop.h"
+#include "bench/scrub_load.h"
 #include "common/command_line.h"
 #include "dnc/v1/scrub.grpc.pb.h"
 #include "dnc/v1/scrub.pb.h"
@@ -132,12 +127,14 @@ const std::string& ApiKey() {
   return *key;
 }
 
-// Adds the tenant's API key (if any) to a call's metadata.
-void Authorize(grpc::ClientContext* context) {
-  if (!ApiKey().empty()) context->AddMetadata("x-api-key", ApiKey());
+// The warm-up and window of every run, and the API key.
+LoadTiming Timing() {
+  LoadTiming timing;
+  timing.warmup_seconds = absl::GetFlag(FLAGS_warmup_seconds);
+  timing.seconds = absl::GetFlag(FLAGS_seconds);
+  timing.api_key = ApiKey();
+  return timing;
 }
-
-namespace v1 = ::dnc::v1;
 
 constexpr char kUsage[] =
     "End-to-end load generator for dnc-server over real gRPC.\n\n"
@@ -151,6 +148,7 @@ constexpr char kUsage[] =
     "  dnc-bench check  --server H:P --queries FILE [--rates 20000,...]\n"
     "                   [--sweep]\n"
     "  dnc-bench memory --server_pid PID --data DIR [--source us-ftc]\n"
+    "  dnc-bench numbers --queries FILE   (10-digit numbers, one a line)\n"
     "  dnc-bench report RESULTS_FILE...   (markdown tables on stdout)\n\n"
     "Examples:\n"
     "  dnc-bench gen --out_dir /tmp/b --numbers 10M\n"
@@ -164,9 +162,6 @@ constexpr char kUsage[] =
     "before measuring; a wrong answer fails the run (exit 1).\n"
     "bench/run_benchmarks.sh runs the whole comparison with Redis and "
     "PostgreSQL.";
-
-constexpr char kScrubMethod[] = "/dnc.v1.ScrubService/Scrub";
-constexpr char kStreamMethod[] = "/dnc.v1.ScrubService/ScrubStream";
 
 void Emit(const ResultLine& line) { std::cout << line.ToString() << std::endl; }
 
@@ -201,398 +196,11 @@ absl::StatusOr<std::vector<std::shared_ptr<grpc::Channel>>> ConnectChannels(
   return channels;
 }
 
-grpc::ByteBuffer Serialize(const google::protobuf::MessageLite& message) {
-  const std::string bytes = message.SerializeAsString();
-  grpc::Slice slice(bytes);
-  return grpc::ByteBuffer(&slice, 1);
-}
-
-bool Parse(const grpc::ByteBuffer& buffer,
-           google::protobuf::MessageLite* message) {
-  std::vector<grpc::Slice> slices;
-  if (!buffer.Dump(&slices).ok()) return false;
-  std::string bytes;
-  for (const grpc::Slice& s : slices) {
-    bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
-  }
-  return message->ParseFromString(bytes);
-}
-
 int HitPercent(const QueryList& list) {
   if (list.keys.empty()) return 0;
   return static_cast<int>(std::lround(100.0 * static_cast<double>(list.hits) /
                                       static_cast<double>(list.keys.size())));
 }
-
-// Checks one Scrub answer against the batch: one disposition per number,
-// BLOCKED exactly for the expected hits (by count) and CALLABLE otherwise.
-absl::Status CheckAnswer(const v1::ScrubResponse& response, size_t batch_size,
-                         uint32_t expected_hits, size_t batch_index) {
-  if (static_cast<size_t>(response.dispositions_size()) != batch_size) {
-    return absl::InternalError(
-        absl::StrCat("batch ", batch_index, ": ", response.dispositions_size(),
-                     " dispositions for ", batch_size, " numbers"));
-  }
-  uint32_t blocked = 0, other = 0;
-  for (int d : response.dispositions()) {
-    if (d == v1::BLOCKED) {
-      ++blocked;
-    } else if (d != v1::CALLABLE) {
-      ++other;
-    }
-  }
-  if (blocked != expected_hits || other != 0) {
-    return absl::InternalError(absl::StrCat(
-        "batch ", batch_index, ": ", blocked, " BLOCKED and ", other,
-        " neither BLOCKED nor CALLABLE, expected ", expected_hits,
-        " BLOCKED (is the server loaded with this registry, as of today?)"));
-  }
-  return absl::OkStatus();
-}
-
-// The requests of a query list, serialized once.
-struct PreparedBatches {
-  Batches batches;
-  std::vector<grpc::ByteBuffer> requests;
-};
-
-PreparedBatches Prepare(const QueryList& list, size_t batch_size) {
-  PreparedBatches prepared;
-  prepared.batches = MakeBatches(list, batch_size);
-  for (const std::vector<uint64_t>& keys : prepared.batches.keys) {
-    v1::ScrubRequest request;
-    request.mutable_e164()->Add(keys.begin(), keys.end());
-    prepared.requests.push_back(Serialize(request));
-  }
-  return prepared;
-}
-
-// Runs the measured window: warm-up, then samples CPU at the start and end.
-struct Window {
-  int64_t start_ns = 0, end_ns = 0;
-  double self_cpu = 0, server_cpu = 0;
-};
-
-void MeasureWindow(int64_t t0, Window* window, pid_t server_pid) {
-  window->start_ns =
-      t0 + static_cast<int64_t>(absl::GetFlag(FLAGS_warmup_seconds) * 1e9);
-  window->end_ns = window->start_ns +
-                   static_cast<int64_t>(absl::GetFlag(FLAGS_seconds) * 1e9);
-  SleepUntilNanos(window->start_ns);
-  const double self0 = SelfCpuSeconds();
-  const double server0 = ProcessTreeCpuSeconds(server_pid, false);
-  SleepUntilNanos(window->end_ns);
-  window->self_cpu = SelfCpuSeconds() - self0;
-  window->server_cpu = ProcessTreeCpuSeconds(server_pid, false) - server0;
-}
-
-// ------------------------------------------------------------ unary Scrub
-
-// Closed loop: `concurrency` slots, each sending its next request when the
-// previous one is answered. In checking mode every batch is sent once and
-// every answer parsed; otherwise requests run until `stop_ns` and only those
-// answered inside the window count.
-class ScrubLoad {
- public:
-  ScrubLoad(const PreparedBatches* prepared,
-            std::vector<std::shared_ptr<grpc::Channel>> channels)
-      : prepared_(prepared) {
-    for (auto& channel : channels) {
-      stubs_.push_back(std::make_unique<grpc::GenericStub>(channel));
-    }
-  }
-
-  // Sends every batch once and checks every answer.
-  absl::Status CheckAll(int concurrency) {
-    checking_ = true;
-    next_ = 0;
-    stop_ns_ = INT64_MAX;
-    Run(concurrency);
-    absl::MutexLock lock(&mu_);
-    return first_error_;
-  }
-
-  struct Outcome {
-    uint64_t numbers = 0, rpcs = 0;
-    LatencySummary latency;
-    Window window;
-    uint64_t errors = 0;
-    std::string first_error;
-  };
-
-  Outcome Measure(int concurrency, pid_t server_pid) {
-    checking_ = false;
-    next_ = 0;
-    numbers_ = 0;
-    rpcs_ = 0;
-    const int64_t t0 = NowNanos();
-    window_start_ = INT64_MAX;
-    window_end_ = INT64_MAX;
-    stop_ns_ = t0 + static_cast<int64_t>((absl::GetFlag(FLAGS_warmup_seconds) +
-                                          absl::GetFlag(FLAGS_seconds)) *
-                                         1e9);
-    window_start_ =
-        t0 + static_cast<int64_t>(absl::GetFlag(FLAGS_warmup_seconds) * 1e9);
-    window_end_ = stop_ns_.load();
-    Outcome outcome;
-    std::thread runner([&] { Run(concurrency); });
-    MeasureWindow(t0, &outcome.window, server_pid);
-    runner.join();
-    outcome.numbers = numbers_;
-    outcome.rpcs = rpcs_;
-    std::vector<int64_t> all;
-    for (const auto& slot : slots_) {
-      all.insert(all.end(), slot->latencies.begin(), slot->latencies.end());
-    }
-    outcome.latency = Summarize(&all);
-    absl::MutexLock lock(&mu_);
-    outcome.errors = errors_;
-    outcome.first_error = first_error_.ok() ? "" : first_error_.ToString();
-    return outcome;
-  }
-
- private:
-  struct Slot {
-    std::unique_ptr<grpc::ClientContext> context;
-    grpc::ByteBuffer response;
-    int64_t sent_ns = 0;
-    size_t batch = 0;
-    size_t stub = 0;
-    std::vector<int64_t> latencies;
-  };
-
-  // Starts the slots and blocks until every one has stopped.
-  void Run(int concurrency) {
-    slots_.clear();
-    {
-      absl::MutexLock lock(&mu_);
-      active_ = concurrency;
-      errors_ = 0;
-      first_error_ = absl::OkStatus();
-    }
-    for (int i = 0; i < concurrency; ++i) {
-      slots_.push_back(std::make_unique<Slot>());
-      slots_.back()->stub = static_cast<size_t>(i) % stubs_.size();
-      slots_.back()->latencies.reserve(1 << 16);
-    }
-    for (auto& slot : slots_) {
-      if (!Issue(slot.get())) SlotDone();
-    }
-    absl::MutexLock lock(&mu_);
-    mu_.Await(absl::Condition(
-        +[](int* active) { return *active == 0; }, &active_));
-  }
-
-  // Sends the slot's next request; false when there is none to send.
-  bool Issue(Slot* slot) {
-    const size_t count = prepared_->requests.size();
-    const size_t index = next_.fetch_add(1);
-    if (checking_ && index >= count) return false;
-    if (!checking_ && NowNanos() >= stop_ns_) return false;
-    slot->batch = index % count;
-    slot->context = std::make_unique<grpc::ClientContext>();
-    Authorize(slot->context.get());
-    slot->context->set_deadline(std::chrono::system_clock::now() +
-                                std::chrono::seconds(60));
-    slot->response.Clear();
-    slot->sent_ns = NowNanos();
-    stubs_[slot->stub]->UnaryCall(
-        slot->context.get(), kScrubMethod, grpc::StubOptions(),
-        &prepared_->requests[slot->batch], &slot->response,
-        [this, slot](grpc::Status status) { OnDone(slot, status); });
-    return true;
-  }
-
-  void OnDone(Slot* slot, const grpc::Status& status) {
-    const int64_t now = NowNanos();
-    bool keep_going = status.ok();
-    if (!status.ok()) {
-      Fail(absl::UnavailableError(
-          absl::StrCat("Scrub RPC failed: ", status.error_message(), " (code ",
-                       static_cast<int>(status.error_code()), ")")));
-    } else if (checking_) {
-      v1::ScrubResponse response;
-      absl::Status checked =
-          Parse(slot->response, &response)
-              ? CheckAnswer(response, prepared_->batches.batch_size,
-                            prepared_->batches.expected_hits[slot->batch],
-                            slot->batch)
-              : absl::DataLossError("cannot parse a ScrubResponse");
-      if (!checked.ok()) {
-        Fail(checked);
-        keep_going = false;
-      }
-    } else if (now >= window_start_ && now <= window_end_) {
-      numbers_.fetch_add(prepared_->batches.batch_size,
-                         std::memory_order_relaxed);
-      rpcs_.fetch_add(1, std::memory_order_relaxed);
-      slot->latencies.push_back(now - slot->sent_ns);
-    }
-    if (!keep_going || !Issue(slot)) SlotDone();
-  }
-
-  void Fail(const absl::Status& status) {
-    absl::MutexLock lock(&mu_);
-    ++errors_;
-    if (first_error_.ok()) first_error_ = status;
-  }
-
-  void SlotDone() {
-    absl::MutexLock lock(&mu_);
-    --active_;
-  }
-
-  const PreparedBatches* const prepared_;
-  std::vector<std::unique_ptr<grpc::GenericStub>> stubs_;
-  std::vector<std::unique_ptr<Slot>> slots_;
-  std::atomic<bool> checking_{false};
-  std::atomic<size_t> next_{0};
-  std::atomic<int64_t> stop_ns_{0};
-  std::atomic<int64_t> window_start_{0};
-  std::atomic<int64_t> window_end_{0};
-  std::atomic<uint64_t> numbers_{0};
-  std::atomic<uint64_t> rpcs_{0};
-  absl::Mutex mu_;
-  int active_ ABSL_GUARDED_BY(mu_) = 0;
-  uint64_t errors_ ABSL_GUARDED_BY(mu_) = 0;
-  absl::Status first_error_ ABSL_GUARDED_BY(mu_);
-};
-
-// ------------------------------------------------------------- ScrubStream
-
-// One ScrubStream: writes chunks back to back while fewer than `window` are
-// unanswered; reads answers in order. Stops writing at `stop_ns` (or after
-// `max_chunks` when checking) and half-closes.
-class StreamLoad final
-    : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
- public:
-  struct Shared {
-    const PreparedBatches* prepared = nullptr;
-    bool checking = false;
-    int64_t stop_ns = INT64_MAX;
-    int64_t window_start = INT64_MAX, window_end = INT64_MAX;
-    std::atomic<uint64_t> numbers{0};
-    std::atomic<uint64_t> chunks{0};
-  };
-
-  StreamLoad(grpc::GenericStub* stub, Shared* shared, size_t first_batch,
-             size_t max_chunks, int window)
-      : shared_(shared),
-        next_batch_(first_batch),
-        max_chunks_(max_chunks),
-        window_(window) {
-    Authorize(&context_);
-    stub->PrepareBidiStreamingCall(&context_, kStreamMethod,
-                                   grpc::StubOptions(), this);
-    StartRead(&response_);
-    StartCall();
-    MaybeWrite();
-  }
-
-  // Blocks until the stream has finished; its status (or the first wrong
-  // answer).
-  absl::Status Await() {
-    absl::MutexLock lock(&mu_);
-    mu_.Await(absl::Condition(&done_));
-    return status_;
-  }
-
-  void OnWriteDone(bool ok) override {
-    {
-      absl::MutexLock lock(&mu_);
-      writing_ = false;
-      if (!ok) broken_ = true;
-    }
-    MaybeWrite();
-  }
-
-  void OnReadDone(bool ok) override {
-    if (!ok) return;  // The stream ended; OnDone follows.
-    const int64_t now = NowNanos();
-    size_t batch = 0;
-    {
-      absl::MutexLock lock(&mu_);
-      batch = sent_batches_.front();
-      sent_batches_.pop_front();
-      --in_flight_;
-    }
-    if (shared_->checking) {
-      v1::ScrubResponse response;
-      absl::Status checked =
-          Parse(response_, &response)
-              ? CheckAnswer(response, shared_->prepared->batches.batch_size,
-                            shared_->prepared->batches.expected_hits[batch],
-                            batch)
-              : absl::DataLossError("cannot parse a ScrubResponse");
-      if (!checked.ok()) {
-        absl::MutexLock lock(&mu_);
-        if (status_.ok()) status_ = checked;
-        broken_ = true;
-      }
-    } else if (now >= shared_->window_start && now <= shared_->window_end) {
-      shared_->numbers.fetch_add(shared_->prepared->batches.batch_size,
-                                 std::memory_order_relaxed);
-      shared_->chunks.fetch_add(1, std::memory_order_relaxed);
-    }
-    response_.Clear();
-    StartRead(&response_);
-    MaybeWrite();
-  }
-
-  void OnDone(const grpc::Status& status) override {
-    absl::MutexLock lock(&mu_);
-    if (!status.ok() && status_.ok()) {
-      status_ = absl::UnavailableError(
-          absl::StrCat("ScrubStream failed: ", status.error_message()));
-    }
-    done_ = true;
-  }
-
- private:
-  // Decides under the lock, then starts the write outside it.
-  void MaybeWrite() {
-    enum { kNothing, kWrite, kClose } action = kNothing;
-    const grpc::ByteBuffer* request = nullptr;
-    {
-      absl::MutexLock lock(&mu_);
-      if (writing_ || closed_) return;
-      const bool stop = broken_ || written_ >= max_chunks_ ||
-                        (!shared_->checking && NowNanos() >= shared_->stop_ns);
-      if (stop) {
-        closed_ = true;
-        action = kClose;
-      } else if (in_flight_ < window_) {
-        const auto& requests = shared_->prepared->requests;
-        const size_t batch = next_batch_ % requests.size();
-        ++next_batch_;
-        request = &requests[batch];
-        sent_batches_.push_back(batch);
-        ++in_flight_;
-        ++written_;
-        writing_ = true;
-        action = kWrite;
-      }
-    }
-    if (action == kWrite) StartWrite(request);
-    if (action == kClose) StartWritesDone();
-  }
-
-  Shared* const shared_;
-  grpc::ClientContext context_;
-  grpc::ByteBuffer response_;
-  absl::Mutex mu_;
-  size_t next_batch_ ABSL_GUARDED_BY(mu_);
-  const size_t max_chunks_;
-  const int window_;
-  std::deque<size_t> sent_batches_ ABSL_GUARDED_BY(mu_);
-  int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
-  size_t written_ ABSL_GUARDED_BY(mu_) = 0;
-  bool writing_ ABSL_GUARDED_BY(mu_) = false;
-  bool closed_ ABSL_GUARDED_BY(mu_) = false;
-  bool broken_ ABSL_GUARDED_BY(mu_) = false;
-  bool done_ ABSL_GUARDED_BY(mu_) = false;
-  absl::Status status_ ABSL_GUARDED_BY(mu_);
-};
 
 // ------------------------------------------------------------ subcommands
 
@@ -699,7 +307,7 @@ int RunScrub() {
   auto channels =
       ConnectChannels(absl::GetFlag(FLAGS_server), Channels(concurrency));
   if (!channels.ok()) return Fail(std::string(channels.status().message()));
-  ScrubLoad load(&prepared, *channels);
+  ScrubLoad load(&prepared, *channels, Timing());
   const absl::Status checked = load.CheckAll(concurrency);
   if (!checked.ok()) {
     return Fail(absl::StrCat("wrong or failed answer while checking: ",
@@ -754,6 +362,7 @@ int RunStream() {
   }
   {  // Check every answer once, through one stream, in order.
     StreamLoad::Shared shared;
+    shared.api_key = ApiKey();
     shared.prepared = &prepared;
     shared.checking = true;
     StreamLoad stream(stubs[0].get(), &shared, 0, prepared.requests.size(),
@@ -770,6 +379,7 @@ int RunStream() {
   const uint32_t runs = absl::GetFlag(FLAGS_runs);
   for (uint32_t run = 1; run <= runs; ++run) {
     StreamLoad::Shared shared;
+    shared.api_key = ApiKey();
     shared.prepared = &prepared;
     const int64_t t0 = NowNanos();
     shared.window_start =
@@ -785,7 +395,7 @@ int RunStream() {
           static_cast<size_t>(i) * 7919, SIZE_MAX, window));
     }
     Window measured;
-    MeasureWindow(t0, &measured, server_pid);
+    MeasureWindow(t0, Timing(), &measured, server_pid);
     for (auto& stream : streams) {
       const absl::Status status = stream->Await();
       if (!status.ok()) return Fail(std::string(status.message()));
@@ -901,6 +511,20 @@ uint64_t TreeBytes(const std::filesystem::path& path) {
   return total;
 }
 
+// Prints the query list's numbers, one 10-digit NANP number per line (for
+// HTTP load generators such as wrk: bench/wrk_check.lua).
+int RunNumbers() {
+  absl::StatusOr<QueryList> list = LoadQueries();
+  if (!list.ok()) return Fail(std::string(list.status().message()));
+  std::string out;
+  out.reserve(list->keys.size() * 11);
+  for (uint64_t key : list->keys) {
+    absl::StrAppend(&out, key % 10'000'000'000ULL, "\n");
+  }
+  std::cout << out << std::flush;
+  return 0;
+}
+
 int RunMemory() {
   const pid_t pid = absl::GetFlag(FLAGS_server_pid);
   const std::string data = absl::GetFlag(FLAGS_data);
@@ -984,8 +608,8 @@ int Main(int argc, char** argv) {
       ParseCommandLineOrExit(argc, argv, spec);
   if (rest.empty()) {
     return Usage(
-        "name a subcommand: gen, scrub, stream, check, memory or "
-        "report");
+        "name a subcommand: gen, scrub, stream, check, memory, numbers "
+        "or report");
   }
   const std::string command = rest[0];
   std::vector<std::string> args(rest.begin() + 1, rest.end());
@@ -998,9 +622,10 @@ int Main(int argc, char** argv) {
   if (command == "stream") return RunStream();
   if (command == "check") return RunCheck();
   if (command == "memory") return RunMemory();
+  if (command == "numbers") return RunNumbers();
   return Usage(absl::StrCat("unknown subcommand '", command,
-                            "'; use gen, scrub, stream, check, memory or "
-                            "report"));
+                            "'; use gen, scrub, stream, check, memory, "
+                            "numbers or report"));
 }
 
 }  // namespace
