@@ -1,0 +1,106 @@
+// A TenantStore that forwards every call to a real one and counts the
+// audit records appended through it, so a test can show that a refused
+// HTTP call left no audit record at all (not only none under one job id).
+// Thread-safety: as the wrapped store; the count is atomic.
+#ifndef DNC_TESTS_HTTP_AUDIT_COUNTING_STORE_H_
+#define DNC_TESTS_HTTP_AUDIT_COUNTING_STORE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "tenant/tenant_store.h"
+
+namespace dnc::test {
+
+class AuditCountingStore final : public tenant::TenantStore {
+ public:
+  // REQUIRES: `store` outlives this.
+  explicit AuditCountingStore(tenant::TenantStore* store) : store_(store) {}
+
+  uint64_t audits() const { return audits_.load(); }
+
+  absl::Status CreateTenant(const tenant::TenantConfig& config) override {
+    return store_->CreateTenant(config);
+  }
+  absl::Status UpdateTenant(const tenant::TenantConfig& config) override {
+    return store_->UpdateTenant(config);
+  }
+  std::vector<tenant::TenantConfig> ListTenants() const override {
+    return store_->ListTenants();
+  }
+  absl::StatusOr<std::string> CreateApiKey(std::string_view tenant,
+                                           std::string_view label) override {
+    return store_->CreateApiKey(tenant, label);
+  }
+  absl::Status RevokeApiKey(std::string_view tenant,
+                            std::string_view label) override {
+    return store_->RevokeApiKey(tenant, label);
+  }
+  absl::StatusOr<std::vector<tenant::ApiKeyInfo>> ListApiKeys(
+      std::string_view tenant) const override {
+    return store_->ListApiKeys(tenant);
+  }
+  const tenant::Tenant* Authenticate(std::string_view api_key) const override {
+    return store_->Authenticate(api_key);
+  }
+  const tenant::Tenant* Find(std::string_view name) const override {
+    return store_->Find(name);
+  }
+  absl::Status AddOptOuts(const tenant::Tenant& tenant,
+                          absl::Span<const uint64_t> e164, DayNumber day,
+                          std::string_view note,
+                          std::vector<bool>* changed) override {
+    return store_->AddOptOuts(tenant, e164, day, note, changed);
+  }
+  absl::Status RemoveOptOuts(const tenant::Tenant& tenant,
+                             absl::Span<const uint64_t> e164,
+                             std::vector<bool>* changed) override {
+    return store_->RemoveOptOuts(tenant, e164, changed);
+  }
+  absl::Status AddConsents(
+      const tenant::Tenant& tenant,
+      absl::Span<const tenant::StoredConsent> records) override {
+    return store_->AddConsents(tenant, records);
+  }
+  absl::StatusOr<uint64_t> RevokeConsents(const tenant::Tenant& tenant,
+                                          absl::Span<const uint64_t> e164,
+                                          DayNumber day) override {
+    return store_->RevokeConsents(tenant, e164, day);
+  }
+  std::vector<tenant::StoredConsent> ListConsents(
+      const tenant::Tenant& tenant,
+      absl::Span<const uint64_t> e164) const override {
+    return store_->ListConsents(tenant, e164);
+  }
+  absl::StatusOr<std::string> AppendAudit(const tenant::Tenant& tenant,
+                                          tenant::AuditRecord record,
+                                          bool sync) override {
+    audits_.fetch_add(1);
+    return store_->AppendAudit(tenant, std::move(record), sync);
+  }
+  absl::StatusOr<std::vector<tenant::AuditRecord>> JobAudit(
+      const tenant::Tenant& tenant, std::string_view job_id) const override {
+    return store_->JobAudit(tenant, job_id);
+  }
+  absl::Status RecordJobFiles(const tenant::Tenant& tenant,
+                              std::string_view job_id,
+                              const tenant::JobFiles& files) override {
+    return store_->RecordJobFiles(tenant, job_id, files);
+  }
+  absl::StatusOr<tenant::JobFiles> GetJobFiles(
+      const tenant::Tenant& tenant, std::string_view job_id) const override {
+    return store_->GetJobFiles(tenant, job_id);
+  }
+
+ private:
+  tenant::TenantStore* const store_;
+  std::atomic<uint64_t> audits_{0};
+};
+
+}  // namespace dnc::test
+
+#endif  // DNC_TESTS_HTTP_AUDIT_COUNTING_STORE_H_
