@@ -1,0 +1,265 @@
+#include "dnccom/result_rows.h"
+
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "absl/strings/str_cat.h"
+#include "common/civil_date.h"
+#include "common/nanp_regions.h"
+#include "dnccom/result_codes.h"
+#include "dnccom/string_views.h"
+#include "storage/manifest.h"
+#include "storage/source_coverage.h"
+
+namespace dnc::dnccom {
+
+const std::array<const char*, kFieldCount> kFieldNames = {
+    "Phone",
+    "ResultCode",
+    "Reserved",
+    "Reason",
+    "RegionAbbrev",
+    "Country",
+    "Locale",
+    "CarrierInfo",
+    "NewReassignedAreaCode",
+    "TZCode",
+    "CallingWindow",
+    "UTCOffset",
+    "DoNotCallToday",
+    "CallingTimeRestrictions",
+    "EBRType",
+    "IsWirelessOrVoIP",
+    "LineType"};
+
+namespace {
+
+// Field positions.
+enum Field {
+  kPhone = 0,
+  kResultCode = 1,
+  kReserved = 2,
+  kReason = 3,
+  kRegionAbbrev = 4,
+  kCountry = 5,
+  kEbrType = 14,
+};
+
+// Reason parts.
+enum Part { kNational = 0, kState = 1, kTps = 2 };
+
+constexpr char kLetters[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+constexpr char kNoReason[] = ";;;";
+
+// Appends `text` with every byte a client's unquoted split could trip on
+// (',', ';', '"', control characters) replaced by a space.
+void AppendClean(std::string_view text, std::string* out) {
+  for (const char c : text) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    out->push_back(
+        u < 0x20 || u == 0x7f || c == ',' || c == ';' || c == '"' ? ' ' : c);
+  }
+}
+
+// " YYYY-MM-DD" for a known day.
+void AppendDate(DayNumber day, std::string* out) {
+  if (day == 0) return;
+  const CivilDate date = CivilFromDays(day);
+  char buf[16];
+  const int n =
+      std::snprintf(buf, sizeof(buf), " %04d-%02d-%02d",
+                    static_cast<int>(date.year), date.month, date.day);
+  out->append(buf, static_cast<size_t>(n));
+}
+
+std::string* StartPart(RowScratch* scratch, int part) {
+  std::string* text = &scratch->reason_parts[part];
+  if (!text->empty()) text->push_back(' ');
+  return text;
+}
+
+// Where a source's listings go in Reason, and what they are called there.
+void LabelSource(const storage::Manifest& manifest, int* part,
+                 std::string* label) {
+  label->clear();
+  const std::string& j = manifest.jurisdiction;
+  if (manifest.kind == "litigator") {
+    *part = kNational;
+    *label = "Litigator";
+  } else if (storage::IsNationalRegistry(manifest)) {
+    *part = j == "GB" ? kTps : kNational;
+    if (j == "US") {
+      *label = "National (USA)";
+    } else if (j == "CA") {
+      *label = "National (CAN)";
+    } else if (j == "GB") {
+      *label = "TPS";
+    } else {
+      label->append("National (");
+      AppendClean(j, label);
+      label->append(")");
+    }
+  } else if (const size_t dash = j.find('-'); dash != std::string::npos) {
+    *part = kState;
+    label->append("State (");
+    AppendClean(std::string_view(j).substr(dash + 1), label);
+    label->append(")");
+  } else {
+    *part = kNational;
+    label->append("List (");
+    AppendClean(manifest.source, label);
+    label->append(")");
+  }
+}
+
+const char* EbrTypeOf(ReasonCode code) {
+  switch (code) {
+    case ReasonCode::kEbrPurchase:
+      return "Purchase";
+    case ReasonCode::kEbrInquiry:
+      return "Inquiry";
+    case ReasonCode::kWrittenConsent:
+      return "Consent";
+    default:
+      return "";
+  }
+}
+
+// Adds one reason of an entry to the Reason parts.
+void AddReason(const service::ScrubResult& result, const Reason& reason,
+               uint64_t e164, RowScratch* scratch) {
+  const bool has_snapshot = reason.snapshot < result.snapshots.size();
+  const storage::Manifest* manifest =
+      has_snapshot ? &result.snapshots[reason.snapshot]->manifest() : nullptr;
+  std::string* text = nullptr;
+  switch (reason.code) {
+    case ReasonCode::kListed:
+      if (!has_snapshot) return;
+      text = StartPart(scratch, scratch->part[reason.snapshot]);
+      text->append(scratch->label[reason.snapshot]);
+      AppendDate(reason.date, text);
+      return;
+    case ReasonCode::kInternalList:
+      text = StartPart(scratch, kNational);
+      text->append("Project DNC");
+      AppendDate(reason.date, text);
+      return;
+    case ReasonCode::kNotEntitled:
+      text = StartPart(scratch, kNational);
+      text->append("Not subscribed (");
+      if (manifest != nullptr) AppendClean(manifest->source, text);
+      if (const int npa = NanpAreaCode(e164); npa >= 0) {
+        absl::StrAppend(text, " ", npa);
+      }
+      text->append(")");
+      return;
+    case ReasonCode::kSourceStale:
+      text = StartPart(scratch, kNational);
+      text->append("Stale (");
+      if (manifest != nullptr) {
+        AppendClean(manifest->source, text);
+        text->append(" as of");
+        AppendDate(manifest->as_of, text);
+      }
+      text->append(")");
+      return;
+    case ReasonCode::kNoSource:
+      StartPart(scratch, kNational)->append("No national registry loaded");
+      return;
+    case ReasonCode::kInvalidNumber:
+      text = StartPart(scratch, kNational);
+      text->append("Invalid (");
+      AppendClean(Std(reason.detail), text);
+      text->append(")");
+      return;
+    case ReasonCode::kMalformedNumber:
+      text = StartPart(scratch, kNational);
+      text->append("Malformed (");
+      if (e164 == 0) {
+        text->append("not 10 digits");
+      } else {
+        AppendClean(Std(reason.detail), text);
+      }
+      text->append(")");
+      return;
+    default:  // Excuses and failed excuses: EBRType, not Reason.
+      return;
+  }
+}
+
+void LabelSnapshots(const service::ScrubResult& result, RowScratch* scratch) {
+  const size_t n = result.snapshots.size();
+  scratch->part.resize(n);
+  if (scratch->label.size() < n) scratch->label.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    LabelSource(result.snapshots[i]->manifest(), &scratch->part[i],
+                &scratch->label[i]);
+  }
+}
+
+void SetRegion(uint64_t e164, DncRow* row) {
+  const int npa = NanpAreaCode(e164);
+  if (npa < 0) return;
+  const NpaInfo& info = LookupNpa(npa);
+  if (!info.assigned()) return;
+  const std::string_view country(info.country, strnlen(info.country, 2));
+  row->fields[kCountry] = country;
+  if (info.subdivisions[0][0] != '\0') {
+    row->fields[kRegionAbbrev] = std::string_view(
+        info.subdivisions[0], strnlen(info.subdivisions[0], 2));
+  } else if (std::string_view(info.region, strnlen(info.region, 2)) !=
+             country) {
+    row->fields[kRegionAbbrev] =
+        std::string_view(info.region, strnlen(info.region, 2));
+  }
+}
+
+}  // namespace
+
+void ForEachRow(const service::ScrubAnswer& answer, const PhoneList& list,
+                size_t offset, RowScratch* scratch,
+                absl::FunctionRef<void(const DncRow&)> emit) {
+  const service::ScrubResult& result = answer.result;
+  LabelSnapshots(result, scratch);
+  const std::vector<Reason>& reasons = result.reasons;
+  size_t r = 0;
+  const size_t n = result.dispositions.size();
+  DncRow row;
+  for (size_t i = 0; i < n; ++i) {
+    const size_t begin = r;
+    while (r < reasons.size() && reasons[r].entry == i) ++r;
+    const absl::Span<const Reason> own(reasons.data() + begin, r - begin);
+    const uint64_t e164 = result.e164[i];
+    row.fields = {};
+    row.fields[kPhone] = list.phone[offset + i];
+    if (!list.ids.empty()) row.fields[kReserved] = list.ids[offset + i];
+    const char code = ResultCodeOf(result.dispositions[i], own);
+    row.fields[kResultCode] = std::string_view(kLetters + (code - 'A'), 1);
+    if (own.empty()) {
+      row.fields[kReason] = kNoReason;
+    } else {
+      for (std::string& part : scratch->reason_parts) part.clear();
+      for (const Reason& reason : own) AddReason(result, reason, e164, scratch);
+      std::string& text = scratch->reason;
+      text.clear();
+      for (size_t p = 0; p < scratch->reason_parts.size(); ++p) {
+        if (p > 0) text.push_back(';');
+        text.append(scratch->reason_parts[p]);
+      }
+      row.fields[kReason] = text;
+      if (code == 'O') {
+        for (const Reason& reason : own) {
+          if (IsRecordExcuse(reason.code)) {
+            row.fields[kEbrType] = EbrTypeOf(reason.code);
+            break;
+          }
+        }
+      }
+    }
+    SetRegion(e164, &row);
+    emit(row);
+  }
+}
+
+}  // namespace dnc::dnccom
