@@ -1,5 +1,6 @@
 #include "http/json_parse.h"
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <vector>
@@ -18,8 +19,10 @@ using nlohmann::json;
 // message instead of an exception.
 class StrictSax {
  public:
-  StrictSax(json* root, size_t max_depth)
-      : dom_(*root, /*allow_exceptions=*/false), max_depth_(max_depth) {}
+  StrictSax(json* root, size_t max_depth, size_t text_size)
+      : dom_(*root, /*allow_exceptions=*/false),
+        max_depth_(max_depth),
+        text_size_(text_size) {}
 
   const std::string& error() const { return error_; }
 
@@ -76,9 +79,13 @@ class StrictSax {
     if (bracket != std::string::npos) what.erase(0, bracket + 2);
     const size_t last_read = what.find("; last read: ");
     if (last_read != std::string::npos) what.erase(last_read);
-    error_ = absl::StrCat("request body is not valid JSON at byte ",
-                          position > 0 ? position - 1 : 0, ": ", what,
-                          " (near '", service::EchoValue(last_token), "')");
+    // The offending token starts where it was read from (0-based).
+    // (The end of the input counts as one more byte read.)
+    const size_t start = std::min(text_size_, position >= last_token.size()
+                                                  ? position - last_token.size()
+                                                  : 0);
+    error_ = absl::StrCat("request body is not valid JSON at byte ", start,
+                          " ('", service::EchoValue(last_token), "'): ", what);
     return false;
   }
 
@@ -94,6 +101,7 @@ class StrictSax {
 
   nlohmann::detail::json_sax_dom_parser<json> dom_;
   const size_t max_depth_;
+  const size_t text_size_;
   size_t depth_ = 0;
   std::vector<std::set<std::string>> keys_;
   std::string error_;
@@ -103,7 +111,7 @@ class StrictSax {
 
 absl::Status ParseJson(std::string_view text, size_t max_depth, json* out) {
   *out = json();
-  StrictSax sax(out, max_depth);
+  StrictSax sax(out, max_depth, text.size());
   const bool ok = json::sax_parse(text.data(), text.data() + text.size(), &sax);
   if (ok) return absl::OkStatus();
   *out = json();
