@@ -10,8 +10,9 @@
 #
 # What it does:
 #  1. installs what is missing (Debian: redis-server, postgresql,
-#     libhiredis-dev, libpq-dev, plus the build's own packages via
-#     scripts/setup.sh), as root or through sudo; builds dnc-load,
+#     libhiredis-dev, libpq-dev, wrk, apache2-utils, util-linux's taskset,
+#     plus the build's own packages via scripts/setup.sh), as root or
+#     through sudo; builds dnc-load,
 #     dnc-server, dnc-bench and dnc-peer-bench;
 #  2. waits (up to --wait-quiet minutes) for a 1-minute load average below
 #     1.5, and records it;
@@ -21,9 +22,15 @@
 #  4. starts dnc-server, redis-server and PostgreSQL on 127.0.0.1 with their
 #     own temporary data directories and non-default ports (PostgreSQL as
 #     user postgres when run as root);
-#  5. runs every scenario --runs times, interleaving the systems run by run:
-#     batched Scrub, ScrubStream, Check at a fixed offered rate (open loop),
-#     and a Check rate sweep; then records memory use;
+#  5. runs every scenario --runs times, interleaving the systems and the
+#     placements run by run: batched Scrub, ScrubStream, Check at a fixed
+#     offered rate (open loop), a Check rate sweep, CheckStream (when
+#     dnc-bench has it), and dnc-server's HTTP front end under wrk and ab
+#     (GET /v1/check with varied numbers; POST /app/main/rpc/scrub with
+#     --http-batch numbers); then records memory use. Every figure is taken
+#     pinned (each server's threads on core 0, its load generator on core 1,
+#     with taskset) and unpinned (both free on every core); server CPU is
+#     read from /proc/PID/stat over the measured window;
 #  6. stops every server (also on error or Ctrl-C) and writes markdown:
 #     WORK/<scale>/BENCHMARKS-<scale>.md (and BENCHMARKS.md with --update-doc).
 #
@@ -40,6 +47,12 @@
 #                      [10000,20000,30000,40000,50000,60000,80000,100000]
 #   --work DIR         where data, logs and results go [build/bench-work]
 #   --wait-quiet MIN   wait up to MIN minutes for load < 1.5 [20; 0 = no wait]
+#   --placements L     pinned, unpinned or both [pinned,unpinned]
+#   --only L           scenarios to run, comma-separated, of scrub, stream,
+#                      check, sweep, checkstream, http [all]
+#   --checkstream-rates L  offered rates for CheckStream [CHECK-RATE,100000]
+#   --http-connections N   wrk/ab connections for GET /v1/check [8]
+#   --http-batch N     numbers per POST /app/main/rpc/scrub [10000]
 #   --profile          also perf-record dnc-server during one Scrub run per hit rate
 #   --skip-peers       measure dnc-server only
 #   --no-install       do not install packages (fail if something is missing)
@@ -72,8 +85,13 @@ keep=0
 update_doc=0
 report_only=0
 seed=20261122
+placements=pinned,unpinned
+only=scrub,stream,check,sweep,checkstream,http
+checkstream_rates=""
+http_connections=8
+http_batch=10000
 
-usage() { sed -n '2,49p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,63p' "$0" | sed 's/^# \{0,1\}//'; }
 while (($#)); do
   case "$1" in
     --scale) scale=$2; shift ;;
@@ -87,6 +105,11 @@ while (($#)); do
     --sweep-rates) sweep_rates=$2; shift ;;
     --work) work=$2; shift ;;
     --wait-quiet) wait_quiet=$2; shift ;;
+    --placements) placements=$2; shift ;;
+    --only) only=$2; shift ;;
+    --checkstream-rates) checkstream_rates=$2; shift ;;
+    --http-connections) http_connections=$2; shift ;;
+    --http-batch) http_batch=$2; shift ;;
     --profile) profile=1 ;;
     --skip-peers) skip_peers=1 ;;
     --no-install) install=0 ;;
@@ -95,12 +118,22 @@ while (($#)); do
     --report-only) report_only=1 ;;
     --quick)
       scale=200k query_count=100k runs=1 seconds=1 warmup=0.5
-      check_rate=2000 sweep_rates=2000,5000 wait_quiet=0 ;;
+      check_rate=2000 sweep_rates=2000,5000 wait_quiet=0
+      checkstream_rates=2000 http_batch=1000 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run_benchmarks: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
+
+checkstream_rates=${checkstream_rates:-$check_rate,100000}
+for p in ${placements//,/ }; do
+  case "$p" in pinned|unpinned) ;; *) echo "run_benchmarks: --placements: '$p' is neither pinned nor unpinned" >&2; exit 2 ;; esac
+done
+for o in ${only//,/ }; do
+  case "$o" in scrub|stream|check|sweep|checkstream|http) ;; *) echo "run_benchmarks: --only: unknown scenario '$o' (scrub, stream, check, sweep, checkstream, http)" >&2; exit 2 ;; esac
+done
+wants() { [[ ",$only," == *",$1,"* ]]; }
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { echo "run_benchmarks: $*" >&2; exit 1; }
@@ -159,8 +192,9 @@ fi
 # ---------------------------------------------------------------- install
 if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
 if ((install)); then
-  packages=(libhiredis-dev libpq-dev)
+  packages=(libhiredis-dev libpq-dev util-linux wrk apache2-utils)
   ((skip_peers)) || packages+=(redis-server postgresql)
+  ((profile)) && packages+=(linux-perf)
   missing=()
   for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
@@ -273,9 +307,18 @@ n_registry=$(wc -l <"$out/registry.txt")
 echo "RESULT scenario=load system=dnc numbers=$n_registry seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}') note=dnc-load~of~FTC~flat~text:~parse,~sort,~SST~ingest,~filter,~publish" | record
 
 step "Starting dnc-server on 127.0.0.1"
-rm -f "$out/dnc.port"
+rm -f "$out/dnc.port" "$out/dnc-http.port"
+http_flags=()
+if wants http; then
+  if "$bin/dnc-server" --help 2>&1 | grep -q -- --http_listen; then
+    http_flags=(--http_listen 127.0.0.1:0 --http_port_file "$out/dnc-http.port")
+  else
+    echo "run_benchmarks: this dnc-server has no --http_listen; skipping the HTTP figures" >&2
+    only=${only//http/}
+  fi
+fi
 "$bin/dnc-server" --auth=none --data "$out/dnc-data" --listen 127.0.0.1:0 \
-  --port_file "$out/dnc.port" --reload_interval_seconds 0 \
+  --port_file "$out/dnc.port" --reload_interval_seconds 0 "${http_flags[@]}" \
   >"$out/dnc-server.out" 2>"$out/dnc-server.log" &
 dnc_pid=$!
 pids_to_stop+=("$dnc_pid")
@@ -287,6 +330,13 @@ done
 [ -s "$out/dnc.port" ] || die "dnc-server did not start in 60 s; see $out/dnc-server.log"
 dnc_addr=127.0.0.1:$(cat "$out/dnc.port")
 echo "dnc-server (pid $dnc_pid) on $dnc_addr" >&2
+http_url=""
+if ((${#http_flags[@]})); then
+  for _ in $(seq 1 100); do [ -s "$out/dnc-http.port" ] && break; sleep 0.1; done
+  [ -s "$out/dnc-http.port" ] || die "dnc-server did not write --http_port_file; see $out/dnc-server.log"
+  http_url=http://127.0.0.1:$(cat "$out/dnc-http.port")
+  echo "dnc-server's HTTP front end on $http_url" >&2
+fi
 
 redis_pid="" pg_pid=""
 if ((!skip_peers)); then
@@ -347,61 +397,156 @@ fi
 
 # ---------------------------------------------------------------- measure
 common=(--seconds "$seconds" --warmup_seconds "$warmup")
-renumber() { sed "s/ run=1 / run=$1 /"; }
-step "Measuring (load average before: $load_before)"
-
-for hits in 5 50; do
-  q=$out/queries-hit$hits.keys
-  for run in $(seq 1 "$runs"); do
-    echo "-- batched Scrub, $hits% hits, run $run of $runs" >&2
-    run_logged "$bin/dnc-bench" scrub --server "$dnc_addr" --queries "$q" \
-      --batch "$batch" --concurrency "$concurrency" --server_pid "$dnc_pid" \
-      "${common[@]}" | renumber "$run" | record
-    if ((!skip_peers)); then
-      run_logged "$bin/dnc-peer-bench" scrub --peer redis --redis "$redis_addr" \
-        --queries "$q" --batch "$batch" --concurrency "$concurrency" \
-        --server_pid "$redis_pid" "${common[@]}" | renumber "$run" | record
-      run_logged "$bin/dnc-peer-bench" scrub --peer postgres --pg "$pg_conn" \
-        --queries "$q" --batch "$batch" --concurrency "$concurrency" \
-        --server_pid "$pg_pid" "${common[@]}" | renumber "$run" | record
-    fi
+ncpu=$(nproc)
+((ncpu >= 2)) || die "pinned runs need 2 cores (this machine has $ncpu); use --placements unpinned"
+# Moves every thread of the servers (PostgreSQL: the postmaster, its
+# backends and helpers, which new backends inherit) to core 0 (pinned) or to
+# every core (unpinned), and sets the load generators' prefix.
+client=()
+placement=""
+place() {
+  placement=$1
+  local cpus=0-$((ncpu - 1)) pid
+  client=()
+  if [ "$placement" = pinned ]; then cpus=0; client=(taskset -c 1); fi
+  for pid in "$dnc_pid" $redis_pid $pg_pid $( [ -n "$pg_pid" ] && pgrep -P "$pg_pid"); do
+    taskset -a -pc "$cpus" "$pid" >/dev/null 2>&1 || true
   done
-  echo "-- ScrubStream, $hits% hits, $runs runs" >&2
-  run_logged "$bin/dnc-bench" stream --server "$dnc_addr" --queries "$q" \
-    --batch "$batch" --concurrency "$concurrency" --server_pid "$dnc_pid" \
-    --runs "$runs" "${common[@]}" | record
-done
+}
+# Labels a run's RESULT lines with its run number and placement.
+tag() { sed -e "s/ run=1 / run=$1 /" -e "s/^RESULT /RESULT placement=$placement /"; }
+# Runs a load generator with the placement's prefix, logged and recorded.
+measure() { local run=$1; shift; run_logged "${client[@]}" "$@" | tag "$run" | record; }
 
-for hits in 5 50; do
-  q=$out/queries-hit$hits.keys
-  for run in $(seq 1 "$runs"); do
-    echo "-- Check at $check_rate/s, $hits% hits, run $run of $runs" >&2
-    run_logged "$bin/dnc-bench" check --server "$dnc_addr" --queries "$q" \
-      --rates "$check_rate" --server_pid "$dnc_pid" "${common[@]}" \
-      | renumber "$run" | record
-    if ((!skip_peers)); then
-      run_logged "$bin/dnc-peer-bench" check --peer redis --redis "$redis_addr" \
-        --queries "$q" --rates "$check_rate" --server_pid "$redis_pid" \
-        "${common[@]}" | renumber "$run" | record
-      run_logged "$bin/dnc-peer-bench" check --peer postgres --pg "$pg_conn" \
-        --queries "$q" --rates "$check_rate" --server_pid "$pg_pid" \
-        "${common[@]}" | renumber "$run" | record
-    fi
-  done
-done
+# Whole seconds (at least 1) for wrk's -d and ab's -t.
+whole() { awk -v x="$1" 'BEGIN { v = int(x + 0.5); print (v < 1 ? 1 : v) }'; }
+clk_tck=$(getconf CLK_TCK)
+# CPU seconds (user + system, all threads) of process $1 so far.
+cpu_seconds() { awk -v t="$clk_tck" '{ sub(/^.*\) /, ""); printf "%.4f", ($12 + $13) / t }' "/proc/$1/stat"; }
 
-echo "-- Check rate sweep (5% hits): $sweep_rates" >&2
-q=$out/queries-hit5.keys
-run_logged "$bin/dnc-bench" check --sweep --server "$dnc_addr" --queries "$q" \
-  --rates "$sweep_rates" --server_pid "$dnc_pid" "${common[@]}" | record
-if ((!skip_peers)); then
-  run_logged "$bin/dnc-peer-bench" check --sweep --peer redis --redis "$redis_addr" \
-    --queries "$q" --rates "$sweep_rates" --server_pid "$redis_pid" \
-    "${common[@]}" | record
-  run_logged "$bin/dnc-peer-bench" check --sweep --peer postgres --pg "$pg_conn" \
-    --queries "$q" --rates "$sweep_rates" --server_pid "$pg_pid" \
-    "${common[@]}" | record
+# One wrk or ab run against dnc-server's HTTP front end; prints a RESULT line.
+#   http_run RUN REQUEST_LABEL NUMBERS_PER_REQUEST TOOL CONNECTIONS -- COMMAND...
+http_run() {
+  local run=$1 label=$2 per_request=$3 tool=$4 conns=$5; shift 6
+  local s0 s1 t0 t1 log=$out/http-last.txt timing=$out/http-time.txt
+  echo "${client[*]} $*" | sed "s|$out|\$WORK|g; s|$root/||g" >>"$commands"
+  s0=$(cpu_seconds "$dnc_pid"); t0=$(date +%s.%N)
+  { TIMEFORMAT='%U %S'; time "${client[@]}" "$@" >"$log" 2>&1; } 2>"$timing" || {
+    cat "$log" >&2; die "$tool failed (see above)"; }
+  t1=$(date +%s.%N); s1=$(cpu_seconds "$dnc_pid")
+  awk -v tool="$tool" -v label="$label" -v per="$per_request" -v conns="$conns" \
+      -v run="$run" -v placement="$placement" -v s0="$s0" -v s1="$s1" \
+      -v t0="$t0" -v t1="$t1" -v timing="$(cat "$timing")" '
+    /^WRK / { for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+              secs = f["duration_us"] / 1e6; reqs = f["requests"]; errors = f["errors"]
+              p50 = f["p50_us"]; p99 = f["p99_us"]; p999 = f["p999_us"] }
+    /^Complete requests:/ { reqs = $3 }
+    /^Failed requests:/ { errors += $3 }
+    /^Non-2xx responses:/ { errors += $3 }
+    /^Time taken for tests:/ { secs = $5 }
+    /^ *50% / { p50 = $2 * 1000 }
+    /^ *99% / { p99 = $2 * 1000 }
+    END {
+      if (secs <= 0 || reqs == "" || reqs + 0 <= 0) { print "no figures in the output of " tool > "/dev/stderr"; exit 1 }
+      split(timing, c, " "); span = t1 - t0
+      server = s1 - s0
+      printf "RESULT scenario=http placement=%s system=dnc request=%s tool=%s connections=%s run=%s seconds=%.3f requests_per_s=%.1f numbers_per_s=%.1f p50_us=%s p99_us=%s p999_us=%s errors=%d server_cpu=%.4f client_cpu=%.4f server_us_per_request=%.2f\n",
+        placement, label, tool, conns, run, secs, reqs / secs, per * reqs / secs,
+        (p50 == "" ? "nan" : p50), (p99 == "" ? "nan" : p99), (p999 == "" ? "nan" : p999),
+        errors, server / span, (c[1] + c[2]) / span, 1e6 * server / reqs
+    }' "$log" | record
+}
+
+has_checkstream=0
+"$bin/dnc-bench" --help 2>&1 | grep -q checkstream && has_checkstream=1
+if wants checkstream && ((!has_checkstream)); then
+  echo "run_benchmarks: this dnc-bench has no checkstream; skipping CheckStream" >&2
 fi
+if [ -n "$http_url" ]; then
+  "$bin/dnc-bench" numbers --queries "$out/queries-hit5.keys" >"$out/numbers-hit5.txt"
+  { printf 'phoneList='; head -n "$http_batch" "$out/numbers-hit5.txt" | paste -sd, -; } \
+    | tr -d '\n' >"$out/scrub-form-$http_batch.txt"
+fi
+
+step "Measuring (load average before: $load_before; placements: $placements)"
+for hits in 5 50; do
+  q=$out/queries-hit$hits.keys
+  for run in $(seq 1 "$runs"); do
+    for p in ${placements//,/ }; do
+      place "$p"
+      if wants scrub; then
+        echo "-- batched Scrub, $hits% hits, $p, run $run of $runs" >&2
+        measure "$run" "$bin/dnc-bench" scrub --server "$dnc_addr" --queries "$q" \
+          --batch "$batch" --concurrency "$concurrency" --server_pid "$dnc_pid" "${common[@]}"
+        if ((!skip_peers)); then
+          measure "$run" "$bin/dnc-peer-bench" scrub --peer redis --redis "$redis_addr" \
+            --queries "$q" --batch "$batch" --concurrency "$concurrency" \
+            --server_pid "$redis_pid" "${common[@]}"
+          measure "$run" "$bin/dnc-peer-bench" scrub --peer postgres --pg "$pg_conn" \
+            --queries "$q" --batch "$batch" --concurrency "$concurrency" \
+            --server_pid "$pg_pid" "${common[@]}"
+        fi
+      fi
+      if wants check; then
+        echo "-- Check at $check_rate/s, $hits% hits, $p, run $run of $runs" >&2
+        measure "$run" "$bin/dnc-bench" check --server "$dnc_addr" --queries "$q" \
+          --rates "$check_rate" --server_pid "$dnc_pid" "${common[@]}"
+        if ((!skip_peers)); then
+          measure "$run" "$bin/dnc-peer-bench" check --peer redis --redis "$redis_addr" \
+            --queries "$q" --rates "$check_rate" --server_pid "$redis_pid" "${common[@]}"
+          measure "$run" "$bin/dnc-peer-bench" check --peer postgres --pg "$pg_conn" \
+            --queries "$q" --rates "$check_rate" --server_pid "$pg_pid" "${common[@]}"
+        fi
+      fi
+      if wants checkstream && ((has_checkstream)); then
+        echo "-- CheckStream at $checkstream_rates/s, $hits% hits, $p, run $run of $runs" >&2
+        measure "$run" "$bin/dnc-bench" checkstream --server "$dnc_addr" --queries "$q" \
+          --rates "$checkstream_rates" --server_pid "$dnc_pid" "${common[@]}"
+      fi
+      if wants http && [ -n "$http_url" ] && [ "$hits" = 5 ]; then
+        echo "-- HTTP (wrk, ab), $p, run $run of $runs" >&2
+        # Warm-up, not recorded.
+        "${client[@]}" wrk -t1 -c"$http_connections" -d"$(whole "$warmup")s" -s bench/wrk_check.lua \
+          "$http_url" -- "$out/numbers-hit5.txt" >/dev/null 2>&1 || true
+        http_run "$run" "GET~/v1/check" 1 wrk "$http_connections" -- \
+          wrk -t1 -c"$http_connections" -d"$(whole "$seconds")s" -s bench/wrk_check.lua \
+          "$http_url" -- "$out/numbers-hit5.txt"
+        http_run "$run" "GET~/v1/check~(one~number)" 1 ab "$http_connections" -- \
+          ab -q -k -c "$http_connections" -t "$(whole "$seconds")" -n 100000000 \
+          "$http_url/v1/check?phone=$(head -n 1 "$out/numbers-hit5.txt")"
+        http_run "$run" "POST~/app/main/rpc/scrub~($http_batch~numbers)" "$http_batch" wrk 2 -- \
+          wrk -t1 -c2 -d"$(whole "$seconds")s" -s bench/wrk_post.lua "$http_url" -- \
+          /app/main/rpc/scrub "$out/scrub-form-$http_batch.txt" application/x-www-form-urlencoded
+      fi
+    done
+  done
+  if wants stream; then
+    for p in ${placements//,/ }; do
+      place "$p"
+      echo "-- ScrubStream, $hits% hits, $p, $runs runs" >&2
+      run_logged "${client[@]}" "$bin/dnc-bench" stream --server "$dnc_addr" --queries "$q" \
+        --batch "$batch" --concurrency "$concurrency" --server_pid "$dnc_pid" \
+        --runs "$runs" "${common[@]}" | tag 1 | record
+    done
+  fi
+done
+
+if wants sweep; then
+  q=$out/queries-hit5.keys
+  for p in ${placements//,/ }; do
+    place "$p"
+    echo "-- Check rate sweep (5% hits, $p): $sweep_rates" >&2
+    measure 1 "$bin/dnc-bench" check --sweep --server "$dnc_addr" --queries "$q" \
+      --rates "$sweep_rates" --server_pid "$dnc_pid" "${common[@]}"
+    if ((!skip_peers)); then
+      measure 1 "$bin/dnc-peer-bench" check --sweep --peer redis --redis "$redis_addr" \
+        --queries "$q" --rates "$sweep_rates" --server_pid "$redis_pid" "${common[@]}"
+      measure 1 "$bin/dnc-peer-bench" check --sweep --peer postgres --pg "$pg_conn" \
+        --queries "$q" --rates "$sweep_rates" --server_pid "$pg_pid" "${common[@]}"
+    fi
+  done
+fi
+place unpinned
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 step "Recording memory use"
@@ -448,9 +593,11 @@ when=$(date -u '+%Y-%m-%d %H:%M UTC')
   echo "**Run of $when at $scale numbers.**"
   echo
   echo "- **Command:** \`bench/run_benchmarks.sh --scale $scale --runs $runs --seconds $seconds\`" \
-       "(batch $batch, concurrency $concurrency, Check at $check_rate/s; sweep $sweep_rates)."
+       "(batch $batch, concurrency $concurrency, Check at $check_rate/s; sweep $sweep_rates;" \
+       "placements $placements; scenarios $only)."
   echo "- **Machine:** $cpu, $cores cores${virt:+ ($virt guest)}, $mem GiB RAM; $os, Linux $kernel." \
-       "Server and load generators share the $cores cores."
+       "Pinned: each server's threads on core 0 (taskset -a -p), its load generator on" \
+       "core 1 (taskset -c 1); unpinned: both free on all $cores cores."
   echo "- **Load average (1/5/15 min):** $load_before before measuring, $load_after after."
   echo "- **Software:** dnc $rev$dirty (RelWithDebInfo)${redis_version:+, Redis $redis_version}${pg_version:+, PostgreSQL $pg_version}."
   echo "- **Data:** $n_registry registry numbers (seed $seed, about 1M per area code);" \
