@@ -70,7 +70,7 @@ class StrictSax {
     return dom_.end_array();
   }
 
-  bool parse_error(std::size_t position, const std::string& last_token,
+  bool parse_error(std::size_t position, const std::string& /*last_token*/,
                    const nlohmann::detail::exception& error) {
     // what() is "[json.exception.parse_error.101] parse error at line 1,
     // column 5: syntax error while parsing value - ...; last read: '...'".
@@ -79,13 +79,11 @@ class StrictSax {
     if (bracket != std::string::npos) what.erase(0, bracket + 2);
     const size_t last_read = what.find("; last read: ");
     if (last_read != std::string::npos) what.erase(last_read);
-    // The offending token starts where it was read from (0-based).
-    // (The end of the input counts as one more byte read.)
-    const size_t start = std::min(text_size_, position >= last_token.size()
-                                                  ? position - last_token.size()
-                                                  : 0);
-    error_ = absl::StrCat("request body is not valid JSON at byte ", start,
-                          " ('", service::EchoValue(last_token), "'): ", what);
+    // `position` counts the bytes read, the one that broke the parse
+    // included (the end of the input counts as one).
+    const size_t at = std::min(text_size_, position > 0 ? position - 1 : 0);
+    error_ = absl::StrCat("request body is not valid JSON at byte ", at,
+                          " (0-based): ", what);
     return false;
   }
 
