@@ -36,7 +36,7 @@ struct CheckLoadOptions {
   double seconds = 5;
   bool callback_api = false;         // Else completion queues.
   int cq_threads = 1;                // Completion queues (one thread each).
-  int64_t send_tick_ns = 50'000;     // Least time between two sender wake-ups.
+  int64_t send_tick_ns = 100'000;     // Least time between two sender wake-ups.
   uint32_t max_outstanding = 20000;  // Beyond it, due calls are skipped.
   uint32_t deadline_ms = 10000;      // 0: no per-call deadline.
   std::string api_key;               // Sent as x-api-key when not empty.

@@ -90,7 +90,7 @@ ABSL_FLAG(std::string, check_api, "cq",
 ABSL_FLAG(uint32_t, cq_threads, 1,
           "check (cq): completion queues, one thread each, that take the "
           "answers off the channels.");
-ABSL_FLAG(double, send_tick_us, 50,
+ABSL_FLAG(double, send_tick_us, 100,
           "check: least time between two wake-ups of the sender, which then "
           "sends every call that has come due (measured from its due time).");
 ABSL_FLAG(std::string, api_key, "",

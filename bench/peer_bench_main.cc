@@ -62,7 +62,7 @@ ABSL_FLAG(uint32_t, concurrency, 8,
 ABSL_FLAG(uint32_t, workers, 2,
           "check: pipelined connections the open-loop schedule sends on, "
           "round-robin (as dnc-bench check's --channels).");
-ABSL_FLAG(double, send_tick_us, 50,
+ABSL_FLAG(double, send_tick_us, 100,
           "check: least time between two wake-ups of the sender (as "
           "dnc-bench check).");
 ABSL_FLAG(uint32_t, max_outstanding, 20000,

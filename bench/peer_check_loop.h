@@ -50,7 +50,7 @@ class PipelinedCheck {
 struct PipelinedCheckOptions {
   double warmup_seconds = 2;
   double seconds = 5;
-  int64_t send_tick_ns = 50'000;
+  int64_t send_tick_ns = 100'000;
   uint32_t max_outstanding = 20000;
 };
 
