@@ -49,6 +49,7 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libxxhash-dev libabsl-dev libarchive-dev libphonenumber-dev
   libicu-dev python3 python3-phonenumbers iso-codes libssl-dev tzdata
+  libboost1.74-dev nlohmann-json3-dev
 )
 # shellcheck source=scripts/install_packages.sh
 source scripts/install_packages.sh
