@@ -14,6 +14,7 @@
 #include <ctime>
 #include <fstream>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -205,6 +206,42 @@ TEST_F(HttpApiDocsTest, EveryExampleOfTheDocumentAnswersAsShown) {
     const Json actual = Json::parse(run.out, nullptr, false);
     ASSERT_FALSE(actual.is_discarded()) << "not JSON: " << run.out;
     EXPECT_EQ(Mismatch(expected, actual, "answer"), "") << run.out;
+  }
+}
+
+// Every key of every JSON object in `json`, into *keys.
+void CollectKeys(const Json& json, std::set<std::string>* keys) {
+  if (json.is_object()) {
+    for (const auto& [key, value] : json.items()) {
+      keys->insert(key);
+      CollectKeys(value, keys);
+    }
+  } else if (json.is_array()) {
+    for (const Json& value : json) CollectKeys(value, keys);
+  }
+}
+
+// The OpenAPI file describes what the examples show: each JSON route, and
+// every field any example answer carries (as a property name). Not a
+// schema validation: a cheap tie between the two documents.
+TEST(HttpApiOpenApiTest, DescribesEveryRouteAndEveryFieldOfTheExamples) {
+  const std::string yaml =
+      test::ReadWholeFile(std::string(DNC_DOCS_DIR) + "/http-api.openapi.yaml");
+  ASSERT_FALSE(yaml.empty());
+  EXPECT_THAT(yaml, HasSubstr("openapi: 3.0.3\n"));
+  for (const char* path :
+       {"/v1/check:", "/v1/check.txt:", "/v1/scrub:", "/v1/status:"}) {
+    EXPECT_THAT(yaml, HasSubstr(absl::StrCat("\n  ", path, "\n"))) << path;
+  }
+  std::set<std::string> keys;
+  for (const Example& example : ExtractExamples(
+           test::ReadWholeFile(std::string(DNC_DOCS_DIR) + "/http-api.md"))) {
+    if (example.kind != "json") continue;
+    CollectKeys(Json::parse(example.expected, nullptr, false), &keys);
+  }
+  ASSERT_GT(keys.size(), 30u);
+  for (const std::string& key : keys) {
+    EXPECT_THAT(yaml, HasSubstr(" " + key + ":")) << key;
   }
 }
 
