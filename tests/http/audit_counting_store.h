@@ -1,7 +1,9 @@
 // A TenantStore that forwards every call to a real one and counts the
 // audit records appended through it, so a test can show that a refused
 // HTTP call left no audit record at all (not only none under one job id).
-// Thread-safety: as the wrapped store; the count is atomic.
+// It can also refuse to append (as a full disk would), so a test can show
+// that an answer that cannot be audited is not given.
+// Thread-safety: as the wrapped store; the count and the switch are atomic.
 #ifndef DNC_TESTS_HTTP_AUDIT_COUNTING_STORE_H_
 #define DNC_TESTS_HTTP_AUDIT_COUNTING_STORE_H_
 
@@ -22,6 +24,8 @@ class AuditCountingStore final : public tenant::TenantStore {
   explicit AuditCountingStore(tenant::TenantStore* store) : store_(store) {}
 
   uint64_t audits() const { return audits_.load(); }
+  // While set, AppendAudit fails with Internal and appends nothing.
+  void set_fail_audits(bool fail) { fail_audits_.store(fail); }
 
   absl::Status CreateTenant(const tenant::TenantConfig& config) override {
     return store_->CreateTenant(config);
@@ -79,6 +83,9 @@ class AuditCountingStore final : public tenant::TenantStore {
   absl::StatusOr<std::string> AppendAudit(const tenant::Tenant& tenant,
                                           tenant::AuditRecord record,
                                           bool sync) override {
+    if (fail_audits_.load()) {
+      return absl::InternalError("no space left on device (injected)");
+    }
     audits_.fetch_add(1);
     return store_->AppendAudit(tenant, std::move(record), sync);
   }
@@ -99,6 +106,7 @@ class AuditCountingStore final : public tenant::TenantStore {
  private:
   tenant::TenantStore* const store_;
   std::atomic<uint64_t> audits_{0};
+  std::atomic<bool> fail_audits_{false};
 };
 
 }  // namespace dnc::test

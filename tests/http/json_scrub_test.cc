@@ -190,6 +190,36 @@ TEST_F(JsonApiTest, ScrubRefusesABodyThatIsNotJson) {
   EXPECT_EQ(response.status, 200) << response.body;
 }
 
+TEST_F(JsonApiTest, AnAnswerThatCannotBeAuditedIs503AndNeverCallable) {
+  store_->set_fail_audits(true);
+  const HttpResponse check =
+      Call(ServeCheck, "GET", absl::StrCat("/v1/check?e164=", kClean), "acme");
+  const HttpResponse scrub = Call(ServeScrub, "POST", "/v1/scrub", "acme",
+                                  Json{{"numbers", {kClean}}}.dump());
+  const HttpResponse text =
+      Call(ServeCheckText, "GET", absl::StrCat("/v1/check.txt?e164=", kClean),
+           "acme");
+  store_->set_fail_audits(false);
+  for (const HttpResponse* response : {&check, &scrub}) {
+    EXPECT_EQ(response->status, 503);
+    const Json body = BodyOf(*response);
+    EXPECT_EQ(body["error"]["code"], "UNAVAILABLE");
+    EXPECT_THAT(body["error"]["message"].get<std::string>(),
+                HasSubstr("cannot write the audit record"));
+    EXPECT_THAT(response->body, ::testing::Not(HasSubstr("callable")));
+  }
+  EXPECT_EQ(text.body, "1");
+  bool saw_503 = false;
+  for (const auto& [name, value] : text.headers)
+    saw_503 |= name == "X-DNC-Status" && value == "503";
+  EXPECT_TRUE(saw_503);
+  // And once the store can write again, the same number is callable.
+  EXPECT_EQ(Call(ServeCheckText, "GET",
+                 absl::StrCat("/v1/check.txt?e164=", kClean), "acme")
+                .body,
+            "0");
+}
+
 // ---- Status -------------------------------------------------------------
 
 TEST_F(JsonApiTest, StatusAnswersWhatGrpcStatusAnswers) {
