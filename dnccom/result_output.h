@@ -46,7 +46,8 @@ class ResultOutput {
   struct JsonRows;  // nlohmann stays out of headers.
 
   const OutputFormat format_;
-  std::string csv_;
+  std::string csv_;  // Grown ahead: bytes past csv_used_ are spare.
+  size_t csv_used_ = 0;
   std::unique_ptr<JsonRows> json_;
 };
 

@@ -198,21 +198,32 @@ void LabelSnapshots(const service::ScrubResult& result, RowScratch* scratch) {
   }
 }
 
-void SetRegion(uint64_t e164, DncRow* row) {
-  const int npa = NanpAreaCode(e164);
-  if (npa < 0) return;
-  const NpaInfo& info = LookupNpa(npa);
-  if (!info.assigned()) return;
-  const std::string_view country(info.country, strnlen(info.country, 2));
-  row->fields[kCountry] = country;
-  if (info.subdivisions[0][0] != '\0') {
-    row->fields[kRegionAbbrev] = std::string_view(
-        info.subdivisions[0], strnlen(info.subdivisions[0], 2));
-  } else if (std::string_view(info.region, strnlen(info.region, 2)) !=
-             country) {
-    row->fields[kRegionAbbrev] =
-        std::string_view(info.region, strnlen(info.region, 2));
-  }
+// RegionAbbrev and Country by area code, worked out once from the numbering
+// table (whose strings are static).
+struct Region {
+  std::string_view abbrev;
+  std::string_view country;
+};
+
+const std::array<Region, 1000>& RegionTable() {
+  static const std::array<Region, 1000>* const kTable = [] {
+    auto* table = new std::array<Region, 1000>();
+    for (int npa = 0; npa < 1000; ++npa) {
+      const NpaInfo& info = LookupNpa(npa);
+      if (!info.assigned()) continue;
+      Region& region = (*table)[npa];
+      region.country = std::string_view(info.country, strnlen(info.country, 2));
+      const std::string_view territory(info.region, strnlen(info.region, 2));
+      if (info.subdivisions[0][0] != '\0') {
+        region.abbrev = std::string_view(info.subdivisions[0],
+                                         strnlen(info.subdivisions[0], 2));
+      } else if (territory != region.country) {
+        region.abbrev = territory;
+      }
+    }
+    return table;
+  }();
+  return *kTable;
 }
 
 }  // namespace
@@ -225,15 +236,16 @@ void ForEachRow(const service::ScrubAnswer& answer, const PhoneList& list,
   const std::vector<Reason>& reasons = result.reasons;
   size_t r = 0;
   const size_t n = result.dispositions.size();
-  DncRow row;
+  const std::array<Region, 1000>& regions = RegionTable();
+  DncRow row;  // Fields we never fill stay empty from here on.
   for (size_t i = 0; i < n; ++i) {
     const size_t begin = r;
     while (r < reasons.size() && reasons[r].entry == i) ++r;
     const absl::Span<const Reason> own(reasons.data() + begin, r - begin);
     const uint64_t e164 = result.e164[i];
-    row.fields = {};
     row.fields[kPhone] = list.phone[offset + i];
     if (!list.ids.empty()) row.fields[kReserved] = list.ids[offset + i];
+    row.fields[kEbrType] = std::string_view();
     const char code = ResultCodeOf(result.dispositions[i], own);
     row.fields[kResultCode] = std::string_view(kLetters + (code - 'A'), 1);
     if (own.empty()) {
@@ -257,7 +269,10 @@ void ForEachRow(const service::ScrubAnswer& answer, const PhoneList& list,
         }
       }
     }
-    SetRegion(e164, &row);
+    const int npa = NanpAreaCode(e164);
+    const Region region = npa >= 0 ? regions[npa] : Region();
+    row.fields[kRegionAbbrev] = region.abbrev;
+    row.fields[kCountry] = region.country;
     emit(row);
   }
 }
