@@ -11,8 +11,10 @@
 // through api.calls (validated, decided and audited exactly as gRPC calls
 // are) and encodes the answer as JSON. Errors are http/error_response.h's
 // JSON (400 bad parameter, 401 bad key, 403 refused, 413 too many entries,
-// 429 overloaded, 503 unavailable, 500 otherwise); a refused call is never
-// audited and never answered "callable".
+// 415 a scrub body that is not JSON, 429 overloaded, 503 unavailable or
+// the audit record could not be written, 500 otherwise), except
+// check.txt's, which are "1" with HTTP 200 (http/check_text.cc says why);
+// a refused call is never audited and never answered "callable".
 //
 // Thread-safety: thread-safe (handlers share only what ApiContext borrows).
 #ifndef DNC_HTTP_JSON_API_H_

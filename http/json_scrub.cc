@@ -17,7 +17,7 @@
 namespace dnc::http {
 namespace {
 
-// OK when the request says its body is JSON (or says nothing).
+// True when the request says its body is JSON (or says nothing).
 bool IsJsonBody(const HttpRequest& request) {
   const std::string* type = request.FindHeader("content-type");
   if (type == nullptr) return true;
