@@ -1,7 +1,6 @@
 #include "http/json_answer.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <string>
 
 #include "common/answer.h"
@@ -14,86 +13,94 @@
 namespace dnc::http {
 namespace {
 
-using nlohmann::json;
+using Json = nlohmann::json;
 
 // "08:00" for 480; "24:00" for 1440 (the end of the day).
 std::string MinuteText(int minute) {
   minute = std::clamp(minute, 0, 24 * 60);
-  char text[16];
-  std::snprintf(text, sizeof(text), "%02d:%02d", minute / 60, minute % 60);
+  char text[8] = {static_cast<char>('0' + minute / 600),
+                  static_cast<char>('0' + minute / 60 % 10),
+                  ':',
+                  static_cast<char>('0' + minute % 60 / 10),
+                  static_cast<char>('0' + minute % 10),
+                  '\0'};
   return text;
 }
 
-json SnapshotJson(const storage::Manifest& manifest) {
-  return json{{"source", manifest.source},
-              {"jurisdiction", manifest.jurisdiction},
-              {"generation", manifest.generation},
-              {"as_of", FormatIsoDate(manifest.as_of)}};
+// The snapshot's four fields, added to *out (a reason or a snapshot).
+void AddSnapshotFields(const storage::Manifest& manifest, Json* out) {
+  out->emplace("source", manifest.source);
+  out->emplace("jurisdiction", manifest.jurisdiction);
+  out->emplace("generation", manifest.generation);
+  out->emplace("as_of", FormatIsoDate(manifest.as_of));
 }
 
-json ReasonJson(const Reason& reason, const service::ScrubResult& result) {
-  json out{{"code", ReasonCodeName(reason.code)},
-           {"detail", std::string(reason.detail.data(), reason.detail.size())}};
+Json ReasonJson(const Reason& reason, const service::ScrubResult& result) {
+  Json out = Json::object();
+  out.emplace("code", ReasonCodeName(reason.code));
+  out.emplace("detail",
+              std::string(reason.detail.data(), reason.detail.size()));
   if (reason.snapshot != kNoSnapshot &&
       reason.snapshot < result.snapshots.size()) {
-    const storage::Manifest& manifest =
-        result.snapshots[reason.snapshot]->manifest();
-    out["source"] = manifest.source;
-    out["jurisdiction"] = manifest.jurisdiction;
-    out["generation"] = manifest.generation;
-    out["as_of"] = FormatIsoDate(manifest.as_of);
+    AddSnapshotFields(result.snapshots[reason.snapshot]->manifest(), &out);
   }
   // As gRPC's added_date: the day a number was listed (or put on the
   // internal list); an excuse's record date is in its detail.
   if (reason.date != 0 && (reason.code == ReasonCode::kListed ||
                            reason.code == ReasonCode::kInternalList)) {
-    out["added_date"] = FormatIsoDate(reason.date);
+    out.emplace("added_date", FormatIsoDate(reason.date));
   }
   return out;
 }
 
-json WindowJson(const policy::CallingWindow& window) {
-  json out{{"known", window.known},
-           {"open_now", window.known && window.open_now}};
+Json WindowJson(const policy::CallingWindow& window) {
+  Json out = Json::object();
+  out.emplace("known", window.known);
+  out.emplace("open_now", window.known && window.open_now);
   if (!window.known) return out;
-  out["time_zones"] = window.time_zones;
-  out["rule"] = window.rule;
-  out["local_start"] = MinuteText(window.start_minute);
-  out["local_end"] = MinuteText(window.end_minute);
-  out["local_now"] = window.local_now;
+  Json zones = Json::array();
+  for (const std::string& zone : window.time_zones) zones.push_back(zone);
+  out.emplace("time_zones", std::move(zones));
+  out.emplace("rule", window.rule);
+  out.emplace("local_start", MinuteText(window.start_minute));
+  out.emplace("local_end", MinuteText(window.end_minute));
+  out.emplace("local_now", window.local_now);
   return out;
 }
 
-json SnapshotsJson(const service::ScrubResult& result) {
-  json out = json::array();
+Json SnapshotsJson(const service::ScrubResult& result) {
+  Json out = Json::array();
   for (const service::ServedSource* served : result.snapshots) {
-    out.push_back(SnapshotJson(served->manifest()));
+    Json snapshot = Json::object();
+    AddSnapshotFields(served->manifest(), &snapshot);
+    out.push_back(std::move(snapshot));
   }
   return out;
 }
 
 // Entry `entry`'s disposition, callable, e164, reasons (from *cursor on,
 // which moves past them: reasons are sorted by entry) and window.
-json EntryJson(const service::ScrubAnswer& answer, size_t entry,
+Json EntryJson(const service::ScrubAnswer& answer, size_t entry,
                size_t* cursor) {
   const service::ScrubResult& result = answer.result;
   const Disposition disposition = result.dispositions[entry];
-  json out{{"disposition", DispositionName(disposition)},
-           {"callable", IsCallable(disposition)},
-           {"e164", result.e164[entry]}};
-  json reasons = json::array();
+  Json out = Json::object();
+  out.emplace("disposition", DispositionName(disposition));
+  out.emplace("callable", IsCallable(disposition));
+  out.emplace("e164", result.e164[entry]);
+  Json reasons = Json::array();
   while (*cursor < result.reasons.size() &&
          result.reasons[*cursor].entry == entry) {
     reasons.push_back(ReasonJson(result.reasons[*cursor], result));
     ++*cursor;
   }
-  out["reasons"] = std::move(reasons);
+  out.emplace("reasons", std::move(reasons));
   const service::WindowTable& windows = answer.windows;
   if (entry < windows.index.size() &&
       windows.index[entry] < windows.windows.size()) {
-    out["window"] = WindowJson(windows.windows[windows.index[entry]]);
+    out.emplace("window", WindowJson(windows.windows[windows.index[entry]]));
   } else {
-    out["window"] = WindowJson(policy::CallingWindow());
+    out.emplace("window", WindowJson(policy::CallingWindow()));
   }
   return out;
 }
@@ -101,36 +108,37 @@ json EntryJson(const service::ScrubAnswer& answer, size_t entry,
 }  // namespace
 
 void FillCheckJson(const service::ScrubAnswer& answer, std::string_view id,
-                   json* out) {
+                   Json* out) {
   size_t cursor = 0;
   *out = EntryJson(answer, 0, &cursor);
-  (*out)["snapshots"] = SnapshotsJson(answer.result);
-  (*out)["purpose"] = policy::PurposeName(answer.purpose);
-  (*out)["id"] = std::string(id);
+  out->emplace("snapshots", SnapshotsJson(answer.result));
+  out->emplace("purpose", policy::PurposeName(answer.purpose));
+  out->emplace("id", std::string(id));
 }
 
 void FillScrubJson(const service::ScrubAnswer& answer, const ScrubEcho& echo,
-                   json* out) {
+                   Json* out) {
   const size_t entries = answer.result.dispositions.size();
-  json results = json::array();
+  Json results = Json::array();
   size_t cursor = 0;
   for (size_t i = 0; i < entries; ++i) {
-    json entry = EntryJson(answer, i, &cursor);
-    if (i < echo.ids.size()) entry["id"] = echo.ids[i];
+    Json entry = EntryJson(answer, i, &cursor);
+    if (i < echo.ids.size()) entry.emplace("id", echo.ids[i]);
     if (i < echo.string_ids.size()) {
-      entry["id"] = std::string(echo.string_ids[i]);
+      entry.emplace("id", std::string(echo.string_ids[i]));
     }
     results.push_back(std::move(entry));
   }
-  *out = json{{"results", std::move(results)},
-              {"snapshots", SnapshotsJson(answer.result)},
-              {"purpose", policy::PurposeName(answer.purpose)},
-              {"sequence", echo.sequence},
-              {"request_id", std::string(echo.request_id)}};
+  *out = Json::object();
+  out->emplace("results", std::move(results));
+  out->emplace("snapshots", SnapshotsJson(answer.result));
+  out->emplace("purpose", policy::PurposeName(answer.purpose));
+  out->emplace("sequence", echo.sequence);
+  out->emplace("request_id", std::string(echo.request_id));
 }
 
-std::string DumpJson(const json& value) {
-  std::string body = value.dump(-1, ' ', false, json::error_handler_t::replace);
+std::string DumpJson(const Json& value) {
+  std::string body = value.dump(-1, ' ', false, Json::error_handler_t::replace);
   body += '\n';
   return body;
 }

@@ -8,7 +8,9 @@
 // Internal to http/: the JSON handlers build their answers with these
 // inside ScrubCalls' `encode` (while the snapshots a reason cites are
 // alive), then add the audit id and serialize with DumpJson. Only the
-// forward declaration of nlohmann::json is included here.
+// forward declaration of nlohmann::json is included here. (Objects are
+// built by emplace, not initializer lists, which copy every value: half the
+// encoding time of a /v1/check answer.)
 //
 // Thread-safety: pure functions.
 #ifndef DNC_HTTP_JSON_ANSWER_H_

@@ -23,13 +23,13 @@
 namespace dnc::http {
 namespace {
 
-using nlohmann::json;
+using Json = nlohmann::json;
 
-json SourceJson(const service::ServedSource& served, DayNumber today) {
+Json SourceJson(const service::ServedSource& served, DayNumber today) {
   const storage::Manifest& manifest = served.manifest();
   const storage::Freshness freshness =
       storage::ComputeFreshness(manifest, today);
-  return json{{"source", manifest.source},
+  return Json{{"source", manifest.source},
               {"jurisdiction", manifest.jurisdiction},
               {"generation", manifest.generation},
               {"as_of", FormatIsoDate(manifest.as_of)},
@@ -53,11 +53,11 @@ absl::StatusOr<std::string> AnswerStatus(const ApiContext& api,
   const DayNumber today = api.calls->Today();
   const std::shared_ptr<const service::SourceSet> sources =
       api.calls->registry().Current();
-  json list = json::array();
+  Json list = Json::array();
   for (const service::ServedSource& served : sources->sources()) {
     list.push_back(SourceJson(served, today));
   }
-  json body{{"sources", std::move(list)},
+  Json body{{"sources", std::move(list)},
             {"max_batch_entries", api.calls->max_batch_entries()},
             {"server_version", DNC_VERSION},
             {"today", FormatIsoDate(today)},
