@@ -184,6 +184,11 @@ class HttpApiDocsTest : public ::testing::Test {
 
 TEST_F(HttpApiDocsTest, EveryExampleOfTheDocumentAnswersAsShown) {
   ASSERT_GT(http_port_, 0);
+  ASSERT_EQ(test::RunProcess({"/bin/bash", "-c", "command -v curl"},
+                             dir_->path(), std::chrono::seconds(10))
+                .exit_code,
+            0)
+      << "the examples need curl (Debian package curl)";
   const std::string markdown =
       test::ReadWholeFile(std::string(DNC_DOCS_DIR) + "/http-api.md");
   const std::vector<Example> examples = ExtractExamples(markdown);
