@@ -15,8 +15,9 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libxxhash-dev libabsl-dev libbenchmark-dev libgtest-dev libgmock-dev
   libarchive-dev libphonenumber-dev libicu-dev
-  # The HTTP front end: Boost.Beast/Asio (headers only) and JSON.
-  libboost1.74-dev nlohmann-json3-dev
+  # The HTTP front end: Boost.Beast/Asio (headers only) and JSON; curl runs
+  # the HTTP examples of docs/http-api.md in the tests.
+  libboost1.74-dev nlohmann-json3-dev curl
   # Numbering data the NANP area-code table is generated from at build time
   # (tools/gen_nanp_regions.py, run with /usr/bin/python3).
   python3 python3-phonenumbers iso-codes
