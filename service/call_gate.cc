@@ -10,7 +10,7 @@ const grpc::Status& ShuttingDown() {
 }
 
 absl::StatusOr<const tenant::Tenant*> AuthenticateCall(
-    const Authenticator& auth, const grpc::CallbackServerContext& context) {
+    const Authenticator& auth, const grpc::ServerContextBase& context) {
   if (!auth.required()) return nullptr;
   const auto& metadata = context.client_metadata();
   const auto it = metadata.find(kApiKeyMetadata);

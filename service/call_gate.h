@@ -46,7 +46,7 @@ const grpc::Status& ShuttingDown();
 // The caller's tenant for the `x-api-key` metadata entry of `context` (see
 // Authenticator::AuthenticateKey).
 absl::StatusOr<const tenant::Tenant*> AuthenticateCall(
-    const Authenticator& auth, const grpc::CallbackServerContext& context);
+    const Authenticator& auth, const grpc::ServerContextBase& context);
 
 // The reactor of every unary method: counts as in flight (CallGate) until
 // gRPC is done with the call (the response sent or the call cancelled).

@@ -23,7 +23,7 @@ struct CheckAsync::Queue {
 // One requested-or-running Check call. Its objects are reused call after
 // call: the request and response are cleared (keeping their memory), the
 // context and responder are constructed afresh in place.
-class CheckAsync::Call {
+class CheckAsync::Call final : public QueueTag {
  public:
   Call(CheckAsync* owner, Queue* queue) : owner_(owner), queue_(queue) {}
 
@@ -37,12 +37,12 @@ class CheckAsync::Call {
     std::lock_guard<std::mutex> lock(queue_->mu);
     if (queue_->shutting_down) return;
     owner_->request_check_(&*context_, &request_, &*responder_,
-                           queue_->cq.get(), this);
+                           queue_->cq.get(), tag());
   }
 
   // The queue's event for this call: a call arrived, or its answer was
   // sent (or failed to be).
-  void Proceed(bool ok) {
+  void Proceed(bool ok) override {
     if (!finishing_) {
       // Not ok: the server is shutting down and cancelled the request.
       if (!ok) return;
@@ -50,12 +50,13 @@ class CheckAsync::Call {
           owner_->answer_(&*context_, request_, &response_);
       finishing_ = true;
       if (status.ok()) {
-        responder_->Finish(response_, grpc::Status::OK, this);
+        responder_->Finish(response_, grpc::Status::OK, tag());
       } else {
-        responder_->FinishWithError(ToGrpcStatus(status), this);
+        responder_->FinishWithError(ToGrpcStatus(status), tag());
       }
       return;
     }
+    if (owner_->options_.on_done) owner_->options_.on_done();
     Request();
   }
 
@@ -117,8 +118,18 @@ void CheckAsync::Poll(Queue* queue) {
   void* tag = nullptr;
   bool ok = false;
   while (queue->cq->Next(&tag, &ok)) {
-    static_cast<Call*>(tag)->Proceed(ok);
+    static_cast<QueueTag*>(tag)->Proceed(ok);
   }
+}
+
+bool CheckAsync::RequestOn(
+    size_t index,
+    const std::function<void(grpc::ServerCompletionQueue*)>& request) {
+  Queue* queue = queues_[index].get();
+  std::lock_guard<std::mutex> lock(queue->mu);
+  if (queue->shutting_down) return false;
+  request(queue->cq.get());
+  return true;
 }
 
 void CheckAsync::Shutdown() {
@@ -135,10 +146,7 @@ void CheckAsync::Shutdown() {
     if (queue->thread.joinable()) {
       queue->thread.join();
     } else {  // Never started: drain here (gRPC requires an empty queue).
-      void* tag = nullptr;
-      bool ok = false;
-      while (queue->cq->Next(&tag, &ok)) {
-      }
+      Poll(queue.get());
     }
   }
 }

@@ -12,11 +12,13 @@
 // callback queue's two "nexting" threads hand the poller role to each other),
 // which is most of the server CPU a Check costs.
 //
-// Not used by dnc-server yet, on measurement (BENCHMARKS.md, "Check: where
-// the CPU per call goes"): mixed with callback methods it saves nothing at
-// 5k checks/s and 10-15% at 10-20k, because the callback threads, health and
-// reflection still take part in polling; the -27% needs every method async.
-// bench/check_server_proto.cc (dnc-check-proto) measures both ways.
+// dnc-server serves Check this way (ScrubServiceImpl::ServeCheck), on
+// measurement (BENCHMARKS.md, "Check: where the CPU per call goes"): mixed
+// with callback methods it saves little at 20k checks/s and keeps 40k/s
+// pinned to one core where the callback API falls behind; the callback
+// threads, health and reflection still take part in polling, so a server
+// with every method async would save more. bench/check_server_proto.cc
+// (dnc-check-proto) measures each way.
 //
 // The answer itself is a plain function, so the real handler logic (parse,
 // SourceSet, Scrub, policy, audit) is shared with the callback path:
@@ -54,16 +56,18 @@
 
 namespace dnc::service {
 
-// The service type CheckAsync serves Check for: Check async, every other
+// The service type CheckAsync serves Check for: Check and CheckStream async
+// (CheckStream on the same queues: service/check_stream.h), every other
 // method a callback method (override them as usual). The nesting order
 // matters: gRPC 1.51 only drops a method's handler when it is marked async
 // while still sync, so WithAsyncMethod_Check<CallbackService> would keep
 // Check a callback method (and RequestCheck would crash). A new method in
-// scrub.proto must be added here as WithCallbackMethod_<Name>.
+// scrub.proto must be added here (WithCallbackMethod_<Name> outside the
+// async ones).
 using CheckAsyncService = dnc::v1::ScrubService::WithCallbackMethod_Scrub<
     dnc::v1::ScrubService::WithCallbackMethod_ScrubStream<
-        dnc::v1::ScrubService::WithCallbackMethod_CheckStream<
-            dnc::v1::ScrubService::WithCallbackMethod_Status<
+        dnc::v1::ScrubService::WithCallbackMethod_Status<
+            dnc::v1::ScrubService::WithAsyncMethod_CheckStream<
                 dnc::v1::ScrubService::WithAsyncMethod_Check<
                     dnc::v1::ScrubService::Service>>>>>;
 
@@ -81,6 +85,23 @@ struct CheckAsyncOptions {
   // Check calls kept requested on each queue: the most calls a queue can
   // start at once before new ones wait inside gRPC.
   int calls_per_queue = 64;
+  // Called on the polling thread once gRPC is done with a call `answer` was
+  // called for (its response sent, or the call cancelled); e.g. to count
+  // the call in flight until then. May be empty.
+  std::function<void()> on_done;
+};
+
+// What the polling threads take off the queues: every operation started on
+// a CheckAsync queue (by CheckAsync, or by another method served on its
+// queues, e.g. service/check_stream.h) passes a QueueTag* as its tag, and
+// the queue's thread calls Proceed(ok) when it completes.
+class QueueTag {
+ public:
+  virtual void Proceed(bool ok) = 0;
+  void* tag() { return static_cast<QueueTag*>(this); }
+
+ protected:
+  ~QueueTag() = default;
 };
 
 class CheckAsync {
@@ -114,6 +135,15 @@ class CheckAsync {
   // threads. Idempotent. REQUIRES: the grpc::Server's Shutdown() has been
   // called (gRPC requires the server to shut down before its queues).
   void Shutdown();
+
+  // For other methods served on these queues: the number of queues, and
+  // `request(cq)` run on queue `index` unless it is shutting down (then
+  // false, and `request` is not run). `request` must start exactly one
+  // operation whose tag is a QueueTag. Thread-safe.
+  size_t queue_count() const { return queues_.size(); }
+  bool RequestOn(
+      size_t index,
+      const std::function<void(grpc::ServerCompletionQueue*)>& request);
 
  private:
   struct Queue;

@@ -1,12 +1,18 @@
 #include "service/check_stream.h"
 
+#include <grpc/support/time.h>
+#include <grpcpp/alarm.h>
+#include <grpcpp/grpcpp.h>
+
 #include <array>
 #include <cstdint>
 #include <string>
-#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "dnc/v1/scrub.grpc.pb.h"
+#include "dnc/v1/scrub.pb.h"
 #include "service/call_gate.h"
+#include "service/check_async.h"
 #include "service/field_rules.h"
 #include "service/grpc_status.h"
 #include "service/scrub_service.h"
@@ -15,111 +21,122 @@ namespace dnc::service {
 
 namespace v1 = ::dnc::v1;
 
-// One stream. The answers wait in a ring of kMaxQueuedAnswers responses:
-// the read side answers into slots_[tail_] (the one slot nobody else
-// touches while a read is answered), the write side sends slots_[head_].
-// Reactions may run concurrently (a read and a write completing at once),
-// so the state is guarded by mu_; gRPC runs reactions started from inside a
-// reaction after it returns, so Start* may be called with mu_ held. Finish
-// from outside a reaction (Drain) is called without it.
-class CheckStreams::Reactor final
-    : public grpc::ServerBidiReactor<v1::CheckRequest, v1::CheckResponse> {
+// One stream, driven by its queue's thread (every operation's tag is one of
+// the OpTags below). The answers wait in a ring of kMaxQueuedAnswers
+// responses: a read is answered into the slot after the last one waiting,
+// writes send slots_[head_]. The stream deletes itself once gRPC is done
+// with it and no operation of it is outstanding.
+class CheckStreams::Stream {
  public:
-  Reactor(CheckStreams* owner, grpc::CallbackServerContext* context)
-      : owner_(owner), gate_(&owner->service_->gate()) {
-    const bool entered = gate_->Enter();
-    const bool registered = owner_->Register(this);
-    absl::MutexLock lock(&mu_);
-    registered_ = registered;
-    if (finished_) return;  // Drained between Register and here.
-    if (!entered || !registered) {
-      FinishLocked(ShuttingDown());
-      return;
-    }
-    const absl::StatusOr<const tenant::Tenant*> tenant =
-        AuthenticateCall(owner_->service_->auth(), *context);
-    if (!tenant.ok()) {
-      FinishLocked(ToGrpcStatus(tenant.status()));
-      return;
-    }
-    tenant_ = *tenant;
-    read_outstanding_ = true;
-    StartRead(&request_);
+  Stream(CheckStreams* owner, size_t queue) : owner_(owner), queue_(queue) {}
+
+  // Asks for the next call on the queue; false (nothing started) when the
+  // queue is shutting down.
+  bool Request() {
+    return owner_->queues_->RequestOn(
+        queue_, [this](grpc::ServerCompletionQueue* cq) {
+          cq_ = cq;
+          owner_->service_->RequestCheckStream(&context_, &rw_, cq, cq,
+                                               new_tag_.tag());
+        });
   }
 
-  void OnReadDone(bool ok) override {
-    {
-      absl::MutexLock lock(&mu_);
-      read_outstanding_ = false;
-      if (finished_ || broken_) return;
-      if (!ok) {  // The client half-closed (or the call broke).
-        read_done_ = true;
-        MaybeFinishLocked();
-        return;
-      }
-      answering_ = true;
+  // Called with owner_->mu_ held (Drain): posts a drain notice to the
+  // stream's own queue.
+  void PostDrain() {
+    drain_pending_ = true;
+    alarm_.Set(cq_, gpr_now(GPR_CLOCK_MONOTONIC), drain_tag_.tag());
+  }
+  bool drain_pending() const { return drain_pending_; }
+
+ private:
+  struct OpTag final : QueueTag {
+    OpTag(Stream* s, void (Stream::*f)(bool)) : stream(s), fn(f) {}
+    void Proceed(bool ok) override { (stream->*fn)(ok); }
+    Stream* const stream;
+    void (Stream::*const fn)(bool);
+  };
+
+  void OnNew(bool ok) {
+    if (!ok) {  // Shutting down: the call never came.
+      delete this;
+      return;
     }
-    // Outside the lock: slots_[tail_] is not in the ring yet.
-    v1::CheckResponse* answer = &slots_[tail_];
+    owner_->Accept(queue_);
+    // Counted until deleted, whether or not it is let in.
+    counted_ = true;
+    const bool entered = owner_->service_->gate().Enter();
+    registered_ = owner_->Register(this);
+    if (!entered || !registered_) return FinishWith(ShuttingDown());
+    const absl::StatusOr<const tenant::Tenant*> tenant =
+        AuthenticateCall(owner_->service_->auth(), context_);
+    if (!tenant.ok()) return FinishWith(ToGrpcStatus(tenant.status()));
+    tenant_ = *tenant;
+    StartRead();
+  }
+
+  void OnRead(bool ok) {
+    read_outstanding_ = false;
+    if (finish_started_) return MaybeDelete();
+    if (!ok) {  // The client half-closed (or the call broke).
+      read_done_ = true;
+      return MaybeFinish();
+    }
+    v1::CheckResponse* answer = &slots_[(head_ + count_) % kMaxQueuedAnswers];
     answer->Clear();
     const absl::Status status =
         owner_->service_->CheckInto(request_, tenant_, "CheckStream", answer);
     ++requests_;
-    absl::MutexLock lock(&mu_);
-    answering_ = false;
     if (!status.ok()) {
       stop_reading_ = true;
       if (final_status_.ok()) final_status_ = RequestError(status);
-    } else if (!broken_) {
-      tail_ = (tail_ + 1) % kMaxQueuedAnswers;
+    } else {
       ++count_;
-      if (!writing_) WriteHeadLocked();
+      if (!writing_) WriteHead();
     }
-    MaybeReadLocked();
-    MaybeFinishLocked();
+    MaybeRead();
+    MaybeFinish();
   }
 
-  void OnWriteDone(bool ok) override {
-    absl::MutexLock lock(&mu_);
+  void OnWrite(bool ok) {
     writing_ = false;
+    if (finish_started_) return MaybeDelete();
     if (!ok) {  // The client went away (cancelled, or the call broke).
       broken_ = true;
-      stop_reading_ = true;
       if (final_status_.ok()) {
         final_status_ = grpc::Status(
             grpc::StatusCode::CANCELLED,
             "CheckStream: an answer could not be written (the client is "
             "gone)");
       }
-      MaybeFinishLocked();
-      return;
+      return MaybeFinish();
     }
     head_ = (head_ + 1) % kMaxQueuedAnswers;
     --count_;
-    if (count_ > 0) WriteHeadLocked();
-    MaybeReadLocked();
-    MaybeFinishLocked();
+    if (count_ > 0) WriteHead();
+    MaybeRead();
+    MaybeFinish();
   }
 
-  void OnDone() override {
-    if (registered_) owner_->Unregister(this);
-    gate_->Exit();
-    delete this;
+  void OnFinish(bool /*ok*/) {
+    finish_done_ = true;
+    MaybeDelete();
   }
 
-  // Stops reading; true when the stream is idle and the caller must now call
-  // Finish(ShuttingDown()) (outside any lock), else it finishes by itself
-  // once its answers are written.
-  bool RequestDrain() {
-    absl::MutexLock lock(&mu_);
-    stop_reading_ = true;
-    if (final_status_.ok()) final_status_ = ShuttingDown();
-    if (finished_ || answering_ || writing_ || count_ > 0) return false;
-    finished_ = true;  // A read may be outstanding: it completes not ok.
-    return true;
+  void OnDrain(bool /*ok*/) {
+    {
+      absl::MutexLock lock(&owner_->mu_);
+      drain_pending_ = false;
+    }
+    if (!finish_started_) {
+      stop_reading_ = true;
+      if (final_status_.ok()) final_status_ = ShuttingDown();
+      // A read may be outstanding: it completes not ok once finished.
+      if (!writing_ && count_ == 0) FinishWith(final_status_);
+    }
+    MaybeDelete();
   }
 
- private:
   // The error that ends the stream at request number requests_ (1-based).
   grpc::Status RequestError(const absl::Status& status) const {
     return ToGrpcStatus(absl::Status(
@@ -130,87 +147,106 @@ class CheckStreams::Reactor final
                      "; answers before it stand, nothing after it was read")));
   }
 
-  void WriteHeadLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+  void StartRead() {
+    read_outstanding_ = true;
+    rw_.Read(&request_, read_tag_.tag());
+  }
+
+  void WriteHead() {
     writing_ = true;
     grpc::WriteOptions options;
     // More answers are waiting: let gRPC send them with this one.
     if (count_ > 1) options.set_buffer_hint();
-    StartWrite(&slots_[head_], options);
+    rw_.Write(slots_[head_], options, write_tag_.tag());
   }
 
-  void MaybeReadLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (finished_ || stop_reading_ || read_done_ || read_outstanding_ ||
-        answering_ || count_ >= kMaxQueuedAnswers) {
+  void MaybeRead() {
+    if (finish_started_ || stop_reading_ || broken_ || read_done_ ||
+        read_outstanding_ || count_ >= kMaxQueuedAnswers) {
       return;
     }
-    read_outstanding_ = true;
-    StartRead(&request_);
+    StartRead();
   }
 
-  void MaybeFinishLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (finished_ || answering_ || writing_) return;
+  void MaybeFinish() {
+    if (finish_started_ || writing_) return;
     if (broken_ || (count_ == 0 && (read_done_ || stop_reading_))) {
-      FinishLocked(final_status_);
+      FinishWith(final_status_);
     }
   }
 
-  void FinishLocked(const grpc::Status& status)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    finished_ = true;
-    Finish(status);
+  void FinishWith(const grpc::Status& status) {
+    finish_started_ = true;
+    rw_.Finish(status, finish_tag_.tag());
+  }
+
+  void MaybeDelete() {
+    if (!finish_done_ || read_outstanding_ || writing_) return;
+    // A drain notice still queued: deleted when it arrives.
+    if (registered_ && !owner_->Unregister(this)) return;
+    if (counted_) owner_->service_->gate().Exit();
+    delete this;
   }
 
   CheckStreams* const owner_;
-  CallGate* const gate_;
-  bool registered_ = false;                 // Set once in the constructor.
-  const tenant::Tenant* tenant_ = nullptr;  // Set once in the constructor.
-  // The read side's (one read at a time).
+  const size_t queue_;
+  grpc::ServerCompletionQueue* cq_ = nullptr;
+  grpc::ServerContext context_;
+  grpc::ServerAsyncReaderWriter<v1::CheckResponse, v1::CheckRequest> rw_{
+      &context_};
+  OpTag new_tag_{this, &Stream::OnNew};
+  OpTag read_tag_{this, &Stream::OnRead};
+  OpTag write_tag_{this, &Stream::OnWrite};
+  OpTag finish_tag_{this, &Stream::OnFinish};
+  OpTag drain_tag_{this, &Stream::OnDrain};
+  grpc::Alarm alarm_;
+  bool drain_pending_ = false;  // Guarded by owner_->mu_.
+
+  // The rest is the queue thread's.
+  bool counted_ = false, registered_ = false;
+  const tenant::Tenant* tenant_ = nullptr;
   v1::CheckRequest request_;
   uint64_t requests_ = 0;
-  size_t tail_ = 0;
   std::array<v1::CheckResponse, kMaxQueuedAnswers> slots_;
-
-  absl::Mutex mu_;
-  size_t head_ ABSL_GUARDED_BY(mu_) = 0;
-  size_t count_ ABSL_GUARDED_BY(mu_) = 0;  // Answers in the ring.
-  bool read_outstanding_ ABSL_GUARDED_BY(mu_) = false;
-  bool answering_ ABSL_GUARDED_BY(mu_) = false;
-  bool writing_ ABSL_GUARDED_BY(mu_) = false;
-  bool read_done_ ABSL_GUARDED_BY(mu_) = false;     // Client half-closed.
-  bool stop_reading_ ABSL_GUARDED_BY(mu_) = false;  // Error or draining.
-  bool broken_ ABSL_GUARDED_BY(mu_) = false;        // A write failed.
-  bool finished_ ABSL_GUARDED_BY(mu_) = false;
-  grpc::Status final_status_ ABSL_GUARDED_BY(mu_);
+  size_t head_ = 0;
+  size_t count_ = 0;  // Answers in the ring.
+  bool read_outstanding_ = false, writing_ = false;
+  bool read_done_ = false;     // The client half-closed.
+  bool stop_reading_ = false;  // A request failed, or draining.
+  bool broken_ = false;        // A write failed.
+  bool finish_started_ = false, finish_done_ = false;
+  grpc::Status final_status_;
 };
 
-grpc::ServerBidiReactor<v1::CheckRequest, v1::CheckResponse>*
-CheckStreams::Open(grpc::CallbackServerContext* context) {
-  return new Reactor(this, context);
+void CheckStreams::Start(CheckAsync* queues) {
+  queues_ = queues;
+  for (size_t i = 0; i < queues_->queue_count(); ++i) Accept(i);
 }
 
-bool CheckStreams::Register(Reactor* reactor) {
+void CheckStreams::Accept(size_t index) {
+  auto* stream = new Stream(this, index);
+  if (!stream->Request()) delete stream;
+}
+
+bool CheckStreams::Register(Stream* stream) {
   absl::MutexLock lock(&mu_);
   if (draining_) return false;
-  open_.insert(reactor);
+  open_.insert(stream);
   return true;
 }
 
-void CheckStreams::Unregister(Reactor* reactor) {
+bool CheckStreams::Unregister(Stream* stream) {
   absl::MutexLock lock(&mu_);
-  open_.erase(reactor);
+  if (stream->drain_pending()) return false;
+  open_.erase(stream);
+  return true;
 }
 
 void CheckStreams::Drain() {
-  std::vector<Reactor*> idle;
-  {
-    absl::MutexLock lock(&mu_);
-    draining_ = true;
-    for (Reactor* reactor : open_) {
-      // An idle reactor is not done (and so not deleted) before Finish.
-      if (reactor->RequestDrain()) idle.push_back(reactor);
-    }
-  }
-  for (Reactor* reactor : idle) reactor->Finish(ShuttingDown());
+  absl::MutexLock lock(&mu_);
+  if (draining_) return;
+  draining_ = true;
+  for (Stream* stream : open_) stream->PostDrain();
 }
 
 size_t CheckStreams::open_streams() const {

@@ -248,12 +248,29 @@ absl::Status ScrubServiceImpl::CheckInto(const v1::CheckRequest& request,
   return absl::OkStatus();
 }
 
-grpc::ServerUnaryReactor* ScrubServiceImpl::Check(
-    grpc::CallbackServerContext* context, const v1::CheckRequest* request,
-    v1::CheckResponse* response) {
-  return RunUnary(gate_, *auth_, context, [&](const tenant::Tenant* tenant) {
-    return CheckInto(*request, tenant, response);
-  });
+std::unique_ptr<CheckAsync> ScrubServiceImpl::ServeCheck(
+    grpc::ServerBuilder* builder, CheckAsyncOptions options) {
+  CallGate* gate = gate_;
+  options.on_done = [gate] { gate->Exit(); };
+  return std::make_unique<CheckAsync>(
+      this,
+      [this](grpc::ServerContextBase* context, const v1::CheckRequest& request,
+             v1::CheckResponse* response) {
+        return AnswerCheck(context, request, response);
+      },
+      options, builder);
+}
+
+absl::Status ScrubServiceImpl::AnswerCheck(grpc::ServerContextBase* context,
+                                           const v1::CheckRequest& request,
+                                           v1::CheckResponse* response) const {
+  // Counts until on_done (ServeCheck), whether or not it is let in.
+  if (!gate_->Enter()) {
+    return absl::UnavailableError(ShuttingDown().error_message());
+  }
+  DNC_ASSIGN_OR_RETURN(const tenant::Tenant* tenant,
+                       AuthenticateCall(*auth_, *context));
+  return CheckInto(request, tenant, response);
 }
 
 grpc::ServerUnaryReactor* ScrubServiceImpl::Scrub(
@@ -265,11 +282,6 @@ grpc::ServerUnaryReactor* ScrubServiceImpl::Scrub(
     thread_local BatchScratch scratch;
     return ScrubInto(*request, tenant, "Scrub", &scratch, response);
   });
-}
-
-grpc::ServerBidiReactor<v1::CheckRequest, v1::CheckResponse>*
-ScrubServiceImpl::CheckStream(grpc::CallbackServerContext* context) {
-  return check_streams_.Open(context);
 }
 
 grpc::ServerBidiReactor<v1::ScrubRequest, v1::ScrubResponse>*

@@ -1,4 +1,6 @@
-// The dnc.v1.ScrubService handlers (gRPC callback API): each decodes its
+// The dnc.v1.ScrubService handlers: Check and CheckStream on completion
+// queues (service/check_async.h: ServeCheck; service/check_stream.h), every
+// other method on the gRPC callback API. Each decodes its
 // request into the proto-free call layer (service/scrub_call.h), which
 // validates, scrubs, decides, windows and audits, and encodes the answer.
 // Nothing here decides a disposition. Storage or audit errors fail the call
@@ -27,6 +29,7 @@
 #include "service/arena_message_allocator.h"
 #include "service/auth.h"
 #include "service/call_gate.h"
+#include "service/check_async.h"
 #include "service/check_stream.h"
 #include "service/field_rules.h"
 #include "service/registry.h"
@@ -56,21 +59,32 @@ struct BatchScratch {
   std::vector<std::string_view> string_ids;
 };
 
-class ScrubServiceImpl final : public dnc::v1::ScrubService::CallbackService {
+class ScrubServiceImpl final : public CheckAsyncService {
  public:
   // REQUIRES: registry, auth and gate outlive this object;
   // options.max_batch_entries > 0.
   ScrubServiceImpl(const Registry* registry, const Authenticator* auth,
                    CallGate* gate, ScrubServiceOptions options);
 
-  grpc::ServerUnaryReactor* Check(grpc::CallbackServerContext* context,
-                                  const dnc::v1::CheckRequest* request,
-                                  dnc::v1::CheckResponse* response) override;
+  // Serves Check on `options.completion_queues` queues of `builder` (see
+  // CheckAsync for the order of Start and Shutdown; options.on_done is
+  // replaced). Every server this service is registered with needs one, or
+  // Check calls are never answered. REQUIRES: called before
+  // builder->BuildAndStart(), after builder->RegisterService(this).
+  std::unique_ptr<CheckAsync> ServeCheck(grpc::ServerBuilder* builder,
+                                         CheckAsyncOptions options);
+  // Serves CheckStream on the same queues (service/check_stream.h).
+  // REQUIRES: queues->Start() was called; called once.
+  void StartCheckStreams(CheckAsync* queues) { check_streams_.Start(queues); }
+  // One Check call as ServeCheck answers it: counted by the gate until gRPC
+  // is done with it, authenticated, answered by CheckInto. Errors:
+  // Unavailable (shutting down), Unauthenticated, CheckInto's.
+  absl::Status AnswerCheck(grpc::ServerContextBase* context,
+                           const dnc::v1::CheckRequest& request,
+                           dnc::v1::CheckResponse* response) const;
   grpc::ServerUnaryReactor* Scrub(grpc::CallbackServerContext* context,
                                   const dnc::v1::ScrubRequest* request,
                                   dnc::v1::ScrubResponse* response) override;
-  grpc::ServerBidiReactor<dnc::v1::CheckRequest, dnc::v1::CheckResponse>*
-  CheckStream(grpc::CallbackServerContext* context) override;
   grpc::ServerBidiReactor<dnc::v1::ScrubRequest, dnc::v1::ScrubResponse>*
   ScrubStream(grpc::CallbackServerContext* context) override;
   grpc::ServerUnaryReactor* Status(grpc::CallbackServerContext* context,

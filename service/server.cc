@@ -16,6 +16,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/logging.h"
+#include "service/check_async.h"
 #include "service/scrub_service.h"
 #include "service/tenant_service.h"
 
@@ -79,6 +80,9 @@ absl::StatusOr<std::unique_ptr<ScrubServer>> ScrubServer::Start(
   if (options.max_batch_entries == 0) {
     return absl::InvalidArgumentError("max_batch_entries must be at least 1");
   }
+  if (options.check_queues < 1) {
+    return absl::InvalidArgumentError("check_queues must be at least 1");
+  }
   if (options.auth == AuthMode::kApiKey && tenants == nullptr) {
     return absl::InvalidArgumentError(
         "API-key authentication needs a tenant store (--tenants DIR); or "
@@ -119,6 +123,10 @@ absl::StatusOr<std::unique_ptr<ScrubServer>> ScrubServer::Start(
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.RegisterService(server->service_.get());
   builder.RegisterService(server->tenant_service_.get());
+  CheckAsyncOptions check_options;
+  check_options.completion_queues = options.check_queues;
+  server->check_async_ =
+      server->service_->ServeCheck(&builder, std::move(check_options));
   builder.SetMaxReceiveMessageSize(static_cast<int>(message_bytes));
   builder.SetMaxSendMessageSize(static_cast<int>(message_bytes));
   server->server_ = builder.BuildAndStart();
@@ -129,6 +137,8 @@ absl::StatusOr<std::unique_ptr<ScrubServer>> ScrubServer::Start(
         absl::StrCat("cannot listen on ", options.listen, ": ",
                      DiagnoseListenFailure(options.listen)));
   }
+  server->check_async_->Start();
+  server->service_->StartCheckStreams(server->check_async_.get());
   server->address_ =
       absl::StrCat(ListenHost(options.listen), ":", server->port_);
   // Health per service name as well as for "" (the server as a whole):
@@ -167,6 +177,9 @@ void ScrubServer::Shutdown(absl::Duration deadline) {
   // connections (gRPC would otherwise wait for clients to close them).
   // grpc::Server::Shutdown is idempotent: later calls return at once.
   server_->Shutdown(std::chrono::system_clock::now());
+  // After the server's Shutdown (gRPC's order); joins the Check threads.
+  absl::MutexLock lock(&shutdown_mu_);
+  check_async_->Shutdown();
 }
 
 void ScrubServer::Wait() { server_->Wait(); }

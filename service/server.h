@@ -1,10 +1,12 @@
 // ScrubServer runs the gRPC server around a Registry and a TenantStore: the
 // ScrubService, the TenantService, the standard health service
 // (grpc.health.v1) and server reflection (v1alpha), with message size limits
-// raised to fit the batch limit. ScrubService and TenantService calls are
-// authenticated by API key unless ServerOptions::auth is kNone (see
-// service/auth.h); health and reflection never are. dnc-server's main and
-// the tests start it the same way.
+// raised to fit the batch limit. Check and CheckStream are served on
+// completion queues (ServerOptions::check_queues polling threads:
+// service/check_async.h), every other method on gRPC's callback API.
+// ScrubService and TenantService calls are authenticated by API key unless
+// ServerOptions::auth is kNone (see service/auth.h); health and reflection
+// never are. dnc-server's main and the tests start it the same way.
 //
 // Ownership: borrows the Registry and the TenantStore (both must outlive the
 // server); owns the grpc::Server and the services.
@@ -18,6 +20,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/civil_date.h"
 #include "service/auth.h"
@@ -33,6 +36,7 @@ class Server;
 
 namespace dnc::service {
 
+class CheckAsync;
 class ScrubServiceImpl;
 class TenantServiceImpl;
 
@@ -52,14 +56,18 @@ struct ServerOptions {
   // kApiKey: every ScrubService / TenantService call needs a tenant's key
   // (REQUIRES a TenantStore). kNone: registry-only answers, no tenants.
   AuthMode auth = AuthMode::kApiKey;
+  // Completion queues (one polling thread each) serving Check and
+  // CheckStream; at least 1. Two measured best on two cores with the server
+  // pinned to one.
+  int check_queues = 2;
 };
 
 class ScrubServer {
  public:
   // Builds and starts the server. `tenants` may be null only with
   // options.auth == kNone (it is not used then). Errors: InvalidArgument
-  // (max_batch_entries is 0; kApiKey without a TenantStore), Unavailable
-  // ("cannot listen on HOST:PORT: <why>").
+  // (max_batch_entries or check_queues is 0; kApiKey without a TenantStore),
+  // Unavailable ("cannot listen on HOST:PORT: <why>").
   static absl::StatusOr<std::unique_ptr<ScrubServer>> Start(
       const Registry* registry, tenant::TenantStore* tenants,
       const ServerOptions& options);
@@ -88,6 +96,10 @@ class ScrubServer {
   std::unique_ptr<CallGate> gate_;
   std::unique_ptr<ScrubServiceImpl> service_;
   std::unique_ptr<TenantServiceImpl> tenant_service_;
+  // Declared before server_, so destroyed after it; shut down after it
+  // (under shutdown_mu_: Shutdown may be called from several threads).
+  std::unique_ptr<CheckAsync> check_async_;
+  absl::Mutex shutdown_mu_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::string address_;

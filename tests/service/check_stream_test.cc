@@ -1,10 +1,10 @@
 // CheckStream end to end over gRPC: a real server on 127.0.0.1:0 (the
-// ScrubServiceImpl, its CallGate and API-key Authenticator, as ScrubServer
-// builds them, so the tests can see the gate and the open streams) over a
-// real registry (registry_fixture.h) and a real TenantStore. Covers answers
-// matched by id, equality with unary Check, audit records, authentication,
-// a bad request's error, the client cancelling mid-stream, 100,000 checks
-// on one stream, and shutdown (through ScrubServer).
+// ScrubServiceImpl with Check on its completion queues, its CallGate and
+// API-key Authenticator, as ScrubServer builds them, so the tests can see the
+// gate and the open streams) over a real registry (registry_fixture.h) and a
+// real TenantStore. Covers answers matched by id, equality with unary Check,
+// audit records, authentication, a bad request's error, the client cancelling
+// mid-stream, 100,000 checks on one stream, and shutdown (through ScrubServer).
 #include "service/check_stream.h"
 
 #include <grpcpp/grpcpp.h>
@@ -25,6 +25,7 @@
 #include "gtest/gtest.h"
 #include "service/auth.h"
 #include "service/call_gate.h"
+#include "service/check_async.h"
 #include "service/registry.h"
 #include "service/scrub_service.h"
 #include "service/server.h"
@@ -141,9 +142,12 @@ class CheckStreamTest : public ::testing::Test {
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
                              &port);
     builder.RegisterService(service_.get());
+    check_async_ = service_->ServeCheck(&builder, CheckAsyncOptions());
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
     ASSERT_NE(port, 0);
+    check_async_->Start();
+    service_->StartCheckStreams(check_async_.get());
     stub_ = v1::ScrubService::NewStub(grpc::CreateChannel(
         absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
   }
@@ -153,6 +157,7 @@ class CheckStreamTest : public ::testing::Test {
     service_->DrainStreams();
     EXPECT_TRUE(gate_.WaitUntilIdle(absl::Now() + absl::Seconds(30)));
     server_->Shutdown(std::chrono::system_clock::now());
+    check_async_->Shutdown();
     server_->Wait();
   }
 
@@ -177,6 +182,7 @@ class CheckStreamTest : public ::testing::Test {
   std::unique_ptr<Authenticator> auth_;
   CallGate gate_;
   std::unique_ptr<ScrubServiceImpl> service_;
+  std::unique_ptr<CheckAsync> check_async_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<v1::ScrubService::Stub> stub_;
 };
