@@ -41,6 +41,7 @@
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 #include "bench/check_load.h"
+#include "bench/check_stream_load.h"
 #include "bench/load_gen.h"
 #include "bench/load_gen_report.h"
 #include "bench/open_loop.h"
@@ -621,6 +622,7 @@ int Main(int argc, char** argv) {
   if (command == "scrub") return RunScrub();
   if (command == "stream") return RunStream();
   if (command == "check") return RunCheck();
+  if (command == "checkstream") return RunCheckStream();
   if (command == "memory") return RunMemory();
   if (command == "numbers") return RunNumbers();
   return Usage(absl::StrCat("unknown subcommand '", command,
