@@ -565,6 +565,7 @@ if wants sweep; then
     fi
   done
 fi
+rt_used=$rt nice_used=$nice_level
 rt=0 nice_level=0
 place unpinned
 for pid in "$dnc_pid" $redis_pid $pg_pid $( [ -n "$pg_pid" ] && pgrep -P "$pg_pid"); do
@@ -617,7 +618,7 @@ when=$(date -u '+%Y-%m-%d %H:%M UTC')
   echo
   echo "- **Command:** \`bench/run_benchmarks.sh --scale $scale --runs $runs --seconds $seconds\`" \
        "(batch $batch, concurrency $concurrency, Check at $check_rate/s; sweep $sweep_rates;" \
-       "placements $placements; scenarios $only; nice $nice_level$( ((rt)) && echo '; real-time priority'))."
+       "placements $placements; scenarios $only; nice ${nice_used:-$nice_level}$( ((${rt_used:-0})) && echo '; real-time priority (--rt)'))."
   echo "- **Machine:** $cpu, $cores cores${virt:+ ($virt guest)}, $mem GiB RAM; $os, Linux $kernel." \
        "Pinned: each server's threads on core 0 (taskset -a -p), its load generator on" \
        "core 1 (taskset -c 1); unpinned: both free on all $cores cores."
