@@ -53,6 +53,9 @@ ABSL_FLAG(std::string, auth, "api_key",
           "api_key: every call needs a tenant's key in metadata x-api-key "
           "(needs --tenants). none: no tenants, registry-only answers, no "
           "audit (for tests and benchmarks only).");
+ABSL_FLAG(int32_t, check_queues, 2,
+          "Completion queues (one polling thread each) answering Check and "
+          "CheckStream; the other methods use gRPC's callback threads.");
 ABSL_FLAG(std::string, http_listen, "",
           "HOST:PORT for the HTTP/1.1 API (JSON, check.txt and the "
           "DNC.com-compatible /app/main/rpc/scrub; docs/http-api.md); off "
@@ -201,6 +204,10 @@ absl::StatusOr<ServerConfig> ReadFlags(int argc, char** argv) {
   config.server.max_batch_entries = absl::GetFlag(FLAGS_max_batch_entries);
   config.server.max_answer_bytes = absl::GetFlag(FLAGS_max_answer_bytes);
   config.server.auth = config.auth_mode;
+  config.server.check_queues = absl::GetFlag(FLAGS_check_queues);
+  if (config.server.check_queues < 1) {
+    Cli().UsageError("--check_queues must be at least 1");
+  }
   if (config.server.max_batch_entries == 0) {
     return absl::InvalidArgumentError("--max_batch_entries must be at least 1");
   }
