@@ -96,11 +96,17 @@ struct HttpServer::Impl {
 
 namespace {
 
+constexpr size_t kReadBufferBytes = 64 << 10;
+
 // One connection: read a request, answer it, repeat while keep-alive.
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, HttpServer::Impl* server)
       : stream_(std::move(socket)), server_(server) {
+    // Beast reads at most the buffer's free capacity per recv (512 bytes
+    // to start with): a 100 KB scrub form would take a syscall and a timer
+    // re-arm per few KB.
+    buffer_.reserve(kReadBufferBytes);
     server_->Add(this);
   }
   ~Session() { server_->Remove(this); }
