@@ -37,11 +37,13 @@ CheckLoad::Outcome CheckLoad::Run(double rate, pid_t server_pid) {
   first_error_.clear();
   std::vector<std::thread> pollers;
   if (!options_.callback_api) {
-    for (int i = 0; i < options_.cq_threads; ++i) {
+    for (int i = 0; i < std::max(1, options_.cq_threads); ++i) {
       cqs_.push_back(std::make_unique<grpc::CompletionQueue>());
+      if (options_.cq_threads == 0) break;  // The sender polls it.
       pollers.emplace_back([this, cq = cqs_.back().get()] { Poll(cq); });
     }
   }
+  const bool self_poll = !options_.callback_api && options_.cq_threads == 0;
   UseFineTimerSlack();
   const OpenLoopSchedule schedule(rate, options_.warmup_seconds,
                                   options_.seconds, NowNanos() + 2'000'000);
@@ -66,20 +68,30 @@ CheckLoad::Outcome CheckLoad::Run(double rate, pid_t server_pid) {
         Send(next, &tally);
       }
     }
+    if (self_poll) DrainReady();
     if (next >= schedule.total()) break;
     now = NowNanos();
     int64_t wake = std::max(schedule.Due(next), now + options_.send_tick_ns);
+    if (self_poll && outstanding_.load() > 0) {
+      wake = std::min(wake, now + options_.send_tick_ns);
+    }
     if (!window_open) wake = std::min(wake, schedule.window_start());
     SleepUntilNanos(wake);
+  }
+  while (self_poll && NowNanos() < schedule.window_end()) {
+    DrainReady();
+    SleepUntilNanos(
+        std::min(schedule.window_end(), NowNanos() + options_.send_tick_ns));
   }
   SleepUntilNanos(schedule.window_end());
   outcome.window_seconds = schedule.window_seconds();
   outcome.client_cpu_seconds = SelfCpuSeconds() - self0;
   outcome.server_cpu_seconds =
       ProcessTreeCpuSeconds(server_pid, false) - server0;
-  DrainAndCancel();
+  DrainAndCancel(self_poll);
   for (auto& cq : cqs_) cq->Shutdown();
   for (auto& poller : pollers) poller.join();
+  if (self_poll) Poll(cqs_[0].get());  // Until the queue reports shutdown.
   cqs_.clear();
   tally_ = nullptr;
   outcome.summary = tally.Summarize();
@@ -89,8 +101,9 @@ CheckLoad::Outcome CheckLoad::Run(double rate, pid_t server_pid) {
   return outcome;
 }
 
-// Every call has a deadline or is cancelled 10 s after the run, so this ends.
-void CheckLoad::DrainAndCancel() {
+// Every call has a deadline or is cancelled 10 s after the run, so this ends
+// (with self_poll, this thread takes the answers off the queue meanwhile).
+void CheckLoad::DrainAndCancel(bool self_poll) {
   const int64_t cancel_at = NowNanos() + 10'000'000'000LL;
   bool cancelled = false;
   while (outstanding_.load() > 0) {
@@ -101,7 +114,26 @@ void CheckLoad::DrainAndCancel() {
       }
       cancelled = true;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    if (self_poll) {
+      DrainReady();
+      SleepUntilNanos(NowNanos() + options_.send_tick_ns);
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+}
+
+// cq_threads == 0: takes every answer that is ready off the one queue,
+// without waiting.
+void CheckLoad::DrainReady() {
+  void* tag = nullptr;
+  bool ok = false;
+  while (cqs_[0]->AsyncNext(&tag, &ok, gpr_time_0(GPR_CLOCK_MONOTONIC)) ==
+         grpc::CompletionQueue::GOT_EVENT) {
+    Call* call = static_cast<Call*>(tag);
+    Complete(call, ok ? call->status
+                      : grpc::Status(grpc::StatusCode::INTERNAL,
+                                     "completion queue op failed"));
   }
 }
 

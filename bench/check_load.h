@@ -8,8 +8,11 @@
 //    time, and the send lag is reported).
 //  - Calls go round-robin over several channels (TCP connections); answers
 //    are taken off `cq_threads` completion queues, one thread each, which
-//    get several answers per wake-up when they arrive together. (The
-//    callback API is kept for comparison: answers on gRPC's own threads.)
+//    get several answers per wake-up when they arrive together; or, with
+//    cq_threads = 0, the sender itself takes every answer that is ready
+//    each time it wakes (one thread, at most one wake-up per tick while
+//    calls are in flight; answers are timed when taken, up to a tick late).
+//    (The callback API is kept for comparison: gRPC's own threads.)
 //  - Every answer is checked (BLOCKED exactly for the listed numbers).
 //
 // Thread-safety: thread-compatible (one Run at a time).
@@ -34,9 +37,11 @@ namespace dnc::bench {
 struct CheckLoadOptions {
   double warmup_seconds = 2;
   double seconds = 5;
-  bool callback_api = false;         // Else completion queues.
+  bool callback_api = false;  // Else completion queues.
+  // Completion queues, one thread each; 0: one queue that the sender drains
+  // on each wake-up (one thread in all, one wake-up per tick at most).
   int cq_threads = 1;                // Completion queues (one thread each).
-  int64_t send_tick_ns = 100'000;     // Least time between two sender wake-ups.
+  int64_t send_tick_ns = 100'000;    // Least time between two sender wake-ups.
   uint32_t max_outstanding = 20000;  // Beyond it, due calls are skipped.
   uint32_t deadline_ms = 10000;      // 0: no per-call deadline.
   std::string api_key;               // Sent as x-api-key when not empty.
@@ -45,7 +50,7 @@ struct CheckLoadOptions {
 class CheckLoad {
  public:
   // `list` must outlive this object. REQUIRES: !channels.empty(),
-  // !list->keys.empty(), options.cq_threads >= 1.
+  // !list->keys.empty(), options.cq_threads >= 0.
   CheckLoad(const QueryList* list,
             std::vector<std::shared_ptr<grpc::Channel>> channels,
             CheckLoadOptions options);
@@ -70,7 +75,8 @@ class CheckLoad {
   void Send(uint64_t i, OpenLoopTally* tally);
   void Poll(grpc::CompletionQueue* cq);
   void Complete(Call* call, const grpc::Status& status);
-  void DrainAndCancel();
+  void DrainAndCancel(bool self_poll);
+  void DrainReady();
 
   const QueryList* const list_;
   const CheckLoadOptions options_;

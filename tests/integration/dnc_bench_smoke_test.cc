@@ -154,6 +154,13 @@ TEST_F(DncBenchSmokeTest, EveryScenarioRunsAndReportsWellFormedResults) {
       {"check", "--server", server, "--queries", q50, "--rates", "200,400"}));
   ASSERT_EQ(check.exit_code, 0) << check.err;
   all_out += check.out;
+  // The one-thread client: the sender also takes the answers off the queue.
+  const RunResult self_polled =
+      Bench(with({"check", "--server", server, "--queries", q50, "--rates",
+                  "300", "--cq_threads", "0"}));
+  ASSERT_EQ(self_polled.exit_code, 0) << self_polled.err;
+  EXPECT_THAT(self_polled.out, HasSubstr("cq_threads=0"));
+  all_out += self_polled.out;
   const RunResult memory =
       Bench({"memory", "--server_pid", pid, "--data", dir_.Path("reg/data")});
   ASSERT_EQ(memory.exit_code, 0) << memory.err;
@@ -171,6 +178,9 @@ TEST_F(DncBenchSmokeTest, EveryScenarioRunsAndReportsWellFormedResults) {
     }
     if (r.at("scenario") == "check") {
       EXPECT_GT(Number(r, "achieved_per_s"), 0);
+      EXPECT_EQ(Number(r, "failed"), 0);
+      EXPECT_GE(Number(r, "server_us_per_call"), 0);
+      EXPECT_GE(Number(r, "client_us_per_call"), 0);
       EXPECT_LE(Number(r, "p50_us"), Number(r, "p99_us"));
       EXPECT_LE(Number(r, "p99_us"), Number(r, "p999_us"));
       EXPECT_EQ(r.at("hits"), "50");
@@ -183,7 +193,7 @@ TEST_F(DncBenchSmokeTest, EveryScenarioRunsAndReportsWellFormedResults) {
   }
   EXPECT_EQ(per_scenario["scrub"], 4);
   EXPECT_EQ(per_scenario["stream"], 1);
-  EXPECT_EQ(per_scenario["check"], 2);
+  EXPECT_EQ(per_scenario["check"], 3);
   EXPECT_EQ(per_scenario["memory"], 1);
 
   const std::string results_file = dir_.Path("results.txt");
