@@ -151,6 +151,8 @@ constexpr char kUsage[] =
     "  dnc-bench check  --server H:P --queries FILE [--rates 20000,...]\n"
     "                   [--sweep]\n"
     "  dnc-bench memory --server_pid PID --data DIR [--source us-ftc]\n"
+    "  dnc-bench checkstream --server H:P --queries FILE [--rates 20000,...]\n"
+    "                   [--streams 4]   (one number per message, open loop)\n"
     "  dnc-bench numbers --queries FILE   (10-digit numbers, one a line)\n"
     "  dnc-bench report RESULTS_FILE...   (markdown tables on stdout)\n\n"
     "Examples:\n"
@@ -611,8 +613,8 @@ int Main(int argc, char** argv) {
       ParseCommandLineOrExit(argc, argv, spec);
   if (rest.empty()) {
     return Usage(
-        "name a subcommand: gen, scrub, stream, check, memory, numbers "
-        "or report");
+        "name a subcommand: gen, scrub, stream, check, checkstream, "
+        "memory, numbers or report");
   }
   const std::string command = rest[0];
   std::vector<std::string> args(rest.begin() + 1, rest.end());
@@ -628,8 +630,8 @@ int Main(int argc, char** argv) {
   if (command == "memory") return RunMemory();
   if (command == "numbers") return RunNumbers();
   return Usage(absl::StrCat("unknown subcommand '", command,
-                            "'; use gen, scrub, stream, check, memory, "
-                            "numbers or report"));
+                            "'; use gen, scrub, stream, check, checkstream, "
+                            "memory, numbers or report"));
 }
 
 }  // namespace

@@ -477,7 +477,7 @@ http_run() {
 }
 
 has_checkstream=0
-"$bin/dnc-bench" --help 2>&1 | grep -q checkstream && has_checkstream=1
+"$bin/dnc-bench" checkstream 2>&1 | grep -q "unknown subcommand" || has_checkstream=1
 if wants checkstream && ((!has_checkstream)); then
   echo "run_benchmarks: this dnc-bench has no checkstream; skipping CheckStream" >&2
 fi
