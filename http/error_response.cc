@@ -56,4 +56,14 @@ void SetError(const absl::Status& status, HttpResponse* response) {
   }
 }
 
+void SetJsonAnswer(absl::StatusOr<std::string> body, HttpResponse* response) {
+  if (!body.ok()) {
+    SetError(body.status(), response);
+    return;
+  }
+  response->status = 200;
+  response->content_type = "application/json";
+  response->body = *std::move(body);
+}
+
 }  // namespace dnc::http

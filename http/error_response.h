@@ -10,9 +10,11 @@
 #ifndef DNC_HTTP_ERROR_RESPONSE_H_
 #define DNC_HTTP_ERROR_RESPONSE_H_
 
+#include <string>
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "http/http_message.h"
 
 namespace dnc::http {
@@ -28,6 +30,9 @@ void SetError(int http_status, std::string_view code, std::string_view message,
 // The same for a failed call, with HttpStatusOf(status.code()).
 // REQUIRES: !status.ok().
 void SetError(const absl::Status& status, HttpResponse* response);
+
+// A JSON route's ending: 200 with `body`, or the error it failed with.
+void SetJsonAnswer(absl::StatusOr<std::string> body, HttpResponse* response);
 
 }  // namespace dnc::http
 

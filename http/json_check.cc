@@ -39,14 +39,7 @@ absl::StatusOr<std::string> AnswerCheck(const ApiContext& api,
 
 void ServeCheck(const ApiContext& api, const HttpRequest& request,
                 HttpResponse* response) {
-  absl::StatusOr<std::string> body = AnswerCheck(api, request);
-  if (!body.ok()) {
-    SetError(body.status(), response);
-    return;
-  }
-  response->status = 200;
-  response->content_type = "application/json";
-  response->body = *std::move(body);
+  SetJsonAnswer(AnswerCheck(api, request), response);
 }
 
 }  // namespace dnc::http

@@ -70,14 +70,7 @@ absl::StatusOr<std::string> AnswerStatus(const ApiContext& api,
 
 void ServeStatus(const ApiContext& api, const HttpRequest& request,
                  HttpResponse* response) {
-  absl::StatusOr<std::string> body = AnswerStatus(api, request);
-  if (!body.ok()) {
-    SetError(body.status(), response);
-    return;
-  }
-  response->status = 200;
-  response->content_type = "application/json";
-  response->body = *std::move(body);
+  SetJsonAnswer(AnswerStatus(api, request), response);
 }
 
 }  // namespace dnc::http
