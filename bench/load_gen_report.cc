@@ -313,8 +313,18 @@ void RenderStream(const std::vector<ResultFields>& results, std::string* out) {
 
 void RenderCheck(const std::vector<ResultFields>& results,
                  const ReportOptions& options, std::string* out) {
-  for (const std::string& rate : Values(results, "check", "rate")) {
-    const auto all = Select(results, {{"scenario", "check"}, {"rate", rate}});
+  // The rates of unary Check and CheckStream runs, in numeric order.
+  std::set<std::pair<double, std::string>> rates;
+  for (const char* scenario : {"check", "checkstream"}) {
+    for (const std::string& rate : Values(results, scenario, "rate")) {
+      rates.emplace(std::stod(rate), rate);
+    }
+  }
+  for (const auto& [unused, rate] : rates) {
+    auto all = Select(results, {{"scenario", "check"}, {"rate", rate}});
+    if (all.empty()) {
+      all = Select(results, {{"scenario", "checkstream"}, {"rate", rate}});
+    }
     if (all.empty()) continue;
     absl::StrAppend(
         out, "#### Check, open loop at ", Rate(Num(*all[0], "rate")),
@@ -328,7 +338,11 @@ void RenderCheck(const std::vector<ResultFields>& results,
         "call |\n"
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     std::string verdicts;
-    for (const std::string& hits : Values(results, "check", "hits")) {
+    std::set<std::pair<double, std::string>> hit_rates;
+    for (const ResultFields* r : all) {
+      hit_rates.emplace(Num(*r, "hits"), Field(*r, "hits"));
+    }
+    for (const auto& [unused_hits, hits] : hit_rates) {
       std::vector<std::pair<std::string, std::string>> kinds;
       for (const std::string& system : SystemOrder()) {
         kinds.emplace_back("check", system);
