@@ -58,8 +58,12 @@
 #                      CPU share ~9x a nice-0 job's; changes no CPU cost) [0]
 #   --rt               run the servers' threads and the load generators at
 #                      real-time priority (SCHED_FIFO 10, chrt): other jobs on
-#                      a shared machine no longer delay them (the kernel's RT
-#                      throttling still leaves them 5%); changes no CPU cost
+#                      a shared machine no longer delay them; changes no CPU
+#                      cost. The kernel's RT throttling (sched_rt_runtime_us,
+#                      950 ms of every second by default) stops a server that
+#                      saturates its core for ~50 ms once a second: that
+#                      stall is the p99 of every saturated run (a warning says
+#                      so unless the limit is off: sysctl kernel.sched_rt_runtime_us=-1)
 #   --profile          also perf-record dnc-server during one Scrub run per hit rate
 #   --skip-peers       measure dnc-server only
 #   --no-install       do not install packages (fail if something is missing)
@@ -138,6 +142,11 @@ while (($#)); do
 done
 
 checkstream_rates=${checkstream_rates:-$check_rate,100000}
+if ((rt)) && [ "$(cat /proc/sys/kernel/sched_rt_runtime_us 2>/dev/null)" != "-1" ]; then
+  echo "run_benchmarks: warning: --rt with real-time throttling on (kernel.sched_rt_runtime_us =" \
+    "$(cat /proc/sys/kernel/sched_rt_runtime_us 2>/dev/null)): a server at 100% of its core stalls" \
+    "~50 ms a second, which becomes the p99 of saturated runs" >&2
+fi
 for p in ${placements//,/ }; do
   case "$p" in pinned|unpinned) ;; *) echo "run_benchmarks: --placements: '$p' is neither pinned nor unpinned" >&2; exit 2 ;; esac
 done
