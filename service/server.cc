@@ -1,9 +1,11 @@
 #include "service/server.h"
 
+#include <arpa/inet.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -72,6 +74,21 @@ std::string ListenHost(const std::string& listen) {
   // "::1" without brackets has colons but no port.
   if (listen.find(':') != colon && listen.front() != '[') return listen;
   return listen.substr(0, colon);
+}
+
+bool IsLoopbackListen(const std::string& listen) {
+  std::string host = ListenHost(listen);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  if (host == "localhost") return true;
+  in_addr v4;
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) {
+    return (ntohl(v4.s_addr) >> 24) == 127;
+  }
+  in6_addr v6;
+  return inet_pton(AF_INET6, host.c_str(), &v6) == 1 &&
+         IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
 absl::StatusOr<std::unique_ptr<ScrubServer>> ScrubServer::Start(

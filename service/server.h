@@ -109,6 +109,11 @@ class ScrubServer {
 // has no port.
 std::string ListenHost(const std::string& listen);
 
+// True if HOST:PORT names a loopback address only: 127.0.0.0/8, [::1] or
+// localhost. An empty host, 0.0.0.0, [::] and every other name are not
+// (they can be reached from another machine).
+bool IsLoopbackListen(const std::string& listen);
+
 }  // namespace dnc::service
 
 #endif  // DNC_SERVICE_SERVER_H_

@@ -53,6 +53,12 @@ ABSL_FLAG(std::string, auth, "api_key",
           "api_key: every call needs a tenant's key in metadata x-api-key "
           "(needs --tenants). none: no tenants, registry-only answers, no "
           "audit (for tests and benchmarks only).");
+ABSL_FLAG(bool, allow_insecure, false,
+          "Serve on an address other than loopback although dnc-server has "
+          "no TLS yet: API keys and answers cross the network in the clear. "
+          "Without it, --listen and --http_listen must be loopback "
+          "(127.0.0.0/8, [::1], localhost); put a TLS-terminating proxy in "
+          "front instead.");
 ABSL_FLAG(int32_t, check_queues, 2,
           "Completion queues (one polling thread each) answering Check and "
           "CheckStream; the other methods use gRPC's callback threads.");
@@ -88,7 +94,8 @@ constexpr char kUsage[] =
     "benchmarks)\n\n"
     "Examples:\n"
     "  dnc-server --data /var/lib/dnc --tenants /var/lib/dnc-tenants\n"
-    "  dnc-server --data ./data --tenants ./tenants --listen 0.0.0.0:50051\n"
+    "  dnc-server --data ./data --tenants ./tenants --listen 0.0.0.0:50051 "
+    "--allow_insecure\n"
     "  dnc-server --data ./data --tenants ./tenants --http_listen "
     "127.0.0.1:8080\n"
     "  dnc-server --data ./data --auth=none --listen 127.0.0.1:0 "
@@ -128,6 +135,37 @@ struct ServerConfig {
   std::string http_port_file;
   dnc::http::HttpFrontEndOptions http_options;
 };
+
+// Secure by default: no API key or answer crosses the network in the clear
+// unless --allow_insecure says so (there is no TLS yet).
+void RefusePlaintextOffLoopback(const ServerConfig& config) {
+  if (absl::GetFlag(FLAGS_allow_insecure)) {
+    if (!dnc::service::IsLoopbackListen(config.server.listen) ||
+        (config.http &&
+         !dnc::service::IsLoopbackListen(config.http_options.server.listen))) {
+      DNC_LOG(Warning) << "--allow_insecure: serving plaintext off loopback; "
+                          "API keys and answers cross the network unencrypted";
+    }
+    return;
+  }
+  const auto refuse = [](const char* flag, const std::string& listen) {
+    // Not HOST:PORT at all: starting the listener says so.
+    if (listen.find(':') == std::string::npos) return;
+    Cli().UsageError(absl::StrCat(
+        "refusing to serve plaintext on ", flag, " ", listen,
+        ", which other machines can reach: dnc-server has no TLS yet, so API "
+        "keys and answers would cross the network in the clear. Listen on "
+        "loopback (e.g. 127.0.0.1:PORT) behind a TLS-terminating proxy, or "
+        "pass --allow_insecure on a network you trust"));
+  };
+  if (!dnc::service::IsLoopbackListen(config.server.listen)) {
+    refuse("--listen", config.server.listen);
+  }
+  if (config.http &&
+      !dnc::service::IsLoopbackListen(config.http_options.server.listen)) {
+    refuse("--http_listen", config.http_options.server.listen);
+  }
+}
 
 // The HTTP front end's flags, beside the gRPC server's options.
 void ReadHttpFlags(ServerConfig* config) {
@@ -218,6 +256,7 @@ absl::StatusOr<ServerConfig> ReadFlags(int argc, char** argv) {
   }
   config.port_file = absl::GetFlag(FLAGS_port_file);
   ReadHttpFlags(&config);
+  RefusePlaintextOffLoopback(config);
   return config;
 }
 

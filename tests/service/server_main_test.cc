@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <thread>
@@ -313,6 +314,39 @@ TEST(ServerMainTest, BusyPortIsAClearError) {
                                      ": Address already in use")));
   first->Signal(SIGTERM);
   EXPECT_EQ(first->Wait(), 0);
+}
+
+TEST(ServerMainTest, PlaintextOffLoopbackIsRefusedUnlessAllowed) {
+  test::ScratchDir dir;
+  for (const std::vector<std::string>& listen :
+       {std::vector<std::string>{"--listen", "0.0.0.0:0"},
+        std::vector<std::string>{"--listen", "[::]:0"},
+        std::vector<std::string>{"--listen", ":0"},
+        std::vector<std::string>{"--listen", "127.0.0.1:0", "--http_listen",
+                                 "0.0.0.0:0"}}) {
+    std::vector<std::string> args = {"--auth=none", "--data", dir.path()};
+    args.insert(args.end(), listen.begin(), listen.end());
+    auto server = StartServer(dir, args);
+    ASSERT_TRUE(server->started());
+    EXPECT_EQ(server->Wait(), 2) << listen[1];
+    EXPECT_THAT(server->Stderr(), HasSubstr("refusing to serve plaintext on"));
+    EXPECT_THAT(server->Stderr(), HasSubstr("--allow_insecure"));
+    EXPECT_THAT(server->Stderr(), HasSubstr(listen.back()));
+  }
+  // Loopback serves (and stops cleanly); [::1] is loopback too, but not
+  // every CI machine has IPv6.
+  for (const std::string listen :
+       {"127.0.0.1:0", "127.0.0.2:0", "localhost:0"}) {
+    const std::string port_file = dir.Path("port");
+    std::remove(port_file.c_str());
+    auto server =
+        StartServer(dir, {"--auth=none", "--data", dir.path(), "--listen",
+                          listen, "--port_file", port_file});
+    ASSERT_TRUE(server->started());
+    ASSERT_GT(WaitForPort(port_file), 0) << listen << server->Stderr();
+    server->Signal(SIGTERM);
+    EXPECT_EQ(server->Wait(), 0) << server->Stderr();
+  }
 }
 
 }  // namespace
