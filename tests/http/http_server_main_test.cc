@@ -32,16 +32,6 @@ std::unique_ptr<test::BackgroundProcess> StartServer(
   return std::make_unique<test::BackgroundProcess>(args, dir.Path("server"));
 }
 
-int WaitForPort(const std::string& port_file) {
-  int port = 0;
-  if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(test::WaitForFile(
-                            port_file, std::chrono::seconds(30))),
-                        &port)) {
-    return 0;
-  }
-  return port;
-}
-
 // A registry with one listed number, served over gRPC and HTTP.
 class HttpServerMainTest : public ::testing::Test {
  protected:
@@ -62,8 +52,8 @@ class HttpServerMainTest : public ::testing::Test {
                "127.0.0.1:0", "--http_port_file", dir_.Path("http_port"),
                "--http_threads", "1", "--reload_interval_seconds", "0"});
     EXPECT_TRUE(server_->started());
-    const int grpc_port = WaitForPort(dir_.Path("grpc_port"));
-    const int http_port = WaitForPort(dir_.Path("http_port"));
+    const int grpc_port = test::WaitForPort(dir_.Path("grpc_port"));
+    const int http_port = test::WaitForPort(dir_.Path("http_port"));
     return {grpc_port, http_port};
   }
 

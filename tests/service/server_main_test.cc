@@ -34,17 +34,6 @@ std::unique_ptr<test::BackgroundProcess> StartServer(
   return std::make_unique<test::BackgroundProcess>(args, dir.Path("server"));
 }
 
-// Waits (bounded) for the server to write its port file; 0 if it never does.
-int WaitForPort(const std::string& port_file) {
-  int port = 0;
-  if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(test::WaitForFile(
-                            port_file, std::chrono::seconds(30))),
-                        &port)) {
-    return 0;
-  }
-  return port;
-}
-
 TEST(ServerMainTest, HelpExitsZeroAndDescribesTheFlags) {
   test::ScratchDir dir;
   auto server = StartServer(dir, {"--help"});
@@ -88,7 +77,7 @@ TEST(ServerMainTest, ServesOnPortZeroAndExitsZeroOnSigterm) {
       dir, {"--auth=none", "--data", data, "--listen", "127.0.0.1:0",
             "--port_file", port_file, "--reload_interval_seconds", "1"});
   ASSERT_TRUE(server->started());
-  const int port = WaitForPort(port_file);
+  const int port = test::WaitForPort(port_file);
   ASSERT_GT(port, 0) << server->Stderr();
   EXPECT_THAT(server->Stdout(),
               HasSubstr(absl::StrCat("dnc-server listening on 127.0.0.1:", port,
@@ -130,7 +119,7 @@ TEST(ServerMainTest, SighupServesANewlyPublishedGenerationWithoutARestart) {
       dir, {"--auth=none", "--data", data, "--listen", "127.0.0.1:0",
             "--port_file", port_file, "--reload_interval_seconds", "0"});
   ASSERT_TRUE(server->started());
-  const int port = WaitForPort(port_file);
+  const int port = test::WaitForPort(port_file);
   ASSERT_GT(port, 0) << server->Stderr();
   auto stub = v1::ScrubService::NewStub(grpc::CreateChannel(
       absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
@@ -171,7 +160,7 @@ TEST(ServerMainTest, EmptyDataDirStartsAndAnswersStale) {
       StartServer(dir, {"--auth=none", "--data", dir.path(), "--listen",
                         "127.0.0.1:0", "--port_file", port_file});
   ASSERT_TRUE(server->started());
-  const int port = WaitForPort(port_file);
+  const int port = test::WaitForPort(port_file);
   ASSERT_GT(port, 0) << server->Stderr();
   EXPECT_THAT(server->Stderr(), HasSubstr("STALE"));
 
@@ -215,7 +204,7 @@ TEST(ServerMainTest, AuthNoneWarnsAndSaysNoAuthIsRequired) {
       StartServer(dir, {"--auth=none", "--data", dir.path(), "--listen",
                         "127.0.0.1:0", "--port_file", port_file});
   ASSERT_TRUE(server->started());
-  const int port = WaitForPort(port_file);
+  const int port = test::WaitForPort(port_file);
   ASSERT_GT(port, 0) << server->Stderr();
   EXPECT_THAT(server->Stderr(), HasSubstr("AUTHENTICATION IS OFF"));
   auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
@@ -265,7 +254,7 @@ TEST(ServerMainTest, ServesTenantsFromTheTenantStoreAndRequiresTheirKeys) {
       StartServer(dir, {"--data", data, "--tenants", tenants_dir, "--listen",
                         "127.0.0.1:0", "--port_file", port_file});
   ASSERT_TRUE(server->started());
-  const int port = WaitForPort(port_file);
+  const int port = test::WaitForPort(port_file);
   ASSERT_GT(port, 0) << server->Stderr();
   auto stub = v1::ScrubService::NewStub(grpc::CreateChannel(
       absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
@@ -300,7 +289,7 @@ TEST(ServerMainTest, BusyPortIsAClearError) {
       StartServer(dir, {"--auth=none", "--data", dir.path(), "--listen",
                         "127.0.0.1:0", "--port_file", port_file});
   ASSERT_TRUE(first->started());
-  const int port = WaitForPort(port_file);
+  const int port = test::WaitForPort(port_file);
   ASSERT_GT(port, 0);
 
   test::ScratchDir dir2;
@@ -343,7 +332,7 @@ TEST(ServerMainTest, PlaintextOffLoopbackIsRefusedUnlessAllowed) {
         StartServer(dir, {"--auth=none", "--data", dir.path(), "--listen",
                           listen, "--port_file", port_file});
     ASSERT_TRUE(server->started());
-    ASSERT_GT(WaitForPort(port_file), 0) << listen << server->Stderr();
+    ASSERT_GT(test::WaitForPort(port_file), 0) << listen << server->Stderr();
     server->Signal(SIGTERM);
     EXPECT_EQ(server->Wait(), 0) << server->Stderr();
   }

@@ -204,6 +204,18 @@ inline std::string WaitForFile(const std::string& path,
   return "";
 }
 
+// The port a server wrote to its --port_file (waits up to 30 s), or 0.
+inline int WaitForPort(const std::string& port_file) {
+  const std::string text = WaitForFile(port_file, std::chrono::seconds(30));
+  int port = 0;
+  for (char c : text) {
+    if (c == '\n') break;
+    if (c < '0' || c > '9' || port > 65535) return 0;
+    port = port * 10 + (c - '0');
+  }
+  return port;
+}
+
 }  // namespace dnc::test
 
 #endif  // DNC_TESTS_TESTING_SUBPROCESS_H_
