@@ -26,6 +26,11 @@ std::vector<Entitlement> InMemoryTenant::entitlements() const {
   return entitlements_;
 }
 
+TenantLimits InMemoryTenant::limits() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return limits_;
+}
+
 void InMemoryTenant::LookupOptOuts(
     absl::Span<const uint64_t> e164,
     absl::Span<std::optional<DayNumber>> opted_out_on) const {
@@ -63,7 +68,7 @@ uint64_t InMemoryTenant::consent_count() const {
 
 TenantConfig InMemoryTenant::Config() const {
   absl::ReaderMutexLock lock(&mu_);
-  return {name_, purpose_, entitlements_};
+  return {name_, purpose_, entitlements_, limits_};
 }
 
 }  // namespace dnc::tenant

@@ -12,6 +12,7 @@
 #ifndef DNC_TENANT_IN_MEMORY_TENANT_H_
 #define DNC_TENANT_IN_MEMORY_TENANT_H_
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -44,6 +45,8 @@ class InMemoryTenant final : public Tenant {
   policy::Purpose default_purpose() const override;
   bool Entitled(std::string_view source, int npa) const override;
   std::vector<Entitlement> entitlements() const override;
+  TenantLimits limits() const override;
+  bool deleted() const override { return deleted_.load(); }
   void LookupOptOuts(
       absl::Span<const uint64_t> e164,
       absl::Span<std::optional<DayNumber>> opted_out_on) const override;
@@ -68,6 +71,10 @@ class InMemoryTenant final : public Tenant {
   absl::flat_hash_map<uint64_t, std::vector<InForceConsent>> consents_
       ABSL_GUARDED_BY(mu_);
   uint64_t consent_count_ ABSL_GUARDED_BY(mu_) = 0;
+  TenantLimits limits_ ABSL_GUARDED_BY(mu_);
+
+  // Set (under write_mu_) once DeleteTenant has committed; never cleared.
+  std::atomic<bool> deleted_{false};
 };
 
 }  // namespace dnc::tenant

@@ -35,10 +35,22 @@ struct Entitlement {
   std::vector<uint32_t> area_codes;  // Sorted, unique; when !all_area_codes.
 };
 
+// What the server lets one tenant use (set by the administrator; enforced
+// by the server, stored with the config).
+struct TenantLimits {
+  // Most calls (Check, Scrub, ScrubStream chunk, HTTP call) per second, with
+  // a burst of the same size; 0 = no per-tenant rate bound (the server's
+  // global bounds still apply).
+  uint32_t requests_per_second = 0;
+  // Most numbers answered per UTC day; 0 = unlimited.
+  uint64_t numbers_per_day = 0;
+};
+
 struct TenantConfig {
   std::string name;
   policy::Purpose default_purpose = policy::Purpose::kCommercial;
   std::vector<Entitlement> entitlements;
+  TenantLimits limits;
 };
 
 struct OptOut {

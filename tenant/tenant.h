@@ -30,6 +30,11 @@ class Tenant {
   // numbers) or at all (npa < 0, other countries).
   virtual bool Entitled(std::string_view source, int npa) const = 0;
   virtual std::vector<Entitlement> entitlements() const = 0;
+  virtual TenantLimits limits() const = 0;
+  // True once TenantStore::DeleteTenant removed the tenant: the handle stays
+  // valid (the store keeps its memory while it lives) but the tenant has no
+  // keys, and the store refuses writes through it.
+  virtual bool deleted() const = 0;
 
   // Batch reads for one scrub, under one reader lock. For each e164[i]:
   // opted_out_on[i] = the day it was added to the internal list (any day,

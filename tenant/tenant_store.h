@@ -26,6 +26,7 @@
 #define DNC_TENANT_TENANT_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -33,6 +34,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "common/civil_date.h"
 #include "tenant/records.h"  // IWYU pragma: export
@@ -54,10 +56,21 @@ class TenantStore {
   // Errors: InvalidArgument (bad name, default purpose or entitlement),
   // AlreadyExists.
   virtual absl::Status CreateTenant(const TenantConfig& config) = 0;
-  // Replaces entitlements and default purpose. Errors: NotFound,
-  // InvalidArgument (bad default purpose or entitlement).
+  // Replaces entitlements, default purpose and limits (callers pass the
+  // whole config: to keep a part, pass the tenant's current value). Errors:
+  // NotFound, InvalidArgument (bad default purpose, entitlement or limit).
   virtual absl::Status UpdateTenant(const TenantConfig& config) = 0;
   virtual std::vector<TenantConfig> ListTenants() const = 0;
+  // Deletes the tenant: its config, entitlements, API keys (every key fails
+  // on the next call), internal list and consent records, in one synced
+  // write; its audit records and job files are KEPT (audit retention;
+  // PruneAudit removes them when old enough). Handles already given out
+  // stay valid (memory is not freed while the store lives) and report
+  // deleted(); Authenticate and Find no longer return it. While audit
+  // records of a deleted tenant remain, CreateTenant refuses its name
+  // (AlreadyExists): a new tenant of that name would read the old one's
+  // job audit. Errors: NotFound.
+  virtual absl::Status DeleteTenant(std::string_view name) = 0;
   // Makes a new random API key ("dnc_" + 40 base32 chars, 200 bits from
   // getrandom(2)) for the tenant, stores its SHA-256 with `label`, and
   // returns the key: the only time it is ever seen. `label`: 1-64
@@ -132,6 +145,23 @@ class TenantStore {
   // NotFound if none recorded.
   virtual absl::StatusOr<JobFiles> GetJobFiles(
       const Tenant& tenant, std::string_view job_id) const = 0;
+
+  // ---- Audit retention ----
+  // Calls `visit` with every audit record of tenant `name` (deleted tenants
+  // included) with since <= time < until, oldest first (records of the same
+  // microsecond in an unspecified order); stops at and returns visit's first
+  // error. Reads a per-tenant time index: costs the records visited, not the
+  // store's size. Errors: InvalidArgument (since > until, bad name),
+  // DataLoss (an unreadable record).
+  virtual absl::Status ExportAudit(
+      std::string_view name, absl::Time since, absl::Time until,
+      const std::function<absl::Status(const AuditRecord&)>& visit) const = 0;
+  // Deletes every audit record (every tenant, deleted ones included) older
+  // than `before` (time < before), and the job files of each job left with
+  // no audit record; returns how many audit records it deleted. Synced
+  // write batches. The retention rule is the caller's
+  // (audit_retention.h's CheckPruneAllowed).
+  virtual absl::StatusOr<uint64_t> PruneAudit(absl::Time before) = 0;
 };
 
 }  // namespace dnc::tenant

@@ -198,4 +198,8 @@ const Tenant* TenantStoreImpl::Authenticate(std::string_view api_key) const {
   return found;
 }
 
+absl::Status TenantStoreImpl::DeleteTenant(std::string_view) {
+  return absl::UnimplementedError("DeleteTenant: not yet");
+}
+
 }  // namespace dnc::tenant

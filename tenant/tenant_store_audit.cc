@@ -103,4 +103,14 @@ absl::StatusOr<JobFiles> TenantStoreImpl::GetJobFiles(
   return files;
 }
 
+absl::Status TenantStoreImpl::ExportAudit(
+    std::string_view, absl::Time, absl::Time,
+    const std::function<absl::Status(const AuditRecord&)>&) const {
+  return absl::UnimplementedError("ExportAudit: not yet");
+}
+
+absl::StatusOr<uint64_t> TenantStoreImpl::PruneAudit(absl::Time) {
+  return absl::UnimplementedError("PruneAudit: not yet");
+}
+
 }  // namespace dnc::tenant

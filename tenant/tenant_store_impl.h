@@ -68,6 +68,7 @@ class TenantStoreImpl final : public TenantStore {
   absl::Status CreateTenant(const TenantConfig& config) override;
   absl::Status UpdateTenant(const TenantConfig& config) override;
   std::vector<TenantConfig> ListTenants() const override;
+  absl::Status DeleteTenant(std::string_view name) override;
   absl::StatusOr<std::string> CreateApiKey(std::string_view tenant,
                                            std::string_view label) override;
   absl::Status RevokeApiKey(std::string_view tenant,
@@ -98,6 +99,11 @@ class TenantStoreImpl final : public TenantStore {
                               const JobFiles& files) override;
   absl::StatusOr<JobFiles> GetJobFiles(const Tenant& tenant,
                                        std::string_view job_id) const override;
+  absl::Status ExportAudit(
+      std::string_view name, absl::Time since, absl::Time until,
+      const std::function<absl::Status(const AuditRecord&)>& visit)
+      const override;
+  absl::StatusOr<uint64_t> PruneAudit(absl::Time before) override;
 
  private:
   // (e164, seq) of consent records being revoked.

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -35,6 +36,9 @@ class AuditCountingStore final : public tenant::TenantStore {
   }
   std::vector<tenant::TenantConfig> ListTenants() const override {
     return store_->ListTenants();
+  }
+  absl::Status DeleteTenant(std::string_view name) override {
+    return store_->DeleteTenant(name);
   }
   absl::StatusOr<std::string> CreateApiKey(std::string_view tenant,
                                            std::string_view label) override {
@@ -101,6 +105,15 @@ class AuditCountingStore final : public tenant::TenantStore {
   absl::StatusOr<tenant::JobFiles> GetJobFiles(
       const tenant::Tenant& tenant, std::string_view job_id) const override {
     return store_->GetJobFiles(tenant, job_id);
+  }
+  absl::Status ExportAudit(
+      std::string_view name, absl::Time since, absl::Time until,
+      const std::function<absl::Status(const tenant::AuditRecord&)>& visit)
+      const override {
+    return store_->ExportAudit(name, since, until, visit);
+  }
+  absl::StatusOr<uint64_t> PruneAudit(absl::Time before) override {
+    return store_->PruneAudit(before);
   }
 
  private:

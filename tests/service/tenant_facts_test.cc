@@ -41,6 +41,8 @@ class FakeTenant final : public tenant::Tenant {
     return npa < 0 || denied_npas.count(npa) == 0;
   }
   std::vector<tenant::Entitlement> entitlements() const override { return {}; }
+  tenant::TenantLimits limits() const override { return {}; }
+  bool deleted() const override { return false; }
   void LookupOptOuts(
       absl::Span<const uint64_t> e164,
       absl::Span<std::optional<DayNumber>> opted_out_on) const override {
