@@ -13,20 +13,28 @@ namespace {
 
 constexpr uint8_t kRecordVersion = 1;
 constexpr uint8_t kConsentVersion = 2;
+constexpr uint8_t kConfigVersion = 2;
 
 // Each record's fields in stored order, written once for both directions:
 // `c` is an Encoder (with a const record) or a Decoder (with one to fill),
 // and the list is false where a Decoder meets a bad value.
 
-// The Config record as stored (entitlements as text).
+// The Config record as stored (entitlements as text). Version 1 ends after
+// `created`; version 2 adds the limits.
 struct StoredConfig {
   policy::Purpose purpose = policy::Purpose::kCommercial;
   std::string entitlements;
   int64_t created = 0;
+  uint64_t requests_per_second = 0;
+  uint64_t numbers_per_day = 0;
 };
-constexpr auto kConfigFields = [](auto& c, auto& r) {
+constexpr auto kConfigV1Fields = [](auto& c, auto& r) {
   return c.EnumByte(r.purpose) && c.String(r.entitlements) &&
          c.Signed(r.created);
+};
+constexpr auto kConfigV2Fields = [](auto& c, auto& r) {
+  return kConfigV1Fields(c, r) && c.Unsigned(r.requests_per_second) &&
+         c.Unsigned(r.numbers_per_day);
 };
 
 constexpr auto kOptOutFields = [](auto& c, auto& r) {
@@ -78,21 +86,32 @@ bool RevokedV1(Decoder& d, std::optional<DayNumber>& revoked) {
 }  // namespace
 
 std::string EncodeConfig(const TenantConfig& config, int64_t created) {
-  return EncodeV1(
-      StoredConfig{config.default_purpose,
-                   FormatEntitlements(config.entitlements), created},
-      kConfigFields);
+  const StoredConfig stored{
+      config.default_purpose, FormatEntitlements(config.entitlements), created,
+      config.limits.requests_per_second, config.limits.numbers_per_day};
+  Encoder e(kConfigVersion);
+  kConfigV2Fields(e, stored);
+  return e.Finish();
 }
 
 bool DecodeConfig(std::string_view value, TenantConfig* config,
                   int64_t* created) {
   StoredConfig stored;
-  if (!DecodeV1(value, kConfigFields, &stored)) return false;
+  Decoder d(value, kConfigVersion);
+  // A version-1 record (written before limits existed) reads as no limits.
+  const bool fields_ok = d.version() == 1 ? kConfigV1Fields(d, stored)
+                                          : kConfigV2Fields(d, stored);
+  if (!fields_ok || !d.Done() || stored.requests_per_second > UINT32_MAX) {
+    return false;
+  }
   absl::StatusOr<std::vector<Entitlement>> parsed =
       ParseEntitlements(stored.entitlements);
   if (!parsed.ok()) return false;
   config->default_purpose = stored.purpose;
   config->entitlements = std::move(*parsed);
+  config->limits.requests_per_second =
+      static_cast<uint32_t>(stored.requests_per_second);
+  config->limits.numbers_per_day = stored.numbers_per_day;
   *created = stored.created;
   return true;
 }

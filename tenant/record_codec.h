@@ -5,8 +5,11 @@
 // order, each an unsigned LEB128 varint ("u"), a zigzag varint ("s",
 // signed), a byte ("b") or a string ("str" = u length + bytes), as
 // encoding.h writes them:
-//   Config  v1: b purpose, str entitlements (FormatEntitlements text),
-//               s created (Unix seconds)
+//   Config  v2: b purpose, str entitlements (FormatEntitlements text),
+//               s created (Unix seconds), u requests_per_second,
+//               u numbers_per_day (TenantLimits; 0 = no bound)
+//   Config  v1 (read only, written before limits existed): v2 without the
+//               two limits, which read as 0 (no bound)
 //   OptOut  v1: s added (DayNumber), str note
 //   Consent v2: b type, s date, b revoked (0 = in force, 1 = revoked), then
 //               s revoked day only when revoked, str note
@@ -47,8 +50,9 @@ struct ApiKeyRecord {
   int64_t revoked_micros = 0;  // 0 = active.
 };
 
-// `created`: Unix seconds. DecodeConfig sets default_purpose and
-// entitlements (not name) and fails if the entitlements text does not parse.
+// `created`: Unix seconds. Writes version 2; reads 1 and 2. DecodeConfig
+// sets default_purpose, entitlements and limits (not name) and fails if the
+// entitlements text does not parse or requests_per_second exceeds 32 bits.
 std::string EncodeConfig(const TenantConfig& config, int64_t created);
 bool DecodeConfig(std::string_view value, TenantConfig* config,
                   int64_t* created);

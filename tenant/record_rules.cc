@@ -153,8 +153,23 @@ bool IsValidLabel(std::string_view label) {
   return true;
 }
 
+absl::Status CheckLimits(const TenantLimits& limits) {
+  if (limits.requests_per_second > kMaxRequestsPerSecond) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "limit requests_per_second ", limits.requests_per_second, " is above ",
+        kMaxRequestsPerSecond, " (0 = no per-tenant bound)"));
+  }
+  if (limits.numbers_per_day > kMaxNumbersPerDay) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("limit numbers_per_day ", limits.numbers_per_day,
+                     " is above ", kMaxNumbersPerDay, " (0 = unlimited)"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status NormaliseConfig(TenantConfig* config, std::string_view operation) {
   absl::Status valid = CheckPurpose(config->default_purpose);
+  if (valid.ok()) valid = CheckLimits(config->limits);
   if (valid.ok()) valid = NormaliseEntitlements(&config->entitlements);
   if (!valid.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(

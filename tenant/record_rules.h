@@ -22,6 +22,10 @@ inline constexpr size_t kMaxJobIdBytes = 256;
 inline constexpr size_t kMaxNoteBytes = 256;
 inline constexpr size_t kMaxFileNameBytes = 1024;
 inline constexpr size_t kMaxLabelBytes = 64;
+// Bounds on TenantLimits: far above what one server answers, low enough
+// that a token bucket's arithmetic (tokens scaled by time) cannot overflow.
+inline constexpr uint32_t kMaxRequestsPerSecond = 1000000;
+inline constexpr uint64_t kMaxNumbersPerDay = 1000000000000ull;  // 10^12.
 
 // 1 to 15 digits.
 absl::Status CheckE164(uint64_t e164, std::string_view operation);
@@ -38,6 +42,11 @@ absl::Status CheckJobFiles(const JobFiles& files, std::string_view operation);
 
 // API-key labels: 1-64 printable ASCII characters.
 bool IsValidLabel(std::string_view label);
+
+// requests_per_second <= kMaxRequestsPerSecond, numbers_per_day <=
+// kMaxNumbersPerDay (0 = no bound for both). InvalidArgument naming the
+// field and the value.
+absl::Status CheckLimits(const TenantLimits& limits);
 
 // Validates `config` (name excluded) and normalises its entitlements (see
 // NormaliseEntitlements). Errors: InvalidArgument "<operation> <name>: ...".

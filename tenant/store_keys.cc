@@ -25,6 +25,43 @@ std::string NumberKey(std::string_view name, std::string_view part,
   return key;
 }
 
+// Unix micros with the sign bit flipped, so that big-endian bytes sort by
+// time (negative times too).
+uint64_t TimeBits(absl::Time time) {
+  return static_cast<uint64_t>(absl::ToUnixMicros(time)) ^ (uint64_t{1} << 63);
+}
+absl::Time TimeOfBits(uint64_t bits) {
+  return absl::FromUnixMicros(static_cast<int64_t>(bits ^ (uint64_t{1} << 63)));
+}
+
+// Reads <len:2><job> from the front of `rest`.
+bool TakeJob(std::string_view* rest, std::string_view* job_id) {
+  if (rest->size() < 2) return false;
+  const size_t length = GetBigEndian(rest->data(), 2);
+  if (length == 0 || rest->size() < 2 + length) return false;
+  *job_id = rest->substr(2, length);
+  rest->remove_prefix(2 + length);
+  return true;
+}
+
+// Reads an 8-byte big-endian integer from the front of `rest`.
+bool Take8(std::string_view* rest, uint64_t* value) {
+  if (rest->size() < 8) return false;
+  *value = GetBigEndian(rest->data(), 8);
+  rest->remove_prefix(8);
+  return true;
+}
+
+// `key` without "<prefix><part>", or false if it does not start so.
+bool AfterPart(std::string_view key, std::string_view prefix,
+               std::string_view part, std::string_view* rest) {
+  if (!HasPrefix(key, prefix) || !HasPrefix(key.substr(prefix.size()), part)) {
+    return false;
+  }
+  *rest = key.substr(prefix.size() + part.size());
+  return true;
+}
+
 // The part of a tenant key after "t/<name>/".
 bool ParseTenantPart(std::string_view rest, ParsedKey* parsed) {
   using Kind = ParsedKey::Kind;
@@ -40,6 +77,8 @@ bool ParseTenantPart(std::string_view rest, ParsedKey* parsed) {
     parsed->kind = Kind::kConfig;
   } else if (part == "a/") {
     parsed->kind = Kind::kAudit;
+  } else if (part == "i/") {
+    parsed->kind = Kind::kAuditIndex;
   } else if (part == "f/") {
     parsed->kind = Kind::kJobFiles;
   } else {
@@ -80,15 +119,63 @@ std::string AuditKey(std::string_view name, std::string_view job_id,
                      uint64_t sequence, absl::Time time, uint64_t counter) {
   std::string key = AuditPrefix(name, job_id);
   PutBigEndian(&key, sequence, 8);
-  PutBigEndian(
-      &key,
-      static_cast<uint64_t>(absl::ToUnixMicros(time)) ^ (uint64_t{1} << 63), 8);
+  PutBigEndian(&key, TimeBits(time), 8);
   PutBigEndian(&key, counter, 8);
   return key;
 }
 
 std::string JobFilesKey(std::string_view name, std::string_view job_id) {
-  return TenantPrefix(name) + "f/" + JobPart(job_id);
+  return JobFilesPrefix(name) + JobPart(job_id);
+}
+
+std::string JobFilesPrefix(std::string_view name) {
+  return TenantPrefix(name) + "f/";
+}
+
+std::string AuditIndexPrefix(std::string_view name) {
+  return TenantPrefix(name) + "i/";
+}
+
+std::string AuditIndexSeek(std::string_view name, absl::Time time) {
+  std::string key = AuditIndexPrefix(name);
+  PutBigEndian(&key, TimeBits(time), 8);
+  return key;
+}
+
+std::string AuditIndexKey(std::string_view name, std::string_view job_id,
+                          uint64_t sequence, absl::Time time,
+                          uint64_t counter) {
+  std::string key = AuditIndexSeek(name, time);
+  key += JobPart(job_id);
+  PutBigEndian(&key, sequence, 8);
+  PutBigEndian(&key, counter, 8);
+  return key;
+}
+
+bool ParseAuditIndexKey(std::string_view key, std::string_view prefix,
+                        AuditKeyParts* parts) {
+  std::string_view rest;
+  uint64_t time_bits = 0;
+  if (!AfterPart(key, prefix, "i/", &rest) || !Take8(&rest, &time_bits) ||
+      !TakeJob(&rest, &parts->job_id) || !Take8(&rest, &parts->sequence) ||
+      !Take8(&rest, &parts->counter) || !rest.empty()) {
+    return false;
+  }
+  parts->time = TimeOfBits(time_bits);
+  return true;
+}
+
+bool ParseAuditKey(std::string_view key, std::string_view prefix,
+                   AuditKeyParts* parts) {
+  std::string_view rest;
+  uint64_t time_bits = 0;
+  if (!AfterPart(key, prefix, "a/", &rest) || !TakeJob(&rest, &parts->job_id) ||
+      !Take8(&rest, &parts->sequence) || !Take8(&rest, &time_bits) ||
+      !Take8(&rest, &parts->counter) || !rest.empty()) {
+    return false;
+  }
+  parts->time = TimeOfBits(time_bits);
+  return true;
 }
 
 std::string ApiKeyKey(const Sha256Digest& digest) {
@@ -118,7 +205,20 @@ bool ParseKey(std::string_view key, ParsedKey* parsed) {
 
 std::string EndOfRange(std::string_view name, ParsedKey::Kind kind) {
   // "x0" sorts right after every "x/..." key.
-  return TenantPrefix(name) + (kind == ParsedKey::Kind::kAudit ? "a0" : "f0");
+  const char* end = kind == ParsedKey::Kind::kAudit        ? "a0"
+                    : kind == ParsedKey::Kind::kAuditIndex ? "i0"
+                                                           : "f0";
+  return TenantPrefix(name) + end;
+}
+
+std::string EndOfTenant(std::string_view name) {
+  return EndOfPrefix(TenantPrefix(name));
+}
+
+std::string EndOfPrefix(std::string_view prefix) {
+  std::string end(prefix);
+  end.back() = '0';  // '0' follows '/'.
+  return end;
 }
 
 bool HasPrefix(std::string_view key, std::string_view prefix) {

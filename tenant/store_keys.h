@@ -17,7 +17,15 @@
 //                                     prefix and sort by (sequence, time, n);
 //                                     time is Unix micros with the sign bit
 //                                     flipped; n is unique per process run
+//   t/<name>/i/<time:8><len:2><job><seq:8><n:8>
+//                                     Empty value: the audit record's time
+//                                     index (same parts as its a/ key,
+//                                     time first), so one tenant's records
+//                                     can be read in time order (export,
+//                                     prune) without reading the others
 //   t/<name>/f/<len:2><job>           JobFiles record
+// Layout 2 ("dnc-tenant-store 2") added the i/ index; a layout-1 store is
+// given its index when it is opened (every i/ key derived from an a/ key).
 // The values are in record_codec.h.
 // Thread-safety: the functions are thread-safe.
 #ifndef DNC_TENANT_STORE_KEYS_H_
@@ -33,7 +41,9 @@
 namespace dnc::tenant {
 
 inline constexpr char kFormatKey[] = "m/format";
-inline constexpr char kFormatValue[] = "dnc-tenant-store 1";
+inline constexpr char kFormatValue[] = "dnc-tenant-store 2";
+// The layout before the audit time index (upgraded when opened).
+inline constexpr char kFormatValueV1[] = "dnc-tenant-store 1";
 
 std::string TenantPrefix(std::string_view name);  // "t/<name>/"
 std::string ConfigKey(std::string_view name);
@@ -46,6 +56,28 @@ std::string AuditPrefix(std::string_view name, std::string_view job_id);
 std::string AuditKey(std::string_view name, std::string_view job_id,
                      uint64_t sequence, absl::Time time, uint64_t counter);
 std::string JobFilesKey(std::string_view name, std::string_view job_id);
+// Every job-files record of the tenant.
+std::string JobFilesPrefix(std::string_view name);
+// The time index: every entry of the tenant, the first entry at or after
+// `time`, and the entry of one audit record.
+std::string AuditIndexPrefix(std::string_view name);
+std::string AuditIndexSeek(std::string_view name, absl::Time time);
+std::string AuditIndexKey(std::string_view name, std::string_view job_id,
+                          uint64_t sequence, absl::Time time, uint64_t counter);
+// What an index entry (or an audit record's key) names.
+struct AuditKeyParts {
+  std::string_view job_id;  // Points into the parsed key.
+  uint64_t sequence = 0;
+  absl::Time time;
+  uint64_t counter = 0;
+};
+// `key` is "t/<name>/i/..." (ParseAuditIndexKey) or "t/<name>/a/..."
+// (ParseAuditKey) for the tenant whose TenantPrefix is `prefix`; false for a
+// key of another shape.
+bool ParseAuditIndexKey(std::string_view key, std::string_view prefix,
+                        AuditKeyParts* parts);
+bool ParseAuditKey(std::string_view key, std::string_view prefix,
+                   AuditKeyParts* parts);
 std::string ApiKeyKey(const Sha256Digest& digest);
 
 // What a key of the layout names. Keys of tenant data name their tenant.
@@ -57,6 +89,7 @@ struct ParsedKey {
     kOptOut,
     kConsent,
     kAudit,
+    kAuditIndex,
     kJobFiles
   };
   Kind kind = Kind::kFormat;
@@ -66,13 +99,19 @@ struct ParsedKey {
   uint64_t seq = 0;         // kConsent.
 };
 // Parses `key`; false for a key outside the layout (including a tenant name
-// that IsValidTenantName refuses). Audit and job-files keys are recognised
-// by their "a/" and "f/" part alone.
+// that IsValidTenantName refuses). Audit, audit-index and job-files keys are
+// recognised by their "a/", "i/" and "f/" part alone.
 bool ParseKey(std::string_view key, ParsedKey* parsed);
 
-// The first key after every "t/<name>/a/..." (kind kAudit) or
-// "t/<name>/f/..." (kJobFiles) key: a Seek target that skips the range.
+// The first key after every "t/<name>/a/..." (kind kAudit),
+// "t/<name>/i/..." (kAuditIndex) or "t/<name>/f/..." (kJobFiles) key: a Seek
+// target that skips the range. REQUIRES: one of those kinds.
 std::string EndOfRange(std::string_view name, ParsedKey::Kind kind);
+// The first key after every "t/<name>/..." key (other tenants' keys do not
+// fall between: '0' follows '/', and names hold no '/').
+std::string EndOfTenant(std::string_view name);
+// The first key after every key that starts with `prefix` ending in '/'.
+std::string EndOfPrefix(std::string_view prefix);
 
 // True if `key` starts with `prefix`.
 bool HasPrefix(std::string_view key, std::string_view prefix);

@@ -7,6 +7,7 @@
 #include <system_error>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -30,8 +31,11 @@ namespace fs = std::filesystem;
 // other thread sees it yet).
 struct LoadingTenant {
   bool configured = false;
+  // Has opt-out or consent records (which a deleted tenant has not).
+  bool has_lists = false;
   policy::Purpose purpose = policy::Purpose::kCommercial;
   std::vector<Entitlement> entitlements;
+  TenantLimits limits;
   int64_t created = 0;
   absl::flat_hash_map<uint64_t, DayNumber> opt_outs;
   absl::flat_hash_map<uint64_t, std::vector<InForceConsent>> consents;
@@ -48,11 +52,13 @@ bool LoadTenantRecord(const ParsedKey& parsed, std::string_view value,
       OptOut opt_out;
       if (!DecodeOptOut(value, &opt_out)) return false;
       t->opt_outs[parsed.e164] = opt_out.added;
+      t->has_lists = true;
       return true;
     }
     case ParsedKey::Kind::kConsent: {
       StoredConsent consent;
       if (!DecodeConsent(value, &consent)) return false;
+      t->has_lists = true;
       t->next_consent_seq = std::max(t->next_consent_seq, parsed.seq + 1);
       if (!consent.revoked.has_value()) {
         t->consents[parsed.e164].push_back(
@@ -66,6 +72,7 @@ bool LoadTenantRecord(const ParsedKey& parsed, std::string_view value,
       if (!DecodeConfig(value, &config, &t->created)) return false;
       t->purpose = config.default_purpose;
       t->entitlements = std::move(config.entitlements);
+      t->limits = config.limits;
       t->configured = true;
       return true;
     }
@@ -74,8 +81,51 @@ bool LoadTenantRecord(const ParsedKey& parsed, std::string_view value,
   }
 }
 
+// Layout 1 to 2: writes the time-index entry of every audit record (in
+// unsynced batches; Put is idempotent, so an upgrade cut short is redone at
+// the next open), then the new layout value, synced.
+absl::Status AddAuditIndex(rocksdb::DB* db, const std::string& dir) {
+  constexpr size_t kBatchEntries = 10000;
+  rocksdb::ReadOptions read_options;
+  read_options.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read_options));
+  rocksdb::WriteBatch batch;
+  ParsedKey parsed;
+  AuditKeyParts parts;
+  for (it->Seek("t/"); it->Valid(); it->Next()) {
+    const std::string_view key(it->key().data(), it->key().size());
+    if (!HasPrefix(key, "t/")) break;
+    if (!ParseKey(key, &parsed) || parsed.kind != ParsedKey::Kind::kAudit) {
+      continue;  // Load() reports keys outside the layout.
+    }
+    const std::string name(parsed.tenant);
+    if (!ParseAuditKey(key, TenantPrefix(name), &parts)) {
+      return absl::DataLossError(absl::StrCat("upgrade tenant store ", dir,
+                                              ": audit key ", PrintableKey(key),
+                                              " cannot be read"));
+    }
+    batch.Put(AuditIndexKey(name, parts.job_id, parts.sequence, parts.time,
+                            parts.counter),
+              "");
+    if (batch.Count() >= kBatchEntries) {
+      DNC_RETURN_IF_ERROR(storage::FromRocksDbStatus(
+          db->Write(rocksdb::WriteOptions(), &batch),
+          "upgrade tenant store (audit time index)", dir));
+      batch.Clear();
+    }
+  }
+  DNC_RETURN_IF_ERROR(storage::FromRocksDbStatus(
+      it->status(), "upgrade tenant store (audit time index)", dir));
+  batch.Put(kFormatKey, kFormatValue);
+  rocksdb::WriteOptions synced;
+  synced.sync = true;
+  return storage::FromRocksDbStatus(db->Write(synced, &batch),
+                                    "upgrade tenant store (audit time index)",
+                                    dir);
+}
+
 // Opens (or creates) the RocksDB database and checks or writes its layout
-// version key.
+// version key (upgrading layout 1).
 absl::StatusOr<std::unique_ptr<rocksdb::DB>> OpenDatabase(
     const std::string& dir, bool create_if_missing) {
   rocksdb::Options options;
@@ -104,6 +154,9 @@ absl::StatusOr<std::unique_ptr<rocksdb::DB>> OpenDatabase(
   }
   DNC_RETURN_IF_ERROR(
       storage::FromRocksDbStatus(status, "open tenant store", dir));
+  if (format == kFormatValueV1) {
+    DNC_RETURN_IF_ERROR(AddAuditIndex(db.get(), dir));
+  }
   return db;
 }
 
@@ -187,6 +240,14 @@ absl::Status TenantStoreImpl::Write(rocksdb::WriteBatch* batch, bool sync,
       dir_);
 }
 
+absl::Status TenantStoreImpl::CheckNotDeleted(
+    const InMemoryTenant& tenant, std::string_view operation) const {
+  if (!tenant.deleted()) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      absl::StrCat(std::string(operation), ": tenant ", tenant.name(),
+                   " was deleted from ", dir_));
+}
+
 absl::Status TenantStoreImpl::DataLoss(std::string_view key) const {
   return absl::DataLossError(
       absl::StrCat("tenant store ", dir_, ": record ", PrintableKey(key),
@@ -212,6 +273,10 @@ absl::StatusOr<InMemoryTenant*> TenantStoreImpl::Named(
 
 absl::StatusOr<InMemoryTenant*> TenantStoreImpl::Own(
     const Tenant& tenant) const {
+  if (tenant.deleted()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("tenant ", tenant.name(), " was deleted from ", dir_));
+  }
   InMemoryTenant* impl = FindImpl(tenant.name());
   if (impl == nullptr || impl != &tenant) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -225,7 +290,8 @@ const Tenant* TenantStoreImpl::Find(std::string_view name) const {
 }
 
 // Loads every tenant's config, opt-outs, in-force consents and API keys;
-// skips audit records and job files (not needed for serving).
+// skips audit records, their index and job files (not needed for serving).
+// A name with only those (no config, no lists) is a deleted tenant's.
 absl::Status TenantStoreImpl::Load() {
   Loaded loaded;
   rocksdb::ReadOptions read_options;
@@ -256,6 +322,7 @@ absl::Status TenantStoreImpl::Load() {
         t = &loaded.tenants[name];
       }
       if (parsed.kind == ParsedKey::Kind::kAudit ||
+          parsed.kind == ParsedKey::Kind::kAuditIndex ||
           parsed.kind == ParsedKey::Kind::kJobFiles) {
         it->Seek(EndOfRange(name, parsed.kind));  // Skip the whole range.
         continue;
@@ -271,8 +338,14 @@ absl::Status TenantStoreImpl::Load() {
 
 absl::Status TenantStoreImpl::Publish(Loaded& loaded) {
   absl::flat_hash_map<std::string, std::unique_ptr<InMemoryTenant>> tenants;
+  absl::flat_hash_set<std::string> deleted_names;
   for (auto& [name, loading] : loaded.tenants) {
-    if (!loading.configured) return DataLoss(ConfigKey(name));
+    if (!loading.configured) {
+      // Audit records (and job files) outlive DeleteTenant; lists do not.
+      if (loading.has_lists) return DataLoss(ConfigKey(name));
+      deleted_names.insert(name);
+      continue;
+    }
     auto tenant = std::make_unique<InMemoryTenant>(name);
     absl::MutexLock write_lock(&tenant->write_mu_);
     absl::MutexLock lock(&tenant->mu_);
@@ -280,6 +353,7 @@ absl::Status TenantStoreImpl::Publish(Loaded& loaded) {
     tenant->next_consent_seq_ = loading.next_consent_seq;
     tenant->purpose_ = loading.purpose;
     tenant->entitlements_ = std::move(loading.entitlements);
+    tenant->limits_ = loading.limits;
     tenant->opt_outs_ = std::move(loading.opt_outs);
     tenant->consents_ = std::move(loading.consents);
     tenant->consent_count_ = loading.consent_count;
@@ -288,6 +362,7 @@ absl::Status TenantStoreImpl::Publish(Loaded& loaded) {
   absl::MutexLock tenants_lock(&tenants_mu_);
   absl::MutexLock keys_lock(&keys_mu_);
   tenants_ = std::move(tenants);
+  deleted_names_ = std::move(deleted_names);
   // Keys in creation order (ListApiKeys shows oldest first).
   std::stable_sort(loaded.keys.begin(), loaded.keys.end(),
                    [](const auto& a, const auto& b) {

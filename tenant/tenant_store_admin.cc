@@ -29,6 +29,19 @@ absl::Status TenantStoreImpl::CreateTenant(const TenantConfig& config) {
     return absl::AlreadyExistsError(absl::StrCat(
         "create tenant ", config.name, ": it already exists in ", dir_));
   }
+  {
+    absl::ReaderMutexLock lock(&tenants_mu_);
+    if (deleted_names_.contains(config.name)) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "create tenant ", config.name,
+          ": a deleted tenant of that name "
+          "still has audit records in ",
+          dir_,
+          " (kept for the audit retention; a new tenant of the same name "
+          "would read its job audit): choose another name, or prune its "
+          "records first"));
+    }
+  }
   const int64_t created = absl::ToUnixSeconds(absl::Now());
   rocksdb::WriteBatch batch;
   batch.Put(ConfigKey(config.name), EncodeConfig(normalised, created));
@@ -40,6 +53,7 @@ absl::Status TenantStoreImpl::CreateTenant(const TenantConfig& config) {
     absl::MutexLock lock(&tenant->mu_);
     tenant->purpose_ = normalised.default_purpose;
     tenant->entitlements_ = std::move(normalised.entitlements);
+    tenant->limits_ = normalised.limits;
   }
   absl::MutexLock lock(&tenants_mu_);
   tenants_[config.name] = std::move(tenant);
@@ -56,12 +70,17 @@ absl::Status TenantStoreImpl::UpdateTenant(const TenantConfig& config) {
   DNC_RETURN_IF_ERROR(NormaliseConfig(&normalised, "update tenant"));
   absl::MutexLock admin(&admin_mu_);
   absl::MutexLock write_lock(&tenant->write_mu_);
+  if (tenant->deleted()) {
+    return absl::NotFoundError(absl::StrCat("update tenant ", config.name,
+                                            ": it was deleted from ", dir_));
+  }
   rocksdb::WriteBatch batch;
   batch.Put(ConfigKey(config.name), EncodeConfig(normalised, tenant->created_));
   DNC_RETURN_IF_ERROR(Write(&batch, /*sync=*/true, "update", config.name));
   absl::MutexLock lock(&tenant->mu_);
   tenant->purpose_ = normalised.default_purpose;
   tenant->entitlements_ = std::move(normalised.entitlements);
+  tenant->limits_ = normalised.limits;
   return absl::OkStatus();
 }
 
@@ -198,8 +217,52 @@ const Tenant* TenantStoreImpl::Authenticate(std::string_view api_key) const {
   return found;
 }
 
-absl::Status TenantStoreImpl::DeleteTenant(std::string_view) {
-  return absl::UnimplementedError("DeleteTenant: not yet");
+absl::Status TenantStoreImpl::DeleteTenant(std::string_view name) {
+  DNC_ASSIGN_OR_RETURN(InMemoryTenant * tenant, Named(name, "delete tenant"));
+  absl::MutexLock admin(&admin_mu_);
+  absl::MutexLock write_lock(&tenant->write_mu_);
+  // One batch: the config, every list and consent record (two range
+  // deletions) and every API key of the tenant. Audit records (a/, i/) and
+  // job files (f/) stay.
+  rocksdb::WriteBatch batch;
+  batch.Delete(ConfigKey(tenant->name()));
+  for (const char* part : {"o/", "c/"}) {
+    const std::string prefix = TenantPrefix(tenant->name()) + part;
+    batch.DeleteRange(prefix, EndOfPrefix(prefix));
+  }
+  {
+    absl::ReaderMutexLock lock(&keys_mu_);
+    for (const auto& [prefix, bucket] : keys_) {
+      for (const KeyEntry& entry : bucket) {
+        if (entry.tenant == tenant) batch.Delete(ApiKeyKey(entry.digest));
+      }
+    }
+  }
+  DNC_RETURN_IF_ERROR(
+      Write(&batch, /*sync=*/true, "delete tenant", tenant->name()));
+  // Memory: drop its keys (rebuilding the key maps; RevokeApiKey's pointers
+  // into them are taken under admin_mu_, held here), then the tenant.
+  {
+    absl::MutexLock lock(&keys_mu_);
+    std::vector<KeyEntry> kept;
+    for (const auto& [prefix, index] : key_order_) {
+      KeyEntry& entry = keys_[prefix][index];
+      if (entry.tenant != tenant) kept.push_back(std::move(entry));
+    }
+    keys_.clear();
+    key_order_.clear();
+    for (KeyEntry& entry : kept) {
+      AddKeyLocked(entry.digest, std::move(entry.record), entry.tenant);
+    }
+  }
+  tenant->deleted_ = true;
+  const bool has_audit = HasRecords(tenant->name());
+  absl::MutexLock lock(&tenants_mu_);
+  auto it = tenants_.find(tenant->name());
+  deleted_tenants_.push_back(std::move(it->second));
+  tenants_.erase(it);
+  if (has_audit) deleted_names_.insert(tenant->name());
+  return absl::OkStatus();
 }
 
 }  // namespace dnc::tenant

@@ -1,11 +1,17 @@
-// TenantStoreImpl's audit log and job files.
+// TenantStoreImpl's audit log and job files, and their retention (export
+// and prune through the per-tenant time index).
+#include <memory>
+#include <string>
 #include <utility>
+#include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/status_macros.h"
 #include "rocksdb/db.h"
 #include "rocksdb/iterator.h"
+#include "rocksdb/snapshot.h"
 #include "rocksdb/write_batch.h"
 #include "storage/rocksdb_status.h"
 #include "tenant/record_rules.h"
@@ -29,6 +35,9 @@ absl::StatusOr<std::string> TenantStoreImpl::AppendAudit(const Tenant& handle,
   batch.Put(AuditKey(tenant->name(), record.job_id, record.sequence,
                      record.time, counter),
             EncodeAudit(record));
+  batch.Put(AuditIndexKey(tenant->name(), record.job_id, record.sequence,
+                          record.time, counter),
+            "");
   DNC_RETURN_IF_ERROR(Write(&batch, sync, "append audit", tenant->name()));
   return record.audit_id;
 }
@@ -64,6 +73,7 @@ absl::Status TenantStoreImpl::RecordJobFiles(const Tenant& handle,
   DNC_RETURN_IF_ERROR(CheckJobId(job_id, "record job files"));
   DNC_RETURN_IF_ERROR(CheckJobFiles(files, "record job files"));
   absl::MutexLock write_lock(&tenant->write_mu_);
+  DNC_RETURN_IF_ERROR(CheckNotDeleted(*tenant, "record job files"));
   {
     const std::string prefix = AuditPrefix(tenant->name(), job_id);
     std::unique_ptr<rocksdb::Iterator> it(
@@ -104,13 +114,174 @@ absl::StatusOr<JobFiles> TenantStoreImpl::GetJobFiles(
 }
 
 absl::Status TenantStoreImpl::ExportAudit(
-    std::string_view, absl::Time, absl::Time,
-    const std::function<absl::Status(const AuditRecord&)>&) const {
-  return absl::UnimplementedError("ExportAudit: not yet");
+    std::string_view name, absl::Time since, absl::Time until,
+    const std::function<absl::Status(const AuditRecord&)>& visit) const {
+  if (!IsValidTenantName(name)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("export audit: '", PrintableKey(name),
+                     "' is not a tenant name (1-64 of a-z, 0-9, '.', '_', "
+                     "'-', starting with a letter or digit)"));
+  }
+  if (since > until) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "export audit of tenant ", std::string(name), ": since ",
+        absl::FormatTime(since), " is after until ", absl::FormatTime(until)));
+  }
+  // One snapshot for the index and the records, so a prune running at the
+  // same time cannot leave an index entry without its record.
+  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+  struct Release {
+    rocksdb::DB* db;
+    const rocksdb::Snapshot* snapshot;
+    ~Release() { db->ReleaseSnapshot(snapshot); }
+  } release{db_.get(), snapshot};
+  rocksdb::ReadOptions read_options;
+  read_options.snapshot = snapshot;
+  const std::string tenant_prefix = TenantPrefix(name);
+  const std::string index_prefix = AuditIndexPrefix(name);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options));
+  AuditKeyParts parts;
+  std::string value;
+  for (it->Seek(AuditIndexSeek(name, since)); it->Valid(); it->Next()) {
+    const std::string_view key(it->key().data(), it->key().size());
+    if (!HasPrefix(key, index_prefix)) break;
+    if (!ParseAuditIndexKey(key, tenant_prefix, &parts)) return DataLoss(key);
+    if (parts.time >= until) break;
+    const std::string record_key =
+        AuditKey(name, parts.job_id, parts.sequence, parts.time, parts.counter);
+    rocksdb::Status status = db_->Get(read_options, record_key, &value);
+    if (status.IsNotFound()) return DataLoss(record_key);
+    DNC_RETURN_IF_ERROR(storage::FromRocksDbStatus(
+        status, absl::StrCat("export audit of tenant ", std::string(name)),
+        dir_));
+    AuditRecord record;
+    if (!DecodeAudit(value, &record)) return DataLoss(record_key);
+    DNC_RETURN_IF_ERROR(visit(record));
+  }
+  return storage::FromRocksDbStatus(
+      it->status(), absl::StrCat("export audit of tenant ", std::string(name)),
+      dir_);
 }
 
-absl::StatusOr<uint64_t> TenantStoreImpl::PruneAudit(absl::Time) {
-  return absl::UnimplementedError("PruneAudit: not yet");
+absl::StatusOr<uint64_t> TenantStoreImpl::PruneAudit(absl::Time before) {
+  uint64_t pruned = 0;
+  std::vector<std::string> names;  // Every tenant name with keys.
+  rocksdb::ReadOptions read_options;
+  read_options.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options));
+  ParsedKey parsed;
+  for (it->Seek("t/"); it->Valid();) {
+    const std::string_view key(it->key().data(), it->key().size());
+    if (!HasPrefix(key, "t/")) break;
+    if (!ParseKey(key, &parsed)) return DataLoss(key);
+    names.emplace_back(parsed.tenant);
+    it->Seek(EndOfTenant(names.back()));
+  }
+  DNC_RETURN_IF_ERROR(
+      storage::FromRocksDbStatus(it->status(), "prune audit", dir_));
+  for (const std::string& name : names) {
+    DNC_ASSIGN_OR_RETURN(const uint64_t count, PruneTenantAudit(name, before));
+    pruned += count;
+  }
+  // Names of deleted tenants with nothing left may be used again.
+  absl::MutexLock admin(&admin_mu_);
+  std::vector<std::string> freed;
+  {
+    absl::ReaderMutexLock lock(&tenants_mu_);
+    for (const std::string& name : deleted_names_) {
+      if (!HasRecords(name)) freed.push_back(name);
+    }
+  }
+  absl::MutexLock lock(&tenants_mu_);
+  for (const std::string& name : freed) deleted_names_.erase(name);
+  return pruned;
+}
+
+absl::StatusOr<uint64_t> TenantStoreImpl::PruneTenantAudit(
+    const std::string& name, absl::Time before) {
+  // Deletions are committed every kBatchRecords records (synced), so a
+  // prune of years of records holds no more than that in memory.
+  constexpr size_t kBatchRecords = 10000;
+  const std::string tenant_prefix = TenantPrefix(name);
+  const std::string index_prefix = AuditIndexPrefix(name);
+  // The jobs that have files (few: the lead-list scrubs), so that only
+  // their remaining records need to be looked for after the deletions.
+  absl::flat_hash_set<std::string> jobs_with_files;
+  {
+    const std::string files_prefix = JobFilesPrefix(name);
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions()));
+    for (it->Seek(files_prefix); it->Valid(); it->Next()) {
+      const std::string_view key(it->key().data(), it->key().size());
+      if (!HasPrefix(key, files_prefix)) break;
+      const std::string_view rest = key.substr(files_prefix.size());
+      if (rest.size() < 2) return DataLoss(key);
+      jobs_with_files.emplace(rest.substr(2));
+    }
+    DNC_RETURN_IF_ERROR(
+        storage::FromRocksDbStatus(it->status(), "prune audit", dir_));
+  }
+  uint64_t pruned = 0;
+  rocksdb::ReadOptions read_options;
+  read_options.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options));
+  rocksdb::WriteBatch batch;
+  absl::flat_hash_set<std::string> touched_jobs;  // With files, in `batch`.
+  AuditKeyParts parts;
+  // Commits `batch`, then deletes the files of every touched job that has
+  // no audit record left.
+  auto commit = [&]() -> absl::Status {
+    if (batch.Count() == 0) return absl::OkStatus();
+    DNC_RETURN_IF_ERROR(Write(&batch, /*sync=*/true, "prune audit", name));
+    batch.Clear();
+    for (const std::string& job : touched_jobs) {
+      std::unique_ptr<rocksdb::Iterator> left(
+          db_->NewIterator(rocksdb::ReadOptions()));
+      const std::string prefix = AuditPrefix(name, job);
+      left->Seek(prefix);
+      DNC_RETURN_IF_ERROR(
+          storage::FromRocksDbStatus(left->status(), "prune audit", dir_));
+      if (left->Valid() &&
+          HasPrefix(std::string_view(left->key().data(), left->key().size()),
+                    prefix)) {
+        continue;
+      }
+      batch.Delete(JobFilesKey(name, job));
+    }
+    touched_jobs.clear();
+    if (batch.Count() == 0) return absl::OkStatus();
+    DNC_RETURN_IF_ERROR(Write(&batch, /*sync=*/true, "prune audit", name));
+    batch.Clear();
+    return absl::OkStatus();
+  };
+  for (it->Seek(index_prefix); it->Valid(); it->Next()) {
+    const std::string_view key(it->key().data(), it->key().size());
+    if (!HasPrefix(key, index_prefix)) break;
+    if (!ParseAuditIndexKey(key, tenant_prefix, &parts)) return DataLoss(key);
+    if (parts.time >= before) break;
+    batch.Delete(AuditKey(name, parts.job_id, parts.sequence, parts.time,
+                          parts.counter));
+    batch.Delete(rocksdb::Slice(key.data(), key.size()));
+    const std::string job(parts.job_id);
+    if (jobs_with_files.contains(job)) touched_jobs.insert(job);
+    ++pruned;
+    if (pruned % kBatchRecords == 0) DNC_RETURN_IF_ERROR(commit());
+  }
+  DNC_RETURN_IF_ERROR(
+      storage::FromRocksDbStatus(it->status(), "prune audit", dir_));
+  DNC_RETURN_IF_ERROR(commit());
+  return pruned;
+}
+
+bool TenantStoreImpl::HasRecords(std::string_view name) const {
+  const std::string prefix = TenantPrefix(name);
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions()));
+  it->Seek(prefix);
+  if (!it->status().ok()) return true;
+  return it->Valid() &&
+         HasPrefix(std::string_view(it->key().data(), it->key().size()),
+                   prefix);
 }
 
 }  // namespace dnc::tenant

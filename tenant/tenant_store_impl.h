@@ -12,8 +12,9 @@
 // the WAL (FlushWAL(true)) about once a second when there are unsynced
 // writes; the destructor stops it and syncs once more.
 //
-// Locking: tenants_mu_ guards the tenant map, keys_mu_ the key map,
-// admin_mu_ serialises administration (create/update/keys). Per tenant,
+// Locking: tenants_mu_ guards the tenant map (and the deleted tenants),
+// keys_mu_ the key map, admin_mu_ serialises administration
+// (create/update/delete/keys). Per tenant,
 // InMemoryTenant's write_mu_ and mu_ (see in_memory_tenant.h).
 // Thread-safety: thread-safe.
 #ifndef DNC_TENANT_TENANT_STORE_IMPL_H_
@@ -21,6 +22,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -30,6 +32,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -119,6 +122,19 @@ class TenantStoreImpl final : public TenantStore {
   absl::Status Write(rocksdb::WriteBatch* batch, bool sync,
                      std::string_view operation, std::string_view tenant);
   absl::Status DataLoss(std::string_view key) const;
+  // FailedPrecondition "<operation>: tenant <name> was deleted ..." once
+  // DeleteTenant has committed. Writers call it holding tenant.write_mu_
+  // (which DeleteTenant holds), so nothing is written for a deleted tenant.
+  absl::Status CheckNotDeleted(const InMemoryTenant& tenant,
+                               std::string_view operation) const;
+  // True if any key "t/<name>/..." is in the database (for a deleted
+  // tenant: audit records or job files are left). A read error counts as
+  // true (the name stays reserved).
+  bool HasRecords(std::string_view name) const;
+  // PruneAudit for one tenant name (live or deleted): deletes its records
+  // older than `before` and the job files of jobs left with none.
+  absl::StatusOr<uint64_t> PruneTenantAudit(const std::string& name,
+                                            absl::Time before);
   void WalSyncLoop();
   // Publishes what Load() read: the tenants, then the keys.
   struct Loaded;
@@ -144,6 +160,12 @@ class TenantStoreImpl final : public TenantStore {
   mutable absl::Mutex tenants_mu_;
   absl::flat_hash_map<std::string, std::unique_ptr<InMemoryTenant>> tenants_
       ABSL_GUARDED_BY(tenants_mu_);
+  // Deleted tenants: handles given out stay valid while the store lives.
+  std::vector<std::unique_ptr<InMemoryTenant>> deleted_tenants_
+      ABSL_GUARDED_BY(tenants_mu_);
+  // Names of deleted tenants that still have audit records or job files:
+  // CreateTenant refuses them (a new tenant would read the old one's jobs).
+  absl::flat_hash_set<std::string> deleted_names_ ABSL_GUARDED_BY(tenants_mu_);
   mutable absl::Mutex keys_mu_;
   // By the first 8 bytes of the digest; entries in creation order.
   absl::flat_hash_map<uint64_t, std::vector<KeyEntry>> keys_

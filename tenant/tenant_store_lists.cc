@@ -46,6 +46,7 @@ absl::Status TenantStoreImpl::AddOptOuts(const Tenant& handle,
   DNC_RETURN_IF_ERROR(CheckNote(note, "add opt-outs"));
   std::vector<bool> added(e164.size(), false);
   absl::MutexLock write_lock(&tenant->write_mu_);
+  DNC_RETURN_IF_ERROR(CheckNotDeleted(*tenant, "add opt-outs"));
   std::vector<uint64_t> fresh;
   {
     absl::ReaderMutexLock lock(&tenant->mu_);
@@ -77,6 +78,7 @@ absl::Status TenantStoreImpl::RemoveOptOuts(const Tenant& handle,
   DNC_ASSIGN_OR_RETURN(InMemoryTenant * tenant, Own(handle));
   std::vector<bool> removed(e164.size(), false);
   absl::MutexLock write_lock(&tenant->write_mu_);
+  DNC_RETURN_IF_ERROR(CheckNotDeleted(*tenant, "remove opt-outs"));
   std::vector<uint64_t> gone;
   {
     absl::ReaderMutexLock lock(&tenant->mu_);
@@ -106,6 +108,7 @@ absl::Status TenantStoreImpl::AddConsents(
   }
   if (records.empty()) return absl::OkStatus();
   absl::MutexLock write_lock(&tenant->write_mu_);
+  DNC_RETURN_IF_ERROR(CheckNotDeleted(*tenant, "add consents"));
   uint64_t seq = tenant->next_consent_seq_;
   rocksdb::WriteBatch batch;
   for (const StoredConsent& record : records) {
@@ -131,6 +134,7 @@ absl::StatusOr<uint64_t> TenantStoreImpl::RevokeConsents(
     const Tenant& handle, absl::Span<const uint64_t> e164, DayNumber day) {
   DNC_ASSIGN_OR_RETURN(InMemoryTenant * tenant, Own(handle));
   absl::MutexLock write_lock(&tenant->write_mu_);
+  DNC_RETURN_IF_ERROR(CheckNotDeleted(*tenant, "revoke consents"));
   rocksdb::WriteBatch batch;
   DNC_ASSIGN_OR_RETURN(Revocations ending,
                        PrepareRevocations(tenant, e164, day, &batch));

@@ -102,16 +102,35 @@ TEST(RecordCodecTest, ApiKeyAndConfigRoundTrip) {
   TenantConfig config;
   config.default_purpose = policy::Purpose::kSurvey;
   config.entitlements = ParseEntitlements("us-ftc:212").value();
+  config.limits = {300, 1000};
   const std::string config_value = EncodeConfig(config, 1);
   const std::string text = "us-ftc:212";
-  EXPECT_EQ(config_value,
-            Bytes({1, 4, static_cast<int>(text.size())}) + text + Bytes({2}));
+  // v2: b purpose, str entitlements, s created, u 300 (0xac 0x02),
+  // u 1000 (0xe8 0x07).
+  EXPECT_EQ(config_value, Bytes({2, 4, static_cast<int>(text.size())}) + text +
+                              Bytes({2, 0xac, 0x02, 0xe8, 0x07}));
   TenantConfig read;
   int64_t created = 0;
   ASSERT_TRUE(DecodeConfig(config_value, &read, &created));
   EXPECT_EQ(read.default_purpose, policy::Purpose::kSurvey);
   EXPECT_EQ(FormatEntitlements(read.entitlements), "us-ftc:212");
   EXPECT_EQ(created, 1);
+  EXPECT_EQ(read.limits.requests_per_second, 300u);
+  EXPECT_EQ(read.limits.numbers_per_day, 1000u);
+  // A v1 record, as the version before limits wrote it, reads as no limits.
+  read.limits = {5, 5};
+  ASSERT_TRUE(DecodeConfig(
+      Bytes({1, 4, static_cast<int>(text.size())}) + text + Bytes({2}), &read,
+      &created));
+  EXPECT_EQ(read.default_purpose, policy::Purpose::kSurvey);
+  EXPECT_EQ(FormatEntitlements(read.entitlements), "us-ftc:212");
+  EXPECT_EQ(read.limits.requests_per_second, 0u);
+  EXPECT_EQ(read.limits.numbers_per_day, 0u);
+  // v1 with limits, v2 without them, and a rate over 32 bits do not read.
+  EXPECT_FALSE(DecodeConfig(Bytes({1, 4, 0, 2, 1, 1}), &read, &created));
+  EXPECT_FALSE(DecodeConfig(Bytes({2, 4, 0, 2}), &read, &created));
+  EXPECT_FALSE(DecodeConfig(
+      Bytes({2, 4, 0, 2, 0x80, 0x80, 0x80, 0x80, 0x10, 0}), &read, &created));
   // Entitlements that no longer parse make the record unreadable.
   EXPECT_FALSE(
       DecodeConfig(Bytes({1, 4, 3, 'b', 'a', 'd', 2}), &read, &created));
@@ -206,6 +225,39 @@ TEST(StoreKeysTest, ParseKeyNamesEveryKindAndRefusesOthers) {
   ASSERT_TRUE(ParseKey(audit, &parsed));
   EXPECT_EQ(parsed.kind, ParsedKey::Kind::kAudit);
   EXPECT_EQ(EndOfRange("acme", parsed.kind), "t/acme/a0");
+  const std::string index =
+      AuditIndexKey("acme", "job", 3, absl::FromUnixMicros(-1), 9);
+  // i/, the time (-1 with the sign bit flipped: 0x7fff...ff), the job, the
+  // sequence and the counter.
+  EXPECT_EQ(index, "t/acme/i/" + Bytes({0x7f, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                        0xff, 0xff, 0, 3, 'j', 'o', 'b', 0,
+                                        0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0,
+                                        0, 0, 9}));
+  ASSERT_TRUE(ParseKey(index, &parsed));
+  EXPECT_EQ(parsed.kind, ParsedKey::Kind::kAuditIndex);
+  EXPECT_EQ(EndOfRange("acme", parsed.kind), "t/acme/i0");
+  EXPECT_LT(AuditIndexSeek("acme", absl::FromUnixMicros(-2)), index);
+  EXPECT_LT(index, AuditIndexSeek("acme", absl::FromUnixMicros(0)));
+  AuditKeyParts parts;
+  ASSERT_TRUE(ParseAuditIndexKey(index, TenantPrefix("acme"), &parts));
+  EXPECT_EQ(parts.job_id, "job");
+  EXPECT_EQ(parts.sequence, 3u);
+  EXPECT_EQ(parts.time, absl::FromUnixMicros(-1));
+  EXPECT_EQ(parts.counter, 9u);
+  const std::string audit_key =
+      AuditKey("acme", "job", 3, absl::FromUnixMicros(-1), 9);
+  AuditKeyParts audit_parts;
+  ASSERT_TRUE(ParseAuditKey(audit_key, TenantPrefix("acme"), &audit_parts));
+  EXPECT_EQ(audit_parts.job_id, "job");
+  EXPECT_EQ(audit_parts.sequence, 3u);
+  EXPECT_EQ(audit_parts.time, absl::FromUnixMicros(-1));
+  EXPECT_EQ(audit_parts.counter, 9u);
+  EXPECT_FALSE(ParseAuditKey(index, TenantPrefix("acme"), &parts));
+  EXPECT_FALSE(ParseAuditIndexKey(audit_key, TenantPrefix("acme"), &parts));
+  EXPECT_FALSE(ParseAuditIndexKey(index, TenantPrefix("acm"), &parts));
+  EXPECT_FALSE(ParseAuditIndexKey(index.substr(0, index.size() - 1),
+                                  TenantPrefix("acme"), &parts));
+  EXPECT_EQ(EndOfTenant("acme"), "t/acme0");
   const std::string files = JobFilesKey("acme", "job");
   ASSERT_TRUE(ParseKey(files, &parsed));
   EXPECT_EQ(parsed.kind, ParsedKey::Kind::kJobFiles);
