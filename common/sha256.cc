@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <string.h>
 #include <unistd.h>
@@ -57,6 +58,10 @@ std::string HexOfDigest(const Sha256Digest& digest) {
     hex[2 * i + 1] = kHex[digest[i] & 0xf];
   }
   return hex;
+}
+
+bool SameDigest(const Sha256Digest& a, const Sha256Digest& b) {
+  return CRYPTO_memcmp(a.data(), b.data(), kSha256Bytes) == 0;
 }
 
 std::string Sha256Hex(std::string_view data) {

@@ -41,6 +41,10 @@ class Sha256 {
 // 64 lowercase hex digits of `digest`.
 std::string HexOfDigest(const Sha256Digest& digest);
 
+// True if the digests are equal; the time taken does not depend on where
+// they differ (OpenSSL's CRYPTO_memcmp): compare secrets' hashes with it.
+bool SameDigest(const Sha256Digest& a, const Sha256Digest& b);
+
 // SHA-256 of `data`, as 64 lowercase hex digits / raw bytes.
 std::string Sha256Hex(std::string_view data);
 Sha256Digest Sha256Of(std::string_view data);

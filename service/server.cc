@@ -18,6 +18,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/logging.h"
+#include "service/admin_service.h"
 #include "service/check_async.h"
 #include "service/scrub_service.h"
 #include "service/tenant_service.h"
@@ -130,6 +131,9 @@ absl::StatusOr<std::unique_ptr<ScrubServer>> ScrubServer::Start(
   tenant_options.today = options.today;
   server->tenant_service_ = std::make_unique<TenantServiceImpl>(
       server->auth_.get(), server->gate_.get(), std::move(tenant_options));
+  server->admin_service_ = std::make_unique<AdminServiceImpl>(
+      options.admin, options.auth == AuthMode::kApiKey ? tenants : nullptr,
+      server->gate_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -140,6 +144,7 @@ absl::StatusOr<std::unique_ptr<ScrubServer>> ScrubServer::Start(
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.RegisterService(server->service_.get());
   builder.RegisterService(server->tenant_service_.get());
+  builder.RegisterService(server->admin_service_.get());
   CheckAsyncOptions check_options;
   check_options.completion_queues = options.check_queues;
   server->check_async_ =
@@ -166,6 +171,8 @@ absl::StatusOr<std::unique_ptr<ScrubServer>> ScrubServer::Start(
     health->SetServingStatus(dnc::v1::ScrubService::service_full_name(), true);
     health->SetServingStatus(dnc::v1::TenantService::service_full_name(),
                              options.auth == AuthMode::kApiKey);
+    health->SetServingStatus(dnc::v1::AdminService::service_full_name(),
+                             server->admin_service_->enabled());
   }
   return server;
 }

@@ -1,12 +1,13 @@
 // ScrubServer runs the gRPC server around a Registry and a TenantStore: the
-// ScrubService, the TenantService, the standard health service
-// (grpc.health.v1) and server reflection (v1alpha), with message size limits
-// raised to fit the batch limit. Check and CheckStream are served on
+// ScrubService, the TenantService, the AdminService, the standard health
+// service (grpc.health.v1) and server reflection (v1alpha), with message size
+// limits raised to fit the batch limit. Check and CheckStream are served on
 // completion queues (ServerOptions::check_queues polling threads:
 // service/check_async.h), every other method on gRPC's callback API.
 // ScrubService and TenantService calls are authenticated by API key unless
-// ServerOptions::auth is kNone (see service/auth.h); health and reflection
-// never are. dnc-server's main and the tests start it the same way.
+// ServerOptions::auth is kNone (see service/auth.h); AdminService calls by
+// the admin key (service/admin_auth.h); health and reflection never are.
+// dnc-server's main and the tests start it the same way.
 //
 // Ownership: borrows the Registry and the TenantStore (both must outlive the
 // server); owns the grpc::Server and the services.
@@ -36,6 +37,8 @@ class Server;
 
 namespace dnc::service {
 
+class AdminAuthorizer;
+class AdminServiceImpl;
 class CheckAsync;
 class ScrubServiceImpl;
 class TenantServiceImpl;
@@ -60,6 +63,11 @@ struct ServerOptions {
   // CheckStream; at least 1. Two measured best on two cores with the server
   // pinned to one.
   int check_queues = 2;
+  // Who may call the AdminService (service/admin_auth.h, from
+  // --admin_key_file; borrowed, must outlive the server). Null: online
+  // administration is off and every AdminService method answers
+  // FAILED_PRECONDITION saying so (as it does with kNone: no store).
+  const AdminAuthorizer* admin = nullptr;
 };
 
 class ScrubServer {
@@ -96,6 +104,7 @@ class ScrubServer {
   std::unique_ptr<CallGate> gate_;
   std::unique_ptr<ScrubServiceImpl> service_;
   std::unique_ptr<TenantServiceImpl> tenant_service_;
+  std::unique_ptr<AdminServiceImpl> admin_service_;
   // Declared before server_, so destroyed after it; shut down after it
   // (under shutdown_mu_: Shutdown may be called from several threads).
   std::unique_ptr<CheckAsync> check_async_;

@@ -21,6 +21,7 @@
 #include "common/logging.h"
 #include "dnccom/dnccom_scrub.h"
 #include "http/http_front_end.h"
+#include "service/admin_auth.h"
 #include "service/scrub_service.h"
 #include "service/server.h"
 #include "service/source_set.h"
@@ -47,12 +48,21 @@ ABSL_FLAG(uint64_t, max_answer_bytes, dnc::service::kDefaultMaxAnswerBytes,
 ABSL_FLAG(std::string, tenants, "",
           "Tenant store directory (API keys, entitlements, internal lists, "
           "consents, audit log; created if missing). Required with "
-          "--auth=api_key. Manage tenants with dnc-tenant while the server "
-          "is stopped.");
+          "--auth=api_key. Manage tenants with dnc-tenant --tenants DIR while "
+          "the server is stopped, or online with --admin_key_file.");
 ABSL_FLAG(std::string, auth, "api_key",
           "api_key: every call needs a tenant's key in metadata x-api-key "
           "(needs --tenants). none: no tenants, registry-only answers, no "
           "audit (for tests and benchmarks only).");
+ABSL_FLAG(std::string, admin_key_file, "",
+          "File holding the administrator's secret (one line, at least 32 "
+          "characters, e.g. from `openssl rand -hex 32`; mode 600): turns on "
+          "the AdminService, which dnc-tenant --server uses to create, "
+          "update and delete tenants, make and revoke keys, and export and "
+          "prune the audit log while the server runs. Calls carry the secret "
+          "in metadata x-admin-key; only its SHA-256 is kept. Off when "
+          "empty (AdminService answers FAILED_PRECONDITION). Needs "
+          "--auth=api_key.");
 ABSL_FLAG(bool, allow_insecure, false,
           "Serve on an address other than loopback although dnc-server has "
           "no TLS yet: API keys and answers cross the network in the clear. "
@@ -88,7 +98,7 @@ constexpr char kUsage[] =
     "  dnc-server --data DIR --tenants DIR [--listen HOST:PORT]\n"
     "             [--port_file FILE] [--max_batch_entries N] "
     "[--max_answer_bytes N]\n"
-    "             [--reload_interval_seconds S]\n"
+    "             [--reload_interval_seconds S] [--admin_key_file FILE]\n"
     "             [--http_listen HOST:PORT] [--http_port_file FILE]\n"
     "  dnc-server --data DIR --auth=none ...   (no tenants: tests, "
     "benchmarks)\n\n"
@@ -106,6 +116,13 @@ constexpr char kUsage[] =
     "EBR and consent records, and every\nanswer is audited in the tenant "
     "store. With --auth=none there are no tenants:\nanswers come from the "
     "registries alone and nothing is audited.\n\n"
+    "Online administration: with --admin_key_file FILE the AdminService "
+    "lets\n`dnc-tenant --server HOST:PORT --admin_key_file FILE ...` "
+    "create and delete tenants,\nmake and revoke keys, change "
+    "entitlements and limits, and export and prune the\naudit log while "
+    "the server runs; a new key works and a revoked key fails on the\n"
+    "next call. Without it, run dnc-tenant --tenants DIR with the server "
+    "stopped.\n\n"
     "A +1 number is checked against the registries of its area code's region "
     "(federal +\nstate list, or CRTC, ...); +44 against TPS. A number no "
     "loaded national registry\ncovers, or whose registry copy is past its "
@@ -134,6 +151,8 @@ struct ServerConfig {
   bool http = false;  // --http_listen was given.
   std::string http_port_file;
   dnc::http::HttpFrontEndOptions http_options;
+  // From --admin_key_file; null: online administration off.
+  std::unique_ptr<dnc::service::AdminAuthorizer> admin;
 };
 
 // Secure by default: no API key or answer crosses the network in the clear
@@ -237,6 +256,23 @@ absl::StatusOr<ServerConfig> ReadFlags(int argc, char** argv) {
     Cli().UsageError(
         "--tenants has no effect with --auth=none (no tenant's rules would "
         "apply); drop one of them");
+  }
+  const std::string admin_key_file = absl::GetFlag(FLAGS_admin_key_file);
+  if (!admin_key_file.empty()) {
+    if (!api_key) {
+      Cli().UsageError(
+          "--admin_key_file needs --auth=api_key and --tenants DIR: with "
+          "--auth=none there are no tenants to administer");
+    }
+    absl::StatusOr<std::unique_ptr<dnc::service::AdminAuthorizer>> admin =
+        dnc::service::AdminAuthorizer::FromKeyFile(admin_key_file);
+    if (!admin.ok()) return admin.status();
+    config.admin = *std::move(admin);
+    // The pointee stays put when the config is moved.
+    config.server.admin = config.admin.get();
+    DNC_LOG(Info) << "online administration is on (dnc.v1.AdminService; "
+                     "the secret of --admin_key_file "
+                  << admin_key_file << " in metadata x-admin-key)";
   }
   config.server.listen = absl::GetFlag(FLAGS_listen);
   config.server.max_batch_entries = absl::GetFlag(FLAGS_max_batch_entries);

@@ -48,8 +48,4 @@ uint64_t DigestPrefix(const Sha256Digest& digest) {
   return GetBigEndian(reinterpret_cast<const char*>(digest.data()), 8);
 }
 
-bool SameDigest(const Sha256Digest& a, const Sha256Digest& b) {
-  return CRYPTO_memcmp(a.data(), b.data(), kSha256Bytes) == 0;
-}
-
 }  // namespace dnc::tenant

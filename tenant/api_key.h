@@ -18,12 +18,10 @@ namespace dnc::tenant {
 // encoded). Errors: Internal (getrandom failed).
 absl::StatusOr<std::string> NewApiKey();
 
+// (Digests compare with SameDigest, common/sha256.h: constant time.)
+
 // The first 8 bytes of `digest`, big-endian: the key map's bucket.
 uint64_t DigestPrefix(const Sha256Digest& digest);
-
-// True if the digests are equal; the time taken does not depend on where
-// they differ.
-bool SameDigest(const Sha256Digest& a, const Sha256Digest& b);
 
 }  // namespace dnc::tenant
 
