@@ -8,7 +8,8 @@
 // Thread-safety: thread-safe. Readers take mu_ shared. A writer holds
 // write_mu_ across "write RocksDB, then update memory" (serialising the
 // tenant's writers) and takes mu_ exclusively only for the memory update,
-// so scrubs never wait for an fsync. Lock order: write_mu_ before mu_.
+// so scrubs never wait for an fsync. Lock order: write_mu_ before mu_ and
+// audit_mu_.
 #ifndef DNC_TENANT_IN_MEMORY_TENANT_H_
 #define DNC_TENANT_IN_MEMORY_TENANT_H_
 
@@ -73,8 +74,16 @@ class InMemoryTenant final : public Tenant {
   uint64_t consent_count_ ABSL_GUARDED_BY(mu_) = 0;
   TenantLimits limits_ ABSL_GUARDED_BY(mu_);
 
-  // Set (under write_mu_) once DeleteTenant has committed; never cleared.
+  // Set once DeleteTenant has committed (under write_mu_ and audit_mu_);
+  // never cleared.
   std::atomic<bool> deleted_{false};
+  // AppendAudit holds it shared from its deleted() check to its write, and
+  // DeleteTenant exclusively to set deleted_: once DeleteTenant has set it,
+  // no audit record of the tenant is still being written (so it sees them
+  // all when it decides whether the name stays reserved). Audit writers
+  // take nothing else of the tenant's, so they never wait for its list
+  // writers or delay its readers.
+  mutable absl::Mutex audit_mu_;
 };
 
 }  // namespace dnc::tenant

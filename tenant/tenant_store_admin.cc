@@ -255,7 +255,11 @@ absl::Status TenantStoreImpl::DeleteTenant(std::string_view name) {
       AddKeyLocked(entry.digest, std::move(entry.record), entry.tenant);
     }
   }
-  tenant->deleted_ = true;
+  {
+    // Waits for audit records being written; later ones are refused.
+    absl::MutexLock audit_lock(&tenant->audit_mu_);
+    tenant->deleted_ = true;
+  }
   const bool has_audit = HasRecords(tenant->name());
   absl::MutexLock lock(&tenants_mu_);
   auto it = tenants_.find(tenant->name());

@@ -31,6 +31,8 @@ absl::StatusOr<std::string> TenantStoreImpl::AppendAudit(const Tenant& handle,
       "-", counter);
   if (record.job_id.empty()) record.job_id = record.audit_id;
   DNC_RETURN_IF_ERROR(CheckJobId(record.job_id, "append audit"));
+  absl::ReaderMutexLock audit_lock(&tenant->audit_mu_);
+  DNC_RETURN_IF_ERROR(CheckNotDeleted(*tenant, "append audit"));
   rocksdb::WriteBatch batch;
   batch.Put(AuditKey(tenant->name(), record.job_id, record.sequence,
                      record.time, counter),

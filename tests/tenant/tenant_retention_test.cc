@@ -5,8 +5,11 @@
 // while its audit is kept), ExportAudit (time window, order, tenant
 // isolation) and PruneAudit (counts, removes only older records, job files
 // of emptied jobs).
+#include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -267,6 +270,55 @@ TEST(DeleteTenantTest, ATenantWithoutAuditCanBeCreatedAgainAtOnce) {
   EXPECT_TRUE(old->deleted());
   EXPECT_EQ(store->Authenticate(key), nullptr);
   EXPECT_EQ(store->DeleteTenant("nobody").code(), absl::StatusCode::kNotFound);
+}
+
+// Writers racing a deletion either commit before it or are refused; none
+// leaves a record that would make the reopened store unreadable, and every
+// audit record written is kept (and keeps the name reserved).
+TEST(DeleteTenantTest, WritersRacingADeletionLeaveAReadableStore) {
+  test::ScratchDir dir;
+  std::atomic<int> audits{0};
+  {
+    auto store = OpenOrDie(dir.path());
+    ASSERT_TRUE(store->CreateTenant(Config("acme")).ok());
+    const Tenant* acme = store->Find("acme");
+    std::atomic<bool> go{false};
+    std::vector<std::thread> writers;
+    for (int w = 0; w < 3; ++w) {
+      writers.emplace_back([&, w] {
+        while (!go.load()) std::this_thread::yield();
+        for (uint64_t i = 0;; ++i) {
+          const uint64_t number = 12025550000 + w * 100000 + i;
+          absl::Status status =
+              w == 0 ? store->AddOptOuts(*acme, {number}, kDay, "", nullptr)
+              : w == 1
+                  ? store->AppendAudit(*acme, Audit("j", i, absl::Now()), false)
+                        .status()
+                  : store->AddConsents(
+                        *acme,
+                        {StoredConsent{number, policy::ConsentType::kWritten,
+                                       kDay, std::nullopt, ""}});
+          if (!status.ok()) {
+            EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition)
+                << status;
+            return;
+          }
+          if (w == 1) ++audits;
+        }
+      });
+    }
+    go = true;
+    while (audits.load() < 20) std::this_thread::yield();
+    ASSERT_TRUE(store->DeleteTenant("acme").ok());
+    for (std::thread& writer : writers) writer.join();
+    EXPECT_EQ(store->CreateTenant(Config("acme")).code(),
+              absl::StatusCode::kAlreadyExists);
+  }
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->Find("acme"), nullptr);
+  EXPECT_EQ(Export(*store, "acme", Day(2000, 1, 1), Day(2100, 1, 1)).size(),
+            static_cast<size_t>(audits.load()));
 }
 
 // ---- ExportAudit ---------------------------------------------------------
