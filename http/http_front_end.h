@@ -55,6 +55,8 @@ class HttpFrontEnd {
   std::string address() const { return server_->address(); }
   // See HttpServer::Shutdown.
   void Shutdown(absl::Duration deadline) { server_->Shutdown(deadline); }
+  // See HttpServer::UpdateTls (a certificate reloaded on SIGHUP).
+  absl::Status UpdateTls(const TlsPem& pem) { return server_->UpdateTls(pem); }
 
  private:
   HttpFrontEnd(const service::Registry* registry, tenant::TenantStore* tenants,

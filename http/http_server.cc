@@ -5,12 +5,14 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <type_traits>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -20,17 +22,28 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "http/error_response.h"
+#include "http/tls_context.h"
 
 namespace dnc::http {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
+namespace ssl = boost::asio::ssl;
 using tcp = asio::ip::tcp;
 
 namespace {
 
-class Session;
+// What Shutdown needs of a connection, plaintext or TLS.
+class SessionBase {
+ public:
+  // Closes the connection unless a request is being answered (that one
+  // closes after its answer).
+  virtual void CloseIfIdle() = 0;
+
+ protected:
+  ~SessionBase() = default;
+};
 
 std::chrono::steady_clock::duration ToChrono(absl::Duration d) {
   return absl::ToChronoNanoseconds(d);
@@ -74,7 +87,7 @@ struct HttpServer::Impl {
   // connections io still holds are destroyed while this set exists.
   std::mutex mu;
   std::condition_variable idle;
-  std::unordered_set<Session*> sessions;
+  std::unordered_set<SessionBase*> sessions;
   std::atomic<bool> draining{false};
   bool stopped = false;  // Guarded by mu.
 
@@ -82,12 +95,21 @@ struct HttpServer::Impl {
   tcp::acceptor acceptor{io};
   std::vector<std::thread> threads;
 
+  // The TLS context new connections get; null for plaintext. Replaced by
+  // UpdateTls; a connection keeps the one it was accepted with.
+  std::mutex tls_mu;
+  std::shared_ptr<ssl::context> tls;  // Guarded by tls_mu.
+
+  std::shared_ptr<ssl::context> CurrentTls() {
+    std::lock_guard<std::mutex> lock(tls_mu);
+    return tls;
+  }
   void Accept();
-  void Add(Session* session) {
+  void Add(SessionBase* session) {
     std::lock_guard<std::mutex> lock(mu);
     sessions.insert(session);
   }
-  void Remove(Session* session) {
+  void Remove(SessionBase* session) {
     std::lock_guard<std::mutex> lock(mu);
     sessions.erase(session);
     if (sessions.empty()) idle.notify_all();
@@ -98,30 +120,48 @@ namespace {
 
 constexpr size_t kReadBufferBytes = 64 << 10;
 
+// Holds the TLS context of a TLS connection, declared before the stream
+// that uses it (so it outlives it); nothing for a plaintext one.
+template <typename Stream>
+struct TlsContextHolder {};
+template <>
+struct TlsContextHolder<beast::ssl_stream<beast::tcp_stream>> {
+  std::shared_ptr<ssl::context> context;
+};
+
 // One connection: read a request, answer it, repeat while keep-alive.
-class Session : public std::enable_shared_from_this<Session> {
+// Stream is beast::tcp_stream (plaintext) or an ssl_stream over one (TLS:
+// a handshake first, a close_notify last).
+template <typename Stream>
+class Session : public SessionBase,
+                public std::enable_shared_from_this<Session<Stream>> {
  public:
+  static constexpr bool kTls = !std::is_same<Stream, beast::tcp_stream>::value;
+
+  // Plaintext.
   Session(tcp::socket socket, HttpServer::Impl* server)
       : stream_(std::move(socket)), server_(server) {
-    // Beast reads at most the buffer's free capacity per recv (512 bytes
-    // to start with): a 100 KB scrub form would take a syscall and a timer
-    // re-arm per few KB.
-    buffer_.reserve(kReadBufferBytes);
-    server_->Add(this);
+    Init();
+  }
+  // TLS, with the context current when the connection was accepted.
+  Session(tcp::socket socket, std::shared_ptr<ssl::context> context,
+          HttpServer::Impl* server)
+      : tls_{std::move(context)},
+        stream_(std::move(socket), *tls_.context),
+        server_(server) {
+    Init();
   }
   ~Session() { server_->Remove(this); }
 
   void Start() {
     asio::dispatch(
         stream_.get_executor(),
-        beast::bind_front_handler(&Session::ReadHeader, shared_from_this()));
+        beast::bind_front_handler(&Session::Begin, this->shared_from_this()));
   }
 
-  // Shutdown: closes the connection unless a request is being answered
-  // (that one closes after its answer).
-  void CloseIfIdle() {
+  void CloseIfIdle() override {
     // Null while the last owner is destroying it (it waits to unlist).
-    std::shared_ptr<Session> self = weak_from_this().lock();
+    std::shared_ptr<Session> self = this->weak_from_this().lock();
     if (self == nullptr) return;
     asio::post(stream_.get_executor(), [self = std::move(self)] {
       if (!self->busy_) self->Close();
@@ -129,15 +169,46 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
+  void Init() {
+    // Beast reads at most the buffer's free capacity per recv (512 bytes
+    // to start with): a 100 KB scrub form would take a syscall and a timer
+    // re-arm per few KB.
+    buffer_.reserve(kReadBufferBytes);
+    server_->Add(this);
+  }
+
+  beast::tcp_stream& Tcp() { return beast::get_lowest_layer(stream_); }
+
+  void Begin() {
+    if constexpr (kTls) {
+      // The handshake is bounded like a request: a client that connects
+      // and says nothing is closed after idle_timeout.
+      Tcp().expires_after(ToChrono(server_->options.idle_timeout));
+      stream_.async_handshake(
+          ssl::stream_base::server,
+          beast::bind_front_handler(&Session::OnHandshake,
+                                    this->shared_from_this()));
+    } else {
+      ReadHeader();
+    }
+  }
+
+  void OnHandshake(beast::error_code ec) {
+    // Not TLS (a plaintext client), no or an untrusted client certificate
+    // with mTLS, or a timeout: nothing to answer in.
+    if (ec) return CloseTcp();
+    ReadHeader();
+  }
+
   void ReadHeader() {
     const HttpServerOptions& options = server_->options;
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(options.max_header_bytes));
     parser_->body_limit(options.max_body_bytes);
-    stream_.expires_after(ToChrono(options.idle_timeout));
-    bhttp::async_read_header(
-        stream_, buffer_, *parser_,
-        beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+    Tcp().expires_after(ToChrono(options.idle_timeout));
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             beast::bind_front_handler(
+                                 &Session::OnHeader, this->shared_from_this()));
   }
 
   void OnHeader(beast::error_code ec, size_t) {
@@ -162,7 +233,7 @@ class Session : public std::enable_shared_from_this<Session> {
       return bhttp::async_write(
           stream_, *continue_,
           beast::bind_front_handler(&Session::OnContinueSent,
-                                    shared_from_this()));
+                                    this->shared_from_this()));
     }
     ReadBody();
   }
@@ -175,7 +246,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void ReadBody() {
     bhttp::async_read(
         stream_, buffer_, *parser_,
-        beast::bind_front_handler(&Session::OnBody, shared_from_this()));
+        beast::bind_front_handler(&Session::OnBody, this->shared_from_this()));
   }
 
   void OnBody(beast::error_code ec, size_t) {
@@ -187,7 +258,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
         ec == asio::error::operation_aborted ||
         ec == asio::error::connection_reset || ec == asio::error::eof ||
-        ec == bhttp::error::partial_message) {
+        ec == bhttp::error::partial_message ||
+        ec == asio::ssl::error::stream_truncated) {
       return Close();
     }
     busy_ = true;
@@ -271,7 +343,7 @@ class Session : public std::enable_shared_from_this<Session> {
     response_->prepare_payload();
     bhttp::async_write(
         stream_, *response_,
-        beast::bind_front_handler(&Session::OnWritten, shared_from_this(),
+        beast::bind_front_handler(&Session::OnWritten, this->shared_from_this(),
                                   keep_alive));
   }
 
@@ -286,12 +358,25 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.close();
+    if constexpr (kTls) {
+      // close_notify first, so the client knows the answer was whole; a
+      // client that never answers it is cut off after a second.
+      Tcp().expires_after(std::chrono::seconds(1));
+      stream_.async_shutdown([self = this->shared_from_this()](
+                                 beast::error_code) { self->CloseTcp(); });
+    } else {
+      CloseTcp();
+    }
   }
 
-  beast::tcp_stream stream_;
+  void CloseTcp() {
+    beast::error_code ignored;
+    Tcp().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    Tcp().close();
+  }
+
+  TlsContextHolder<Stream> tls_;
+  Stream stream_;
   HttpServer::Impl* const server_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
@@ -303,19 +388,26 @@ class Session : public std::enable_shared_from_this<Session> {
 }  // namespace
 
 void HttpServer::Impl::Accept() {
-  acceptor.async_accept(
-      asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
-        if (ec) {
-          if (ec == asio::error::operation_aborted || !acceptor.is_open()) {
-            return;
-          }
-        } else {
-          beast::error_code ignored;
-          socket.set_option(tcp::no_delay(true), ignored);
-          std::make_shared<Session>(std::move(socket), this)->Start();
-        }
-        Accept();
-      });
+  acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec,
+                                                      tcp::socket socket) {
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) {
+        return;
+      }
+    } else {
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
+      if (std::shared_ptr<ssl::context> context = CurrentTls()) {
+        std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
+            std::move(socket), std::move(context), this)
+            ->Start();
+      } else {
+        std::make_shared<Session<beast::tcp_stream>>(std::move(socket), this)
+            ->Start();
+      }
+    }
+    Accept();
+  });
 }
 
 absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
@@ -330,6 +422,12 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   impl->handler = std::move(handler);
+  if (!options.tls.cert_chain.empty()) {
+    absl::StatusOr<std::shared_ptr<ssl::context>> context =
+        MakeServerTlsContext(options.tls);
+    if (!context.ok()) return context.status();
+    impl->tls = std::move(*context);
+  }
   absl::StatusOr<tcp::endpoint> endpoint =
       ResolveListen(impl->io, options.listen);
   if (!endpoint.ok()) return endpoint.status();
@@ -364,6 +462,30 @@ std::string HttpServer::address() const {
   return absl::StrCat(listen.substr(0, listen.rfind(':')), ":", port());
 }
 
+absl::Status HttpServer::UpdateTls(const TlsPem& pem) {
+  Impl& impl = *impl_;
+  if (impl.CurrentTls() == nullptr) {
+    return absl::FailedPreconditionError(
+        "the HTTP listener was started without TLS; restart with --tls_cert "
+        "and --tls_key");
+  }
+  if (pem.ca_certs.empty() != impl.options.tls.ca_certs.empty()) {
+    return absl::FailedPreconditionError(
+        impl.options.tls.ca_certs.empty()
+            ? "the HTTP listener does not ask for client certificates "
+              "(started without --tls_client_ca); restart to turn mTLS on"
+            : "the HTTP listener requires client certificates (started with "
+              "--tls_client_ca) and the new configuration has no client CA; "
+              "restart to turn mTLS off");
+  }
+  absl::StatusOr<std::shared_ptr<ssl::context>> context =
+      MakeServerTlsContext(pem);
+  if (!context.ok()) return context.status();
+  std::lock_guard<std::mutex> lock(impl.tls_mu);
+  impl.tls = std::move(*context);
+  return absl::OkStatus();
+}
+
 void HttpServer::Shutdown(absl::Duration deadline) {
   Impl& impl = *impl_;
   {
@@ -378,7 +500,7 @@ void HttpServer::Shutdown(absl::Duration deadline) {
   });
   {
     std::unique_lock<std::mutex> lock(impl.mu);
-    for (Session* session : impl.sessions) {
+    for (SessionBase* session : impl.sessions) {
       // Alive while listed: its destructor takes `mu` to leave the set.
       session->CloseIfIdle();
     }

@@ -15,6 +15,12 @@
 // a request arriving meanwhile answers 503 with "Connection: close", and
 // requests being answered get until the deadline.
 //
+// TLS (HttpServerOptions::tls): each accepted connection does a TLS
+// handshake first, with the context current at that moment; UpdateTls swaps
+// in a new one for later connections. A connection that fails the handshake
+// (a plaintext client, a missing client certificate under mTLS) is closed.
+// The plaintext path is the same code as before, without TLS.
+//
 // Ownership: owns its io threads, listener and connections.
 // Thread-safety: Shutdown and port may be called from any thread; the
 // handler is called concurrently from the io threads and must be
@@ -27,8 +33,10 @@
 #include <memory>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/tls_files.h"
 #include "http/http_message.h"
 
 namespace dnc::http {
@@ -46,6 +54,10 @@ struct HttpServerOptions {
   // A connection that sends nothing (or not a whole request) for this long
   // is closed.
   absl::Duration idle_timeout = absl::Seconds(60);
+  // TLS: with a certificate (common/tls_files.h), every connection is TLS
+  // (http/tls_context.h); with a CA as well, clients must present a
+  // certificate it signed (mTLS). Empty: plaintext.
+  TlsPem tls;
 };
 
 class HttpServer {
@@ -67,6 +79,11 @@ class HttpServer {
   int port() const;
   // options.listen with the bound port.
   std::string address() const;
+
+  // Connections accepted from now on use `pem`; open ones keep theirs.
+  // Errors: FailedPrecondition (started without TLS; `pem` would turn mTLS
+  // on or off), InvalidArgument (OpenSSL refused it); the old one is kept.
+  absl::Status UpdateTls(const TlsPem& pem);
 
   // Stops accepting and closes idle connections; requests being answered
   // get until `deadline` (from now); then the threads stop. Idempotent.

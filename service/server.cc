@@ -22,6 +22,7 @@
 #include "service/check_async.h"
 #include "service/scrub_service.h"
 #include "service/tenant_service.h"
+#include "service/tls_credentials.h"
 
 namespace dnc::service {
 namespace {
@@ -138,8 +139,14 @@ absl::StatusOr<std::unique_ptr<ScrubServer>> ScrubServer::Start(
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
-                           &server->port_);
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  if (options.tls.cert_chain.empty()) {
+    credentials = grpc::InsecureServerCredentials();
+  } else {
+    server->tls_ = std::make_unique<ReloadableServerTls>(options.tls);
+    credentials = server->tls_->Credentials();
+  }
+  builder.AddListeningPort(options.listen, credentials, &server->port_);
   // Never share the port with another process (gRPC's Linux default).
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.RegisterService(server->service_.get());
@@ -175,6 +182,17 @@ absl::StatusOr<std::unique_ptr<ScrubServer>> ScrubServer::Start(
                              server->admin_service_->enabled());
   }
   return server;
+}
+
+ScrubServer::ScrubServer() = default;
+
+absl::Status ScrubServer::UpdateTls(TlsPem pem) {
+  if (tls_ == nullptr) {
+    return absl::FailedPreconditionError(
+        "the gRPC listener was started without TLS; restart with "
+        "--tls_cert and --tls_key");
+  }
+  return tls_->Update(std::move(pem));
 }
 
 ScrubServer::~ScrubServer() {

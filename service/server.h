@@ -24,6 +24,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/civil_date.h"
+#include "common/tls_files.h"
 #include "service/auth.h"
 #include "service/call_gate.h"
 #include "service/field_rules.h"
@@ -40,6 +41,7 @@ namespace dnc::service {
 class AdminAuthorizer;
 class AdminServiceImpl;
 class CheckAsync;
+class ReloadableServerTls;
 class ScrubServiceImpl;
 class TenantServiceImpl;
 
@@ -63,6 +65,11 @@ struct ServerOptions {
   // CheckStream; at least 1. Two measured best on two cores with the server
   // pinned to one.
   int check_queues = 2;
+  // TLS: when it holds a certificate (common/tls_files.h), the listener
+  // speaks only TLS with it; with a CA as well, every client must present a
+  // certificate that CA signed (mTLS). Empty (no certificate): plaintext.
+  // Replace the certificate while serving with ScrubServer::UpdateTls.
+  TlsPem tls;
   // Who may call the AdminService (service/admin_auth.h, from
   // --admin_key_file; borrowed, must outlive the server). Null: online
   // administration is off and every AdminService method answers
@@ -98,8 +105,15 @@ class ScrubServer {
   // Blocks until the server has shut down.
   void Wait();
 
+  // New TLS handshakes use `pem` from now on; open connections keep theirs.
+  // Errors: FailedPrecondition (started without TLS; or `pem` would turn
+  // mTLS on or off, which needs a restart), the old certificate is kept.
+  absl::Status UpdateTls(TlsPem pem);
+
  private:
-  ScrubServer() = default;
+  ScrubServer();
+  // Before server_: gRPC's handshakes read it until the server is gone.
+  std::unique_ptr<ReloadableServerTls> tls_;
   std::unique_ptr<Authenticator> auth_;
   std::unique_ptr<CallGate> gate_;
   std::unique_ptr<ScrubServiceImpl> service_;
