@@ -276,9 +276,9 @@ TEST_F(AdminServiceTest, AServerWithoutAnAdminKeyAnswersFailedPrecondition) {
   auto channel = grpc::CreateChannel(off_server_->address(),
                                      grpc::InsecureChannelCredentials());
   auto stub = v1::AdminService::NewStub(channel);
-  EXPECT_EQ(EveryMethodWith(stub.get(), kSecret),
-            std::vector<grpc::StatusCode>(
-                8, grpc::StatusCode::FAILED_PRECONDITION));
+  EXPECT_EQ(
+      EveryMethodWith(stub.get(), kSecret),
+      std::vector<grpc::StatusCode>(8, grpc::StatusCode::FAILED_PRECONDITION));
   auto context = WithAdminKey();
   v1::ListTenantsResponse response;
   const grpc::Status status = stub->ListTenants(context.get(), {}, &response);
@@ -378,12 +378,14 @@ TEST_F(AdminServiceTest, CreateRefusesATakenOrBadName) {
   request.add_entitlements()->set_source("us-ftc");
   v1::CreateTenantResponse response;
   auto context = WithAdminKey();
-  EXPECT_EQ(admin_->CreateTenant(context.get(), request, &response).error_code(),
-            grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(
+      admin_->CreateTenant(context.get(), request, &response).error_code(),
+      grpc::StatusCode::ALREADY_EXISTS);
   request.set_tenant("Bad Name");
   context = WithAdminKey();
-  EXPECT_EQ(admin_->CreateTenant(context.get(), request, &response).error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(
+      admin_->CreateTenant(context.get(), request, &response).error_code(),
+      grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 TEST_F(AdminServiceTest, ADeletedTenantsKeyFailsOnTheNextCall) {
@@ -397,8 +399,9 @@ TEST_F(AdminServiceTest, ADeletedTenantsKeyFailsOnTheNextCall) {
   EXPECT_EQ(ScrubWith(scrub_.get(), key).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
   context = WithAdminKey();
-  EXPECT_EQ(admin_->DeleteTenant(context.get(), request, &response).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      admin_->DeleteTenant(context.get(), request, &response).error_code(),
+      grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(AdminServiceTest, TheExportStreamsExactlyTheOfflineLines) {
