@@ -10,6 +10,9 @@
 //   - A scrub's certificate (`dnc report JOB --json`) names the registry
 //     copies `dnc status` shows, counts what the output file holds, and
 //     carries the SHA-256 of the files on disk.
+//   - Audit export gives the server's records as JSON lines, prune keeps
+//     the retention unless forced, and a deleted tenant's keys fail while
+//     its audit is kept.
 // Every process is bounded in time; servers are stopped by the test.
 #include <google/protobuf/util/json_util.h>
 #include <signal.h>
@@ -30,6 +33,7 @@
 #include "dnc/v1/tenant.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 #include "tests/testing/oracle_csv.h"
 #include "tests/testing/scratch_dir.h"
 #include "tests/testing/subprocess.h"
@@ -49,6 +53,15 @@ std::string Today() {
   const std::time_t now = std::time(nullptr);
   std::tm tm_utc;
   gmtime_r(&now, &tm_utc);
+  char text[16];
+  std::strftime(text, sizeof(text), "%Y-%m-%d", &tm_utc);
+  return text;
+}
+
+std::string Tomorrow() {
+  const std::time_t tomorrow = std::time(nullptr) + 24 * 3600;
+  std::tm tm_utc;
+  gmtime_r(&tomorrow, &tm_utc);
   char text[16];
   std::strftime(text, sizeof(text), "%Y-%m-%d", &tm_utc);
   return text;
@@ -381,6 +394,101 @@ TEST_F(TenantCliTest, CertificateMatchesStatusTheOutputFileAndTheFileHashes) {
   EXPECT_THAT(text.out,
               HasSubstr("us-ftc (US) generation g000001 as of " + Today()));
   EXPECT_EQ(server_->Stop(SIGTERM), 0) << server_->Stderr();
+}
+
+// must-show #5 (audit export and prune round trip) and tenant deletion,
+// with audit records a real server wrote: export gives one JSON line per
+// answered call, one tenant's only; a prune younger than the retention is
+// refused and deletes nothing; a deleted tenant's keys fail on the next
+// start while its audit is kept and its name reserved; a forced prune
+// removes the records and frees the name.
+TEST_F(TenantCliTest, AuditExportPruneAndDeleteRoundTrip) {
+  const std::string acme = CreateTenant("acme");
+  const std::string beta = CreateTenant("beta");
+  StartServer();
+  for (int i = 0; i < 3; ++i) {
+    const RunResult r = Cli(acme, {"check", Plus(unlisted_[i])});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  }
+  RunResult r = Cli(beta, {"check", Plus(unlisted_[5])});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(server_->Stop(SIGTERM), 0) << server_->Stderr();
+
+  auto tenant = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = {DNC_TENANT_BIN, "--tenants", tenants_};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return RunProcess(argv, dir_.path(), kCliTimeout);
+  };
+  auto exported = [&](const std::string& name,
+                      std::vector<std::string> window) {
+    std::vector<std::string> args = {"audit", "export", "--tenant", name};
+    args.insert(args.end(), window.begin(), window.end());
+    const RunResult run = tenant(args);
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    std::vector<nlohmann::json> lines;
+    for (absl::string_view line :
+         absl::StrSplit(run.out, '\n', absl::SkipEmpty())) {
+      lines.push_back(nlohmann::json::parse(line));  // Throws if not JSON.
+    }
+    return lines;
+  };
+
+  std::vector<nlohmann::json> lines =
+      exported("acme", {"--since", Today(), "--until", Today()});
+  ASSERT_EQ(lines.size(), 3u);
+  for (const nlohmann::json& line : lines) {
+    EXPECT_EQ(line["tenant"], "acme");
+    EXPECT_EQ(line["method"], "Check");
+    EXPECT_EQ(line["numbers"], 1);
+    EXPECT_EQ(line["counts"]["CALLABLE"], 1);
+    EXPECT_EQ(line["purpose"], "commercial");
+    EXPECT_EQ(line["entitlements"], "us-ftc:all");
+    EXPECT_EQ(line["time"].get<std::string>().substr(0, 10), Today());
+    ASSERT_EQ(line["snapshots"].size(), 1u);
+    EXPECT_THAT(line["snapshots"][0].get<std::string>(),
+                HasSubstr("us-ftc g000001 " + Today()));
+    EXPECT_EQ(line["numbers_sha256"].get<std::string>().size(), 64u);
+  }
+  EXPECT_LE(lines[0]["time"], lines[1]["time"]);
+  EXPECT_LE(lines[1]["time"], lines[2]["time"]);
+  EXPECT_EQ(exported("acme", {}).size(), 3u);
+  EXPECT_EQ(exported("beta", {}).size(), 1u);
+  EXPECT_THAT(exported("acme", {"--until", "2020-01-01"}), testing::IsEmpty());
+
+  // Today's records are younger than the retention: refused, none deleted.
+  r = tenant({"audit", "prune", "--before", Today()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("1827 days"));
+  EXPECT_EQ(exported("acme", {}).size(), 3u);
+
+  // Deleting acme: its key fails on the next start, beta's still works,
+  // its audit stays and its name is reserved.
+  r = tenant({"delete", "acme"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  r = tenant({"list"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, Not(HasSubstr("acme")));
+  EXPECT_THAT(r.out, HasSubstr("beta"));
+  r = tenant({"create", "acme", "--entitle", "us-ftc:all"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("deleted tenant"));
+  StartServer();
+  r = Cli(acme, {"check", Plus(unlisted_[0])});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  r = Cli(beta, {"check", Plus(unlisted_[0])});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(server_->Stop(SIGTERM), 0) << server_->Stderr();
+  EXPECT_EQ(exported("acme", {}).size(), 3u);
+  EXPECT_EQ(exported("beta", {}).size(), 2u);
+
+  // Forced, everything before tomorrow goes: acme's 3 and beta's 2.
+  r = tenant({"audit", "prune", "--before", Tomorrow(), "--force"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("deleted 5 audit records"));
+  EXPECT_THAT(exported("acme", {}), testing::IsEmpty());
+  EXPECT_THAT(exported("beta", {}), testing::IsEmpty());
+  r = tenant({"create", "acme", "--entitle", "us-ftc:all"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
 }
 
 }  // namespace
