@@ -17,7 +17,14 @@ StoreTenantAdmin::StoreTenantAdmin(tenant::TenantStore* store,
 absl::StatusOr<std::string> StoreTenantAdmin::CreateTenant(
     const tenant::TenantConfig& config, std::string_view key_label) {
   DNC_RETURN_IF_ERROR(store_->CreateTenant(config));
-  return store_->CreateApiKey(config.name, key_label);
+  absl::StatusOr<std::string> key =
+      store_->CreateApiKey(config.name, key_label);
+  if (!key.ok()) {
+    // No tenant without a key: undo the creation (a tenant that never made
+    // a call has no audit record, so its name is free again at once).
+    store_->DeleteTenant(config.name).IgnoreError();
+  }
+  return key;
 }
 
 absl::StatusOr<tenant::TenantConfig> StoreTenantAdmin::UpdateTenant(

@@ -57,7 +57,8 @@ class TenantAdmin {
   // (wrong admin key), FailedPrecondition (online administration off).
 
   // Creates the tenant and its first API key (label: empty picks "key-1");
-  // returns the key. Errors: InvalidArgument, AlreadyExists.
+  // returns the key. Both or neither: a label the store refuses leaves no
+  // tenant behind. Errors: InvalidArgument, AlreadyExists.
   virtual absl::StatusOr<std::string> CreateTenant(
       const tenant::TenantConfig& config, std::string_view key_label) = 0;
   // Applies `update`; returns the tenant's configuration after it. Errors:

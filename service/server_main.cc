@@ -321,7 +321,8 @@ absl::StatusOr<std::unique_ptr<dnc::tenant::TenantStore>> OpenTenants(
     DNC_LOG(Warning) << "the tenant store " << config.tenants_dir
                      << " has no tenants yet: every call will fail with "
                         "UNAUTHENTICATED until one is created with "
-                        "dnc-tenant (with the server stopped)";
+                        "dnc-tenant (with the server stopped, or "
+                        "online: dnc-tenant --server with --admin_key_file)";
   } else {
     DNC_LOG(Info) << "tenant store " << config.tenants_dir << ": "
                   << tenant_count

@@ -386,6 +386,17 @@ TEST_F(AdminServiceTest, CreateRefusesATakenOrBadName) {
   EXPECT_EQ(
       admin_->CreateTenant(context.get(), request, &response).error_code(),
       grpc::StatusCode::INVALID_ARGUMENT);
+  // A bad first key label: refused, and no tenant is left without a key.
+  request.set_tenant("keyless");
+  request.set_key_label(std::string(100, 'x'));
+  context = WithAdminKey();
+  EXPECT_EQ(
+      admin_->CreateTenant(context.get(), request, &response).error_code(),
+      grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(store_->Find("keyless"), nullptr);
+  request.set_key_label("");
+  context = WithAdminKey();
+  EXPECT_TRUE(admin_->CreateTenant(context.get(), request, &response).ok());
 }
 
 TEST_F(AdminServiceTest, ADeletedTenantsKeyFailsOnTheNextCall) {
