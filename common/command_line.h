@@ -1,5 +1,6 @@
-// Command-line parsing shared by every binary's thin main: absl flags, with
-// the exit codes a person and a script expect. absl::ParseCommandLine exits 1
+// Command-line parsing shared by every binary's thin main: absl flags, read
+// from the command line and from flagfiles (--flagfile), with the exit codes
+// a person and a script expect. absl::ParseCommandLine exits 1
 // both for --help and for an unknown flag; here --help (-h, --helpfull, ...)
 // prints the usage and this binary's flags to stdout and exits 0, and every
 // usage error prints "PROGRAM: problem" plus a hint to stderr and exits 2.
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
 namespace dnc {
@@ -34,19 +36,46 @@ struct CommandLineSpec {
   std::string flags_file_suffix;
 };
 
-// Parses argv[1..] into the absl flags registered in this binary: --name=value,
-// --name value, -name, and --noname / --name for bools; "--" ends flags.
-// Returns the positional arguments in order. Exits 0 after printing help;
-// exits kExitUsage on an unknown flag, a missing or bad value.
+// What ParseCommandLine found.
+struct ParsedCommandLine {
+  std::vector<std::string> positional;  // In order.
+  bool help = false;  // --help, -h, --helpfull, ...: print usage, exit 0.
+};
+
+// Parses `args` (argv[1..]) into the absl flags registered in this binary:
+// --name=value, --name value, -name, and --noname / --name for bools; "--"
+// ends flags. Flags are applied in order, so a later one wins.
+//
+// --flagfile FILE (or --flagfile=FILE, any number of times) reads flags from
+// FILE where it stands, as absl's flagfiles do: one flag per line, written
+// --name=value (or --name / --noname for a bool), leading and trailing
+// blanks dropped, the value taken as is (no quotes); blank lines and lines
+// starting with '#' ignored; no positional arguments. A flagfile may name
+// another (a path relative to the working directory), up to 8 deep, but not
+// one it is being read from. Files larger than 1 MiB are refused.
+//
+// --log_format text|json (defined here, so every binary has it) takes effect
+// as soon as it is parsed: SetLogFormat (common/logging.h).
+//
+// Errors: InvalidArgument whose message names the flag and value, and for a
+// flagfile's line, "FILE:LINE: " first.
+absl::StatusOr<ParsedCommandLine> ParseCommandLine(
+    const std::vector<std::string>& args);
+
+// ParseCommandLine(argv[1..]), then: prints the help (spec.usage and the
+// flags) to stdout and exits 0 when asked; exits kExitUsage with
+// ExitWithUsageError on an error. Returns the positional arguments.
 std::vector<std::string> ParseCommandLineOrExit(int argc, char** argv,
                                                 const CommandLineSpec& spec);
 
 // Prints "PROGRAM: message" and "Try 'PROGRAM --help'." to stderr and exits
-// kExitUsage.
+// kExitUsage. With --log_format json, one JSON line instead (event
+// "usage_error", the hint in field "hint").
 [[noreturn]] void ExitWithUsageError(const CommandLineSpec& spec,
                                      const std::string& message);
 
-// Prints "WHO: message" on stderr.
+// Prints "WHO: message" on stderr (with --log_format json, one JSON line:
+// event "error", field "program").
 void PrintError(absl::string_view who, absl::string_view message);
 
 // PrintError, then kExitError, so that a failed step reads

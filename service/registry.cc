@@ -4,6 +4,7 @@
 #include <set>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -18,6 +19,19 @@ namespace {
 absl::Status Annotate(const absl::Status& status, const std::string& what) {
   return absl::Status(status.code(),
                       absl::StrCat(what, ": ", std::string(status.message())));
+}
+
+// The fields of every log line about one served source.
+LogMessage& WithSourceFields(LogMessage& log, const storage::Manifest& manifest,
+                             DayNumber today) {
+  const storage::Freshness freshness =
+      storage::ComputeFreshness(manifest, today);
+  return log.Field("source", manifest.source)
+      .Field("generation", manifest.generation)
+      .Field("as_of", FormatIsoDate(manifest.as_of))
+      .Field("numbers_loaded", manifest.numbers_loaded)
+      .Field("age_days", freshness.age_days)
+      .Field("stale", freshness.stale);
 }
 
 }  // namespace
@@ -41,6 +55,28 @@ std::string DescribeSource(const storage::Manifest& manifest, DayNumber today) {
       freshness.stale ? ": its unlisted numbers answer STALE until a newer "
                         "copy is loaded"
                       : "");
+}
+
+void LogReload(absl::string_view trigger, const std::string& data_dir,
+               const ReloadSummary& summary, absl::Duration took,
+               const absl::Status& status) {
+  const double ms = absl::ToDoubleMilliseconds(took);
+  DNC_LOG_AT(status.ok() ? LogLevel::kInfo : LogLevel::kWarning)
+          .Event("reload")
+          .Field("trigger", absl::AsciiStrToLower(std::string(trigger)))
+          .Field("data", data_dir)
+          .Field("opened", summary.opened)
+          .Field("kept", summary.reused)
+          .Field("dropped", summary.dropped)
+          .Field("failed", summary.failed)
+          .Field("duration_ms", ms)
+          .Field("ok", status.ok())
+      << std::string(trigger) << ": reload of " << data_dir << " opened "
+      << summary.opened << ", kept " << summary.reused << ", dropped "
+      << summary.dropped << " source(s) in " << absl::StrFormat("%.1f", ms)
+      << " ms"
+      << (status.ok() ? std::string()
+                      : absl::StrCat("; ", std::string(status.message())));
 }
 
 namespace {
@@ -78,16 +114,19 @@ absl::StatusOr<std::unique_ptr<Registry>> Registry::Open(
       std::shared_ptr<const SourceSet> set,
       SourceSet::Open(options.data_dir, options.source_options));
   const DayNumber today = TodayUtc();
-  DNC_LOG(Info) << "+1 numbers route by area code: " << AssignedNpaCount()
-                << " area codes in the numbering table, from "
-                << NanpDataSource();
+  DNC_LOG(Info).Event("numbering_table").Field("area_codes", AssignedNpaCount())
+      << "+1 numbers route by area code: " << AssignedNpaCount()
+      << " area codes in the numbering table, from " << NanpDataSource();
   for (const ServedSource& served : set->sources()) {
-    DNC_LOG(Info) << "loaded " << DescribeSource(served.manifest(), today)
-                  << CoverageNote(*set, served.manifest().source);
+    WithSourceFields(DNC_LOG(Info).Event("source_loaded"), served.manifest(),
+                     today)
+        << "loaded " << DescribeSource(served.manifest(), today)
+        << CoverageNote(*set, served.manifest().source);
   }
   if (set->empty()) {
-    DNC_LOG(Warning) << "no published sources under " << options.data_dir
-                     << ": every number will answer STALE until one is loaded";
+    DNC_LOG(Warning).Event("no_sources").Field("data", options.data_dir)
+        << "no published sources under " << options.data_dir
+        << ": every number will answer STALE until one is loaded";
   }
   return std::unique_ptr<Registry>(new Registry(options, std::move(set)));
 }
@@ -149,9 +188,13 @@ absl::Status Registry::Reload(ReloadSummary* summary) {
         next.begin(), next.end(),
         [&](const ServedSource& s) { return s.manifest().source == id; });
     if (!kept) {
-      DNC_LOG(Warning) << "source " << id << " is no longer published under "
-                       << options_.data_dir << "; stopped serving generation "
-                       << served.manifest().generation;
+      DNC_LOG(Warning)
+              .Event("source_dropped")
+              .Field("source", id)
+              .Field("generation", served.manifest().generation)
+          << "source " << id << " is no longer published under "
+          << options_.data_dir << "; stopped serving generation "
+          << served.manifest().generation;
       ++counts.dropped;
       changed = true;
     }
@@ -159,13 +202,14 @@ absl::Status Registry::Reload(ReloadSummary* summary) {
   if (changed) {
     auto set = std::make_shared<const SourceSet>(std::move(next));
     for (const auto& [id, replaced] : opened) {
-      DNC_LOG(Info) << "loaded "
-                    << DescribeSource(set->Find(id)->manifest(), today)
-                    << CoverageNote(*set, id)
-                    << (replaced.empty()
-                            ? std::string()
-                            : absl::StrCat(", replacing generation ",
-                                           replaced));
+      const storage::Manifest& manifest = set->Find(id)->manifest();
+      WithSourceFields(DNC_LOG(Info).Event("source_loaded"), manifest, today)
+              .Field("replaced_generation", replaced)
+          << "loaded " << DescribeSource(manifest, today)
+          << CoverageNote(*set, id)
+          << (replaced.empty()
+                  ? std::string()
+                  : absl::StrCat(", replacing generation ", replaced));
     }
     {
       absl::MutexLock lock(&mu_);
@@ -207,6 +251,7 @@ void Registry::StartPolling(absl::Duration interval) {
   absl::Notification* stop = poll_stop_.get();
   poll_thread_ = std::thread([this, stop, interval] {
     std::string last_error;
+    ReloadSummary summary;
     std::set<std::string> stale;  // "source generation" known to be stale.
     for (const ServedSource& served : Current()->sources()) {
       if (storage::ComputeFreshness(served.manifest(), TodayUtc()).stale) {
@@ -215,15 +260,14 @@ void Registry::StartPolling(absl::Duration interval) {
       }
     }
     while (!stop->WaitForNotificationWithTimeout(interval)) {
-      const absl::Status status = Reload();
+      const absl::Time started = absl::Now();
+      const absl::Status status = Reload(&summary);
       std::string error = status.ok() ? "" : status.ToString();
-      // Log a failure once, not every interval, and say when it clears.
-      if (error != last_error) {
-        if (!status.ok()) {
-          DNC_LOG(Warning) << status.message();
-        } else {
-          DNC_LOG(Info) << "reload of " << options_.data_dir << " succeeded";
-        }
+      // Log a reload that changed something; a failure once, not every
+      // interval, and when it clears.
+      if (error != last_error || summary.opened > 0 || summary.dropped > 0) {
+        LogReload("poll", options_.data_dir, summary, absl::Now() - started,
+                  status);
       }
       last_error = std::move(error);
       // A copy turns stale at midnight UTC without any reload: say so once.
@@ -235,7 +279,9 @@ void Registry::StartPolling(absl::Duration interval) {
         std::string key =
             absl::StrCat(manifest.source, " ", manifest.generation);
         if (stale.count(key) == 0) {
-          DNC_LOG(Warning) << "now STALE: " << DescribeSource(manifest, today);
+          WithSourceFields(DNC_LOG(Warning).Event("source_stale"), manifest,
+                           today)
+              << "now STALE: " << DescribeSource(manifest, today);
         }
         now_stale.insert(std::move(key));
       }

@@ -24,6 +24,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
@@ -112,6 +113,13 @@ class Registry {
 // freshness against `today`, e.g. "... 45 days old, STALE since 2026-04-02
 // (31-day window): its numbers answer STALE".
 std::string DescribeSource(const storage::Manifest& manifest, DayNumber today);
+
+// Logs one "reload" event (docs/operations.md): what started it (`trigger`,
+// "SIGHUP" or "poll"), the sources opened, kept, dropped and failed, how long
+// it took, and the error if any (then as a warning).
+void LogReload(absl::string_view trigger, const std::string& data_dir,
+               const ReloadSummary& summary, absl::Duration took,
+               const absl::Status& status);
 
 }  // namespace dnc::service
 

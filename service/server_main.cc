@@ -3,6 +3,7 @@
 // Thin main: flags -> Registry::Open -> TenantStore::Open -> ScrubServer::
 // Start -> wait for signals (SIGHUP: reload now; SIGTERM/SIGINT: shut down).
 #include <signal.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <filesystem>
@@ -22,6 +23,7 @@
 #include "dnccom/dnccom_scrub.h"
 #include "http/http_front_end.h"
 #include "service/admin_auth.h"
+#include "service/grpc_log.h"
 #include "service/scrub_service.h"
 #include "service/server.h"
 #include "service/source_set.h"
@@ -162,8 +164,9 @@ void RefusePlaintextOffLoopback(const ServerConfig& config) {
     if (!dnc::service::IsLoopbackListen(config.server.listen) ||
         (config.http &&
          !dnc::service::IsLoopbackListen(config.http_options.server.listen))) {
-      DNC_LOG(Warning) << "--allow_insecure: serving plaintext off loopback; "
-                          "API keys and answers cross the network unencrypted";
+      DNC_LOG(Warning).Event("insecure")
+          << "--allow_insecure: serving plaintext off loopback; "
+             "API keys and answers cross the network unencrypted";
     }
     return;
   }
@@ -300,7 +303,7 @@ absl::StatusOr<ServerConfig> ReadFlags(int argc, char** argv) {
 absl::StatusOr<std::unique_ptr<dnc::tenant::TenantStore>> OpenTenants(
     const ServerConfig& config) {
   if (config.auth_mode == dnc::service::AuthMode::kNone) {
-    DNC_LOG(Warning)
+    DNC_LOG(Warning).Event("auth_off")
         << "AUTHENTICATION IS OFF (--auth=none): anyone who can reach this "
            "port gets registry-only answers, with no tenant's internal list, "
            "entitlements or consents applied and NO AUDIT RECORD. Use it for "
@@ -318,15 +321,22 @@ absl::StatusOr<std::unique_ptr<dnc::tenant::TenantStore>> OpenTenants(
   }
   const size_t tenant_count = (*opened)->ListTenants().size();
   if (tenant_count == 0) {
-    DNC_LOG(Warning) << "the tenant store " << config.tenants_dir
-                     << " has no tenants yet: every call will fail with "
-                        "UNAUTHENTICATED until one is created with "
-                        "dnc-tenant (with the server stopped, or "
-                        "online: dnc-tenant --server with --admin_key_file)";
+    DNC_LOG(Warning)
+            .Event("tenants")
+            .Field("tenants_dir", config.tenants_dir)
+            .Field("tenants", 0)
+        << "the tenant store " << config.tenants_dir
+        << " has no tenants yet: every call will fail with "
+           "UNAUTHENTICATED until one is created with "
+           "dnc-tenant (with the server stopped, or "
+           "online: dnc-tenant --server with --admin_key_file)";
   } else {
-    DNC_LOG(Info) << "tenant store " << config.tenants_dir << ": "
-                  << tenant_count
-                  << " tenant(s); API keys required (x-api-key)";
+    DNC_LOG(Info)
+            .Event("tenants")
+            .Field("tenants_dir", config.tenants_dir)
+            .Field("tenants", tenant_count)
+        << "tenant store " << config.tenants_dir << ": " << tenant_count
+        << " tenant(s); API keys required (x-api-key)";
   }
   return opened;
 }
@@ -349,17 +359,17 @@ void ServeUntilStopped(const sigset_t& handled_signals,
     int signal_number = 0;
     if (sigwait(&handled_signals, &signal_number) != 0) continue;
     if (signal_number != SIGHUP) {
-      DNC_LOG(Info) << "received " << strsignal(signal_number)
-                    << "; shutting down";
+      DNC_LOG(Info)
+              .Event("shutdown")
+              .Field("signal", sigabbrev_np(signal_number))
+          << "received " << strsignal(signal_number) << "; shutting down";
       return;
     }
     dnc::service::ReloadSummary summary;
+    const absl::Time started = absl::Now();
     const absl::Status reloaded = registry->Reload(&summary);
-    DNC_LOG(Info) << "SIGHUP: reload of " << registry->data_dir() << " opened "
-                  << summary.opened << ", kept " << summary.reused
-                  << ", dropped " << summary.dropped << " source(s)"
-                  << (reloaded.ok() ? std::string()
-                                    : absl::StrCat("; ", reloaded.message()));
+    dnc::service::LogReload("SIGHUP", registry->data_dir(), summary,
+                            absl::Now() - started, reloaded);
   }
 }
 
@@ -381,6 +391,15 @@ int main(int argc, char** argv) {
 
   const absl::StatusOr<ServerConfig> config = ReadFlags(argc, argv);
   if (!config.ok()) return Fail(std::string(config.status().message()));
+  dnc::service::RouteGrpcLogsToDncLog();
+  DNC_LOG(Info)
+          .Event("start")
+          .Field("version", dnc::service::ServerVersion())
+          .Field("pid", static_cast<int64_t>(getpid()))
+          .Field("data", config->data)
+          .Field("auth", absl::GetFlag(FLAGS_auth))
+      << "dnc-server " << dnc::service::ServerVersion() << " starting (pid "
+      << getpid() << ") on --data " << config->data;
 
   dnc::service::RegistryOptions registry_options;
   registry_options.data_dir = config->data;
@@ -409,9 +428,14 @@ int main(int argc, char** argv) {
     }
     http = std::move(*started);
     std::cout << "dnc-server HTTP API on " << http->address() << std::endl;
-    DNC_LOG(Info) << "HTTP API (JSON, check.txt, DNC.com-compatible) on "
-                  << http->address() << " with "
-                  << config->http_options.server.threads << " thread(s)";
+    DNC_LOG(Info)
+            .Event("listen")
+            .Field("front_end", "http")
+            .Field("address", http->address())
+            .Field("threads", config->http_options.server.threads)
+        << "HTTP API (JSON, check.txt, DNC.com-compatible) on "
+        << http->address() << " with " << config->http_options.server.threads
+        << " thread(s)";
   }
 
   if (config->reload_seconds > 0) {
@@ -421,12 +445,17 @@ int main(int argc, char** argv) {
   std::cout << "dnc-server listening on " << (*server)->address() << " with "
             << source_count << (source_count == 1 ? " source" : " sources")
             << std::endl;
-  DNC_LOG(Info) << "dnc-server " << dnc::service::ServerVersion() << " serving "
-                << source_count << " source(s) from " << config->data << " on "
-                << (*server)->address() << "; max "
-                << config->server.max_batch_entries
-                << " entries per batch; reload every " << config->reload_seconds
-                << " s";
+  DNC_LOG(Info)
+          .Event("listen")
+          .Field("front_end", "grpc")
+          .Field("address", (*server)->address())
+          .Field("sources", source_count)
+          .Field("max_batch_entries", config->server.max_batch_entries)
+          .Field("reload_interval_seconds", config->reload_seconds)
+      << "dnc-server " << dnc::service::ServerVersion() << " serving "
+      << source_count << " source(s) from " << config->data << " on "
+      << (*server)->address() << "; max " << config->server.max_batch_entries
+      << " entries per batch; reload every " << config->reload_seconds << " s";
 
   int exit_code =
       WritePortFile("--port_file", config->port_file, (*server)->port());
@@ -442,6 +471,7 @@ int main(int argc, char** argv) {
   (*server)->Wait();
   server->reset();
   tenants->reset();
-  DNC_LOG(Info) << "dnc-server stopped";
+  DNC_LOG(Info).Event("stopped").Field("exit_code", exit_code)
+      << "dnc-server stopped";
   return exit_code;
 }
