@@ -5,8 +5,9 @@
 //   - Under a bounded Scrub load from the two tenants (a few threads, each
 //     on its own channel, for about 2.5 s), a tenant is created online and
 //     its new key is answered on the very next call, on a channel opened
-//     before it existed and on a new one; a key is revoked and the next call
-//     with it fails UNAUTHENTICATED on every one of those channels; the
+//     before it existed, on a new one and on an HTTP keep-alive connection
+//     opened before; a key is revoked and the next call with it fails
+//     UNAUTHENTICATED (HTTP 401) on every one of those connections; the
 //     load's calls all succeed.
 //   - The audit export online (server running) is byte for byte the export
 //     offline (server stopped); prune online keeps the retention unless
@@ -32,6 +33,7 @@
 #include "dnc/v1/scrub.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/http_client.h"
 #include "tests/testing/scratch_dir.h"
 #include "tests/testing/subprocess.h"
 
@@ -106,16 +108,21 @@ class OnlineAdminTest : public ::testing::Test {
 
   void StartServer() {
     const std::string port_file = dir_.Path("server.port");
+    const std::string http_port_file = dir_.Path("http.port");
     std::filesystem::remove(port_file);
+    std::filesystem::remove(http_port_file);
     server_ = std::make_unique<BackgroundProcess>(
-        std::vector<std::string>{DNC_SERVER_BIN, "--data", data_, "--tenants",
-                                 tenants_, "--listen", "127.0.0.1:0",
-                                 "--port_file", port_file, "--admin_key_file",
-                                 admin_key_file_},
+        std::vector<std::string>{
+            DNC_SERVER_BIN, "--data", data_, "--tenants", tenants_, "--listen",
+            "127.0.0.1:0", "--port_file", port_file, "--admin_key_file",
+            admin_key_file_, "--http_listen", "127.0.0.1:0", "--http_port_file",
+            http_port_file},
         dir_.Path(absl::StrCat("server", ++server_starts_)));
     const int port = test::WaitForPort(port_file);
     ASSERT_GT(port, 0) << "dnc-server did not start: " << server_->Stderr();
     address_ = absl::StrCat("127.0.0.1:", port);
+    http_port_ = test::WaitForPort(http_port_file);
+    ASSERT_GT(http_port_, 0) << server_->Stderr();
   }
 
   void StopServer() {
@@ -148,6 +155,7 @@ class OnlineAdminTest : public ::testing::Test {
   test::ScratchDir dir_;
   demo::SampleRegistry registry_;
   std::string data_, tenants_, admin_key_file_, address_;
+  int http_port_ = 0;
   std::unique_ptr<BackgroundProcess> server_;
   int server_starts_ = 0;
 };
@@ -158,9 +166,21 @@ TEST_F(OnlineAdminTest, KeysMadeAndRevokedOnlineApplyOnTheNextCallUnderLoad) {
       KeyOf(Offline({"create", "load-b", "--entitle", "us-ftc:all"}))};
   ASSERT_NO_FATAL_FAILURE(StartServer());
 
-  // A channel connected before the new tenant exists.
+  // A channel and an HTTP connection opened before the new tenant exists.
   const std::shared_ptr<grpc::Channel> early = NewChannel();
   ASSERT_TRUE(Scrub(early.get(), load_keys[0]).ok());
+  absl::StatusOr<std::unique_ptr<test::HttpClient>> http =
+      test::HttpClient::Connect(http_port_);
+  ASSERT_TRUE(http.ok()) << http.status();
+  const std::string check =
+      absl::StrCat("/v1/check?phone=%2B", registry_.numbers[0]);
+  auto http_check = [&](const std::string& key) {
+    absl::StatusOr<test::HttpReply> reply =
+        (*http)->Get(check, {{"x-api-key", key}});
+    EXPECT_TRUE(reply.ok()) << reply.status();
+    return reply.ok() ? reply->status : 0;
+  };
+  ASSERT_EQ(http_check(load_keys[1]), 200);
 
   std::atomic<bool> stop{false};
   std::atomic<int> calls{0};
@@ -197,6 +217,7 @@ TEST_F(OnlineAdminTest, KeysMadeAndRevokedOnlineApplyOnTheNextCallUnderLoad) {
   EXPECT_TRUE(Scrub(early.get(), key).ok());
   const std::shared_ptr<grpc::Channel> later = NewChannel();
   EXPECT_TRUE(Scrub(later.get(), key).ok());
+  EXPECT_EQ(http_check(key), 200);
 
   // A second key, then the first revoked: refused on the next call on every
   // connection, the second still answered.
@@ -211,6 +232,7 @@ TEST_F(OnlineAdminTest, KeysMadeAndRevokedOnlineApplyOnTheNextCallUnderLoad) {
               grpc::StatusCode::UNAUTHENTICATED);
     EXPECT_TRUE(Scrub(channel, second).ok());
   }
+  EXPECT_EQ(http_check(key), 401);
 
   const int calls_during_admin = calls.load() - calls_before_admin;
   std::this_thread::sleep_until(load_start + kLoadDuration);
