@@ -26,23 +26,28 @@ constexpr char kNoStoreMessage[] =
     "is nothing to administer (start it with --tenants DIR and "
     "--admin_key_file)";
 
-// One line per admin call: what was asked, of which tenant, how it ended,
-// from where. Never a key: requests carry keys only in metadata and
-// answers only in CreateTenant / CreateApiKey, neither of which is logged.
+// One line per admin call (event "admin"): what was asked, of which tenant,
+// how it ended, from where. Never a key: requests carry keys only in
+// metadata and answers only in CreateTenant / CreateApiKey, neither of
+// which is logged.
 void LogAction(const grpc::CallbackServerContext& context, const char* action,
                std::string_view tenant, const absl::Status& status,
-               std::string_view detail = "") {
-  const std::string who =
-      absl::StrCat(tenant.empty() ? "" : " tenant=", std::string(tenant),
-                   detail.empty() ? "" : " ", std::string(detail));
-  if (status.ok()) {
-    DNC_LOG(Info) << "admin " << action << who
-                  << " outcome=OK peer=" << context.peer();
-  } else {
-    DNC_LOG(Warning) << "admin " << action << who
-                     << " outcome=" << absl::StatusCodeToString(status.code())
-                     << " (" << status.message() << ") peer=" << context.peer();
-  }
+               int64_t records = -1) {
+  const std::string outcome =
+      status.ok() ? "OK" : absl::StatusCodeToString(status.code());
+  LogMessage line(status.ok() ? LogLevel::kInfo : LogLevel::kWarning, __FILE__,
+                  __LINE__);
+  line.Event("admin")
+      .Field("action", action)
+      .Field("tenant", std::string(tenant))
+      .Field("outcome", outcome)
+      .Field("peer", context.peer());
+  if (records >= 0) line.Field("records", records);
+  line << "admin " << action;
+  if (!tenant.empty()) line << " of tenant " << tenant;
+  line << ": " << outcome;
+  if (!status.ok()) line << " (" << status.message() << ")";
+  if (records >= 0) line << ", " << records << " records";
 }
 
 }  // namespace
@@ -243,7 +248,7 @@ class AdminServiceImpl::ExportReactor final
 
   void End(const absl::Status& status) {
     LogAction(*context_, "ExportAudit", tenant_, status,
-              absl::StrCat("records=", records_));
+              static_cast<int64_t>(records_));
     Finish(ToGrpcStatus(status));
   }
 

@@ -252,7 +252,9 @@ TEST_F(OnlineAdminTest, KeysMadeAndRevokedOnlineApplyOnTheNextCallUnderLoad) {
   EXPECT_THAT(list.out, HasSubstr("key-1 (revoked"));
   EXPECT_THAT(list.out, HasSubstr("second (created"));
   EXPECT_THAT(list.out, testing::Not(HasSubstr(key)));
-  EXPECT_THAT(server_->Stderr(), HasSubstr("admin CreateTenant tenant=newco"));
+  EXPECT_THAT(
+      server_->Stderr(),
+      HasSubstr("event=admin action=CreateTenant tenant=newco outcome=OK"));
   EXPECT_THAT(server_->Stderr(), testing::Not(HasSubstr(key)));
   EXPECT_THAT(server_->Stderr(), testing::Not(HasSubstr(second)));
 }
