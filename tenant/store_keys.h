@@ -18,11 +18,16 @@
 //                                     time is Unix micros with the sign bit
 //                                     flipped; n is unique per process run
 //   t/<name>/i/<time:8><len:2><job><seq:8><n:8>
-//                                     Empty value: the audit record's time
-//                                     index (same parts as its a/ key,
-//                                     time first), so one tenant's records
-//                                     can be read in time order (export,
-//                                     prune) without reading the others
+//                                     The audit record's time index (same
+//                                     parts as its a/ key, time first), so
+//                                     one tenant's records can be read in
+//                                     time order (export, prune) without
+//                                     reading the others. Empty value: the
+//                                     record is under its a/ key. Else the
+//                                     value is the record, which has no a/
+//                                     key: a call without a caller's job id
+//                                     (its job id is its audit id,
+//                                     "<time>-<n>"), stored once
 //   t/<name>/f/<len:2><job>           JobFiles record
 // Layout 2 ("dnc-tenant-store 2") added the i/ index; a layout-1 store is
 // given its index when it is opened (every i/ key derived from an a/ key).

@@ -131,6 +131,13 @@ class TenantStoreImpl final : public TenantStore {
   // tenant: audit records or job files are left). A read error counts as
   // true (the name stays reserved).
   bool HasRecords(std::string_view name) const;
+  // Appends the records of `job_id` stored as index values (a record that
+  // is its own job: its job id is its audit id, which names its time).
+  absl::Status ReadInlineJob(std::string_view name, std::string_view job_id,
+                             std::vector<AuditRecord>* records) const;
+  // True if the job has any audit record (either form).
+  absl::StatusOr<bool> JobHasRecords(std::string_view name,
+                                     std::string_view job_id) const;
   // PruneAudit for one tenant name (live or deleted): deletes its records
   // older than `before` and the job files of jobs left with none.
   absl::StatusOr<uint64_t> PruneTenantAudit(const std::string& name,

@@ -385,6 +385,85 @@ TEST(ExportAuditTest, VisitsOneTenantsRecordsInTheWindowOldestFirst) {
   EXPECT_THAT(bad_name.message(), HasSubstr("'Acme/x' is not a tenant name"));
 }
 
+// A call without a job id (a dialer's Check) is its own job: its record is
+// stored once, as the value of its time-index entry, and every reader finds
+// it there.
+TEST(ExportAuditTest, ARecordWithoutAJobIsStoredOnceAndFoundByItsAuditId) {
+  test::ScratchDir dir;
+  std::string audit_id;
+  {
+    auto store = OpenOrDie(dir.path());
+    ASSERT_TRUE(store->CreateTenant(Config("acme")).ok());
+    const Tenant* acme = store->Find("acme");
+    audit_id = store->AppendAudit(*acme, Audit("", 0, Day(2020, 3, 4, 5)), true)
+                   .value();
+    // A caller may later name that id as its job: both records are the job.
+    ASSERT_TRUE(
+        store->AppendAudit(*acme, Audit(audit_id, 1, Day(2020, 3, 5)), true)
+            .ok());
+    const std::vector<AuditRecord> job =
+        store->JobAudit(*acme, audit_id).value();
+    ASSERT_EQ(job.size(), 2u);
+    EXPECT_EQ(job[0].audit_id, audit_id);
+    EXPECT_EQ(job[0].job_id, audit_id);
+    EXPECT_EQ(job[1].sequence, 1u);
+    JobFiles files;
+    files.input_name = "one.csv";
+    ASSERT_TRUE(store->RecordJobFiles(*acme, audit_id, files).ok());
+  }
+  {
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), dir.path(), &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    std::unique_ptr<rocksdb::Iterator> it(
+        db->NewIterator(rocksdb::ReadOptions()));
+    int primary = 0, inline_values = 0;
+    for (it->Seek("t/acme/"); it->Valid(); it->Next()) {
+      const std::string key = it->key().ToString();
+      if (key.rfind("t/acme/a/", 0) == 0) ++primary;
+      if (key.rfind("t/acme/i/", 0) == 0 && !it->value().empty()) {
+        ++inline_values;
+      }
+    }
+    EXPECT_EQ(primary, 1);  // Only the record with the caller's job id.
+    EXPECT_EQ(inline_values, 1);
+    it.reset();
+    ASSERT_TRUE(db->Close().ok());
+  }
+  auto store = OpenOrDie(dir.path());
+  const Tenant* acme = store->Find("acme");
+  EXPECT_THAT(Export(*store, "acme", Day(2020, 3, 4), Day(2020, 3, 5)),
+              ElementsAre(audit_id + "@2020-03-04"));
+  EXPECT_EQ(store->JobAudit(*acme, audit_id).value().size(), 2u);
+  // The first prune leaves the job one record (and its files); the second
+  // removes both.
+  EXPECT_EQ(store->PruneAudit(Day(2020, 3, 5)).value(), 1u);
+  EXPECT_EQ(store->JobAudit(*acme, audit_id).value().size(), 1u);
+  EXPECT_TRUE(store->GetJobFiles(*acme, audit_id).ok());
+  EXPECT_EQ(store->PruneAudit(Day(2020, 3, 6)).value(), 1u);
+  EXPECT_THAT(store->JobAudit(*acme, audit_id).value(), IsEmpty());
+  EXPECT_EQ(store->GetJobFiles(*acme, audit_id).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(store->RecordJobFiles(*acme, audit_id, JobFiles()).code(),
+            absl::StatusCode::kNotFound);
+
+  // Ids that only look like audit ids find nothing; far years still work
+  // (stored under a job key then).
+  for (const std::string id :
+       {"20200304T050000.000000Z", "20200304T050000.000000Z-",
+        "20201304T050000.000000Z-1", "2020030xT050000.000000Z-1"}) {
+    EXPECT_THAT(store->JobAudit(*acme, id).value(), IsEmpty()) << id;
+  }
+  for (const absl::Time far :
+       {absl::FromCivil(absl::CivilDay(999, 12, 31), absl::UTCTimeZone()),
+        absl::FromCivil(absl::CivilDay(12000, 1, 1), absl::UTCTimeZone()),
+        Day(1000, 1, 1), Day(9999, 12, 31, 23)}) {
+    const std::string id =
+        store->AppendAudit(*acme, Audit("", 0, far), false).value();
+    EXPECT_EQ(store->JobAudit(*acme, id).value().size(), 1u) << id;
+  }
+}
+
 TEST(ExportAuditTest, AnUnreadableRecordIsDataLossNamingItsKey) {
   test::ScratchDir dir;
   {
