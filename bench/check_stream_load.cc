@@ -22,6 +22,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "bench/bench_channel.h"
 #include "bench/load_gen.h"
 #include "dnc/v1/scrub.grpc.pb.h"
 #include "dnc/v1/scrub.pb.h"
@@ -37,7 +38,6 @@ ABSL_DECLARE_FLAG(int32_t, server_pid);
 ABSL_DECLARE_FLAG(std::string, api_key);
 ABSL_DECLARE_FLAG(uint32_t, max_outstanding);
 ABSL_DECLARE_FLAG(uint32_t, channels);
-ABSL_DECLARE_FLAG(double, connect_timeout_seconds);
 
 ABSL_FLAG(uint32_t, streams, 4,
           "checkstream: CheckStreams kept open (checks go round-robin over "
@@ -380,28 +380,6 @@ int Failure(const std::string& message) {
   return 1;
 }
 
-absl::StatusOr<std::vector<std::shared_ptr<grpc::Channel>>> Connect(int count) {
-  const std::string server = absl::GetFlag(FLAGS_server);
-  std::vector<std::shared_ptr<grpc::Channel>> channels;
-  for (int i = 0; i < count; ++i) {
-    grpc::ChannelArguments args;
-    // A distinct argument and a local pool: one TCP connection per channel.
-    args.SetInt("dnc.bench.channel", i);
-    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-    channels.push_back(grpc::CreateCustomChannel(
-        server, grpc::InsecureChannelCredentials(), args));
-    const double timeout = absl::GetFlag(FLAGS_connect_timeout_seconds);
-    if (!channels.back()->WaitForConnected(
-            std::chrono::system_clock::now() +
-            std::chrono::milliseconds(static_cast<int64_t>(timeout * 1000)))) {
-      return absl::UnavailableError(
-          absl::StrCat("cannot reach dnc-server at ", server, " within ",
-                       timeout, " s (is it running? use --server HOST:PORT)"));
-    }
-  }
-  return channels;
-}
-
 }  // namespace
 
 int RunCheckStream() {
@@ -424,8 +402,9 @@ int RunCheckStream() {
   const int streams = static_cast<int>(absl::GetFlag(FLAGS_streams));
   if (streams < 1) return Usage("--streams must be at least 1");
   const uint32_t channel_flag = absl::GetFlag(FLAGS_channels);
-  auto channels =
-      Connect(channel_flag > 0 ? static_cast<int>(channel_flag) : streams);
+  auto channels = ConnectChannels(
+      absl::GetFlag(FLAGS_server),
+      channel_flag > 0 ? static_cast<int>(channel_flag) : streams);
   if (!channels.ok()) return Failure(std::string(channels.status().message()));
   CheckStreamLoad load(&*list, *channels);
   const pid_t server_pid = absl::GetFlag(FLAGS_server_pid);

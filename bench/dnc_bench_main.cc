@@ -40,6 +40,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
+#include "bench/bench_channel.h"
 #include "bench/check_load.h"
 #include "bench/check_stream_load.h"
 #include "bench/load_gen.h"
@@ -154,7 +155,10 @@ constexpr char kUsage[] =
     "  dnc-bench checkstream --server H:P --queries FILE [--rates 20000,...]\n"
     "                   [--streams 4]   (one number per message, open loop)\n"
     "  dnc-bench numbers --queries FILE   (10-digit numbers, one a line)\n"
-    "  dnc-bench report RESULTS_FILE...   (markdown tables on stdout)\n\n"
+    "  dnc-bench report RESULTS_FILE...   (markdown tables on stdout)\n"
+    "scrub, stream, check and checkstream connect with TLS given --ca_cert "
+    "FILE\n(hostname checked), with a client certificate given "
+    "--client_cert FILE --client_key FILE.\n\n"
     "Examples:\n"
     "  dnc-bench gen --out_dir /tmp/b --numbers 10M\n"
     "  dnc-bench scrub --server 127.0.0.1:50051 --queries "
@@ -169,37 +173,6 @@ constexpr char kUsage[] =
     "PostgreSQL.";
 
 void Emit(const ResultLine& line) { std::cout << line.ToString() << std::endl; }
-
-std::shared_ptr<grpc::Channel> MakeChannel(const std::string& server,
-                                           int index) {
-  grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(-1);
-  args.SetMaxSendMessageSize(-1);
-  // A distinct argument per channel, and a local subchannel pool, so each
-  // channel gets its own TCP connection.
-  args.SetInt("dnc.bench.channel", index);
-  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-
-  return grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(),
-                                   args);
-}
-
-absl::StatusOr<std::vector<std::shared_ptr<grpc::Channel>>> ConnectChannels(
-    const std::string& server, int count) {
-  std::vector<std::shared_ptr<grpc::Channel>> channels;
-  for (int i = 0; i < count; ++i) {
-    channels.push_back(MakeChannel(server, i));
-    const double timeout = absl::GetFlag(FLAGS_connect_timeout_seconds);
-    if (!channels.back()->WaitForConnected(
-            std::chrono::system_clock::now() +
-            std::chrono::milliseconds(static_cast<int64_t>(timeout * 1000)))) {
-      return absl::UnavailableError(
-          absl::StrCat("cannot reach dnc-server at ", server, " within ",
-                       timeout, " s (is it running? use --server HOST:PORT)"));
-    }
-  }
-  return channels;
-}
 
 int HitPercent(const QueryList& list) {
   if (list.keys.empty()) return 0;

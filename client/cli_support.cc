@@ -32,6 +32,8 @@ absl::StatusOr<ClientOptions> MakeClientOptions(const CliFlags& flags) {
   }
   options.timeout = absl::Seconds(flags.timeout_seconds);
   options.ca_cert_file = flags.ca_cert;
+  options.client_cert_file = flags.client_cert;
+  options.client_key_file = flags.client_key;
   absl::StatusOr<std::string> key =
       ResolveApiKey(flags.api_key, flags.api_key_file, std::getenv(kApiKeyEnv));
   if (!key.ok()) return key.status();

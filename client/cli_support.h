@@ -27,6 +27,8 @@ struct CliFlags {
   std::string server;  // Empty: $DNC_SERVER, else kDefaultServer.
   double timeout_seconds = 30;
   std::string ca_cert;
+  std::string client_cert;
+  std::string client_key;
   std::string output;  // -o / --output.
   std::string column;
   std::string header = "auto";
@@ -52,8 +54,9 @@ int UsageError(const std::string& message);
 int Fail(const std::string& command, const absl::Status& status);
 
 // The clients of --server (else $DNC_SERVER, else 127.0.0.1:50051),
-// --timeout_seconds, --ca_cert and the API key (client/api_key.h). Errors:
-// those of ResolveApiKey and of the clients' Create.
+// --timeout_seconds, --ca_cert, --client_cert, --client_key and the API key
+// (client/api_key.h). Errors: those of ResolveApiKey and of the clients'
+// Create.
 absl::StatusOr<ClientOptions> MakeClientOptions(const CliFlags& flags);
 absl::StatusOr<std::unique_ptr<ScrubClient>> MakeScrubClient(
     const CliFlags& flags);

@@ -30,6 +30,10 @@ ABSL_FLAG(double, timeout_seconds, 30,
           "the first contact of scrub)");
 ABSL_FLAG(std::string, ca_cert, "",
           "PEM file of CA certificates: connect with TLS (default: plaintext)");
+ABSL_FLAG(std::string, client_cert, "",
+          "PEM client certificate chain, for a server that requires client "
+          "certificates (dnc-server --tls_client_ca); needs --client_key");
+ABSL_FLAG(std::string, client_key, "", "PEM private key of --client_cert");
 ABSL_FLAG(std::string, output, "",
           "scrub: output CSV, '-' for stdout (same as -o FILE; default "
           "INPUT.scrubbed.csv)");
@@ -132,6 +136,9 @@ Flags (any position):
   --api_key_file=FILE     read the API key from FILE's first line
   --timeout_seconds=N     deadline of each call (default 30)
   --ca_cert=FILE          connect with TLS, trusting these CA certificates
+                          (the server's certificate must name its host)
+  --client_cert=FILE      with --client_key: present this client certificate
+  --client_key=FILE       (a server run with --tls_client_ca requires one)
   --purpose=P             check, scrub: commercial, charity, political, survey
   --now=TIME              check, scrub: judge calling windows at TIME (RFC 3339
                           or unix seconds; default: the server's clock)
@@ -159,6 +166,8 @@ Examples:
   dnc consent add 2025551234 --type purchase --date 2026-10-01
   dnc report job-20261123T140500Z-1a2b3c4d --json
   DNC_SERVER=dnc.internal:50051 dnc status
+  dnc status --server dnc.internal:50051 --ca_cert ca.pem \
+      --client_cert me.pem --client_key me.key
 
 Exit codes: 0 success (check: all callable), 1 error, 2 usage error,
 3 check: some number is not callable / optout check: some number is listed.
@@ -170,6 +179,8 @@ CliFlags FlagValues() {
   flags.server = absl::GetFlag(FLAGS_server);
   flags.timeout_seconds = absl::GetFlag(FLAGS_timeout_seconds);
   flags.ca_cert = absl::GetFlag(FLAGS_ca_cert);
+  flags.client_cert = absl::GetFlag(FLAGS_client_cert);
+  flags.client_key = absl::GetFlag(FLAGS_client_key);
   flags.output = absl::GetFlag(FLAGS_output);
   flags.column = absl::GetFlag(FLAGS_column);
   flags.header = absl::GetFlag(FLAGS_header);
@@ -220,6 +231,11 @@ int Main(int argc, char** argv) {
   const CliFlags flags = FlagValues();
   if (!(flags.timeout_seconds > 0)) {
     return UsageError("--timeout_seconds must be positive");
+  }
+  if (flags.client_cert.empty() != flags.client_key.empty()) {
+    return UsageError(flags.client_cert.empty()
+                          ? "--client_key needs --client_cert FILE"
+                          : "--client_cert needs --client_key FILE");
   }
   if (positional.size() < 2) {
     absl::FPrintF(stderr, "%s", kUsage);

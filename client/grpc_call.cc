@@ -1,10 +1,10 @@
 #include "client/grpc_call.h"
 
-#include <fstream>
-#include <sstream>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/tls_files.h"
 
 namespace dnc::client {
 
@@ -15,18 +15,25 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(
         "dnc client: no server address (expected HOST:PORT)");
   }
   std::shared_ptr<grpc::ChannelCredentials> credentials;
-  if (options.ca_cert_file.empty()) {
+  if (options.ca_cert_file.empty() && options.client_cert_file.empty() &&
+      options.client_key_file.empty()) {
     credentials = grpc::InsecureChannelCredentials();
   } else {
-    std::ifstream in(options.ca_cert_file, std::ios::binary);
-    if (!in) {
-      return absl::NotFoundError(absl::StrCat(
-          "cannot read CA certificate file ", options.ca_cert_file));
+    // Read and checked here, so a wrong file is one clear error rather
+    // than a failed handshake on every call.
+    absl::StatusOr<TlsPem> pem =
+        ReadTlsFiles({options.client_cert_file, options.client_key_file,
+                      options.ca_cert_file});
+    if (!pem.ok()) {
+      return absl::Status(pem.status().code(),
+                          absl::StrCat("dnc client TLS (--ca_cert, "
+                                       "--client_cert, --client_key): ",
+                                       pem.status().message()));
     }
-    std::ostringstream pem;
-    pem << in.rdbuf();
     grpc::SslCredentialsOptions ssl;
-    ssl.pem_root_certs = pem.str();
+    ssl.pem_root_certs = std::move(pem->ca_certs);
+    ssl.pem_cert_chain = std::move(pem->cert_chain);
+    ssl.pem_private_key = std::move(pem->private_key);
     credentials = grpc::SslCredentials(ssl);
   }
   grpc::ChannelArguments args;

@@ -27,8 +27,12 @@ namespace dnc::client {
 // The metadata entry that carries the API key (see scrub.proto).
 inline constexpr char kApiKeyMetadata[] = "x-api-key";
 
-// A channel to options.server. Errors: InvalidArgument (empty server),
-// NotFound (ca_cert_file unreadable).
+// A channel to options.server: TLS when options name a CA or a client
+// certificate (hostname checked), else plaintext. The one place the client
+// library makes a channel, so every client gets TLS and client
+// certificates the same way. Errors: InvalidArgument (empty server; a PEM
+// file that does not parse; a client certificate without its key or a key
+// that does not match), NotFound (a TLS file unreadable).
 absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(
     const ClientOptions& options);
 

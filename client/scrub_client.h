@@ -54,8 +54,15 @@ struct ClientOptions {
   // Deadline of a whole ScrubStream session; InfiniteDuration for none (a
   // bulk scrub of 10^8 rows takes minutes).
   absl::Duration stream_timeout = absl::InfiniteDuration();
-  // PEM file of CA roots: when set, the channel uses TLS; else plaintext.
+  // PEM file of CA roots: when set, the channel uses TLS (the server's
+  // certificate must be signed by one and name the host of `server`).
   std::string ca_cert_file;
+  // PEM client certificate chain and its private key, for a server that
+  // requires client certificates (mTLS): both or neither. They also turn
+  // TLS on; without ca_cert_file the server is checked against gRPC's
+  // default roots.
+  std::string client_cert_file;
+  std::string client_key_file;
   // The tenant's API key (see client/api_key.h); empty sends none (a server
   // run with --auth=none needs none).
   std::string api_key;

@@ -7,6 +7,7 @@
 
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -20,6 +21,7 @@
 #include "absl/time/time.h"
 #include "common/command_line.h"
 #include "common/logging.h"
+#include "common/tls_files.h"
 #include "dnccom/dnccom_scrub.h"
 #include "http/http_front_end.h"
 #include "service/admin_auth.h"
@@ -66,11 +68,22 @@ ABSL_FLAG(std::string, admin_key_file, "",
           "empty (AdminService answers FAILED_PRECONDITION). Needs "
           "--auth=api_key.");
 ABSL_FLAG(bool, allow_insecure, false,
-          "Serve on an address other than loopback although dnc-server has "
-          "no TLS yet: API keys and answers cross the network in the clear. "
-          "Without it, --listen and --http_listen must be loopback "
-          "(127.0.0.0/8, [::1], localhost); put a TLS-terminating proxy in "
-          "front instead.");
+          "Serve plaintext on an address other than loopback: API keys and "
+          "answers cross the network in the clear. Without it and without "
+          "--tls_cert/--tls_key, --listen and --http_listen must be loopback "
+          "(127.0.0.0/8, [::1], localhost).");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM certificate chain (leaf first) of this server: gRPC (--listen) "
+          "and HTTP (--http_listen) then speak only TLS. Needs --tls_key. "
+          "Re-read with --tls_key and --tls_client_ca on SIGHUP: new "
+          "connections get the new certificate, open ones keep theirs.");
+ABSL_FLAG(std::string, tls_key, "",
+          "PEM private key (unencrypted) of --tls_cert.");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA certificates: with it every client must present a "
+          "certificate one of them signed (mutual TLS), on gRPC and HTTP; "
+          "clients without one are refused in the handshake. Needs "
+          "--tls_cert.");
 ABSL_FLAG(int32_t, check_queues, 2,
           "Completion queues (one polling thread each) answering Check and "
           "CheckStream; the other methods use gRPC's callback threads.");
@@ -102,10 +115,15 @@ constexpr char kUsage[] =
     "[--max_answer_bytes N]\n"
     "             [--reload_interval_seconds S] [--admin_key_file FILE]\n"
     "             [--http_listen HOST:PORT] [--http_port_file FILE]\n"
+    "             [--tls_cert FILE --tls_key FILE [--tls_client_ca FILE]]\n"
     "  dnc-server --data DIR --auth=none ...   (no tenants: tests, "
     "benchmarks)\n\n"
     "Examples:\n"
     "  dnc-server --data /var/lib/dnc --tenants /var/lib/dnc-tenants\n"
+    "  dnc-server --data /var/lib/dnc --tenants /var/lib/dnc-tenants "
+    "--listen 0.0.0.0:50051\n"
+    "             --http_listen 0.0.0.0:8443 --tls_cert /etc/dnc/server.pem "
+    "--tls_key /etc/dnc/server.key\n"
     "  dnc-server --data ./data --tenants ./tenants --listen 0.0.0.0:50051 "
     "--allow_insecure\n"
     "  dnc-server --data ./data --tenants ./tenants --http_listen "
@@ -118,6 +136,13 @@ constexpr char kUsage[] =
     "EBR and consent records, and every\nanswer is audited in the tenant "
     "store. With --auth=none there are no tenants:\nanswers come from the "
     "registries alone and nothing is audited.\n\n"
+    "TLS: with --tls_cert and --tls_key both listeners speak only TLS (1.2 "
+    "or later);\nwith --tls_client_ca as well, every client must present a "
+    "certificate that CA\nsigned (mutual TLS). SIGHUP re-reads the three "
+    "files: new connections get the\nnew certificate, open connections and "
+    "streams keep theirs; a bad file keeps the\nold certificate and is "
+    "logged. Without TLS only loopback addresses are served\nunless "
+    "--allow_insecure (docs/security.md).\n\n"
     "Online administration: with --admin_key_file FILE the AdminService "
     "lets\n`dnc-tenant --server HOST:PORT --admin_key_file FILE ...` "
     "create and delete tenants,\nmake and revoke keys, change "
@@ -153,13 +178,16 @@ struct ServerConfig {
   bool http = false;  // --http_listen was given.
   std::string http_port_file;
   dnc::http::HttpFrontEndOptions http_options;
+  // --tls_*; cert_file empty: plaintext.
+  dnc::TlsFiles tls_files;
   // From --admin_key_file; null: online administration off.
   std::unique_ptr<dnc::service::AdminAuthorizer> admin;
 };
 
 // Secure by default: no API key or answer crosses the network in the clear
-// unless --allow_insecure says so (there is no TLS yet).
+// unless --allow_insecure says so. With TLS any address is fine.
 void RefusePlaintextOffLoopback(const ServerConfig& config) {
+  if (!config.tls_files.cert_file.empty()) return;
   if (absl::GetFlag(FLAGS_allow_insecure)) {
     if (!dnc::service::IsLoopbackListen(config.server.listen) ||
         (config.http &&
@@ -175,10 +203,12 @@ void RefusePlaintextOffLoopback(const ServerConfig& config) {
     if (listen.find(':') == std::string::npos) return;
     Cli().UsageError(absl::StrCat(
         "refusing to serve plaintext on ", flag, " ", listen,
-        ", which other machines can reach: dnc-server has no TLS yet, so API "
-        "keys and answers would cross the network in the clear. Listen on "
-        "loopback (e.g. 127.0.0.1:PORT) behind a TLS-terminating proxy, or "
-        "pass --allow_insecure on a network you trust"));
+        ", which other machines can reach: without TLS, API keys and answers "
+        "would cross the network in the clear. Give the server a certificate "
+        "with --tls_cert FILE --tls_key FILE (and --tls_client_ca FILE to "
+        "require client certificates), listen on loopback (e.g. "
+        "127.0.0.1:PORT) behind a TLS-terminating proxy, or pass "
+        "--allow_insecure on a network you trust"));
   };
   if (!dnc::service::IsLoopbackListen(config.server.listen)) {
     refuse("--listen", config.server.listen);
@@ -187,6 +217,64 @@ void RefusePlaintextOffLoopback(const ServerConfig& config) {
       !dnc::service::IsLoopbackListen(config.http_options.server.listen)) {
     refuse("--http_listen", config.http_options.server.listen);
   }
+}
+
+// --tls_cert, --tls_key, --tls_client_ca: a misuse is a usage error; the
+// files are read and checked now, so a bad one stops the start naming it.
+absl::Status ReadTlsFlags(ServerConfig* config) {
+  dnc::TlsFiles& files = config->tls_files;
+  files.cert_file = absl::GetFlag(FLAGS_tls_cert);
+  files.key_file = absl::GetFlag(FLAGS_tls_key);
+  files.ca_file = absl::GetFlag(FLAGS_tls_client_ca);
+  if (files.cert_file.empty() && !files.key_file.empty()) {
+    Cli().UsageError("--tls_key needs --tls_cert FILE, its certificate");
+  }
+  if (!files.cert_file.empty() && files.key_file.empty()) {
+    Cli().UsageError("--tls_cert needs --tls_key FILE, its private key");
+  }
+  if (files.cert_file.empty() && !files.ca_file.empty()) {
+    Cli().UsageError(
+        "--tls_client_ca needs --tls_cert and --tls_key: client "
+        "certificates are checked only in a TLS handshake");
+  }
+  if (files.cert_file.empty()) return absl::OkStatus();
+  absl::StatusOr<dnc::TlsPem> pem = dnc::ReadTlsFiles(files);
+  if (!pem.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--tls_cert/--tls_key/--tls_client_ca: ", pem.status().message()));
+  }
+  config->server.tls = *pem;
+  config->http_options.server.tls = *std::move(pem);
+  return absl::OkStatus();
+}
+
+// Re-reads the TLS files (SIGHUP) and hands them to both listeners; a bad
+// file keeps the certificate being served, and the log says why.
+void ReloadTls(const dnc::TlsFiles& files, dnc::service::ScrubServer* server,
+               dnc::http::HttpFrontEnd* http) {
+  absl::StatusOr<dnc::TlsPem> pem = dnc::ReadTlsFiles(files);
+  absl::Status updated = pem.status();
+  if (pem.ok()) updated = server->UpdateTls(*pem);
+  if (updated.ok() && http != nullptr) updated = http->UpdateTls(*pem);
+  if (!updated.ok()) {
+    DNC_LOG(Error)
+            .Event("tls_reload")
+            .Field("cert_file", files.cert_file)
+            .Field("ok", false)
+        << "SIGHUP: TLS certificate NOT reloaded, still serving the previous "
+           "one: "
+        << updated.message();
+    return;
+  }
+  DNC_LOG(Info)
+          .Event("tls_reload")
+          .Field("cert_file", files.cert_file)
+          .Field("subject", pem->subject)
+          .Field("serial", pem->serial)
+          .Field("ok", true)
+      << "SIGHUP: TLS certificate reloaded from " << files.cert_file
+      << " (subject " << pem->subject << ", serial " << pem->serial
+      << "); new connections use it, open ones keep theirs";
 }
 
 // The HTTP front end's flags, beside the gRPC server's options.
@@ -295,6 +383,8 @@ absl::StatusOr<ServerConfig> ReadFlags(int argc, char** argv) {
   }
   config.port_file = absl::GetFlag(FLAGS_port_file);
   ReadHttpFlags(&config);
+  const absl::Status tls = ReadTlsFlags(&config);
+  if (!tls.ok()) return tls;
   RefusePlaintextOffLoopback(config);
   return config;
 }
@@ -352,9 +442,11 @@ int WritePortFile(const char* flag, const std::string& path, int port) {
       absl::StrCat("cannot write ", flag, " ", path, ": ", written.message()));
 }
 
-// Waits for signals until SIGTERM or SIGINT; SIGHUP reloads the registry.
+// Waits for signals until SIGTERM or SIGINT; SIGHUP reloads the registry
+// and calls `on_sighup` (the TLS reload).
 void ServeUntilStopped(const sigset_t& handled_signals,
-                       dnc::service::Registry* registry) {
+                       dnc::service::Registry* registry,
+                       const std::function<void()>& on_sighup) {
   while (true) {
     int signal_number = 0;
     if (sigwait(&handled_signals, &signal_number) != 0) continue;
@@ -370,6 +462,7 @@ void ServeUntilStopped(const sigset_t& handled_signals,
     const absl::Status reloaded = registry->Reload(&summary);
     dnc::service::LogReload("SIGHUP", registry->data_dir(), summary,
                             absl::Now() - started, reloaded);
+    on_sighup();
   }
 }
 
@@ -441,6 +534,22 @@ int main(int argc, char** argv) {
   if (config->reload_seconds > 0) {
     (*registry)->StartPolling(absl::Seconds(config->reload_seconds));
   }
+  if (!config->tls_files.cert_file.empty()) {
+    DNC_LOG(Info)
+            .Event("tls")
+            .Field("cert_file", config->tls_files.cert_file)
+            .Field("subject", config->server.tls.subject)
+            .Field("serial", config->server.tls.serial)
+            .Field("client_ca_file", config->tls_files.ca_file)
+        << "TLS on gRPC" << (http != nullptr ? " and HTTP" : "")
+        << ": certificate " << config->tls_files.cert_file << " (subject "
+        << config->server.tls.subject << ", serial "
+        << config->server.tls.serial << ")"
+        << (config->tls_files.ca_file.empty()
+                ? "; client certificates not asked for"
+                : "; client certificates required, signed by " +
+                      config->tls_files.ca_file);
+  }
   const size_t source_count = (*registry)->Current()->size();
   std::cout << "dnc-server listening on " << (*server)->address() << " with "
             << source_count << (source_count == 1 ? " source" : " sources")
@@ -463,7 +572,13 @@ int main(int argc, char** argv) {
     exit_code =
         WritePortFile("--http_port_file", config->http_port_file, http->port());
   }
-  if (exit_code == 0) ServeUntilStopped(handled_signals, registry->get());
+  if (exit_code == 0) {
+    ServeUntilStopped(handled_signals, registry->get(), [&] {
+      if (!config->tls_files.cert_file.empty()) {
+        ReloadTls(config->tls_files, server->get(), http.get());
+      }
+    });
+  }
   (*registry)->StopPolling();
   // Both front ends drain at once: HTTP first turns new requests away.
   if (http != nullptr) http->Shutdown(absl::Seconds(5));

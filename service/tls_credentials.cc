@@ -103,9 +103,15 @@ bool ReloadableServerTls::FetchIfChanged(
   if (fetcher->generation_seen == generation_) return false;
   const grpc_ssl_pem_key_cert_pair pair = {pem_.private_key.c_str(),
                                            pem_.cert_chain.c_str()};
+  // gRPC 1.51 asserts that a fetched config has root certificates even
+  // when no client certificate is requested (ssl_security_connector.cc:
+  // "config->pem_root_certs != nullptr" aborts the process). Without
+  // mTLS they are never used (the handshake asks for no client
+  // certificate and verifies none), so our own chain stands in.
+  const std::string& roots =
+      pem_.ca_certs.empty() ? pem_.cert_chain : pem_.ca_certs;
   // Copies the strings; gRPC owns and frees the config.
-  *config = grpc_ssl_server_certificate_config_create(
-      pem_.ca_certs.empty() ? nullptr : pem_.ca_certs.c_str(), &pair, 1);
+  *config = grpc_ssl_server_certificate_config_create(roots.c_str(), &pair, 1);
   fetcher->generation_seen = generation_;
   return true;
 }
