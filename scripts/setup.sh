@@ -21,9 +21,12 @@ packages=(
   # Numbering data the NANP area-code table is generated from at build time
   # (tools/gen_nanp_regions.py, run with /usr/bin/python3).
   python3 python3-phonenumbers iso-codes
-  # SHA-256 of API keys and audit hashes (OpenSSL); IANA zones for calling
-  # windows (absl::LoadTimeZone reads /usr/share/zoneinfo).
+  # SHA-256 of API keys and audit hashes, TLS of the HTTP listener and the
+  # checks of certificate files (OpenSSL); IANA zones for calling windows
+  # (absl::LoadTimeZone reads /usr/share/zoneinfo).
   libssl-dev tzdata
+  # The TLS tests make their CA and certificates with the openssl command.
+  openssl
 )
 # shellcheck source=scripts/install_packages.sh
 source scripts/install_packages.sh
