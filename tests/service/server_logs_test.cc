@@ -4,8 +4,10 @@
 // server's life are there, and no line holds a phone number or an API key.
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <chrono>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <set>
@@ -15,6 +17,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "dnc/v1/admin.grpc.pb.h"
 #include "dnc/v1/scrub.grpc.pb.h"
 #include "dnc/v1/tenant.grpc.pb.h"
 #include "gmock/gmock.h"
@@ -67,7 +70,14 @@ class ServerLogsTest : public ::testing::Test {
     // Well-formed but unknown, and plain garbage.
     keys_.push_back("dnc_aaaabbbbccccddddeeeeffffgggghhhhiiiijjjj");
     keys_.push_back("not-a-key-at-all-0123456789");
+    admin_key_file_ = dir_.Path("admin.key");
+    std::ofstream(admin_key_file_) << kAdminSecret << "\n";
+    ASSERT_EQ(chmod(admin_key_file_.c_str(), 0600), 0);
   }
+
+  static constexpr char kAdminSecret[] =
+      "5f0c1e9a7b3d4c2e8f6a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e";
+  std::string admin_key_file_;
 
   test::ScratchDir dir_;
   std::string data_;
@@ -78,12 +88,26 @@ class ServerLogsTest : public ::testing::Test {
 
 TEST_F(ServerLogsTest, JsonLogsAreOneObjectPerLineWithoutNumbersOrKeys) {
   auto server = std::make_unique<test::BackgroundProcess>(
-      std::vector<std::string>{
-          DNC_SERVER_PATH, "--log_format=json", "--data", data_, "--tenants",
-          tenants_, "--listen", "127.0.0.1:0", "--port_file",
-          dir_.Path("grpc_port"), "--http_listen", "127.0.0.1:0",
-          "--http_port_file", dir_.Path("http_port"), "--http_threads", "1",
-          "--reload_interval_seconds", "0"},
+      std::vector<std::string>{DNC_SERVER_PATH,
+                               "--log_format=json",
+                               "--data",
+                               data_,
+                               "--tenants",
+                               tenants_,
+                               "--admin_key_file",
+                               admin_key_file_,
+                               "--listen",
+                               "127.0.0.1:0",
+                               "--port_file",
+                               dir_.Path("grpc_port"),
+                               "--http_listen",
+                               "127.0.0.1:0",
+                               "--http_port_file",
+                               dir_.Path("http_port"),
+                               "--http_threads",
+                               "1",
+                               "--reload_interval_seconds",
+                               "0"},
       dir_.Path("server"));
   ASSERT_TRUE(server->started());
   const int grpc_port = test::WaitForPort(dir_.Path("grpc_port"));
@@ -181,6 +205,36 @@ TEST_F(ServerLogsTest, JsonLogsAreOneObjectPerLineWithoutNumbersOrKeys) {
   ASSERT_TRUE(no_key.ok()) << no_key.status();
   EXPECT_EQ(no_key->status, 401);
 
+  // Online administration: a key made and one revoked (admin_action lines),
+  // and a call with a wrong admin key.
+  auto admin = v1::AdminService::NewStub(channel);
+  v1::CreateApiKeyRequest create;
+  create.set_tenant("acme");
+  create.set_label("made-online");
+  v1::CreateApiKeyResponse created;
+  grpc::ClientContext create_context;
+  create_context.AddMetadata("x-admin-key", kAdminSecret);
+  ASSERT_TRUE(admin->CreateApiKey(&create_context, create, &created).ok());
+  keys_.push_back(created.api_key());
+  v1::CheckRequest with_new_key;
+  with_new_key.set_raw("202-234-5678");
+  v1::CheckResponse new_key_answer;
+  grpc::ClientContext new_key_context;
+  new_key_context.AddMetadata("x-api-key", created.api_key());
+  EXPECT_TRUE(
+      scrub->Check(&new_key_context, with_new_key, &new_key_answer).ok());
+  v1::RevokeApiKeyRequest revoke;
+  revoke.set_tenant("acme");
+  revoke.set_label("ops");
+  v1::RevokeApiKeyResponse revoked;
+  grpc::ClientContext revoke_context;
+  revoke_context.AddMetadata("x-admin-key", kAdminSecret);
+  EXPECT_TRUE(admin->RevokeApiKey(&revoke_context, revoke, &revoked).ok());
+  grpc::ClientContext wrong_admin;
+  wrong_admin.AddMetadata("x-admin-key", keys_[0]);
+  EXPECT_EQ(admin->CreateApiKey(&wrong_admin, create, &created).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+
   // A reload that opens a new generation, then a clean stop.
   source_.keys = {13032345678};
   ASSERT_TRUE(test::PublishFixtureSource(data_, source_).ok());
@@ -199,6 +253,7 @@ TEST_F(ServerLogsTest, JsonLogsAreOneObjectPerLineWithoutNumbersOrKeys) {
   ASSERT_EQ(err.back(), '\n');
   std::set<std::string> events;
   std::map<std::string, nlohmann::json> first_of;
+  std::vector<nlohmann::json> admin_lines;
   for (absl::string_view line : absl::StrSplit(err, '\n', absl::SkipEmpty())) {
     const std::string text(line);
     nlohmann::json object;
@@ -211,10 +266,16 @@ TEST_F(ServerLogsTest, JsonLogsAreOneObjectPerLineWithoutNumbersOrKeys) {
     const std::string event = object["event"];
     events.insert(event);
     first_of.emplace(event, object);
+    if (event == "admin" && object.contains("action")) {
+      admin_lines.push_back(object);
+    }
     for (const std::string& number : SecretNumbers()) {
       EXPECT_EQ(text.find(number), std::string::npos)
           << "a number (" << number << ") in a log line: " << text;
     }
+    EXPECT_EQ(text.find(std::string(kAdminSecret).substr(8, 24)),
+              std::string::npos)
+        << "the admin key in a log line: " << text;
     for (const std::string& key : keys_) {
       EXPECT_EQ(text.find(key), std::string::npos)
           << "an API key in a log line: " << text;
@@ -223,12 +284,19 @@ TEST_F(ServerLogsTest, JsonLogsAreOneObjectPerLineWithoutNumbersOrKeys) {
     }
   }
   EXPECT_THAT(events, IsSupersetOf({"start", "numbering_table", "source_loaded",
-                                    "tenants", "listen", "reload", "shutdown",
-                                    "stopped"}))
+                                    "tenants", "listen", "admin", "reload",
+                                    "shutdown", "stopped"}))
       << err;
   EXPECT_EQ(first_of["start"]["data"], data_);
   EXPECT_EQ(first_of["source_loaded"]["source"], "us-ftc");
   EXPECT_EQ(first_of["tenants"]["tenants"], 1);
+  // One line per admin call: made, revoked, refused.
+  ASSERT_EQ(admin_lines.size(), 3u) << err;
+  EXPECT_EQ(admin_lines[0]["action"], "CreateApiKey");
+  EXPECT_EQ(admin_lines[0]["tenant"], "acme");
+  EXPECT_EQ(admin_lines[0]["outcome"], "OK");
+  EXPECT_EQ(admin_lines[1]["action"], "RevokeApiKey");
+  EXPECT_EQ(admin_lines[2]["outcome"], "UNAUTHENTICATED");
   EXPECT_EQ(first_of["reload"]["trigger"], "sighup");
   EXPECT_EQ(first_of["reload"]["opened"], 1);
   EXPECT_EQ(first_of["reload"]["ok"], true);
