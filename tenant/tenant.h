@@ -32,8 +32,9 @@ class Tenant {
   virtual std::vector<Entitlement> entitlements() const = 0;
   virtual TenantLimits limits() const = 0;
   // True once TenantStore::DeleteTenant removed the tenant: the handle stays
-  // valid (the store keeps its memory while it lives) but the tenant has no
-  // keys, and the store refuses writes through it.
+  // valid (the store keeps the object while it lives) but the tenant has no
+  // keys, its internal list and consents read as empty, and the store
+  // refuses writes (audit records included) through it.
   virtual bool deleted() const = 0;
 
   // Batch reads for one scrub, under one reader lock. For each e164[i]:

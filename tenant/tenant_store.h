@@ -65,11 +65,12 @@ class TenantStore {
   // on the next call), internal list and consent records, in one synced
   // write; its audit records and job files are KEPT (audit retention;
   // PruneAudit removes them when old enough). Handles already given out
-  // stay valid (memory is not freed while the store lives) and report
-  // deleted(); Authenticate and Find no longer return it. While audit
-  // records of a deleted tenant remain, CreateTenant refuses its name
-  // (AlreadyExists): a new tenant of that name would read the old one's
-  // job audit. Errors: NotFound.
+  // stay valid (the object is not freed while the store lives) and report
+  // deleted(); their internal list and consents read as empty (no answer
+  // is sent from them: AppendAudit refuses a deleted tenant). Authenticate
+  // and Find no longer return it. While audit records of a deleted tenant
+  // remain, CreateTenant refuses its name (AlreadyExists): a new tenant of
+  // that name would read the old one's job audit. Errors: NotFound.
   virtual absl::Status DeleteTenant(std::string_view name) = 0;
   // Makes a new random API key ("dnc_" + 40 base32 chars, 200 bits from
   // getrandom(2)) for the tenant, stores its SHA-256 with `label`, and

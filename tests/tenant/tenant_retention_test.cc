@@ -217,6 +217,9 @@ TEST(DeleteTenantTest, KeysFailHandlesReportDeletedAndAuditIsKept) {
     EXPECT_FALSE(store->Find("other")->deleted());
     EXPECT_EQ(acme->name(), "acme");
     EXPECT_EQ(acme->limits().requests_per_second, 5u);
+    // Its lists are freed (no answer from them is sent: see AppendAudit).
+    EXPECT_EQ(acme->opt_out_count(), 0u);
+    EXPECT_EQ(acme->consent_count(), 0u);
     absl::Status write =
         store->AddOptOuts(*acme, {12025550102}, kDay, "", nullptr);
     EXPECT_EQ(write.code(), absl::StatusCode::kFailedPrecondition);
