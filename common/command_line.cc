@@ -238,6 +238,29 @@ class FlagParser {
   std::vector<std::string> open_files_;
 };
 
+// Sets the log format from a --log_format on the command line before
+// anything is parsed, so that an error in a flag before it is reported in the
+// format asked for too. (ParseCommandLine sets it again where it stands.)
+void PresetLogFormat(const std::vector<std::string>& args) {
+  for (size_t i = 0; i < args.size() && args[i] != "--"; ++i) {
+    absl::string_view arg = args[i];
+    if (!absl::ConsumePrefix(&arg, "--") && !absl::ConsumePrefix(&arg, "-")) {
+      continue;
+    }
+    if (!absl::ConsumePrefix(&arg, "log_format")) continue;
+    std::string value;
+    if (absl::ConsumePrefix(&arg, "=")) {
+      value = std::string(arg);
+    } else if (arg.empty() && i + 1 < args.size()) {
+      value = args[i + 1];
+    } else {
+      continue;
+    }
+    LogFormat format;
+    if (ParseLogFormat(value, &format)) SetLogFormat(format);
+  }
+}
+
 }  // namespace
 
 void ExitWithUsageError(const CommandLineSpec& spec,
@@ -276,6 +299,7 @@ absl::StatusOr<ParsedCommandLine> ParseCommandLine(
 std::vector<std::string> ParseCommandLineOrExit(int argc, char** argv,
                                                 const CommandLineSpec& spec) {
   const std::vector<std::string> args(argv + std::min(argc, 1), argv + argc);
+  PresetLogFormat(args);
   absl::StatusOr<ParsedCommandLine> parsed = ParseCommandLine(args);
   if (!parsed.ok()) {
     ExitWithUsageError(spec, std::string(parsed.status().message()));

@@ -64,7 +64,8 @@ absl::StatusOr<ParsedCommandLine> ParseCommandLine(
 
 // ParseCommandLine(argv[1..]), then: prints the help (spec.usage and the
 // flags) to stdout and exits 0 when asked; exits kExitUsage with
-// ExitWithUsageError on an error. Returns the positional arguments.
+// ExitWithUsageError on an error. Returns the positional arguments. A
+// --log_format on the command line applies to errors in flags before it too.
 std::vector<std::string> ParseCommandLineOrExit(int argc, char** argv,
                                                 const CommandLineSpec& spec);
 

@@ -208,5 +208,18 @@ TEST_F(CommandLineDeathTest, AnErrorInAFlagFileExitsWithTheUsageCode) {
               "prog: .*bad.flags:1: bad value 'x' for --test_count");
 }
 
+TEST_F(CommandLineDeathTest,
+       ALogFormatLaterOnTheCommandLineAppliesToEarlierErrors) {
+  char program[] = "prog";
+  char bad[] = "--no_such_flag";
+  char log_format[] = "--log_format=json";
+  char* argv[] = {program, bad, log_format, nullptr};
+  const CommandLineSpec spec{"prog", "usage", "command_line_test.cc"};
+  EXPECT_EXIT(ParseCommandLineOrExit(3, argv, spec),
+              ::testing::ExitedWithCode(kExitUsage),
+              "^\\{\"time\":.*\"event\":\"usage_error\",\"message\":"
+              "\"unknown flag '--no_such_flag'\".*\"program\":\"prog\"");
+}
+
 }  // namespace
 }  // namespace dnc
