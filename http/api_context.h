@@ -9,12 +9,16 @@
 
 #include "service/auth.h"
 #include "service/scrub_call.h"
+#include "service/server_metrics.h"
 
 namespace dnc::http {
 
 struct ApiContext {
   const service::Authenticator* auth = nullptr;
   const service::ScrubCalls* calls = nullptr;
+  // The server's metrics (GET /metrics, and each route's calls); nullptr =
+  // none.
+  service::ServerMetrics* metrics = nullptr;
 };
 
 }  // namespace dnc::http

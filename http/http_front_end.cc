@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "http/json_api.h"
+#include "http/metrics_endpoint.h"
 
 namespace dnc::http {
 namespace {
@@ -11,6 +12,7 @@ service::ScrubCallsOptions CallsOptions(const HttpFrontEndOptions& options) {
   service::ScrubCallsOptions calls;
   calls.max_batch_entries = options.max_batch_entries;
   calls.today = options.today;
+  calls.metrics = options.metrics;
   return calls;
 }
 
@@ -21,12 +23,15 @@ HttpFrontEnd::HttpFrontEnd(const service::Registry* registry,
                            const HttpFrontEndOptions& options)
     : auth_(options.auth, tenants),
       calls_(registry, tenants, CallsOptions(options)),
-      routes_(ApiContext{&auth_, &calls_}) {
+      routes_(ApiContext{&auth_, &calls_, options.metrics}) {
   // The JSON API (docs/http-api.md).
   routes_.Add("GET", "/v1/check", &ServeCheck);
   routes_.Add("GET", "/v1/check.txt", &ServeCheckText);
   routes_.Add("POST", "/v1/scrub", &ServeScrub);
   routes_.Add("GET", "/v1/status", &ServeStatus);
+  if (options.metrics != nullptr) {
+    routes_.Add("GET", "/metrics", &ServeMetrics);
+  }
   if (options.add_routes) options.add_routes(&routes_);
 }
 

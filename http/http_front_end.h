@@ -40,6 +40,11 @@ struct HttpFrontEndOptions {
   // Routes of other modules served beside the JSON API (dnc-server adds
   // the DNC.com-compatible endpoint, dnccom/, here).
   std::function<void(HttpRoutes*)> add_routes;
+  // The server's metrics (service/server_metrics.h), the same object as
+  // the gRPC server's: with it, every route is counted and timed and
+  // GET /metrics serves them all (http/metrics_endpoint.h); nullptr = no
+  // metrics and no /metrics. Must outlive the front end.
+  service::ServerMetrics* metrics = nullptr;
 };
 
 class HttpFrontEnd {

@@ -2,7 +2,9 @@
 // A path no route has answers 404; a known path with another method 405
 // with an Allow header; both as the JSON error of http/error_response.h.
 // Paths match exactly (no prefixes, no trailing-slash folding): the API is
-// small and its paths are documented in docs/http-api.md.
+// small and its paths are documented in docs/http-api.md. With
+// api.metrics, every request is counted by its route's pattern (never the
+// raw path; "unmatched" for a 404 or 405) and HTTP status, and timed.
 //
 // Thread-safety: Add before serving; Serve is thread-safe.
 #ifndef DNC_HTTP_HTTP_ROUTES_H_
@@ -22,7 +24,7 @@ using ApiHandler = void (*)(const ApiContext& api, const HttpRequest& request,
 
 class HttpRoutes {
  public:
-  explicit HttpRoutes(ApiContext api) : api_(api) {}
+  explicit HttpRoutes(ApiContext api);
 
   // `method` is "GET" or "POST" (exact, as HTTP spells it).
   void Add(std::string_view method, std::string_view path, ApiHandler handler);
@@ -34,8 +36,10 @@ class HttpRoutes {
     std::string method;
     std::string path;
     ApiHandler handler;
+    service::CallMetrics* metrics;  // nullptr without api_.metrics.
   };
   const ApiContext api_;
+  service::CallMetrics* const unmatched_;  // 404 and 405.
   std::vector<Route> routes_;
 };
 

@@ -53,9 +53,11 @@ void LogAction(const grpc::CallbackServerContext& context, const char* action,
 }  // namespace
 
 AdminServiceImpl::AdminServiceImpl(const AdminAuthorizer* authorizer,
-                                   tenant::TenantStore* store, CallGate* gate)
+                                   tenant::TenantStore* store, CallGate* gate,
+                                   ServerMetrics* metrics)
     : authorizer_(authorizer),
       gate_(gate),
+      metrics_(metrics),
       admin_(store == nullptr ? nullptr
                               : std::make_unique<admin::StoreTenantAdmin>(
                                     store, "the server's tenant store")) {}
@@ -73,7 +75,15 @@ template <typename Body>
 grpc::ServerUnaryReactor* AdminServiceImpl::Run(
     grpc::CallbackServerContext* context, const char* action,
     std::string_view tenant, Body&& body) {
-  auto* reactor = new GatedUnaryReactor(gate_);
+  // Resolved per call (a lock and a short scan): administration is rare.
+  // The metric's method is the RPC's ("PruneAudit(force)" is PruneAudit).
+  const std::string_view method(action);
+  auto* reactor = new GatedUnaryReactor(
+      gate_,
+      GrpcMethodMetrics(
+          metrics_,
+          absl::StrCat(v1::AdminService::service_full_name(), "/",
+                       std::string(method.substr(0, method.find('('))))));
   if (!gate_->Enter()) {
     reactor->Finish(ShuttingDown());
     return reactor;

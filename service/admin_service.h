@@ -26,6 +26,7 @@
 #include "dnc/v1/admin.pb.h"
 #include "service/admin_auth.h"
 #include "service/call_gate.h"
+#include "service/server_metrics.h"
 #include "tenant/tenant_store.h"
 
 namespace dnc::service {
@@ -34,8 +35,11 @@ class AdminServiceImpl final : public dnc::v1::AdminService::CallbackService {
  public:
   // `authorizer` null: online administration off. `store` null: the server
   // has no tenants (--auth=none).
+  // `metrics` counts and times every call (service/server_metrics.h);
+  // nullptr = none.
   AdminServiceImpl(const AdminAuthorizer* authorizer,
-                   tenant::TenantStore* store, CallGate* gate);
+                   tenant::TenantStore* store, CallGate* gate,
+                   ServerMetrics* metrics = nullptr);
   ~AdminServiceImpl() override;
 
   // True when calls can succeed (an authorizer and a store).
@@ -87,6 +91,7 @@ class AdminServiceImpl final : public dnc::v1::AdminService::CallbackService {
 
   const AdminAuthorizer* const authorizer_;
   CallGate* const gate_;
+  ServerMetrics* const metrics_;
   // Over the store; null without one.
   const std::unique_ptr<admin::StoreTenantAdmin> admin_;
 };

@@ -13,12 +13,15 @@
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/server_callback.h>
 
+#include <utility>
+
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "service/auth.h"
 #include "service/grpc_status.h"
+#include "service/server_metrics.h"
 
 namespace dnc::service {
 
@@ -50,9 +53,19 @@ absl::StatusOr<const tenant::Tenant*> AuthenticateCall(
 
 // The reactor of every unary method: counts as in flight (CallGate) until
 // gRPC is done with the call (the response sent or the call cancelled).
+// With `metrics` (the method's, service/server_metrics.h; nullptr: none)
+// the call is counted by its status code and timed from the reactor's
+// making to its Finish.
 class GatedUnaryReactor final : public grpc::ServerUnaryReactor {
  public:
-  explicit GatedUnaryReactor(CallGate* gate) : gate_(gate) {}
+  explicit GatedUnaryReactor(CallGate* gate, CallMetrics* metrics = nullptr)
+      : gate_(gate), metrics_(metrics), start_(StartTimer(metrics)) {}
+  // Hides ServerUnaryReactor::Finish (not virtual) to count the call first:
+  // every unary method finishes through a GatedUnaryReactor*.
+  void Finish(grpc::Status status) {
+    if (metrics_ != nullptr) metrics_->Record(status.error_code(), start_);
+    grpc::ServerUnaryReactor::Finish(std::move(status));
+  }
   void OnDone() override {
     gate_->Exit();
     delete this;
@@ -66,17 +79,21 @@ class GatedUnaryReactor final : public grpc::ServerUnaryReactor {
 
  private:
   CallGate* const gate_;
+  CallMetrics* const metrics_;
+  const CallClock::time_point start_;
 };
 
 // Runs one unary method: enters `gate` (or finishes with ShuttingDown()),
 // authenticates the caller (or finishes with its error), then finishes with
 // the status of `body(tenant)` (tenant: the caller's, nullptr without
-// tenants). `body` fills the response before it returns.
+// tenants). `body` fills the response before it returns. `metrics`: see
+// GatedUnaryReactor.
 template <typename Body>
 grpc::ServerUnaryReactor* RunUnary(CallGate* gate, const Authenticator& auth,
                                    grpc::CallbackServerContext* context,
-                                   Body&& body) {
-  auto* reactor = new GatedUnaryReactor(gate);
+                                   Body&& body,
+                                   CallMetrics* metrics = nullptr) {
+  auto* reactor = new GatedUnaryReactor(gate, metrics);
   if (!gate->Enter()) {
     reactor->Finish(ShuttingDown());
     return reactor;

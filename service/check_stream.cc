@@ -63,14 +63,21 @@ class CheckStreams::Stream {
       return;
     }
     owner_->Accept(queue_);
+    const CallClock::time_point start = StartTimer(metrics_);
     // Counted until deleted, whether or not it is let in.
     counted_ = true;
     const bool entered = owner_->service_->gate().Enter();
     registered_ = owner_->Register(this);
-    if (!entered || !registered_) return FinishWith(ShuttingDown());
+    if (!entered || !registered_) {
+      Count(ShuttingDown().error_code(), start);
+      return FinishWith(ShuttingDown());
+    }
     const absl::StatusOr<const tenant::Tenant*> tenant =
         AuthenticateCall(owner_->service_->auth(), context_);
-    if (!tenant.ok()) return FinishWith(ToGrpcStatus(tenant.status()));
+    if (!tenant.ok()) {
+      Count(static_cast<int>(tenant.status().code()), start);
+      return FinishWith(ToGrpcStatus(tenant.status()));
+    }
     tenant_ = *tenant;
     StartRead();
   }
@@ -84,8 +91,10 @@ class CheckStreams::Stream {
     }
     v1::CheckResponse* answer = &slots_[(head_ + count_) % kMaxQueuedAnswers];
     answer->Clear();
+    const CallClock::time_point start = StartTimer(metrics_);
     const absl::Status status =
         owner_->service_->CheckInto(request_, tenant_, "CheckStream", answer);
+    Count(static_cast<int>(status.code()), start);
     ++requests_;
     if (!status.ok()) {
       stop_reading_ = true;
@@ -135,6 +144,11 @@ class CheckStreams::Stream {
       if (!writing_ && count_ == 0) FinishWith(final_status_);
     }
     MaybeDelete();
+  }
+
+  // Each request counts as one CheckStream call (a refused stream as one).
+  void Count(int code, CallClock::time_point start) {
+    if (metrics_ != nullptr) metrics_->Record(code, start);
   }
 
   // The error that ends the stream at request number requests_ (1-based).
@@ -190,6 +204,7 @@ class CheckStreams::Stream {
 
   CheckStreams* const owner_;
   const size_t queue_;
+  CallMetrics* const metrics_ = owner_->service_->method_metrics().check_stream;
   grpc::ServerCompletionQueue* cq_ = nullptr;
   grpc::ServerContext context_;
   grpc::ServerAsyncReaderWriter<v1::CheckResponse, v1::CheckRequest> rw_{

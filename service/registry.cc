@@ -140,6 +140,32 @@ std::shared_ptr<const SourceSet> Registry::Current() const {
 
 absl::Status Registry::Reload(ReloadSummary* summary) {
   absl::MutexLock reload_lock(&reload_mu_);
+  const absl::Time start = absl::Now();
+  ReloadSummary counts;
+  const absl::Status status = ReloadAndSwap(&counts);
+  last_reload_nanos_.store(absl::ToInt64Nanoseconds(absl::Now() - start),
+                           std::memory_order_relaxed);
+  std::atomic<uint64_t>& outcome = !status.ok() ? reloads_failed_
+                                   : counts.opened > 0 || counts.dropped > 0
+                                       ? reloads_changed_
+                                       : reloads_unchanged_;
+  outcome.fetch_add(1, std::memory_order_relaxed);
+  if (summary != nullptr) *summary = counts;
+  return status;
+}
+
+ReloadStats Registry::reload_stats() const {
+  ReloadStats stats;
+  stats.changed = reloads_changed_.load(std::memory_order_relaxed);
+  stats.unchanged = reloads_unchanged_.load(std::memory_order_relaxed);
+  stats.failed = reloads_failed_.load(std::memory_order_relaxed);
+  stats.last_seconds =
+      static_cast<double>(last_reload_nanos_.load(std::memory_order_relaxed)) /
+      1e9;
+  return stats;
+}
+
+absl::Status Registry::ReloadAndSwap(ReloadSummary* summary) {
   ReloadSummary counts;
   std::shared_ptr<const SourceSet> old = Current();
   const DayNumber today = TodayUtc();

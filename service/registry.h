@@ -16,6 +16,8 @@
 #ifndef DNC_SERVICE_REGISTRY_H_
 #define DNC_SERVICE_REGISTRY_H_
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <thread>
@@ -46,6 +48,14 @@ struct ReloadSummary {
   int dropped = 0;  // Sources no longer published (no CURRENT).
   int failed =
       0;  // Sources that failed to resolve or open (kept as they were).
+};
+
+// Every Reload() so far (polls and SIGHUP alike), for the metrics.
+struct ReloadStats {
+  uint64_t changed = 0;     // Swapped in a new set (a source opened or gone).
+  uint64_t unchanged = 0;   // Found nothing new to serve.
+  uint64_t failed = 0;      // Returned an error (a source kept as it was).
+  double last_seconds = 0;  // How long the last one took.
 };
 
 class Registry {
@@ -90,9 +100,13 @@ class Registry {
   void StopPolling() ABSL_LOCKS_EXCLUDED(poll_mu_);
 
   const std::string& data_dir() const { return options_.data_dir; }
+  ReloadStats reload_stats() const;
 
  private:
   Registry(RegistryOptions options, std::shared_ptr<const SourceSet> initial);
+  // Reload() without its accounting.
+  absl::Status ReloadAndSwap(ReloadSummary* summary)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(reload_mu_);
   size_t CloseUnusedLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(reload_mu_);
 
   const RegistryOptions options_;
@@ -103,6 +117,10 @@ class Registry {
       ABSL_GUARDED_BY(reload_mu_);
   mutable absl::Mutex mu_;
   std::shared_ptr<const SourceSet> current_ ABSL_GUARDED_BY(mu_);
+  // Written under reload_mu_, read by the metrics at any time.
+  std::atomic<uint64_t> reloads_changed_{0}, reloads_unchanged_{0},
+      reloads_failed_{0};
+  std::atomic<int64_t> last_reload_nanos_{0};
 
   absl::Mutex poll_mu_;
   std::unique_ptr<absl::Notification> poll_stop_ ABSL_GUARDED_BY(poll_mu_);

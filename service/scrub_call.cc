@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "service/audit.h"
+#include "service/server_metrics.h"
 #include "tenant/tenant_store.h"
 
 namespace dnc::service {
@@ -126,7 +127,11 @@ absl::Status ScrubCalls::Answer(absl::Time now, policy::Purpose purpose,
                                      &answer.result, &scratch->scrub));
   AssignWindows(answer.result.e164, now, &answer.windows);
   DNC_RETURN_IF_ERROR(encode(answer));
-  if (tenant == nullptr) return absl::OkStatus();
+  ServerMetrics* const metrics = options_.metrics;
+  if (tenant == nullptr) {
+    if (metrics != nullptr) metrics->CountAnswers(answer.result.dispositions);
+    return absl::OkStatus();
+  }
   AuditCall call;
   call.method = audited.method;
   call.job_id = audited.job_id;
@@ -134,8 +139,15 @@ absl::Status ScrubCalls::Answer(absl::Time now, policy::Purpose purpose,
   call.sequence = audited.sequence;
   call.purpose = purpose;
   call.numbers_sha256 = std::move(audited.numbers_sha256);
-  DNC_ASSIGN_OR_RETURN(answer.audit_id,
-                       AppendAudit(store_, *tenant, call, answer.result));
+  const CallClock::time_point audit_start =
+      metrics != nullptr ? CallClock::now() : CallClock::time_point();
+  absl::StatusOr<std::string> audit_id =
+      AppendAudit(store_, *tenant, call, answer.result);
+  if (metrics != nullptr) metrics->ObserveAuditWrite(audit_start);
+  if (!audit_id.ok()) return audit_id.status();
+  answer.audit_id = *std::move(audit_id);
+  // Only what reached the caller counts as answered.
+  if (metrics != nullptr) metrics->CountAnswers(answer.result.dispositions);
   return absl::OkStatus();
 }
 

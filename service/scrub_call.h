@@ -48,6 +48,8 @@ class TenantStore;
 
 namespace dnc::service {
 
+class ServerMetrics;
+
 // The purpose a call is judged under: `requested` (a dnc.v1.CallPurpose
 // value) unless it is 0 (unspecified), then the tenant's default (commercial
 // without a tenant or default). Errors: InvalidArgument for a value that is
@@ -103,6 +105,10 @@ struct ScrubCallsOptions {
   uint32_t max_batch_entries = kDefaultMaxBatchEntries;
   // The date freshness is judged against; TodayUtc when empty (tests set it).
   std::function<DayNumber()> today;
+  // Counts the numbers answered by disposition and times the audit
+  // writes (service/server_metrics.h); nullptr = no metrics. Must outlive
+  // the ScrubCalls.
+  ServerMetrics* metrics = nullptr;
 };
 
 class ScrubCalls {

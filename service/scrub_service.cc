@@ -30,13 +30,16 @@ class ScrubStreamReactor final
   ScrubStreamReactor(ScrubServiceImpl* service,
                      grpc::CallbackServerContext* context)
       : service_(service) {
+    chunk_start_ = StartTimer(metrics_);
     if (!service_->gate().Enter()) {
+      CountChunk(ShuttingDown().error_code());
       Finish(ShuttingDown());
       return;
     }
     absl::StatusOr<const tenant::Tenant*> tenant =
         AuthenticateCall(service_->auth(), *context);
     if (!tenant.ok()) {
+      CountChunk(static_cast<int>(tenant.status().code()));
       Finish(ToGrpcStatus(tenant.status()));
       return;
     }
@@ -49,8 +52,10 @@ class ScrubStreamReactor final
       Finish(grpc::Status::OK);
       return;
     }
+    chunk_start_ = StartTimer(metrics_);
     const absl::Status status = service_->ScrubInto(
         request_, tenant_, "ScrubStream", &scratch_, &response_);
+    CountChunk(static_cast<int>(status.code()));
     if (!status.ok()) {
       Finish(ToGrpcStatus(absl::Status(
           status.code(),
@@ -78,7 +83,14 @@ class ScrubStreamReactor final
   }
 
  private:
+  // Each chunk counts as one ScrubStream call (a refused stream as one).
+  void CountChunk(int code) {
+    if (metrics_ != nullptr) metrics_->Record(code, chunk_start_);
+  }
+
   ScrubServiceImpl* const service_;
+  CallMetrics* const metrics_ = service_->method_metrics().scrub_stream;
+  CallClock::time_point chunk_start_;
   const tenant::Tenant* tenant_ = nullptr;
   v1::ScrubRequest request_;
   v1::ScrubResponse response_;
@@ -97,6 +109,7 @@ ScrubCallsOptions CallsOptions(const ScrubServiceOptions& options) {
   ScrubCallsOptions calls;
   calls.max_batch_entries = options.max_batch_entries;
   calls.today = options.today;
+  calls.metrics = options.metrics;
   return calls;
 }
 
@@ -143,12 +156,32 @@ void FillCheckAnswer(const ScrubAnswer& answer, const v1::CheckRequest& request,
 
 const char* ServerVersion() { return DNC_VERSION; }
 
+namespace {
+
+ScrubServiceImpl::MethodMetrics MethodMetricsOf(ServerMetrics* metrics) {
+  ScrubServiceImpl::MethodMetrics methods;
+  const auto method = [metrics](const char* name) {
+    return GrpcMethodMetrics(
+        metrics,
+        absl::StrCat(v1::ScrubService::service_full_name(), "/", name));
+  };
+  methods.check = method("Check");
+  methods.check_stream = method("CheckStream");
+  methods.scrub = method("Scrub");
+  methods.scrub_stream = method("ScrubStream");
+  methods.status = method("Status");
+  return methods;
+}
+
+}  // namespace
+
 ScrubServiceImpl::ScrubServiceImpl(const Registry* registry,
                                    const Authenticator* auth, CallGate* gate,
                                    ScrubServiceOptions options)
     : auth_(auth),
       gate_(gate),
       max_answer_bytes_(options.max_answer_bytes),
+      method_metrics_(MethodMetricsOf(options.metrics)),
       calls_(registry, auth->store(), CallsOptions(options)) {
   SetMessageAllocatorFor_Scrub(&scrub_allocator_);
 }
@@ -256,7 +289,13 @@ std::unique_ptr<CheckAsync> ScrubServiceImpl::ServeCheck(
       this,
       [this](grpc::ServerContextBase* context, const v1::CheckRequest& request,
              v1::CheckResponse* response) {
-        return AnswerCheck(context, request, response);
+        CallMetrics* const metrics = method_metrics_.check;
+        const CallClock::time_point start = StartTimer(metrics);
+        absl::Status status = AnswerCheck(context, request, response);
+        if (metrics != nullptr) {
+          metrics->Record(static_cast<int>(status.code()), start);
+        }
+        return status;
       },
       options, builder);
 }
@@ -276,12 +315,15 @@ absl::Status ScrubServiceImpl::AnswerCheck(grpc::ServerContextBase* context,
 grpc::ServerUnaryReactor* ScrubServiceImpl::Scrub(
     grpc::CallbackServerContext* context, const v1::ScrubRequest* request,
     v1::ScrubResponse* response) {
-  return RunUnary(gate_, *auth_, context, [&](const tenant::Tenant* tenant) {
-    // The handler answers before it returns, so one scratch per thread is
-    // reused by every call on it (its buffers keep their capacity).
-    thread_local BatchScratch scratch;
-    return ScrubInto(*request, tenant, "Scrub", &scratch, response);
-  });
+  return RunUnary(
+      gate_, *auth_, context,
+      [&](const tenant::Tenant* tenant) {
+        // The handler answers before it returns, so one scratch per thread is
+        // reused by every call on it (its buffers keep their capacity).
+        thread_local BatchScratch scratch;
+        return ScrubInto(*request, tenant, "Scrub", &scratch, response);
+      },
+      method_metrics_.scrub);
 }
 
 grpc::ServerBidiReactor<v1::ScrubRequest, v1::ScrubResponse>*
@@ -292,10 +334,13 @@ ScrubServiceImpl::ScrubStream(grpc::CallbackServerContext* context) {
 grpc::ServerUnaryReactor* ScrubServiceImpl::Status(
     grpc::CallbackServerContext* context, const v1::StatusRequest* request,
     v1::StatusResponse* response) {
-  return RunUnary(gate_, *auth_, context, [&](const tenant::Tenant* tenant) {
-    FillStatus(tenant, response);
-    return absl::OkStatus();
-  });
+  return RunUnary(
+      gate_, *auth_, context,
+      [&](const tenant::Tenant* tenant) {
+        FillStatus(tenant, response);
+        return absl::OkStatus();
+      },
+      method_metrics_.status);
 }
 
 void ScrubServiceImpl::FillStatus(const tenant::Tenant* tenant,

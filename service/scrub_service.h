@@ -34,6 +34,7 @@
 #include "service/field_rules.h"
 #include "service/registry.h"
 #include "service/scrub_call.h"
+#include "service/server_metrics.h"
 #include "service/source_set.h"
 
 namespace dnc::service {
@@ -49,6 +50,9 @@ struct ScrubServiceOptions {
   size_t max_answer_bytes = kDefaultMaxAnswerBytes;
   // The date freshness is judged against; TodayUtc when empty (tests set it).
   std::function<DayNumber()> today;
+  // Counts and times every call by method and status, and what the call
+  // layer counts (service/server_metrics.h); nullptr = no metrics.
+  ServerMetrics* metrics = nullptr;
 };
 
 // Buffers one call (or one stream, chunk after chunk) reuses.
@@ -118,6 +122,16 @@ class ScrubServiceImpl final : public CheckAsyncService {
   void DrainStreams() { check_streams_.Drain(); }
   const CheckStreams& check_streams() const { return check_streams_; }
 
+  // Each method's metrics (all nullptr without ScrubServiceOptions::metrics).
+  struct MethodMetrics {
+    CallMetrics* check = nullptr;
+    CallMetrics* check_stream = nullptr;  // Per request of a stream.
+    CallMetrics* scrub = nullptr;
+    CallMetrics* scrub_stream = nullptr;  // Per chunk of a stream.
+    CallMetrics* status = nullptr;
+  };
+  const MethodMetrics& method_metrics() const { return method_metrics_; }
+
   uint32_t max_batch_entries() const { return calls_.max_batch_entries(); }
   const Authenticator& auth() const { return *auth_; }
   CallGate& gate() const { return *gate_; }
@@ -135,6 +149,7 @@ class ScrubServiceImpl final : public CheckAsyncService {
   const Authenticator* const auth_;
   CallGate* const gate_;
   const size_t max_answer_bytes_;
+  const MethodMetrics method_metrics_;
   const ScrubCalls calls_;
   // Scrub's request and response live on a per-call arena with a reused
   // first block (see arena_message_allocator.h).

@@ -121,6 +121,7 @@ absl::StatusOr<std::unique_ptr<ScrubServer>> ScrubServer::Start(
   service_options.max_batch_entries = options.max_batch_entries;
   service_options.max_answer_bytes = options.max_answer_bytes;
   service_options.today = options.today;
+  service_options.metrics = options.metrics;
   server->auth_ = std::make_unique<Authenticator>(
       options.auth, options.auth == AuthMode::kApiKey ? tenants : nullptr);
   server->gate_ = std::make_unique<CallGate>();
@@ -130,11 +131,12 @@ absl::StatusOr<std::unique_ptr<ScrubServer>> ScrubServer::Start(
   TenantServiceOptions tenant_options;
   tenant_options.max_batch_entries = options.max_batch_entries;
   tenant_options.today = options.today;
+  tenant_options.metrics = options.metrics;
   server->tenant_service_ = std::make_unique<TenantServiceImpl>(
       server->auth_.get(), server->gate_.get(), std::move(tenant_options));
   server->admin_service_ = std::make_unique<AdminServiceImpl>(
       options.admin, options.auth == AuthMode::kApiKey ? tenants : nullptr,
-      server->gate_.get());
+      server->gate_.get(), options.metrics);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

@@ -41,6 +41,7 @@ namespace dnc::service {
 class AdminAuthorizer;
 class AdminServiceImpl;
 class CheckAsync;
+class ServerMetrics;
 class ReloadableServerTls;
 class ScrubServiceImpl;
 class TenantServiceImpl;
@@ -65,6 +66,10 @@ struct ServerOptions {
   // CheckStream; at least 1. Two measured best on two cores with the server
   // pinned to one.
   int check_queues = 2;
+  // Counts and times every call by method and status code, and what the
+  // call layer counts (service/server_metrics.h), shared with the HTTP
+  // front end; nullptr = no metrics. Must outlive the server.
+  ServerMetrics* metrics = nullptr;
   // TLS: when it holds a certificate (common/tls_files.h), the listener
   // speaks only TLS with it; with a CA as well, every client must present a
   // certificate that CA signed (mTLS). Empty (no certificate): plaintext.

@@ -28,6 +28,7 @@
 #include "service/grpc_log.h"
 #include "service/scrub_service.h"
 #include "service/server.h"
+#include "service/server_metrics.h"
 #include "service/source_set.h"
 #include "storage/durable_file.h"
 #include "tenant/tenant_store.h"
@@ -91,7 +92,12 @@ ABSL_FLAG(std::string, http_listen, "",
           "HOST:PORT for the HTTP/1.1 API (JSON, check.txt and the "
           "DNC.com-compatible /app/main/rpc/scrub; docs/http-api.md); off "
           "when empty; port 0 picks a free port. Same API keys (header "
-          "x-api-key), answers and audit as gRPC.");
+          "x-api-key), answers and audit as gRPC. Also serves GET /metrics "
+          "(Prometheus, no API key: docs/metrics.md).");
+ABSL_FLAG(int32_t, slow_call_ms, 1000,
+          "Log one warning line (method, duration, status code) for each "
+          "call that takes longer than this many milliseconds, at most 5 "
+          "lines a second; 0 = off.");
 ABSL_FLAG(std::string, http_port_file, "",
           "If set, write the bound HTTP port to this file once serving.");
 ABSL_FLAG(int32_t, http_threads, 2,
@@ -506,16 +512,31 @@ int main(int argc, char** argv) {
       OpenTenants(*config);
   if (!tenants.ok()) return Fail(std::string(tenants.status().message()));
 
+  // One set of metrics for both front ends, served as GET /metrics on
+  // --http_listen; declared before the servers, so it outlives them.
+  const int32_t slow_call_ms = absl::GetFlag(FLAGS_slow_call_ms);
+  if (slow_call_ms < 0) {
+    Cli().UsageError("--slow_call_ms must be 0 (off) or more");
+  }
+  dnc::service::ServerMetricsOptions metrics_options;
+  metrics_options.slow_call = absl::Milliseconds(slow_call_ms);
+  dnc::service::ServerMetrics metrics(metrics_options);
+  metrics.WatchRegistry(registry->get());
+  metrics.WatchTenants(tenants->get());
+  dnc::service::ServerOptions server_options = config->server;
+  server_options.metrics = &metrics;
   absl::StatusOr<std::unique_ptr<dnc::service::ScrubServer>> server =
       dnc::service::ScrubServer::Start(registry->get(), tenants->get(),
-                                       config->server);
+                                       server_options);
   if (!server.ok()) return Fail(std::string(server.status().message()));
 
   std::unique_ptr<dnc::http::HttpFrontEnd> http;
   if (config->http) {
+    dnc::http::HttpFrontEndOptions http_options = config->http_options;
+    http_options.metrics = &metrics;
     absl::StatusOr<std::unique_ptr<dnc::http::HttpFrontEnd>> started =
         dnc::http::HttpFrontEnd::Start(registry->get(), tenants->get(),
-                                       config->http_options);
+                                       http_options);
     if (!started.ok()) {
       return Fail(absl::StrCat("--http_listen: ", started.status().message()));
     }
@@ -585,6 +606,7 @@ int main(int argc, char** argv) {
   (*server)->Shutdown(absl::Seconds(5));
   (*server)->Wait();
   server->reset();
+  metrics.WatchTenants(nullptr);
   tenants->reset();
   DNC_LOG(Info).Event("stopped").Field("exit_code", exit_code)
       << "dnc-server stopped";

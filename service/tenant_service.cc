@@ -78,7 +78,21 @@ void FillConsent(const tenant::StoredConsent& stored, v1::ConsentRecord* out) {
 
 TenantServiceImpl::TenantServiceImpl(const Authenticator* auth, CallGate* gate,
                                      TenantServiceOptions options)
-    : auth_(auth), gate_(gate), options_(std::move(options)) {}
+    : auth_(auth),
+      gate_(gate),
+      options_(std::move(options)),
+      method_metrics_([metrics = options_.metrics] {
+        const auto method = [metrics](const char* name) {
+          return GrpcMethodMetrics(
+              metrics,
+              absl::StrCat(v1::TenantService::service_full_name(), "/", name));
+        };
+        return MethodMetrics{method("AddOptOuts"),     method("RemoveOptOuts"),
+                             method("CheckOptOuts"),   method("AddConsents"),
+                             method("RevokeConsents"), method("ListConsents"),
+                             method("WhoAmI"),         method("RecordJobFiles"),
+                             method("GetReport")};
+      }()) {}
 
 DayNumber TenantServiceImpl::Today() const {
   return options_.today ? options_.today() : TodayUtc();
@@ -358,11 +372,13 @@ absl::Status TenantServiceImpl::Report(const tenant::Tenant& tenant,
   grpc::ServerUnaryReactor* TenantServiceImpl::Method(                  \
       grpc::CallbackServerContext* context, const v1::Request* request, \
       v1::Response* response) {                                         \
-    return RunUnary(gate_, *auth_, context,                             \
-                    [&](const tenant::Tenant* tenant) -> absl::Status { \
-                      DNC_RETURN_IF_ERROR(RequireTenant(tenant));       \
-                      return Body;                                      \
-                    });                                                 \
+    return RunUnary(                                                    \
+        gate_, *auth_, context,                                         \
+        [&](const tenant::Tenant* tenant) -> absl::Status {             \
+          DNC_RETURN_IF_ERROR(RequireTenant(tenant));                   \
+          return Body;                                                  \
+        },                                                              \
+        method_metrics_.Method);                                        \
   }
 
 DNC_TENANT_HANDLER(AddOptOuts, OptOutRequest, OptOutResponse,
@@ -386,18 +402,21 @@ DNC_TENANT_HANDLER(GetReport, ReportRequest, ScrubReport,
 grpc::ServerUnaryReactor* TenantServiceImpl::WhoAmI(
     grpc::CallbackServerContext* context, const v1::WhoAmIRequest* request,
     v1::TenantInfo* response) {
-  return RunUnary(gate_, *auth_, context, [&](const tenant::Tenant* tenant) {
-    DNC_RETURN_IF_ERROR(RequireTenant(tenant));
-    response->set_tenant(tenant->name());
-    response->set_default_purpose(
-        static_cast<v1::CallPurpose>(tenant->default_purpose()));
-    for (const tenant::Entitlement& entitlement : tenant->entitlements()) {
-      FillEntitlement(entitlement, response->add_entitlements());
-    }
-    response->set_opt_out_count(tenant->opt_out_count());
-    response->set_consent_count(tenant->consent_count());
-    return absl::OkStatus();
-  });
+  return RunUnary(
+      gate_, *auth_, context,
+      [&](const tenant::Tenant* tenant) {
+        DNC_RETURN_IF_ERROR(RequireTenant(tenant));
+        response->set_tenant(tenant->name());
+        response->set_default_purpose(
+            static_cast<v1::CallPurpose>(tenant->default_purpose()));
+        for (const tenant::Entitlement& entitlement : tenant->entitlements()) {
+          FillEntitlement(entitlement, response->add_entitlements());
+        }
+        response->set_opt_out_count(tenant->opt_out_count());
+        response->set_consent_count(tenant->consent_count());
+        return absl::OkStatus();
+      },
+      method_metrics_.WhoAmI);
 }
 
 }  // namespace dnc::service

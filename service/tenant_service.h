@@ -21,6 +21,7 @@
 #include "service/auth.h"
 #include "service/call_gate.h"
 #include "service/field_rules.h"
+#include "service/server_metrics.h"
 #include "tenant/tenant_store.h"
 
 namespace dnc::service {
@@ -30,6 +31,9 @@ struct TenantServiceOptions {
   uint32_t max_batch_entries = kDefaultMaxBatchEntries;
   // The date opt-outs and revocations default to; TodayUtc when empty.
   std::function<DayNumber()> today;
+  // Counts and times every call by method and status
+  // (service/server_metrics.h); nullptr = no metrics.
+  ServerMetrics* metrics = nullptr;
 };
 
 class TenantServiceImpl final : public dnc::v1::TenantService::CallbackService {
@@ -99,6 +103,12 @@ class TenantServiceImpl final : public dnc::v1::TenantService::CallbackService {
   const Authenticator* const auth_;
   CallGate* const gate_;
   const TenantServiceOptions options_;
+  // Each method's metrics, by the method's name (nullptr without metrics).
+  struct MethodMetrics {
+    CallMetrics *AddOptOuts, *RemoveOptOuts, *CheckOptOuts, *AddConsents,
+        *RevokeConsents, *ListConsents, *WhoAmI, *RecordJobFiles, *GetReport;
+  };
+  const MethodMetrics method_metrics_;
 };
 
 }  // namespace dnc::service
