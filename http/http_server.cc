@@ -510,6 +510,11 @@ void HttpServer::Shutdown(absl::Duration deadline) {
   impl.io.stop();
   for (std::thread& thread : impl.threads) thread.join();
   impl.threads.clear();
+  // The close posted above may not have run before io stopped (when the
+  // last connection closed first); with the threads joined nothing else
+  // touches the acceptor, so close it here: the port is free on return.
+  beast::error_code ignored;
+  impl.acceptor.close(ignored);
 }
 
 }  // namespace dnc::http
