@@ -42,6 +42,12 @@ ABSL_FLAG(std::string, admin_key_file, "",
 ABSL_FLAG(std::string, ca_cert, "",
           "Online: PEM file of the CA that signed the server's certificate; "
           "connects with TLS (hostname checked). Without it: plaintext.");
+ABSL_FLAG(std::string, client_cert, "",
+          "Online: PEM client certificate chain, for a server that requires "
+          "client certificates (dnc-server --tls_client_ca); needs "
+          "--client_key.");
+ABSL_FLAG(std::string, client_key, "",
+          "Online: PEM private key of --client_cert.");
 ABSL_FLAG(std::string, entitle, "",
           "Entitlements: SOURCE:all or SOURCE:NPA,NPA,... separated by ';', "
           "e.g. \"us-ftc:all; ca-dncl:416,647\". Required by create; "
@@ -84,8 +90,9 @@ std::string UsageText() {
          "audit log.\n\n"
          "Usage: dnc-tenant --tenants DIR COMMAND [NAME] [flags]\n"
          "         (offline: dnc-server stopped)\n"
-         "       dnc-tenant --server HOST:PORT [--ca_cert F] "
-         "--admin_key_file F COMMAND [NAME] [flags]\n"
+         "       dnc-tenant --server HOST:PORT [--ca_cert F] [--client_cert F "
+         "--client_key F]\n"
+         "                  --admin_key_file F COMMAND [NAME] [flags]\n"
          "         (online: dnc-server running with --admin_key_file)\n\n"
          "Offline, dnc-tenant opens the store itself (a running server "
          "holds its lock). Online, it asks a running dnc-server started "
@@ -392,10 +399,12 @@ absl::Status Run(TenantAdmin& admin, const Command& command) {
 
 int Offline(const std::string& dir, const Command& command) {
   if (!absl::GetFlag(FLAGS_admin_key_file).empty() ||
-      !absl::GetFlag(FLAGS_ca_cert).empty()) {
+      !absl::GetFlag(FLAGS_ca_cert).empty() ||
+      !absl::GetFlag(FLAGS_client_cert).empty() ||
+      !absl::GetFlag(FLAGS_client_key).empty()) {
     UsageError(
-        "--admin_key_file and --ca_cert are for --server (online); "
-        "--tenants opens the store directly");
+        "--admin_key_file, --ca_cert, --client_cert and --client_key are for "
+        "--server (online); --tenants opens the store directly");
   }
   absl::StatusOr<std::unique_ptr<tenant::TenantStore>> store =
       tenant::TenantStore::Open(dir,
@@ -419,6 +428,11 @@ int Online(const std::string& server, const Command& command) {
   client::ClientOptions options;
   options.server = server;
   options.ca_cert_file = absl::GetFlag(FLAGS_ca_cert);
+  options.client_cert_file = absl::GetFlag(FLAGS_client_cert);
+  options.client_key_file = absl::GetFlag(FLAGS_client_key);
+  if (options.client_cert_file.empty() != options.client_key_file.empty()) {
+    UsageError("--client_cert and --client_key go together");
+  }
   absl::StatusOr<std::unique_ptr<RemoteTenantAdmin>> admin =
       RemoteTenantAdmin::Connect(options, *std::move(key));
   if (!admin.ok()) return Cli().Fail(admin.status());

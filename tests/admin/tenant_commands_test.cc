@@ -157,6 +157,9 @@ TEST_F(DncTenantModeTest, ExactlyOneModeAndItsOwnFlagsOrUsageErrorTwo) {
       {"--server", "127.0.0.1:1", "list"},  // no --admin_key_file
       {"--tenants", store, "--admin_key_file", key, "list"},
       {"--tenants", store, "--ca_cert", key, "list"},
+      {"--tenants", store, "--client_cert", key, "--client_key", key, "list"},
+      {"--server", "127.0.0.1:1", "--admin_key_file", key, "--client_cert", key,
+       "list"},  // no --client_key
       {"--server", "127.0.0.1:1", "--admin_key_file", key, "audit"},
       {"--server", "127.0.0.1:1", "--admin_key_file", key, "audit", "export"},
       {"--server", "127.0.0.1:1", "--admin_key_file", key, "audit", "prune"},

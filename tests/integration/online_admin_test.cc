@@ -9,6 +9,9 @@
 //     opened before; a key is revoked and the next call with it fails
 //     UNAUTHENTICATED (HTTP 401) on every one of those connections; the
 //     load's calls all succeed.
+//   - Over mutual TLS (certificates made by openssl): dnc-tenant --server
+//     with --ca_cert and a client certificate administers; without the
+//     client certificate it is refused.
 //   - The audit export online (server running) is byte for byte the export
 //     offline (server stopped); prune online keeps the retention unless
 //     forced, and a forced prune empties the export.
@@ -36,6 +39,7 @@
 #include "tests/testing/http_client.h"
 #include "tests/testing/scratch_dir.h"
 #include "tests/testing/subprocess.h"
+#include "tests/testing/test_certs.h"
 
 namespace dnc {
 namespace {
@@ -106,18 +110,20 @@ class OnlineAdminTest : public ::testing::Test {
     return key;
   }
 
-  void StartServer() {
+  // `extra_flags` (e.g. TLS) are added to the command line.
+  void StartServer(const std::vector<std::string>& extra_flags = {}) {
     const std::string port_file = dir_.Path("server.port");
     const std::string http_port_file = dir_.Path("http.port");
     std::filesystem::remove(port_file);
     std::filesystem::remove(http_port_file);
+    std::vector<std::string> argv = {
+        DNC_SERVER_BIN, "--data",           data_,           "--tenants",
+        tenants_,       "--listen",         "127.0.0.1:0",   "--port_file",
+        port_file,      "--admin_key_file", admin_key_file_, "--http_listen",
+        "127.0.0.1:0",  "--http_port_file", http_port_file};
+    argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
     server_ = std::make_unique<BackgroundProcess>(
-        std::vector<std::string>{
-            DNC_SERVER_BIN, "--data", data_, "--tenants", tenants_, "--listen",
-            "127.0.0.1:0", "--port_file", port_file, "--admin_key_file",
-            admin_key_file_, "--http_listen", "127.0.0.1:0", "--http_port_file",
-            http_port_file},
-        dir_.Path(absl::StrCat("server", ++server_starts_)));
+        argv, dir_.Path(absl::StrCat("server", ++server_starts_)));
     const int port = test::WaitForPort(port_file);
     ASSERT_GT(port, 0) << "dnc-server did not start: " << server_->Stderr();
     address_ = absl::StrCat("127.0.0.1:", port);
@@ -309,6 +315,37 @@ TEST_F(OnlineAdminTest,
   EXPECT_EQ(Online(export_args).out, "");
   ASSERT_NO_FATAL_FAILURE(StopServer());
   EXPECT_EQ(Offline(export_args).out, "");
+}
+
+TEST_F(OnlineAdminTest,
+       AdministersOverMutualTlsAndNotWithoutAClientCertificate) {
+  ASSERT_EQ(test::MakeCa(dir_, "ca"), "");
+  ASSERT_EQ(test::MakeLeaf(dir_, "ca", "server", "dnc-server", "101", true),
+            "");
+  ASSERT_EQ(test::MakeLeaf(dir_, "ca", "operator", "dnc-admin", "201", false),
+            "");
+  ASSERT_NO_FATAL_FAILURE(StartServer(
+      {"--tls_cert", dir_.Path("server.pem"), "--tls_key",
+       dir_.Path("server.key"), "--tls_client_ca", dir_.Path("ca.pem")}));
+  // The certificate names localhost and 127.0.0.1.
+  const std::vector<std::string> tls = {
+      DNC_TENANT_BIN,      "--server",         address_,       "--ca_cert",
+      dir_.Path("ca.pem"), "--admin_key_file", admin_key_file_};
+  std::vector<std::string> create = tls;
+  create.insert(create.end(), {"--client_cert", dir_.Path("operator.pem"),
+                               "--client_key", dir_.Path("operator.key"),
+                               "create", "secure", "--entitle", "us-ftc:all"});
+  const RunResult created = RunProcess(create, dir_.path(), kCliTimeout);
+  EXPECT_THAT(KeyOf(created), StartsWith("dnc_"));
+
+  std::vector<std::string> list = tls;
+  list.push_back("list");
+  const RunResult refused = RunProcess(list, dir_.path(), kCliTimeout);
+  EXPECT_EQ(refused.exit_code, 1) << refused.err;
+  EXPECT_THAT(refused.out, testing::Not(HasSubstr("secure")));
+  ASSERT_NO_FATAL_FAILURE(StopServer());
+  const RunResult offline = Offline({"list"});
+  EXPECT_THAT(offline.out, HasSubstr("secure\n"));
 }
 
 }  // namespace

@@ -20,57 +20,19 @@
 #include "tests/service/registry_fixture.h"
 #include "tests/testing/scratch_dir.h"
 #include "tests/testing/subprocess.h"
+#include "tests/testing/test_certs.h"
 
 namespace dnc {
 namespace {
 
+using test::kOpenssl;
+using test::MakeCa;
+using test::MakeLeaf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr char kOpenssl[] = "/usr/bin/openssl";
 constexpr char kCurl[] = "/usr/bin/curl";
 constexpr uint64_t kListed = 12022345678;
-
-// Runs openssl with `args`; its output on failure.
-std::string Openssl(const test::ScratchDir& dir,
-                    std::vector<std::string> args) {
-  args.insert(args.begin(), kOpenssl);
-  const test::RunResult run =
-      test::RunProcess(args, dir.path(), std::chrono::seconds(60));
-  return run.exit_code == 0 ? "" : absl::StrCat(run.out, run.err);
-}
-
-// A CA (NAME.pem, NAME.key) in `dir`; "" or openssl's complaint.
-std::string MakeCa(const test::ScratchDir& dir, const std::string& name) {
-  return Openssl(dir, {"req", "-x509", "-newkey", "ec", "-pkeyopt",
-                       "ec_paramgen_curve:P-256", "-nodes", "-keyout",
-                       dir.Path(name + ".key"), "-out", dir.Path(name + ".pem"),
-                       "-days", "2", "-subj", "/CN=" + name});
-}
-
-// A certificate NAME.pem with key NAME.key, subject CN=cn, signed by the
-// CA `ca`; a server certificate names 127.0.0.1 and localhost.
-std::string MakeLeaf(const test::ScratchDir& dir, const std::string& ca,
-                     const std::string& name, const std::string& cn,
-                     const std::string& serial, bool server) {
-  const std::string csr = dir.Path(name + ".csr");
-  std::string failed = Openssl(
-      dir,
-      {"req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-       "-keyout", dir.Path(name + ".key"), "-out", csr, "-subj", "/CN=" + cn});
-  if (!failed.empty()) return failed;
-  const std::string ext = dir.Path(name + ".ext");
-  FILE* out = std::fopen(ext.c_str(), "w");
-  if (out == nullptr) return "cannot write " + ext;
-  std::fputs(server ? "subjectAltName=IP:127.0.0.1,DNS:localhost\n"
-                    : "extendedKeyUsage=clientAuth\n",
-             out);
-  std::fclose(out);
-  return Openssl(
-      dir, {"x509", "-req", "-in", csr, "-CA", dir.Path(ca + ".pem"), "-CAkey",
-            dir.Path(ca + ".key"), "-set_serial", serial, "-days", "2",
-            "-extfile", ext, "-out", dir.Path(name + ".pem")});
-}
 
 // Replaces `to` with `from` the way an operator should: a rename.
 void SwapFile(const std::string& from, const std::string& to) {
