@@ -36,7 +36,8 @@ ABSL_FLAG(std::string, server, "",
           "Online: HOST:PORT of a running dnc-server started with "
           "--admin_key_file. Exactly one of --tenants and --server.");
 ABSL_FLAG(std::string, admin_key_file, "",
-          "Online (required with --server): the file holding the admin "
+          "Online (required with --server, unless the server admits the "
+          "--client_cert as the administrator): the file holding the admin "
           "secret, the same as dnc-server's --admin_key_file (one line, "
           "mode 600).");
 ABSL_FLAG(std::string, ca_cert, "",
@@ -417,24 +418,31 @@ int Offline(const std::string& dir, const Command& command) {
 
 int Online(const std::string& server, const Command& command) {
   const std::string key_file = absl::GetFlag(FLAGS_admin_key_file);
-  if (key_file.empty()) {
+  if (key_file.empty() && absl::GetFlag(FLAGS_client_cert).empty()) {
     UsageError(
         "--server needs --admin_key_file FILE: the file with the admin "
-        "secret dnc-server was started with (--admin_key_file)");
+        "secret dnc-server was started with (--admin_key_file); or a client "
+        "certificate the server admits as the administrator (--client_cert "
+        "and --client_key)");
   }
-  absl::StatusOr<std::string> key =
-      ReadSecretFile(key_file, "--admin_key_file");
-  if (!key.ok()) return Cli().Fail(key.status());
+  if (absl::GetFlag(FLAGS_client_cert).empty() !=
+      absl::GetFlag(FLAGS_client_key).empty()) {
+    UsageError("--client_cert and --client_key go together");
+  }
+  std::string key;
+  if (!key_file.empty()) {
+    absl::StatusOr<std::string> read =
+        ReadSecretFile(key_file, "--admin_key_file");
+    if (!read.ok()) return Cli().Fail(read.status());
+    key = *std::move(read);
+  }
   client::ClientOptions options;
   options.server = server;
   options.ca_cert_file = absl::GetFlag(FLAGS_ca_cert);
   options.client_cert_file = absl::GetFlag(FLAGS_client_cert);
   options.client_key_file = absl::GetFlag(FLAGS_client_key);
-  if (options.client_cert_file.empty() != options.client_key_file.empty()) {
-    UsageError("--client_cert and --client_key go together");
-  }
   absl::StatusOr<std::unique_ptr<RemoteTenantAdmin>> admin =
-      RemoteTenantAdmin::Connect(options, *std::move(key));
+      RemoteTenantAdmin::Connect(options, std::move(key));
   if (!admin.ok()) return Cli().Fail(admin.status());
   const absl::Status done = Run(**admin, command);
   return done.ok() ? kExitOk : Cli().Fail(done);

@@ -15,12 +15,13 @@ namespace dnc::client {
 using Stub = v1::AdminService::Stub;
 
 struct AdminClient::Impl : ServiceChannel<v1::AdminService> {
-  // Sets the deadline and the admin key; never the API key.
+  // Sets the deadline and the admin key (none when empty: a client
+  // certificate may be what admits the caller); never the API key.
   void Prepare(grpc::ClientContext* context, absl::Duration timeout) const {
     ClientOptions without_api_key = options;
     without_api_key.api_key.clear();
     PrepareContext(context, without_api_key, timeout);
-    context->AddMetadata(kAdminKeyMetadata, admin_key);
+    if (!admin_key.empty()) context->AddMetadata(kAdminKeyMetadata, admin_key);
   }
 
   // FromGrpc, but a refused admin key is said as such (FromGrpc's words are
@@ -29,7 +30,9 @@ struct AdminClient::Impl : ServiceChannel<v1::AdminService> {
     if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
       return absl::UnauthenticatedError(absl::StrCat(
           "dnc-server at ", options.server,
-          " refused the admin key: ", status.error_message(),
+          admin_key.empty() ? " refused the call (no admin key sent): "
+                            : " refused the admin key: ",
+          status.error_message(),
           " (--admin_key_file must hold the same secret as the server's "
           "--admin_key_file)"));
     }

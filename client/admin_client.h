@@ -31,7 +31,8 @@ inline constexpr char kAdminKeyMetadata[] = "x-admin-key";
 class AdminClient {
  public:
   // A channel to options.server (connecting on first call); `admin_key` is
-  // the secret (common/secret_file.h reads it). Errors: those of the
+  // the secret (common/secret_file.h reads it), or empty to send none (a
+  // server may admit the client certificate instead). Errors: those of the
   // channel (InvalidArgument: empty server; NotFound: CA file unreadable).
   static absl::StatusOr<std::unique_ptr<AdminClient>> Create(
       const ClientOptions& options, std::string admin_key);
