@@ -43,9 +43,10 @@ struct AdminClient::Impl : ServiceChannel<v1::AdminService> {
   absl::StatusOr<Response> AdminCall(
       grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
                                    Response*),
-      const Request& request, std::string_view rpc) const {
+      const Request& request, std::string_view rpc,
+      absl::Duration timeout) const {
     grpc::ClientContext context;
-    Prepare(&context, options.timeout);
+    Prepare(&context, timeout);
     Response response;
     const grpc::Status status = ((*stub).*method)(&context, request, &response);
     if (!status.ok()) return Failed(status, rpc);
@@ -69,37 +70,45 @@ const ClientOptions& AdminClient::options() const { return impl_->options; }
 
 absl::StatusOr<v1::CreateTenantResponse> AdminClient::CreateTenant(
     const v1::CreateTenantRequest& request) {
-  return impl_->AdminCall(&Stub::CreateTenant, request, "CreateTenant");
+  return impl_->AdminCall(&Stub::CreateTenant, request, "CreateTenant",
+                          impl_->options.timeout);
 }
 
 absl::StatusOr<v1::AdminTenant> AdminClient::UpdateTenant(
     const v1::UpdateTenantRequest& request) {
-  return impl_->AdminCall(&Stub::UpdateTenant, request, "UpdateTenant");
+  return impl_->AdminCall(&Stub::UpdateTenant, request, "UpdateTenant",
+                          impl_->options.timeout);
 }
 
 absl::Status AdminClient::DeleteTenant(const v1::DeleteTenantRequest& request) {
-  return impl_->AdminCall(&Stub::DeleteTenant, request, "DeleteTenant")
+  return impl_
+      ->AdminCall(&Stub::DeleteTenant, request, "DeleteTenant",
+                  impl_->options.timeout)
       .status();
 }
 
 absl::StatusOr<v1::ListTenantsResponse> AdminClient::ListTenants() {
   return impl_->AdminCall(&Stub::ListTenants, v1::ListTenantsRequest(),
-                          "ListTenants");
+                          "ListTenants", impl_->options.timeout);
 }
 
 absl::StatusOr<v1::CreateApiKeyResponse> AdminClient::CreateApiKey(
     const v1::CreateApiKeyRequest& request) {
-  return impl_->AdminCall(&Stub::CreateApiKey, request, "CreateApiKey");
+  return impl_->AdminCall(&Stub::CreateApiKey, request, "CreateApiKey",
+                          impl_->options.timeout);
 }
 
 absl::Status AdminClient::RevokeApiKey(const v1::RevokeApiKeyRequest& request) {
-  return impl_->AdminCall(&Stub::RevokeApiKey, request, "RevokeApiKey")
+  return impl_
+      ->AdminCall(&Stub::RevokeApiKey, request, "RevokeApiKey",
+                  impl_->options.timeout)
       .status();
 }
 
 absl::StatusOr<v1::PruneAuditResponse> AdminClient::PruneAudit(
     const v1::PruneAuditRequest& request) {
-  return impl_->AdminCall(&Stub::PruneAudit, request, "PruneAudit");
+  return impl_->AdminCall(&Stub::PruneAudit, request, "PruneAudit",
+                          impl_->options.stream_timeout);
 }
 
 absl::Status AdminClient::ExportAudit(

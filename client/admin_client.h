@@ -51,6 +51,8 @@ class AdminClient {
   absl::StatusOr<v1::CreateApiKeyResponse> CreateApiKey(
       const v1::CreateApiKeyRequest& request);
   absl::Status RevokeApiKey(const v1::RevokeApiKeyRequest& request);
+  // Deadline options.stream_timeout (none by default), not options.timeout:
+  // a prune of years of records runs longer than a unary call's deadline.
   absl::StatusOr<v1::PruneAuditResponse> PruneAudit(
       const v1::PruneAuditRequest& request);
   // Calls `visit` with each chunk in order (deadline:
