@@ -335,6 +335,37 @@ TEST_F(ServerLogsTest, ARefusalIsAJsonLineToo) {
                                    "0.0.0.0:0"));
 }
 
+TEST_F(ServerLogsTest, GrpcsOwnLinesAndAStartFailureAreJsonLinesToo) {
+  test::BackgroundProcess first(
+      {DNC_SERVER_PATH, "--data", data_, "--auth=none", "--listen",
+       "127.0.0.1:0", "--port_file", dir_.Path("first_port")},
+      dir_.Path("first"));
+  ASSERT_TRUE(first.started());
+  const int port = test::WaitForPort(dir_.Path("first_port"));
+  ASSERT_GT(port, 0) << first.Stderr();
+  // The same port again: gRPC logs why it cannot bind, then we fail.
+  test::BackgroundProcess second(
+      {DNC_SERVER_PATH, "--log_format=json", "--data", data_, "--auth=none",
+       "--listen", absl::StrCat("127.0.0.1:", port)},
+      dir_.Path("second"));
+  ASSERT_TRUE(second.started());
+  EXPECT_EQ(second.Wait(), 1);
+  const std::string err = second.Stderr();
+  std::set<std::string> events;
+  for (absl::string_view line : absl::StrSplit(err, '\n', absl::SkipEmpty())) {
+    nlohmann::json object;
+    ASSERT_NO_THROW(object = nlohmann::json::parse(std::string(line))) << line;
+    events.insert(object["event"].get<std::string>());
+    if (object["event"] == "error") {
+      EXPECT_THAT(object["message"].get<std::string>(),
+                  ::testing::HasSubstr("Address already in use"));
+    }
+  }
+  EXPECT_THAT(events, IsSupersetOf({"start", "grpc", "error"})) << err;
+  first.Signal(SIGTERM);
+  EXPECT_EQ(first.Wait(), 0);
+}
+
 TEST_F(ServerLogsTest, TextLogsKeepTheirLookAndAddTheFields) {
   auto server = std::make_unique<test::BackgroundProcess>(
       std::vector<std::string>{DNC_SERVER_PATH, "--data", data_, "--auth=none",
