@@ -214,8 +214,10 @@ void ScrubServer::Shutdown(absl::Duration deadline) {
     health->SetServingStatus(false);
   }
   if (!gate_->WaitUntilIdle(absl::Now() + deadline)) {
-    DNC_LOG(Warning) << "calls still in flight after " << deadline
-                     << "; cancelling them";
+    DNC_LOG(Warning)
+            .Event("drain_timeout")
+            .Field("deadline_ms", absl::ToInt64Milliseconds(deadline))
+        << "calls still in flight after " << deadline << "; cancelling them";
   }
   // An immediate deadline cancels whatever is left and closes idle client
   // connections (gRPC would otherwise wait for clients to close them).
