@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
+#include "common/status_macros.h"
 #include "dnccom/phone_list.h"
 #include "dnccom/result_output.h"
 #include "dnccom/result_rows.h"
@@ -82,7 +83,10 @@ bool Authenticate(const http::ApiContext& api, const ScrubForm& form,
   return true;
 }
 
-// Answers `list` in chunks of the server's batch limit into *output.
+// Answers `list` in chunks of the server's batch limit into *output. The
+// form is one request to the limits: admitted whole (a form that would pass
+// the tenant's numbers per day is refused whole, 429) and answered under one
+// bulk slot; numbers of chunks not answered are given back.
 absl::Status AnswerInChunks(const service::ScrubCalls& calls,
                             const tenant::Tenant* tenant,
                             std::string_view request_id, Scratch* scratch,
@@ -90,6 +94,8 @@ absl::Status AnswerInChunks(const service::ScrubCalls& calls,
   const PhoneList& list = scratch->list;
   const size_t chunk = calls.max_batch_entries();
   job_id->clear();
+  service::WorkSlots::Slot slot;
+  DNC_RETURN_IF_ERROR(calls.AdmitJob(tenant, list.size(), &slot));
   for (size_t offset = 0, sequence = 0; offset < list.size();
        offset += chunk, ++sequence) {
     const size_t n = std::min(chunk, list.size() - offset);
@@ -102,6 +108,8 @@ absl::Status AnswerInChunks(const service::ScrubCalls& calls,
     call.job_id = *job_id;  // Empty for the first: its audit id names the job.
     call.request_id = request_id;
     call.sequence = sequence;
+    call.admitted = true;
+    call.holds_slot = true;
     absl::Status status = calls.Scrub(
         call, tenant, &scratch->call, [&](const service::ScrubAnswer& answer) {
           ForEachRow(answer, list, offset, &scratch->rows,
@@ -109,6 +117,7 @@ absl::Status AnswerInChunks(const service::ScrubCalls& calls,
           return absl::OkStatus();
         });
     if (!status.ok()) {
+      calls.Refund(tenant, list.size() - offset);
       if (offset == 0) return status;
       return absl::Status(status.code(),
                           absl::StrCat("numbers ", offset + 1, "-", offset + n,

@@ -1,9 +1,12 @@
 #include "http/error_response.h"
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
 #include "nlohmann/json.hpp"
+#include "service/retry_after.h"
 
 namespace dnc::http {
 
@@ -53,6 +56,10 @@ void SetError(const absl::Status& status, HttpResponse* response) {
   if (status.code() == absl::StatusCode::kUnauthenticated) {
     response->headers.emplace_back("WWW-Authenticate",
                                    "ApiKey header=\"x-api-key\"");
+  }
+  if (const std::optional<int64_t> seconds =
+          service::RetryAfterSeconds(status)) {
+    response->headers.emplace_back("Retry-After", std::to_string(*seconds));
   }
 }
 

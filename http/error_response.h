@@ -6,7 +6,8 @@
 //
 // `code` is the gRPC status name of the same failure (so a client reads one
 // vocabulary over both front ends); `message` is the call layer's, which
-// names the field and cuts the value it echoes.
+// names the field and cuts the value it echoes. A status that carries a
+// retry time (service/retry_after.h: a limit's 429) adds `Retry-After: N`.
 #ifndef DNC_HTTP_ERROR_RESPONSE_H_
 #define DNC_HTTP_ERROR_RESPONSE_H_
 

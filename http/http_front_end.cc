@@ -13,6 +13,7 @@ service::ScrubCallsOptions CallsOptions(const HttpFrontEndOptions& options) {
   calls.max_batch_entries = options.max_batch_entries;
   calls.today = options.today;
   calls.metrics = options.metrics;
+  calls.limits = options.limits;
   return calls;
 }
 

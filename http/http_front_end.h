@@ -37,6 +37,10 @@ struct HttpFrontEndOptions {
   uint32_t max_batch_entries = service::kDefaultMaxBatchEntries;
   std::function<DayNumber()> today;
   service::AuthMode auth = service::AuthMode::kApiKey;
+  // The server's limits (service/call_limits.h), the same object as the
+  // gRPC server's so a tenant's budget is one; nullptr = none. Must outlive
+  // the front end.
+  service::CallLimits* limits = nullptr;
   // Routes of other modules served beside the JSON API (dnc-server adds
   // the DNC.com-compatible endpoint, dnccom/, here).
   std::function<void(HttpRoutes*)> add_routes;

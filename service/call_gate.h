@@ -100,7 +100,8 @@ grpc::ServerUnaryReactor* RunUnary(CallGate* gate, const Authenticator& auth,
   }
   const absl::StatusOr<const tenant::Tenant*> tenant =
       AuthenticateCall(auth, *context);
-  reactor->Finish(ToGrpcStatus(tenant.ok() ? body(*tenant) : tenant.status()));
+  reactor->Finish(
+      ToGrpcStatus(tenant.ok() ? body(*tenant) : tenant.status(), context));
   return reactor;
 }
 

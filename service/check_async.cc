@@ -52,7 +52,7 @@ class CheckAsync::Call final : public QueueTag {
       if (status.ok()) {
         responder_->Finish(response_, grpc::Status::OK, tag());
       } else {
-        responder_->FinishWithError(ToGrpcStatus(status), tag());
+        responder_->FinishWithError(ToGrpcStatus(status, &*context_), tag());
       }
       return;
     }

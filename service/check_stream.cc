@@ -151,14 +151,20 @@ class CheckStreams::Stream {
     if (metrics_ != nullptr) metrics_->Record(code, start);
   }
 
-  // The error that ends the stream at request number requests_ (1-based).
-  grpc::Status RequestError(const absl::Status& status) const {
-    return ToGrpcStatus(absl::Status(
+  // The error that ends the stream at request number requests_ (1-based),
+  // with its retry time (a limit's) as trailing metadata.
+  grpc::Status RequestError(const absl::Status& status) {
+    absl::Status error(
         status.code(),
         absl::StrCat("CheckStream request ", requests_, " (id \"",
                      EchoValue(request_.id()),
                      "\"): ", std::string(status.message()),
-                     "; answers before it stand, nothing after it was read")));
+                     "; answers before it stand, nothing after it was read"));
+    status.ForEachPayload(
+        [&error](absl::string_view type_url, const absl::Cord& payload) {
+          error.SetPayload(type_url, payload);
+        });
+    return ToGrpcStatus(error, &context_);
   }
 
   void StartRead() {

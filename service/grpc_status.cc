@@ -1,6 +1,11 @@
 #include "service/grpc_status.h"
 
+#include <grpcpp/server_context.h>
+
+#include <optional>
 #include <string>
+
+#include "service/retry_after.h"
 
 namespace dnc::service {
 
@@ -23,6 +28,14 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
           ? static_cast<grpc::StatusCode>(code)
           : grpc::StatusCode::UNKNOWN;
   return grpc::Status(grpc_code, std::string(status.message()));
+}
+
+grpc::Status ToGrpcStatus(const absl::Status& status,
+                          grpc::ServerContextBase* context) {
+  if (const std::optional<int64_t> seconds = RetryAfterSeconds(status)) {
+    context->AddTrailingMetadata(kRetryAfterMetadata, std::to_string(*seconds));
+  }
+  return ToGrpcStatus(status);
 }
 
 }  // namespace dnc::service

@@ -76,6 +76,15 @@ absl::Status ScrubCalls::Scrub(const ScrubCall& call,
   DNC_ASSIGN_OR_RETURN(const CallTerms terms,
                        ResolveTerms(call.request_id, call.now_unix_seconds,
                                     call.purpose, tenant));
+  // Limits after validation: a call that could never be answered costs no
+  // quota. The slot first, so a busy server takes nothing from the tenant.
+  WorkSlots::Slot slot;
+  const bool charge =
+      options_.limits != nullptr && tenant != nullptr && !call.admitted;
+  if (options_.limits != nullptr && !call.holds_slot) {
+    DNC_ASSIGN_OR_RETURN(slot, options_.limits->AcquireSlot());
+  }
+  if (charge) DNC_RETURN_IF_ERROR(options_.limits->Admit(*tenant, entries));
 
   std::vector<ParsedNumber>& parsed = scratch->parsed;
   parsed.clear();
@@ -89,8 +98,11 @@ absl::Status ScrubCalls::Scrub(const ScrubCall& call,
   if (tenant != nullptr) {
     audited.numbers_sha256 = NumbersSha256(call.e164, call.raw);
   }
-  return Answer(terms.now, terms.purpose, tenant, std::move(audited), scratch,
-                encode);
+  const absl::Status answered = Answer(terms.now, terms.purpose, tenant,
+                                       std::move(audited), scratch, encode);
+  // Numbers not answered do not count against the day's.
+  if (!answered.ok() && charge) options_.limits->Refund(*tenant, entries);
+  return answered;
 }
 
 absl::Status ScrubCalls::Check(const CheckCall& call,
@@ -100,6 +112,9 @@ absl::Status ScrubCalls::Check(const CheckCall& call,
   DNC_ASSIGN_OR_RETURN(const CallTerms terms,
                        ResolveTerms(call.request_id, call.now_unix_seconds,
                                     call.purpose, tenant));
+  // A Check takes no bulk slot: it is never queued behind a scrub.
+  const bool charge = options_.limits != nullptr && tenant != nullptr;
+  if (charge) DNC_RETURN_IF_ERROR(options_.limits->Admit(*tenant, 1));
   scratch->parsed.assign(
       1, call.has_e164 ? ClassifyE164(call.e164) : ParsePhoneNumber(call.raw));
   Audited audited{call.method, {}, call.request_id, 0, std::string()};
@@ -108,8 +123,25 @@ absl::Status ScrubCalls::Check(const CheckCall& call,
         call.has_e164 ? NumbersSha256(absl::MakeConstSpan(&call.e164, 1), {})
                       : NumbersSha256({}, absl::MakeConstSpan(&call.raw, 1));
   }
-  return Answer(terms.now, terms.purpose, tenant, std::move(audited), scratch,
-                encode);
+  const absl::Status answered = Answer(terms.now, terms.purpose, tenant,
+                                       std::move(audited), scratch, encode);
+  if (!answered.ok() && charge) options_.limits->Refund(*tenant, 1);
+  return answered;
+}
+
+absl::Status ScrubCalls::AdmitJob(const tenant::Tenant* tenant,
+                                  uint64_t numbers,
+                                  WorkSlots::Slot* slot) const {
+  if (options_.limits == nullptr) return absl::OkStatus();
+  DNC_ASSIGN_OR_RETURN(*slot, options_.limits->AcquireSlot());
+  if (tenant == nullptr) return absl::OkStatus();
+  return options_.limits->Admit(*tenant, numbers);
+}
+
+void ScrubCalls::Refund(const tenant::Tenant* tenant, uint64_t numbers) const {
+  if (options_.limits != nullptr && tenant != nullptr) {
+    options_.limits->Refund(*tenant, numbers);
+  }
 }
 
 absl::Status ScrubCalls::Answer(absl::Time now, policy::Purpose purpose,

@@ -6,6 +6,8 @@
 //
 // The steps, in order:
 //   1. validate every field (service/field_rules.h) and resolve the purpose;
+//      then the limits (service/call_limits.h), when the options have them:
+//      a bulk slot for a Scrub, the tenant's requests/s and numbers/day;
 //   2. parse the numbers; take the registry's current SourceSet;
 //   3. Scrub (service/scrub_engine.h: findings, the tenant's records, one
 //      policy::Decide per number) and the calling windows;
@@ -35,6 +37,7 @@
 #include "common/civil_date.h"
 #include "common/phone_number.h"
 #include "policy/policy.h"
+#include "service/call_limits.h"
 #include "service/calling_windows.h"
 #include "service/field_rules.h"
 #include "service/registry.h"
@@ -70,6 +73,12 @@ struct ScrubCall {
   uint64_t sequence = 0;
   int purpose = 0;               // dnc.v1.CallPurpose; 0 = the default.
   int64_t now_unix_seconds = 0;  // 0 = the server's clock.
+  // The front end took this call's limits itself: `admitted`, its numbers
+  // are admitted already (ScrubCalls::AdmitJob: a DNC.com form answered in
+  // several calls); `holds_slot`, it holds a bulk slot (gRPC waits for one
+  // in WorkSlots::Submit; a DNC.com form takes one for all its calls).
+  bool admitted = false;
+  bool holds_slot = false;
 };
 
 // One Check: exactly one of the two numbers.
@@ -109,6 +118,9 @@ struct ScrubCallsOptions {
   // writes (service/server_metrics.h); nullptr = no metrics. Must outlive
   // the ScrubCalls.
   ServerMetrics* metrics = nullptr;
+  // The server's limits, shared by every front end (so a tenant's budget is
+  // one); nullptr = none. Must outlive the ScrubCalls.
+  CallLimits* limits = nullptr;
 };
 
 class ScrubCalls {
@@ -127,12 +139,23 @@ class ScrubCalls {
   // InvalidArgument (a field outside its rule in service/field_rules.h: too
   // many entries, ids or string_ids not one per entry, an id too long, a bad
   // job_id, purpose or now_unix_seconds), the engine's storage error,
-  // `encode`'s error, or Unavailable (the audit record could not be
-  // written).
+  // `encode`'s error, Unavailable (the audit record could not be
+  // written), or ResourceExhausted with a retry time (a limit of
+  // options.limits: no bulk slot free, the tenant's requests per second or
+  // numbers per day; nothing is answered, audited or counted then).
   absl::Status Scrub(const ScrubCall& call, const tenant::Tenant* tenant,
                      CallScratch* scratch, Encode encode) const;
   absl::Status Check(const CheckCall& call, const tenant::Tenant* tenant,
                      CallScratch* scratch, Encode encode) const;
+
+  // For a front end that answers one request in several Scrub calls (the
+  // DNC.com form): admits all `numbers` for `tenant` at once, as one
+  // request, and takes one bulk slot for them into *slot; its calls then set
+  // `admitted` and `holds_slot`, and what is not answered is given back with
+  // Refund. OK at once without limits. Errors: as Scrub's limits.
+  absl::Status AdmitJob(const tenant::Tenant* tenant, uint64_t numbers,
+                        WorkSlots::Slot* slot) const;
+  void Refund(const tenant::Tenant* tenant, uint64_t numbers) const;
 
   DayNumber Today() const;
   uint32_t max_batch_entries() const { return options_.max_batch_entries; }

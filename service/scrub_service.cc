@@ -11,6 +11,7 @@
 #include "common/status_macros.h"
 #include "service/grpc_status.h"
 #include "service/proto_mapping.h"
+#include "service/retry_after.h"
 
 #ifndef DNC_VERSION
 #define DNC_VERSION "unknown"
@@ -29,7 +30,7 @@ class ScrubStreamReactor final
  public:
   ScrubStreamReactor(ScrubServiceImpl* service,
                      grpc::CallbackServerContext* context)
-      : service_(service) {
+      : service_(service), context_(context) {
     chunk_start_ = StartTimer(metrics_);
     if (!service_->gate().Enter()) {
       CountChunk(ShuttingDown().error_code());
@@ -53,15 +54,31 @@ class ScrubStreamReactor final
       return;
     }
     chunk_start_ = StartTimer(metrics_);
+    // One chunk at a time: the next is read only once this one's answer is
+    // written, so the chunk and the reactor stay put while it waits.
+    service_->RunBulk(
+        context_, [this] { AnswerChunk(); },
+        [this](const grpc::Status& status) {
+          CountChunk(status.error_code());
+          Finish(status);
+        });
+  }
+
+  void AnswerChunk() {
     const absl::Status status = service_->ScrubInto(
         request_, tenant_, "ScrubStream", &scratch_, &response_);
     CountChunk(static_cast<int>(status.code()));
     if (!status.ok()) {
-      Finish(ToGrpcStatus(absl::Status(
+      absl::Status error(
           status.code(),
           absl::StrCat("chunk sequence ", request_.sequence(), " (chunk ",
                        chunks_ + 1,
-                       " of the stream): ", std::string(status.message())))));
+                       " of the stream): ", std::string(status.message())));
+      status.ForEachPayload(
+          [&error](absl::string_view type_url, const absl::Cord& payload) {
+            error.SetPayload(type_url, payload);
+          });
+      Finish(ToGrpcStatus(error, context_));
       return;
     }
     ++chunks_;
@@ -91,6 +108,7 @@ class ScrubStreamReactor final
   ScrubServiceImpl* const service_;
   CallMetrics* const metrics_ = service_->method_metrics().scrub_stream;
   CallClock::time_point chunk_start_;
+  grpc::CallbackServerContext* const context_;
   const tenant::Tenant* tenant_ = nullptr;
   v1::ScrubRequest request_;
   v1::ScrubResponse response_;
@@ -110,6 +128,7 @@ ScrubCallsOptions CallsOptions(const ScrubServiceOptions& options) {
   calls.max_batch_entries = options.max_batch_entries;
   calls.today = options.today;
   calls.metrics = options.metrics;
+  calls.limits = options.limits;
   return calls;
 }
 
@@ -182,6 +201,7 @@ ScrubServiceImpl::ScrubServiceImpl(const Registry* registry,
       gate_(gate),
       max_answer_bytes_(options.max_answer_bytes),
       method_metrics_(MethodMetricsOf(options.metrics)),
+      limits_(options.limits),
       calls_(registry, auth->store(), CallsOptions(options)) {
   SetMessageAllocatorFor_Scrub(&scrub_allocator_);
 }
@@ -205,6 +225,8 @@ absl::Status ScrubServiceImpl::ScrubInto(const v1::ScrubRequest& request,
   call.sequence = request.sequence();
   call.purpose = request.purpose();
   call.now_unix_seconds = request.now_unix_seconds();
+  // Every gRPC scrub runs through RunBulk, which holds the slot.
+  call.holds_slot = true;
   const size_t entries = call.e164.size() + call.raw.size();
   DNC_RETURN_IF_ERROR(calls_.Scrub(
       call, tenant, &scratch->call, [&](const ScrubAnswer& answer) {
@@ -312,18 +334,72 @@ absl::Status ScrubServiceImpl::AnswerCheck(grpc::ServerContextBase* context,
   return CheckInto(request, tenant, response);
 }
 
+void ScrubServiceImpl::RunBulk(
+    grpc::ServerContextBase* context, std::function<void()> work,
+    std::function<void(const grpc::Status&)> finish) {
+  if (limits_ == nullptr) {
+    work();
+    return;
+  }
+  const absl::Time now = absl::Now();
+  const absl::Time deadline =
+      limits_->CapDeadline(now, absl::FromChrono(context->deadline()));
+  auto run = [work = std::move(work), finish, deadline, now](bool in_time) {
+    if (in_time) return work();
+    finish(grpc::Status(
+        grpc::StatusCode::DEADLINE_EXCEEDED,
+        absl::StrCat("waited ", absl::FormatDuration(deadline - now),
+                     " for a scrub slot (the call's deadline, at most "
+                     "--max_deadline_seconds); nothing was answered")));
+  };
+  if (limits_->slots().Submit(std::move(run), deadline)) return;
+  finish(ToGrpcStatus(
+      RetryAfterError(
+          absl::StrCat("the server is busy: ", limits_->slots().max_slots(),
+                       " scrubs are running and ",
+                       limits_->slots().max_queued(),
+                       " wait (--max_concurrent_scrubs, --max_queued_scrubs); "
+                       "retry in 1 s. Nothing was answered or audited."),
+          1),
+      context));
+}
+
 grpc::ServerUnaryReactor* ScrubServiceImpl::Scrub(
     grpc::CallbackServerContext* context, const v1::ScrubRequest* request,
     v1::ScrubResponse* response) {
-  return RunUnary(
-      gate_, *auth_, context,
-      [&](const tenant::Tenant* tenant) {
-        // The handler answers before it returns, so one scratch per thread is
-        // reused by every call on it (its buffers keep their capacity).
+  if (limits_ == nullptr) {
+    return RunUnary(
+        gate_, *auth_, context,
+        [&](const tenant::Tenant* tenant) {
+          // The handler answers before it returns, so one scratch per thread
+          // is reused by every call on it (its buffers keep their capacity).
+          thread_local BatchScratch scratch;
+          return ScrubInto(*request, tenant, "Scrub", &scratch, response);
+        },
+        method_metrics_.scrub);
+  }
+  // With limits the body runs later, on a bulk slot's thread: the request,
+  // response and context stay valid until the reactor is finished.
+  auto* reactor = new GatedUnaryReactor(gate_, method_metrics_.scrub);
+  if (!gate_->Enter()) {
+    reactor->Finish(ShuttingDown());
+    return reactor;
+  }
+  const absl::StatusOr<const tenant::Tenant*> tenant =
+      AuthenticateCall(*auth_, *context);
+  if (!tenant.ok()) {
+    reactor->Finish(ToGrpcStatus(tenant.status(), context));
+    return reactor;
+  }
+  RunBulk(
+      context,
+      [this, reactor, context, request, response, caller = *tenant] {
         thread_local BatchScratch scratch;
-        return ScrubInto(*request, tenant, "Scrub", &scratch, response);
+        reactor->Finish(ToGrpcStatus(
+            ScrubInto(*request, caller, "Scrub", &scratch, response), context));
       },
-      method_metrics_.scrub);
+      [reactor](const grpc::Status& status) { reactor->Finish(status); });
+  return reactor;
 }
 
 grpc::ServerBidiReactor<v1::ScrubRequest, v1::ScrubResponse>*

@@ -53,6 +53,10 @@ struct ScrubServiceOptions {
   // Counts and times every call by method and status, and what the call
   // layer counts (service/server_metrics.h); nullptr = no metrics.
   ServerMetrics* metrics = nullptr;
+  // The server's limits (service/call_limits.h); nullptr = none. With them,
+  // every Scrub request and ScrubStream chunk waits for a bulk slot in
+  // limits->slots() (no thread waits) and runs on a slot's thread.
+  CallLimits* limits = nullptr;
 };
 
 // Buffers one call (or one stream, chunk after chunk) reuses.
@@ -117,6 +121,14 @@ class ScrubServiceImpl final : public CheckAsyncService {
     return CheckInto(request, tenant, "Check", response);
   }
 
+  // Runs `work` (one Scrub request or ScrubStream chunk) holding a bulk
+  // slot: at once without limits, else when limits_->slots() has one for
+  // it, on that slot's thread. `finish` is called instead, with the error,
+  // when the queue is full or the call's deadline (capped by
+  // --max_deadline_seconds) passes while it waits.
+  void RunBulk(grpc::ServerContextBase* context, std::function<void()> work,
+               std::function<void(const grpc::Status&)> finish);
+
   // Ends the open CheckStreams (CheckStreams::Drain). REQUIRES: the gate is
   // draining.
   void DrainStreams() { check_streams_.Drain(); }
@@ -150,6 +162,7 @@ class ScrubServiceImpl final : public CheckAsyncService {
   CallGate* const gate_;
   const size_t max_answer_bytes_;
   const MethodMetrics method_metrics_;
+  CallLimits* const limits_;
   const ScrubCalls calls_;
   // Scrub's request and response live on a per-call arena with a reused
   // first block (see arena_message_allocator.h).

@@ -122,6 +122,7 @@ absl::StatusOr<std::unique_ptr<ScrubServer>> ScrubServer::Start(
   service_options.max_answer_bytes = options.max_answer_bytes;
   service_options.today = options.today;
   service_options.metrics = options.metrics;
+  service_options.limits = options.limits;
   server->auth_ = std::make_unique<Authenticator>(
       options.auth, options.auth == AuthMode::kApiKey ? tenants : nullptr);
   server->gate_ = std::make_unique<CallGate>();

@@ -40,6 +40,7 @@ namespace dnc::service {
 
 class AdminAuthorizer;
 class AdminServiceImpl;
+class CallLimits;
 class CheckAsync;
 class ServerMetrics;
 class ReloadableServerTls;
@@ -70,6 +71,10 @@ struct ServerOptions {
   // call layer counts (service/server_metrics.h), shared with the HTTP
   // front end; nullptr = no metrics. Must outlive the server.
   ServerMetrics* metrics = nullptr;
+  // Per-tenant limits and the bound on concurrent scrubs
+  // (service/call_limits.h), shared with the HTTP front end; nullptr = none.
+  // Must outlive the server.
+  CallLimits* limits = nullptr;
   // TLS: when it holds a certificate (common/tls_files.h), the listener
   // speaks only TLS with it; with a CA as well, every client must present a
   // certificate that CA signed (mTLS). Empty (no certificate): plaintext.

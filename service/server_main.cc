@@ -25,6 +25,7 @@
 #include "dnccom/dnccom_scrub.h"
 #include "http/http_front_end.h"
 #include "service/admin_auth.h"
+#include "service/call_limits.h"
 #include "service/grpc_log.h"
 #include "service/scrub_service.h"
 #include "service/server.h"
@@ -85,6 +86,22 @@ ABSL_FLAG(std::string, tls_client_ca, "",
           "certificate one of them signed (mutual TLS), on gRPC and HTTP; "
           "clients without one are refused in the handshake. Needs "
           "--tls_cert.");
+ABSL_FLAG(int32_t, max_concurrent_scrubs, -1,
+          "Most Scrub requests, ScrubStream chunks and HTTP scrubs worked on "
+          "at once, over both front ends, so bulk work never holds every "
+          "core and a dialer's Check (which takes no slot) is answered beside "
+          "it. -1: one less than the cores dnc-server may run on, at least 1; "
+          "0: unbounded. gRPC scrubs beyond it wait (--max_queued_scrubs); "
+          "HTTP scrubs are refused at once with 429 and Retry-After: 1 "
+          "(docs/api-limits.md).");
+ABSL_FLAG(uint32_t, max_queued_scrubs, 128,
+          "gRPC scrubs (requests or stream chunks) waiting for a slot of "
+          "--max_concurrent_scrubs; beyond it RESOURCE_EXHAUSTED with "
+          "retry-after 1.");
+ABSL_FLAG(int32_t, max_deadline_seconds, 300,
+          "Cap on a gRPC call's deadline, per message for streams: a scrub "
+          "that has not started within min(its deadline, this) fails "
+          "DEADLINE_EXCEEDED without being worked on. 0: no cap.");
 ABSL_FLAG(int32_t, check_queues, 2,
           "Completion queues (one polling thread each) answering Check and "
           "CheckStream; the other methods use gRPC's callback threads.");
@@ -149,6 +166,11 @@ constexpr char kUsage[] =
     "streams keep theirs; a bad file keeps the\nold certificate and is "
     "logged. Without TLS only loopback addresses are served\nunless "
     "--allow_insecure (docs/security.md).\n\n"
+    "Limits: each tenant's requests per second and numbers per UTC day "
+    "(set with\ndnc-tenant, applied from the next call) and "
+    "--max_concurrent_scrubs for the whole\nserver; a call over one "
+    "fails RESOURCE_EXHAUSTED with trailing metadata\nretry-after "
+    "(seconds), HTTP 429 with Retry-After (docs/api-limits.md).\n\n"
     "Online administration: with --admin_key_file FILE the AdminService "
     "lets\n`dnc-tenant --server HOST:PORT --admin_key_file FILE ...` "
     "create and delete tenants,\nmake and revoke keys, change "
@@ -186,6 +208,7 @@ struct ServerConfig {
   dnc::http::HttpFrontEndOptions http_options;
   // --tls_*; cert_file empty: plaintext.
   dnc::TlsFiles tls_files;
+  dnc::service::CallLimitsOptions limits;
   // From --admin_key_file; null: online administration off.
   std::unique_ptr<dnc::service::AdminAuthorizer> admin;
 };
@@ -382,6 +405,21 @@ absl::StatusOr<ServerConfig> ReadFlags(int argc, char** argv) {
   if (config.server.max_batch_entries == 0) {
     return absl::InvalidArgumentError("--max_batch_entries must be at least 1");
   }
+  const int32_t max_scrubs = absl::GetFlag(FLAGS_max_concurrent_scrubs);
+  if (max_scrubs < -1) {
+    Cli().UsageError(
+        "--max_concurrent_scrubs must be -1 (from the core count), 0 "
+        "(unbounded) or a count");
+  }
+  config.limits.max_concurrent_scrubs =
+      max_scrubs < 0 ? dnc::service::DefaultMaxConcurrentScrubs()
+                     : static_cast<uint32_t>(max_scrubs);
+  config.limits.max_queued_scrubs = absl::GetFlag(FLAGS_max_queued_scrubs);
+  const int32_t max_deadline = absl::GetFlag(FLAGS_max_deadline_seconds);
+  if (max_deadline < 0) {
+    Cli().UsageError("--max_deadline_seconds must be 0 (no cap) or more");
+  }
+  config.limits.max_deadline = absl::Seconds(max_deadline);
   config.reload_seconds = absl::GetFlag(FLAGS_reload_interval_seconds);
   if (config.reload_seconds < 0) {
     return absl::InvalidArgumentError(
@@ -523,8 +561,12 @@ int main(int argc, char** argv) {
   dnc::service::ServerMetrics metrics(metrics_options);
   metrics.WatchRegistry(registry->get());
   metrics.WatchTenants(tenants->get());
+  // One set of limits for both front ends: a tenant's budget is one.
+  // Declared before the servers, so it outlives them.
+  dnc::service::CallLimits limits(config->limits);
   dnc::service::ServerOptions server_options = config->server;
   server_options.metrics = &metrics;
+  server_options.limits = &limits;
   absl::StatusOr<std::unique_ptr<dnc::service::ScrubServer>> server =
       dnc::service::ScrubServer::Start(registry->get(), tenants->get(),
                                        server_options);
@@ -534,6 +576,7 @@ int main(int argc, char** argv) {
   if (config->http) {
     dnc::http::HttpFrontEndOptions http_options = config->http_options;
     http_options.metrics = &metrics;
+    http_options.limits = &limits;
     absl::StatusOr<std::unique_ptr<dnc::http::HttpFrontEnd>> started =
         dnc::http::HttpFrontEnd::Start(registry->get(), tenants->get(),
                                        http_options);
