@@ -7,10 +7,14 @@
 // looked at here, so no tenant key authorizes an admin call; and the
 // scrub and tenant services never look at `x-admin-key`.
 //
-// A later way in (a verified client certificate naming the administrator)
-// belongs in Authorize: it is the one question every admin call asks.
+// The other way in: with mutual TLS (dnc-server --tls_client_ca), a caller
+// whose client certificate the handshake verified and whose subject common
+// name is the one `--admin_cert_cn` names is an administrator too, with or
+// without the secret (AllowCertificate, ForCertificateOnly). Both ways are
+// asked in Authorize, the one question every admin call asks.
 //
-// Ownership: owns the digest. Thread-safety: immutable after FromKeyFile.
+// Ownership: owns the digest. Thread-safety: immutable once serving
+// (AllowCertificate is called before the server starts).
 #ifndef DNC_SERVICE_ADMIN_AUTH_H_
 #define DNC_SERVICE_ADMIN_AUTH_H_
 
@@ -38,19 +42,36 @@ class AdminAuthorizer {
       const std::string& path);
   // For tests: the authorizer of `secret` itself.
   static std::unique_ptr<AdminAuthorizer> ForSecret(std::string_view secret);
+  // Administrators by client certificate only (no secret accepted).
+  static std::unique_ptr<AdminAuthorizer> ForCertificateOnly(
+      std::string common_name);
+
+  // Also admits a caller whose verified client certificate has subject
+  // CN `common_name` (not empty). Only meaningful behind mutual TLS, where
+  // gRPC verified the certificate against --tls_client_ca; dnc-server
+  // refuses --admin_cert_cn without it.
+  void AllowCertificate(std::string common_name);
 
   AdminAuthorizer(const AdminAuthorizer&) = delete;
   AdminAuthorizer& operator=(const AdminAuthorizer&) = delete;
 
-  // OK when the call's `x-admin-key` is the secret. Errors: Unauthenticated
-  // "missing x-admin-key metadata" / "wrong admin key" (never the key).
+  // OK when the call's `x-admin-key` is the secret, or its verified client
+  // certificate names the administrator (AllowCertificate). Errors:
+  // Unauthenticated "missing x-admin-key metadata" / "wrong admin key"
+  // (never the key), saying the certificate was not the admin's when one
+  // is allowed.
   absl::Status Authorize(const grpc::ServerContextBase& context) const;
   // The same for the value of the metadata entry (nullptr: not sent).
   absl::Status AuthorizeKey(const std::string_view* admin_key) const;
 
  private:
-  explicit AdminAuthorizer(const Sha256Digest& digest) : digest_(digest) {}
+  AdminAuthorizer(const Sha256Digest& digest, bool has_secret)
+      : digest_(digest), has_secret_(has_secret) {}
+  // True if the verified client certificate's CN is certificate_cn_.
+  bool IsAdminCertificate(const grpc::ServerContextBase& context) const;
   const Sha256Digest digest_;
+  const bool has_secret_;
+  std::string certificate_cn_;  // Empty: no certificate admits.
 };
 
 }  // namespace dnc::service

@@ -81,6 +81,11 @@ ABSL_FLAG(std::string, tls_cert, "",
           "connections get the new certificate, open ones keep theirs.");
 ABSL_FLAG(std::string, tls_key, "",
           "PEM private key (unencrypted) of --tls_cert.");
+ABSL_FLAG(std::string, admin_cert_cn, "",
+          "With mutual TLS (--tls_client_ca): a caller whose verified client "
+          "certificate has this subject common name is an administrator of "
+          "the AdminService, with or without --admin_key_file's secret. "
+          "Needs --auth=api_key and --tls_client_ca.");
 ABSL_FLAG(std::string, tls_client_ca, "",
           "PEM CA certificates: with it every client must present a "
           "certificate one of them signed (mutual TLS), on gRPC and HTTP; "
@@ -277,6 +282,36 @@ absl::Status ReadTlsFlags(ServerConfig* config) {
   return absl::OkStatus();
 }
 
+// --admin_cert_cn: the administrator by client certificate, beside (or
+// instead of) --admin_key_file's secret.
+void ReadAdminCertificateFlag(ServerConfig* config) {
+  std::string common_name = absl::GetFlag(FLAGS_admin_cert_cn);
+  if (common_name.empty()) return;
+  if (config->auth_mode != dnc::service::AuthMode::kApiKey) {
+    Cli().UsageError(
+        "--admin_cert_cn needs --auth=api_key and --tenants DIR: with "
+        "--auth=none there are no tenants to administer");
+  }
+  if (config->tls_files.ca_file.empty()) {
+    Cli().UsageError(
+        "--admin_cert_cn needs --tls_client_ca FILE (and --tls_cert, "
+        "--tls_key): only a client certificate verified in a mutual-TLS "
+        "handshake can name the administrator");
+  }
+  DNC_LOG(Info).Event("admin_certificate").Field("common_name", common_name)
+      << "online administration is on for the client certificate CN="
+      << common_name << " (verified against " << config->tls_files.ca_file
+      << ")";
+  if (config->admin != nullptr) {
+    config->admin->AllowCertificate(std::move(common_name));
+  } else {
+    config->admin = dnc::service::AdminAuthorizer::ForCertificateOnly(
+        std::move(common_name));
+    // The pointee stays put when the config is moved.
+    config->server.admin = config->admin.get();
+  }
+}
+
 // Re-reads the TLS files (SIGHUP) and hands them to both listeners; a bad
 // file keeps the certificate being served, and the log says why.
 void ReloadTls(const dnc::TlsFiles& files, dnc::service::ScrubServer* server,
@@ -429,6 +464,7 @@ absl::StatusOr<ServerConfig> ReadFlags(int argc, char** argv) {
   ReadHttpFlags(&config);
   const absl::Status tls = ReadTlsFlags(&config);
   if (!tls.ok()) return tls;
+  ReadAdminCertificateFlag(&config);
   RefusePlaintextOffLoopback(config);
   return config;
 }

@@ -5,6 +5,7 @@
 // with --ca_cert and a client certificate.
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <chrono>
 #include <cstdio>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "dnc/v1/admin.grpc.pb.h"
 #include "dnc/v1/scrub.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -58,11 +60,13 @@ class ServerTlsTest : public ::testing::Test {
     ASSERT_TRUE(test::PublishFixtureSource(dir_.Path("data"), source).ok());
   }
 
-  // Starts dnc-server with TLS (plus `extra`), gRPC and HTTP on port 0;
-  // false if it did not come up.
+  // Starts dnc-server with TLS (plus `extra`), gRPC and HTTP on port 0,
+  // --auth=none unless `extra` names --tenants; false if it did not come up.
   bool Start(std::vector<std::string> extra) {
+    bool tenants = false;
+    for (const std::string& flag : extra) tenants |= flag == "--tenants";
     std::vector<std::string> args = {DNC_SERVER_PATH,
-                                     "--auth=none",
+                                     tenants ? "--auth=api_key" : "--auth=none",
                                      "--data",
                                      dir_.Path("data"),
                                      "--listen",
@@ -360,6 +364,76 @@ TEST_F(ServerTlsTest, WithTlsAnAddressOffLoopbackIsServed) {
   EXPECT_TRUE(Check(TlsChannel("localhost")).ok());
   server.Signal(SIGTERM);
   EXPECT_EQ(server.Wait(), 0) << server.Stderr();
+}
+
+// ListTenants on the AdminService over `channel`, with `admin_key` if set.
+grpc::Status ListTenants(const std::shared_ptr<grpc::Channel>& channel,
+                         const std::string& admin_key = "") {
+  auto stub = v1::AdminService::NewStub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(10));
+  if (!admin_key.empty()) context.AddMetadata("x-admin-key", admin_key);
+  v1::ListTenantsResponse response;
+  return stub->ListTenants(&context, v1::ListTenantsRequest(), &response);
+}
+
+TEST_F(ServerTlsTest, TheClientCertificateAdminCertCnNamesIsAnAdministrator) {
+  ASSERT_EQ(MakeLeaf(dir_, "ca", "admin", "admin-1", "401", false), "");
+  std::vector<std::string> flags = TlsFlags(/*mutual=*/true);
+  flags.insert(flags.end(), {"--tenants", dir_.Path("tenants"),
+                             "--admin_cert_cn", "admin-1"});
+  ASSERT_TRUE(Start(flags)) << server_->Stderr();
+  EXPECT_THAT(server_->Stderr(), HasSubstr("client certificate CN=admin-1"));
+
+  EXPECT_TRUE(ListTenants(TlsChannel("localhost", "admin")).ok());
+  // A dialer's certificate (same CA, another CN) is not the admin's, and
+  // without --admin_key_file no secret is accepted instead.
+  grpc::Status refused = ListTenants(TlsChannel("localhost", "client"));
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(refused.error_message(),
+              HasSubstr("the client certificate is not the administrator's"));
+  refused = ListTenants(TlsChannel("localhost", "client"),
+                        "an-admin-key-this-server-never-had-0123456789");
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(refused.error_message(), HasSubstr("client certificate only"));
+  server_->Signal(SIGTERM);
+  EXPECT_EQ(server_->Wait(), 0) << server_->Stderr();
+}
+
+TEST_F(ServerTlsTest, AdminCertCnAndTheAdminKeyBothAdmit) {
+  ASSERT_EQ(MakeLeaf(dir_, "ca", "admin", "admin-1", "401", false), "");
+  const std::string secret = "0123456789abcdef0123456789abcdef-tls-test";
+  const std::string key_file = dir_.Path("admin.secret");
+  FILE* out = std::fopen(key_file.c_str(), "w");
+  ASSERT_NE(out, nullptr);
+  std::fputs((secret + "\n").c_str(), out);
+  std::fclose(out);
+  ASSERT_EQ(chmod(key_file.c_str(), 0600), 0);
+  std::vector<std::string> flags = TlsFlags(/*mutual=*/true);
+  flags.insert(flags.end(),
+               {"--tenants", dir_.Path("tenants"), "--admin_cert_cn", "admin-1",
+                "--admin_key_file", key_file});
+  ASSERT_TRUE(Start(flags)) << server_->Stderr();
+
+  EXPECT_TRUE(ListTenants(TlsChannel("localhost", "admin")).ok());
+  EXPECT_TRUE(ListTenants(TlsChannel("localhost", "client"), secret).ok());
+  grpc::Status refused = ListTenants(TlsChannel("localhost", "client"));
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(refused.error_message(), HasSubstr("missing x-admin-key"));
+  server_->Signal(SIGTERM);
+  EXPECT_EQ(server_->Wait(), 0) << server_->Stderr();
+}
+
+TEST_F(ServerTlsTest, AdminCertCnWithoutMutualTlsIsAUsageError) {
+  const test::RunResult run = test::RunProcess(
+      {DNC_SERVER_PATH, "--data", dir_.Path("data"), "--tenants",
+       dir_.Path("tenants"), "--listen", "127.0.0.1:0", "--tls_cert",
+       dir_.Path("server.pem"), "--tls_key", dir_.Path("server.key"),
+       "--admin_cert_cn", "admin-1"},
+      dir_.path(), std::chrono::seconds(60));
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("--admin_cert_cn needs --tls_client_ca"));
 }
 
 TEST_F(ServerTlsTest, MisusedTlsFlagsAreUsageErrors) {
