@@ -85,7 +85,7 @@ BENCHMARK_CAPTURE(BM_Admit, rate_and_day_quota,
     ->Threads(1);
 
 void BM_SlotAcquireRelease(benchmark::State& state) {
-  static WorkSlots* slots = new WorkSlots(64, 0);
+  static WorkSlots* slots = new WorkSlots(4, 0);
   for (auto _ : state) {
     WorkSlots::Slot slot = slots->TryAcquire();
     benchmark::DoNotOptimize(slot.held());

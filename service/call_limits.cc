@@ -78,6 +78,7 @@ WorkSlots::~WorkSlots() {
   {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
+    ready_.SignalAll();
   }
   for (std::thread& worker : workers_) worker.join();
   // Works still queued (none once the servers have drained) fail.
@@ -97,6 +98,8 @@ void WorkSlots::Slot::Release() {
   if (owner_ == nullptr) return;
   absl::MutexLock lock(&owner_->mu_);
   --owner_->in_use_;
+  // A queued work may take the slot now.
+  if (!owner_->queue_.empty()) owner_->ready_.Signal();
   owner_ = nullptr;
 }
 
@@ -117,16 +120,19 @@ bool WorkSlots::Submit(std::function<void(bool run)> work,
   absl::MutexLock lock(&mu_);
   if (stopping_ || queue_.size() >= max_queued_) return false;
   queue_.push_back(Queued{std::move(work), deadline});
+  ready_.Signal();
   return true;
 }
 
 void WorkSlots::Work() {
   absl::MutexLock lock(&mu_);
-  const auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return stopping_ || (!queue_.empty() && in_use_ < max_slots_);
-  };
   while (true) {
-    mu_.Await(absl::Condition(&ready));
+    // A condition variable, signalled when work is queued or a slot freed
+    // with work waiting, rather than Mutex::Await: absl evaluates every
+    // waiter's condition on each unlock, a cost TryAcquire would pay.
+    while (!stopping_ && (queue_.empty() || in_use_ >= max_slots_)) {
+      ready_.Wait(&mu_);
+    }
     if (stopping_) return;
     Queued next = std::move(queue_.front());
     queue_.pop_front();

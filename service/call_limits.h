@@ -143,6 +143,7 @@ class WorkSlots {
   uint32_t in_use_ ABSL_GUARDED_BY(mu_) = 0;
   std::deque<Queued> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  absl::CondVar ready_;  // Work queued, or a slot freed with work queued.
   std::vector<std::thread> workers_;
 };
 
