@@ -177,9 +177,9 @@ inline absl::Status BuildDncComWorld(const std::string& root, size_t clean,
   tenant::Entitlement tx_all{"us-tx", true, {}};
   tenant::Entitlement co_all{"us-co", true, {}};
   tenant::TenantConfig acme{
-      "acme", policy::Purpose::kCommercial, {ftc_most, tx_all, co_all}};
+      "acme", policy::Purpose::kCommercial, {ftc_most, tx_all, co_all}, {}};
   tenant::TenantConfig hope{
-      "hope", policy::Purpose::kCharity, {ftc_all, tx_all, co_all}};
+      "hope", policy::Purpose::kCharity, {ftc_all, tx_all, co_all}, {}};
   DNC_RETURN_IF_ERROR(world->store->CreateTenant(acme));
   DNC_RETURN_IF_ERROR(world->store->CreateTenant(hope));
   DNC_ASSIGN_OR_RETURN(world->acme_key,
