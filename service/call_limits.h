@@ -185,6 +185,15 @@ class CallLimits {
   // A bulk call's slot now, or ResourceExhausted (retry after 1 s) naming
   // --max_concurrent_scrubs.
   absl::StatusOr<WorkSlots::Slot> AcquireSlot();
+  // Whether a scrub of `numbers` numbers needs a bulk slot. One of at most
+  // kMaxUnslottedNumbers does not: it costs about as much as that many
+  // Checks, and it is what a dialer sends before it dials (VICIdial's
+  // DNC.com filter posts one number per lead), so it must not queue behind,
+  // or be refused because of, another tenant's bulk job.
+  static constexpr uint64_t kMaxUnslottedNumbers = 64;
+  static bool NeedsSlot(uint64_t numbers) {
+    return numbers > kMaxUnslottedNumbers;
+  }
   WorkSlots& slots() { return slots_; }
   // The deadline a call arriving at `now` with the client's `requested`
   // deadline has: the earlier of the two and now + max_deadline.

@@ -81,7 +81,8 @@ absl::Status ScrubCalls::Scrub(const ScrubCall& call,
   WorkSlots::Slot slot;
   const bool charge =
       options_.limits != nullptr && tenant != nullptr && !call.admitted;
-  if (options_.limits != nullptr && !call.holds_slot) {
+  if (options_.limits != nullptr && !call.holds_slot &&
+      CallLimits::NeedsSlot(entries)) {
     DNC_ASSIGN_OR_RETURN(slot, options_.limits->AcquireSlot());
   }
   if (charge) DNC_RETURN_IF_ERROR(options_.limits->Admit(*tenant, entries));
@@ -133,7 +134,9 @@ absl::Status ScrubCalls::AdmitJob(const tenant::Tenant* tenant,
                                   uint64_t numbers,
                                   WorkSlots::Slot* slot) const {
   if (options_.limits == nullptr) return absl::OkStatus();
-  DNC_ASSIGN_OR_RETURN(*slot, options_.limits->AcquireSlot());
+  if (CallLimits::NeedsSlot(numbers)) {
+    DNC_ASSIGN_OR_RETURN(*slot, options_.limits->AcquireSlot());
+  }
   if (tenant == nullptr) return absl::OkStatus();
   return options_.limits->Admit(*tenant, numbers);
 }

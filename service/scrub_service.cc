@@ -22,6 +22,11 @@ namespace {
 
 namespace v1 = ::dnc::v1;
 
+// The numbers a Scrub request or ScrubStream chunk carries.
+size_t EntriesOf(const v1::ScrubRequest& request) {
+  return static_cast<size_t>(request.e164_size() + request.raw_size());
+}
+
 // Streams chunks through ScrubInto one at a time: read a chunk, answer it,
 // write the answer, and only then read the next, so a stream holds at most
 // one request and one response however long it runs.
@@ -57,7 +62,7 @@ class ScrubStreamReactor final
     // One chunk at a time: the next is read only once this one's answer is
     // written, so the chunk and the reactor stay put while it waits.
     service_->RunBulk(
-        context_, [this] { AnswerChunk(); },
+        context_, EntriesOf(request_), [this] { AnswerChunk(); },
         [this](const grpc::Status& status) {
           CountChunk(status.error_code());
           Finish(status);
@@ -225,7 +230,8 @@ absl::Status ScrubServiceImpl::ScrubInto(const v1::ScrubRequest& request,
   call.sequence = request.sequence();
   call.purpose = request.purpose();
   call.now_unix_seconds = request.now_unix_seconds();
-  // Every gRPC scrub runs through RunBulk, which holds the slot.
+  // Every gRPC scrub runs through RunBulk, which holds the slot if it needs
+  // one.
   call.holds_slot = true;
   const size_t entries = call.e164.size() + call.raw.size();
   DNC_RETURN_IF_ERROR(calls_.Scrub(
@@ -335,9 +341,10 @@ absl::Status ScrubServiceImpl::AnswerCheck(grpc::ServerContextBase* context,
 }
 
 void ScrubServiceImpl::RunBulk(
-    grpc::ServerContextBase* context, std::function<void()> work,
+    grpc::ServerContextBase* context, size_t entries,
+    std::function<void()> work,
     std::function<void(const grpc::Status&)> finish) {
-  if (limits_ == nullptr) {
+  if (limits_ == nullptr || !CallLimits::NeedsSlot(entries)) {
     work();
     return;
   }
@@ -392,7 +399,7 @@ grpc::ServerUnaryReactor* ScrubServiceImpl::Scrub(
     return reactor;
   }
   RunBulk(
-      context,
+      context, EntriesOf(*request),
       [this, reactor, context, request, response, caller = *tenant] {
         thread_local BatchScratch scratch;
         reactor->Finish(ToGrpcStatus(

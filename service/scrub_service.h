@@ -121,12 +121,14 @@ class ScrubServiceImpl final : public CheckAsyncService {
     return CheckInto(request, tenant, "Check", response);
   }
 
-  // Runs `work` (one Scrub request or ScrubStream chunk) holding a bulk
-  // slot: at once without limits, else when limits_->slots() has one for
-  // it, on that slot's thread. `finish` is called instead, with the error,
-  // when the queue is full or the call's deadline (capped by
-  // --max_deadline_seconds) passes while it waits.
-  void RunBulk(grpc::ServerContextBase* context, std::function<void()> work,
+  // Runs `work` (one Scrub request or ScrubStream chunk of `entries`
+  // numbers) holding a bulk slot: at once without limits or when it is
+  // small enough to need none (CallLimits::NeedsSlot), else when
+  // limits_->slots() has one for it, on that slot's thread. `finish` is
+  // called instead, with the error, when the queue is full or the call's
+  // deadline (capped by --max_deadline_seconds) passes while it waits.
+  void RunBulk(grpc::ServerContextBase* context, size_t entries,
+               std::function<void()> work,
                std::function<void(const grpc::Status&)> finish);
 
   // Ends the open CheckStreams (CheckStreams::Drain). REQUIRES: the gate is

@@ -325,6 +325,24 @@ TEST_F(CallLimitsFrontEndsTest, ADncComFormOverTheDaysRemainderIsRefusedWhole) {
   EXPECT_EQ(too_big.Header("retry-after"), nullptr);
 }
 
+// While every bulk slot is held, an HTTP bulk scrub is refused at once (an
+// io thread never waits for a slot), but a dialer's DNC.com form of a few
+// numbers needs no slot and is answered.
+TEST_F(CallLimitsFrontEndsTest,
+       WhileEverySlotIsHeldADialersFewNumbersAreStillAnswered) {
+  service::WorkSlots::Slot first = limits_->slots().TryAcquire();
+  service::WorkSlots::Slot second = limits_->slots().TryAcquire();
+  ASSERT_TRUE(first.held() && second.held());
+  EXPECT_EQ(DncComScrub("beta", 1).status, 200);
+  const int bulk =
+      static_cast<int>(service::CallLimits::kMaxUnslottedNumbers) + 1;
+  const uint64_t audits = store_->audits();
+  ExpectHttpRefusal(DncComScrub("beta", bulk), "--max_concurrent_scrubs", "1");
+  EXPECT_EQ(store_->audits(), audits);
+  first.Release();
+  EXPECT_EQ(DncComScrub("beta", bulk).status, 200);
+}
+
 TEST_F(CallLimitsFrontEndsTest, ALimitChangedOnTheStoreAppliesToTheNextCall) {
   ASSERT_TRUE(Check("delta", kClean).status.ok());
   ASSERT_EQ(Check("delta", kClean).status.error_code(),
@@ -340,9 +358,10 @@ TEST_F(CallLimitsFrontEndsTest, ALimitChangedOnTheStoreAppliesToTheNextCall) {
 
 // The bulk slots over gRPC, on a server of its own: while every slot is
 // held, a Scrub waits in the queue (no thread waits with it), one more than
-// the queue holds is refused with retry-after, a Check is answered at once
-// (it takes no slot), and a queued Scrub whose deadline (capped by
-// max_deadline) passed before its turn ends DEADLINE_EXCEEDED unanswered.
+// the queue holds is refused with retry-after, a Check and a Scrub of one
+// number are answered at once (they take no slot), and a queued Scrub whose
+// deadline (capped by max_deadline) passed before its turn ends
+// DEADLINE_EXCEEDED unanswered.
 TEST_F(CallLimitsFrontEndsTest, BulkWorkQueuesForASlotWhileChecksAreAnswered) {
   service::CallLimitsOptions bounds;
   bounds.max_concurrent_scrubs = 1;
@@ -362,8 +381,12 @@ TEST_F(CallLimitsFrontEndsTest, BulkWorkQueuesForASlotWhileChecksAreAnswered) {
     context->set_deadline(std::chrono::system_clock::now() +
                           std::chrono::seconds(60));
   };
+  // Large enough to need a slot (a dialer's few numbers need none).
   v1::ScrubRequest request;
-  request.add_e164(kListed);
+  for (uint64_t i = 0; i <= service::CallLimits::kMaxUnslottedNumbers; ++i) {
+    request.add_e164(kListed);
+  }
+  ASSERT_TRUE(service::CallLimits::NeedsSlot(request.e164_size()));
 
   service::WorkSlots::Slot held = limits.slots().TryAcquire();
   ASSERT_TRUE(held.held());
@@ -394,6 +417,16 @@ TEST_F(CallLimitsFrontEndsTest, BulkWorkQueuesForASlotWhileChecksAreAnswered) {
   check.set_e164(kListed);
   v1::CheckResponse check_response;
   EXPECT_TRUE(stub->Check(&check_context, check, &check_response).ok());
+  // A Scrub of a dialer's few numbers takes no slot either: answered now.
+  grpc::ClientContext small_context;
+  context_for(&small_context);
+  v1::ScrubRequest small;
+  small.add_e164(kListed);
+  v1::ScrubResponse small_response;
+  const grpc::Status small_status =
+      stub->Scrub(&small_context, small, &small_response);
+  EXPECT_TRUE(small_status.ok()) << small_status.error_message();
+  EXPECT_EQ(small_response.dispositions_size(), 1);
   EXPECT_FALSE(queued_done.HasBeenNotified());
 
   held.Release();
