@@ -175,12 +175,10 @@ class CallLimits {
   // when the next token is due), numbers_per_day (how many remain today;
   // retry at 00:00 UTC; a call larger than the whole daily limit gets no
   // retry time, only the advice to split it).
-  absl::Status Admit(const tenant::Tenant& tenant, uint64_t numbers)
-      ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status Admit(const tenant::Tenant& tenant, uint64_t numbers);
   // Gives back `numbers` admitted today but not answered (the call failed
   // after Admit).
-  void Refund(const tenant::Tenant& tenant, uint64_t numbers)
-      ABSL_LOCKS_EXCLUDED(mu_);
+  void Refund(const tenant::Tenant& tenant, uint64_t numbers);
 
   // A bulk call's slot now, or ResourceExhausted (retry after 1 s) naming
   // --max_concurrent_scrubs.
