@@ -15,6 +15,8 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libxxhash-dev libabsl-dev libbenchmark-dev libgtest-dev libgmock-dev
   libarchive-dev libphonenumber-dev libicu-dev
+  # Lead lists saved as .xlsx: the workbook's XML (its zip is libarchive's).
+  libxml2-dev
   # The HTTP front end: Boost.Beast/Asio (headers only) and JSON; curl runs
   # the HTTP examples of docs/http-api.md in the tests.
   libboost1.74-dev nlohmann-json3-dev curl

@@ -108,6 +108,11 @@ if has_stage main; then
     finish main 1
     exit 1
   fi
+  # The portal's browser tests: Debian's chromium and playwright-core from npm.
+  if [ -f tests/portal/setup.sh ] && ! bash tests/portal/setup.sh; then
+    finish main 1
+    exit 1
+  fi
   rc=0
   (cd "${DNC_BUILD_DIR:-build}" && ctest --output-on-failure --timeout 900 -j "$jobs" "$@") || rc=$?
   finish main "$rc"
