@@ -23,8 +23,9 @@ packages=(
   # Numbering data the NANP area-code table is generated from at build time
   # (tools/gen_nanp_regions.py, run with /usr/bin/python3).
   python3 python3-phonenumbers iso-codes
-  # The tests parse GET /metrics with Prometheus' own text parser.
-  python3-prometheus-client
+  # The tests parse GET /metrics with Prometheus' own text parser, and write
+  # .xlsx lead lists with openpyxl.
+  python3-prometheus-client python3-openpyxl
   # SHA-256 of API keys and audit hashes, TLS of the HTTP listener and the
   # checks of certificate files (OpenSSL); IANA zones for calling windows
   # (absl::LoadTimeZone reads /usr/share/zoneinfo).
