@@ -11,6 +11,10 @@
 #include "service/scrub_call.h"
 #include "service/server_metrics.h"
 
+namespace dnc::service {
+class TenantServiceImpl;
+}  // namespace dnc::service
+
 namespace dnc::http {
 
 struct ApiContext {
@@ -19,6 +23,14 @@ struct ApiContext {
   // The server's metrics (GET /metrics, and each route's calls); nullptr =
   // none.
   service::ServerMetrics* metrics = nullptr;
+  // The TenantService bodies (OptOuts, Consents, Report, JobFiles of
+  // service/tenant_service.h), so the tenant routes (opt-outs, consents,
+  // jobs, reports, list uploads) decide and store exactly as the gRPC
+  // TenantService does: one implementation, two front ends. Only declared
+  // here, so routes that do not use it include no gRPC header; nullptr =
+  // not served (the tenant routes answer UNAVAILABLE). Borrowed from the
+  // ScrubServer, which outlives the front end.
+  const service::TenantServiceImpl* tenants = nullptr;
 };
 
 }  // namespace dnc::http

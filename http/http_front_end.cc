@@ -24,7 +24,7 @@ HttpFrontEnd::HttpFrontEnd(const service::Registry* registry,
                            const HttpFrontEndOptions& options)
     : auth_(options.auth, tenants),
       calls_(registry, tenants, CallsOptions(options)),
-      routes_(ApiContext{&auth_, &calls_, options.metrics}) {
+      routes_(ApiContext{&auth_, &calls_, options.metrics, options.tenants}) {
   // The JSON API (docs/http-api.md).
   routes_.Add("GET", "/v1/check", &ServeCheck);
   routes_.Add("GET", "/v1/check.txt", &ServeCheckText);

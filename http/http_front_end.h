@@ -27,6 +27,10 @@
 #include "service/scrub_call.h"
 #include "tenant/tenant_store.h"
 
+namespace dnc::service {
+class TenantServiceImpl;
+}  // namespace dnc::service
+
 namespace dnc::http {
 
 struct HttpFrontEndOptions {
@@ -49,6 +53,10 @@ struct HttpFrontEndOptions {
   // GET /metrics serves them all (http/metrics_endpoint.h); nullptr = no
   // metrics and no /metrics. Must outlive the front end.
   service::ServerMetrics* metrics = nullptr;
+  // The gRPC server's TenantService (ScrubServer::tenant_service()), whose
+  // bodies the tenant routes call (ApiContext::tenants); nullptr = those
+  // routes answer UNAVAILABLE. Must outlive the front end.
+  const service::TenantServiceImpl* tenants = nullptr;
 };
 
 class HttpFrontEnd {

@@ -106,6 +106,12 @@ class ScrubServer {
   int port() const { return port_; }
   // options.listen with the bound port, e.g. "127.0.0.1:50051".
   const std::string& address() const { return address_; }
+  // The TenantService's handlers, whose bodies the HTTP front end's tenant
+  // routes call too (http/api_context.h), so both decide alike. Lives as
+  // long as this server.
+  const TenantServiceImpl* tenant_service() const {
+    return tenant_service_.get();
+  }
 
   // Graceful stop: health turns NOT_SERVING and new calls fail with
   // UNAVAILABLE at once; calls in flight get until `deadline` (from now) to

@@ -613,6 +613,7 @@ int main(int argc, char** argv) {
     dnc::http::HttpFrontEndOptions http_options = config->http_options;
     http_options.metrics = &metrics;
     http_options.limits = &limits;
+    http_options.tenants = (*server)->tenant_service();
     absl::StatusOr<std::unique_ptr<dnc::http::HttpFrontEnd>> started =
         dnc::http::HttpFrontEnd::Start(registry->get(), tenants->get(),
                                        http_options);
