@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_split.h"
+#include "absl/types/span.h"
 #include "common/civil_date.h"
 
 namespace dnc::service {
@@ -117,6 +118,70 @@ void FillEvidence(const ScrubResult& result, v1::CheckResponse* response) {
 
 void FillEvidence(const ScrubResult& result, v1::ScrubResponse* response) {
   FillEvidenceOf(result, response);
+}
+
+namespace {
+
+template <typename Strings>
+void ViewsOf(const Strings& strings, std::vector<std::string_view>* views) {
+  views->clear();
+  views->reserve(strings.size());
+  for (const std::string& s : strings) views->push_back(s);
+}
+
+}  // namespace
+
+ScrubCall ScrubCallOf(const v1::ScrubRequest& request, const char* method,
+                      std::vector<std::string_view>* raw_views,
+                      std::vector<std::string_view>* id_views) {
+  ViewsOf(request.raw(), raw_views);
+  ViewsOf(request.string_ids(), id_views);
+  ScrubCall call;
+  call.method = method;
+  call.e164 = absl::MakeConstSpan(request.e164().data(), request.e164_size());
+  call.raw = *raw_views;
+  call.id_count = static_cast<size_t>(request.ids_size());
+  call.string_ids = *id_views;
+  call.job_id = request.job_id();
+  call.request_id = request.request_id();
+  call.sequence = request.sequence();
+  call.purpose = request.purpose();
+  call.now_unix_seconds = request.now_unix_seconds();
+  return call;
+}
+
+void FillScrubAnswer(const ScrubAnswer& answer, const v1::ScrubRequest& request,
+                     v1::ScrubResponse* response) {
+  const ScrubResult& result = answer.result;
+  const int n = static_cast<int>(result.dispositions.size());
+  auto* dispositions = response->mutable_dispositions();
+  dispositions->Reserve(n);
+  for (Disposition d : result.dispositions) {
+    dispositions->AddAlreadyReserved(static_cast<int>(d));
+  }
+  response->mutable_e164()->Reserve(n);
+  for (uint64_t e164 : result.e164) {
+    response->mutable_e164()->AddAlreadyReserved(e164);
+  }
+  *response->mutable_ids() = request.ids();
+  *response->mutable_string_ids() = request.string_ids();
+  FillEvidence(result, response);
+  response->set_sequence(request.sequence());
+  response->mutable_window()->Reserve(n);
+  for (uint32_t index : answer.windows.index) {
+    response->mutable_window()->AddAlreadyReserved(index);
+  }
+  for (const policy::CallingWindow& window : answer.windows.windows) {
+    FillCallingWindow(window, response->add_windows());
+  }
+}
+
+void SetScrubAuditIds(const v1::ScrubRequest& request,
+                      const std::string& audit_id,
+                      v1::ScrubResponse* response) {
+  if (audit_id.empty()) return;
+  response->set_job_id(request.job_id().empty() ? audit_id : request.job_id());
+  response->set_audit_id(audit_id);
 }
 
 }  // namespace dnc::service

@@ -121,13 +121,6 @@ class ScrubStreamReactor final
   uint64_t chunks_ = 0;
 };
 
-template <typename Strings>
-void ViewsOf(const Strings& strings, std::vector<std::string_view>* views) {
-  views->clear();
-  views->reserve(strings.size());
-  for (const std::string& s : strings) views->push_back(s);
-}
-
 ScrubCallsOptions CallsOptions(const ScrubServiceOptions& options) {
   ScrubCallsOptions calls;
   calls.max_batch_entries = options.max_batch_entries;
@@ -135,32 +128,6 @@ ScrubCallsOptions CallsOptions(const ScrubServiceOptions& options) {
   calls.metrics = options.metrics;
   calls.limits = options.limits;
   return calls;
-}
-
-void FillScrubAnswer(const ScrubAnswer& answer, const v1::ScrubRequest& request,
-                     v1::ScrubResponse* response) {
-  const ScrubResult& result = answer.result;
-  const int n = static_cast<int>(result.dispositions.size());
-  auto* dispositions = response->mutable_dispositions();
-  dispositions->Reserve(n);
-  for (Disposition d : result.dispositions) {
-    dispositions->AddAlreadyReserved(static_cast<int>(d));
-  }
-  response->mutable_e164()->Reserve(n);
-  for (uint64_t e164 : result.e164) {
-    response->mutable_e164()->AddAlreadyReserved(e164);
-  }
-  *response->mutable_ids() = request.ids();
-  *response->mutable_string_ids() = request.string_ids();
-  FillEvidence(result, response);
-  response->set_sequence(request.sequence());
-  response->mutable_window()->Reserve(n);
-  for (uint32_t index : answer.windows.index) {
-    response->mutable_window()->AddAlreadyReserved(index);
-  }
-  for (const policy::CallingWindow& window : answer.windows.windows) {
-    FillCallingWindow(window, response->add_windows());
-  }
 }
 
 void FillCheckAnswer(const ScrubAnswer& answer, const v1::CheckRequest& request,
@@ -217,19 +184,8 @@ absl::Status ScrubServiceImpl::ScrubInto(const v1::ScrubRequest& request,
                                          BatchScratch* scratch,
                                          v1::ScrubResponse* response) const {
   response->Clear();
-  ViewsOf(request.raw(), &scratch->raw);
-  ViewsOf(request.string_ids(), &scratch->string_ids);
-  ScrubCall call;
-  call.method = method;
-  call.e164 = absl::MakeConstSpan(request.e164().data(), request.e164_size());
-  call.raw = scratch->raw;
-  call.id_count = static_cast<size_t>(request.ids_size());
-  call.string_ids = scratch->string_ids;
-  call.job_id = request.job_id();
-  call.request_id = request.request_id();
-  call.sequence = request.sequence();
-  call.purpose = request.purpose();
-  call.now_unix_seconds = request.now_unix_seconds();
+  ScrubCall call =
+      ScrubCallOf(request, method, &scratch->raw, &scratch->string_ids);
   // Every gRPC scrub runs through RunBulk, which holds the slot if it needs
   // one.
   call.holds_slot = true;
@@ -241,12 +197,7 @@ absl::Status ScrubServiceImpl::ScrubInto(const v1::ScrubRequest& request,
         // audited as given.
         return CheckAnswerSize(*response, entries, request);
       }));
-  const std::string& audit_id = scratch->call.answer.audit_id;
-  if (!audit_id.empty()) {
-    response->set_job_id(request.job_id().empty() ? audit_id
-                                                  : request.job_id());
-    response->set_audit_id(audit_id);
-  }
+  SetScrubAuditIds(request, scratch->call.answer.audit_id, response);
   return absl::OkStatus();
 }
 
