@@ -101,6 +101,16 @@ struct JobFiles {
   uint64_t input_rows = 0, output_rows = 0;
 };
 
+// One job of a tenant as a list of past jobs shows it (ListJobs).
+struct JobSummary {
+  std::string job_id;
+  absl::Time first_request;  // Its earliest audit record's time.
+  absl::Time last_request;   // Its latest.
+  uint64_t requests = 0;     // Audit records (calls) in the job.
+  uint64_t numbers = 0;      // Numbers over all of them.
+  bool has_files = false;    // RecordJobFiles was called for it.
+};
+
 // One API key as `dnc-tenant list` shows it (never the key or its hash).
 struct ApiKeyInfo {
   std::string label;

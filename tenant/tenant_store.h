@@ -146,6 +146,21 @@ class TenantStore {
   // NotFound if none recorded.
   virtual absl::StatusOr<JobFiles> GetJobFiles(
       const Tenant& tenant, std::string_view job_id) const = 0;
+  // The tenant's jobs, newest activity first (by their last record's
+  // time), at most `limit` of them: every job a caller named (a job id on
+  // Scrub, ScrubStream, Check), not the calls sent without a job id (each
+  // its own job, a dialer's Checks: thousands a day; their certificates are
+  // still found by audit id with JobAudit). Reads the per-tenant time index
+  // backwards from the newest entry until `limit` jobs are found, then each
+  // found job's records: costs the index entries newer than the last job
+  // listed (unnamed calls among them) plus the listed jobs' records, never
+  // more than the tenant's own records, whatever the store holds. (A tenant
+  // with 100k audit records in 50 jobs: 100k index entries at worst,
+  // typically the few hundred of the newest jobs.) Errors: InvalidArgument
+  // (limit 0 or over kMaxListJobs; a handle of another store), DataLoss.
+  static constexpr size_t kMaxListJobs = 500;
+  virtual absl::StatusOr<std::vector<JobSummary>> ListJobs(
+      const Tenant& tenant, size_t limit) const = 0;
 
   // ---- Audit retention ----
   // Calls `visit` with every audit record of tenant `name` (deleted tenants

@@ -227,6 +227,93 @@ absl::StatusOr<JobFiles> TenantStoreImpl::GetJobFiles(
   return files;
 }
 
+absl::StatusOr<std::vector<JobSummary>> TenantStoreImpl::ListJobs(
+    const Tenant& handle, size_t limit) const {
+  DNC_ASSIGN_OR_RETURN(InMemoryTenant * tenant, Own(handle));
+  if (limit == 0 || limit > kMaxListJobs) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("list jobs: limit ", limit, " is not 1-", kMaxListJobs));
+  }
+  const std::string& name = tenant->name();
+  const std::string operation = absl::StrCat("list jobs of tenant ", name);
+  // One snapshot, so a prune running at the same time cannot leave a job
+  // found in the index without its records.
+  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+  struct Release {
+    rocksdb::DB* db;
+    const rocksdb::Snapshot* snapshot;
+    ~Release() { db->ReleaseSnapshot(snapshot); }
+  } release{db_.get(), snapshot};
+  rocksdb::ReadOptions read_options;
+  read_options.snapshot = snapshot;
+
+  // 1. The newest `limit` named jobs, from the time index read backwards:
+  // an entry with an empty value is a record under its job's a/ key (a
+  // named job); a record stored as the entry's value is a call without a
+  // job id, which is not listed.
+  std::vector<std::string> jobs;
+  absl::flat_hash_set<std::string> seen;
+  {
+    const std::string tenant_prefix = TenantPrefix(name);
+    const std::string index_prefix = AuditIndexPrefix(name);
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options));
+    AuditKeyParts parts;
+    for (it->SeekForPrev(EndOfRange(name, ParsedKey::Kind::kAuditIndex));
+         it->Valid() && jobs.size() < limit; it->Prev()) {
+      const std::string_view key(it->key().data(), it->key().size());
+      if (!HasPrefix(key, index_prefix)) {
+        if (key > index_prefix) continue;  // The range's end key itself.
+        break;
+      }
+      if (!it->value().empty()) continue;
+      if (!ParseAuditIndexKey(key, tenant_prefix, &parts)) return DataLoss(key);
+      std::string job(parts.job_id);
+      if (seen.insert(job).second) jobs.push_back(std::move(job));
+    }
+    DNC_RETURN_IF_ERROR(
+        storage::FromRocksDbStatus(it->status(), operation, dir_));
+  }
+
+  // 2. Each job's records (one prefix of a/ keys) and its files.
+  std::vector<JobSummary> summaries;
+  summaries.reserve(jobs.size());
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options));
+  std::string files;
+  for (const std::string& job : jobs) {
+    JobSummary summary;
+    summary.job_id = job;
+    const std::string prefix = AuditPrefix(name, job);
+    for (it->Seek(prefix); it->Valid(); it->Next()) {
+      const std::string_view key(it->key().data(), it->key().size());
+      if (!HasPrefix(key, prefix)) break;
+      AuditRecord record;
+      if (!DecodeAudit(std::string_view(it->value().data(), it->value().size()),
+                       &record)) {
+        return DataLoss(key);
+      }
+      if (summary.requests == 0 || record.time < summary.first_request) {
+        summary.first_request = record.time;
+      }
+      if (summary.requests == 0 || record.time > summary.last_request) {
+        summary.last_request = record.time;
+      }
+      ++summary.requests;
+      summary.numbers += record.numbers;
+    }
+    DNC_RETURN_IF_ERROR(
+        storage::FromRocksDbStatus(it->status(), operation, dir_));
+    if (summary.requests == 0) continue;  // An index entry without records.
+    const rocksdb::Status status =
+        db_->Get(read_options, JobFilesKey(name, job), &files);
+    if (!status.IsNotFound()) {
+      DNC_RETURN_IF_ERROR(storage::FromRocksDbStatus(status, operation, dir_));
+      summary.has_files = true;
+    }
+    summaries.push_back(std::move(summary));
+  }
+  return summaries;
+}
+
 absl::Status TenantStoreImpl::ExportAudit(
     std::string_view name, absl::Time since, absl::Time until,
     const std::function<absl::Status(const AuditRecord&)>& visit) const {

@@ -102,6 +102,8 @@ class TenantStoreImpl final : public TenantStore {
                               const JobFiles& files) override;
   absl::StatusOr<JobFiles> GetJobFiles(const Tenant& tenant,
                                        std::string_view job_id) const override;
+  absl::StatusOr<std::vector<JobSummary>> ListJobs(const Tenant& tenant,
+                                                   size_t limit) const override;
   absl::Status ExportAudit(
       std::string_view name, absl::Time since, absl::Time until,
       const std::function<absl::Status(const AuditRecord&)>& visit)
