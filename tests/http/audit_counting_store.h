@@ -106,6 +106,10 @@ class AuditCountingStore final : public tenant::TenantStore {
       const tenant::Tenant& tenant, std::string_view job_id) const override {
     return store_->GetJobFiles(tenant, job_id);
   }
+  absl::StatusOr<std::vector<tenant::JobSummary>> ListJobs(
+      const tenant::Tenant& tenant, size_t limit) const override {
+    return store_->ListJobs(tenant, limit);
+  }
   absl::Status ExportAudit(
       std::string_view name, absl::Time since, absl::Time until,
       const std::function<absl::Status(const tenant::AuditRecord&)>& visit)
