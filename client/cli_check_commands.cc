@@ -6,11 +6,14 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "client/cli_commands.h"
-#include "client/text_format.h"
 #include "common/command_line.h"
 #include "common/phone_number.h"
+#include "leadlist/text_format.h"
 
 namespace dnc::client::cli {
+
+using leadlist::FormatCount;
+using leadlist::FormatTable;
 namespace {
 
 // "08:00-21:00 America/New_York, open now (14:05 Mon)".

@@ -7,12 +7,15 @@
 #include "client/cli_commands.h"
 #include "client/opt_out_import.h"
 #include "client/report_format.h"
-#include "client/text_format.h"
 #include "common/command_line.h"
 #include "common/phone_number.h"
 #include "dnc/v1/tenant.pb.h"
+#include "leadlist/text_format.h"
 
 namespace dnc::client::cli {
+
+using leadlist::FormatCount;
+using leadlist::FormatTable;
 namespace {
 
 // What one answered number's state says, as the table's last column.

@@ -10,11 +10,15 @@
 #include "absl/time/clock.h"
 #include "client/cli_commands.h"
 #include "client/lead_list_file.h"
-#include "client/lead_list_summary.h"
 #include "client/scrub_job.h"
 #include "common/command_line.h"
+#include "leadlist/lead_list_summary.h"
 
 namespace dnc::client::cli {
+
+using leadlist::FormatLeadListSummary;
+using leadlist::LeadListOptions;
+using leadlist::LeadListResult;
 namespace {
 
 // INPUT.scrubbed.csv (a ".csv" suffix replaced); "-" for stdin.

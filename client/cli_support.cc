@@ -14,6 +14,9 @@
 
 namespace dnc::client::cli {
 
+using leadlist::HeaderMode;
+using leadlist::ParseHeaderMode;
+
 int UsageError(const std::string& message) {
   PrintError("dnc", absl::StrCat(message, "\nRun 'dnc --help' for usage."));
   return kExitUsage;

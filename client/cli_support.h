@@ -12,9 +12,9 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "client/phone_column.h"
 #include "client/scrub_client.h"
 #include "client/tenant_client.h"
+#include "leadlist/phone_column.h"
 
 namespace dnc::client::cli {
 
@@ -82,8 +82,8 @@ auto WithTenantClient(const CliFlags& flags, Call call)
 std::string ReadCallFlags(const CliFlags& flags, CallOptions* call);
 // --date: empty, or a date YYYY-MM-DD.
 std::string CheckDateFlag(const CliFlags& flags);
-// --header: auto, yes or no (client/phone_column.h).
-std::string ReadHeaderFlag(const CliFlags& flags, HeaderMode* mode);
+// --header: auto, yes or no (leadlist/phone_column.h).
+std::string ReadHeaderFlag(const CliFlags& flags, leadlist::HeaderMode* mode);
 // --progress: auto (when stderr is a terminal), on or off.
 std::string ReadProgressFlag(const CliFlags& flags, bool* progress);
 

@@ -9,9 +9,15 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "client/csv.h"
+#include "leadlist/csv.h"
 
 namespace dnc::client {
+
+using leadlist::CsvReader;
+using leadlist::CsvWriter;
+using leadlist::LeadListOptions;
+using leadlist::LeadListResult;
+using leadlist::ScrubLeadList;
 namespace {
 
 // NotFound for a missing input; InvalidArgument when the output is the

@@ -1,6 +1,6 @@
 // The file front end of a lead-list scrub (`dnc scrub`): paths in, the
 // scrubbed file out, never a partial file that looks finished. The scrub
-// itself is ScrubLeadList (client/lead_list_scrubber.h).
+// itself is ScrubLeadList (leadlist/lead_list_scrubber.h).
 // Thread-safety: thread-safe (functions share no state).
 #ifndef DNC_CLIENT_LEAD_LIST_FILE_H_
 #define DNC_CLIENT_LEAD_LIST_FILE_H_
@@ -8,8 +8,8 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "client/lead_list_scrubber.h"
 #include "client/scrub_client.h"
+#include "leadlist/lead_list_scrubber.h"
 
 namespace dnc::client {
 
@@ -21,10 +21,9 @@ namespace dnc::client {
 // Errors: InvalidArgument (output is the input file), NotFound (input
 // missing), PermissionDenied (the output cannot be created), DataLoss
 // (closing or renaming the output), the errors of ScrubLeadList.
-absl::StatusOr<LeadListResult> ScrubLeadListFile(ScrubClient* client,
-                                                 const std::string& input_path,
-                                                 const std::string& output_path,
-                                                 LeadListOptions options);
+absl::StatusOr<leadlist::LeadListResult> ScrubLeadListFile(
+    ScrubClient* client, const std::string& input_path,
+    const std::string& output_path, leadlist::LeadListOptions options);
 
 }  // namespace dnc::client
 

@@ -9,12 +9,21 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
-#include "client/list_reader.h"
 #include "client/report_format.h"
-#include "client/scrub_mapping.h"
-#include "client/text_format.h"
+#include "leadlist/list_reader.h"
+#include "leadlist/scrub_mapping.h"
+#include "leadlist/text_format.h"
 
 namespace dnc::client {
+
+using leadlist::BuildScrubRequest;
+using leadlist::CsvReader;
+using leadlist::DescribePhoneColumn;
+using leadlist::FindPhoneColumn;
+using leadlist::FormatCount;
+using leadlist::ListReader;
+using leadlist::ListRow;
+using leadlist::PhoneColumn;
 namespace {
 
 // Queues rows and sends them chunk_rows at a time, one AddOptOuts call per

@@ -20,16 +20,16 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "client/csv.h"
-#include "client/phone_column.h"
 #include "client/tenant_client.h"
 #include "dnc/v1/tenant.pb.h"
+#include "leadlist/csv.h"
+#include "leadlist/phone_column.h"
 
 namespace dnc::client {
 
 struct OptOutImportOptions {
   std::string column;  // As LeadListOptions::column.
-  HeaderMode header = HeaderMode::kAuto;
+  leadlist::HeaderMode header = leadlist::HeaderMode::kAuto;
   size_t chunk_rows = 10000;  // Entries per AddOptOuts call.
   std::string note;           // Sent with every chunk.
   std::string date;           // YYYY-MM-DD of the requests; "" = today.
@@ -50,7 +50,7 @@ struct OptOutImportResult {
   uint64_t calls = 0;
   uint64_t list_size = 0;  // The list's size after the last call.
   bool had_header = false;
-  PhoneColumn column;
+  leadlist::PhoneColumn column;
 };
 
 // The AddOptOuts call the importer makes (TenantClient::AddOptOuts in the
@@ -63,8 +63,8 @@ using AddOptOutsFn =
 // status (e.g. Unauthenticated), Internal (an answer whose size does not
 // match its request).
 absl::StatusOr<OptOutImportResult> ImportOptOuts(
-    CsvReader* reader, std::string_view file_name, const AddOptOutsFn& add,
-    const OptOutImportOptions& options);
+    leadlist::CsvReader* reader, std::string_view file_name,
+    const AddOptOutsFn& add, const OptOutImportOptions& options);
 
 // Opens `path` ("-" for stdin) and imports it through `client`. Errors:
 // NotFound (cannot open the file), those of ImportOptOuts.

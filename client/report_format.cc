@@ -7,10 +7,13 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "client/scrub_client.h"
-#include "client/text_format.h"
 #include "common/phone_number.h"
+#include "leadlist/text_format.h"
 
 namespace dnc::client {
+
+using leadlist::FormatCount;
+using leadlist::FormatDispositionShare;
 namespace {
 
 std::string Lower(std::string_view text) {

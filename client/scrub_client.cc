@@ -2,45 +2,24 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include <tuple>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "client/grpc_call.h"
-#include "client/scrub_mapping.h"
 #include "common/status_macros.h"
 #include "dnc/v1/scrub.grpc.pb.h"
 #include "dnc/v1/scrub.pb.h"
+#include "leadlist/scrub_mapping.h"
 
 namespace dnc::client {
 
-std::string SnapshotInfo::ToString() const {
-  return absl::StrCat(source, " ", generation, " as of ", as_of);
-}
-
-bool SnapshotInfo::operator<(const SnapshotInfo& other) const {
-  return std::tie(source, jurisdiction, generation, as_of) <
-         std::tie(other.source, other.jurisdiction, other.generation,
-                  other.as_of);
-}
-
-bool SnapshotInfo::operator==(const SnapshotInfo& other) const {
-  return std::tie(source, jurisdiction, generation, as_of) ==
-         std::tie(other.source, other.jurisdiction, other.generation,
-                  other.as_of);
-}
-
-std::string DispositionName(int disposition) {
-  if (v1::Disposition_IsValid(disposition)) {
-    return v1::Disposition_Name(static_cast<v1::Disposition>(disposition));
-  }
-  return absl::StrCat(disposition);
-}
-
-bool IsCallableDisposition(int disposition) {
-  return disposition == v1::CALLABLE || disposition == v1::EXEMPT;
-}
+using leadlist::ApplyScrubResponse;
+using leadlist::BuildScrubRequest;
+using leadlist::CellVerdict;
+using leadlist::FormatReason;
+using leadlist::FormatWindow;
+using leadlist::ToSnapshotInfo;
 
 namespace {
 

@@ -34,13 +34,15 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-
-namespace dnc::v1 {
-class ScrubRequest;
-class ScrubResponse;
-}  // namespace dnc::v1
+#include "leadlist/scrub_stream_session.h"
 
 namespace dnc::client {
+
+// The pure parts live in leadlist/ (the server runs the same scrubber).
+using leadlist::DispositionName;
+using leadlist::IsCallableDisposition;
+using leadlist::ScrubStreamSession;
+using leadlist::SnapshotInfo;
 
 inline constexpr char kDefaultServer[] = "127.0.0.1:50051";
 // Channel limit on both directions; big enough for a 5,000-row chunk many
@@ -73,19 +75,6 @@ struct CallOptions {
   int purpose = 0;               // dnc.v1.CallPurpose; 0 = tenant's default.
   int64_t now_unix_seconds = 0;  // "Now" for calling windows; 0 = server's.
   std::string request_id;        // Optional, audited by the server.
-};
-
-// One published snapshot of one source (the evidence of which copy was used).
-struct SnapshotInfo {
-  std::string source;        // e.g. "us-ftc"
-  std::string jurisdiction;  // e.g. "US"
-  std::string generation;    // e.g. "g000012"
-  std::string as_of;         // YYYY-MM-DD
-
-  // "us-ftc g000012 as of 2026-11-20"
-  std::string ToString() const;
-  bool operator<(const SnapshotInfo& other) const;
-  bool operator==(const SnapshotInfo& other) const;
 };
 
 // The answer for one number.
@@ -124,31 +113,6 @@ struct ServerStatus {
   std::string today;
   std::string tenant;          // The caller's tenant; empty without auth.
   bool auth_required = false;  // The server wants an API key.
-};
-
-// "CALLABLE", "BLOCKED", ...; for a value this client does not know, the
-// number itself ("42").
-std::string DispositionName(int disposition);
-// True only for CALLABLE and EXEMPT; unknown values are not callable.
-bool IsCallableDisposition(int disposition);
-
-// A ScrubStream call: requests go out in order, one response per request
-// comes back in order. Write/WritesDone on one thread, Read on another.
-class ScrubStreamSession {
- public:
-  virtual ~ScrubStreamSession() = default;
-  // Sends one chunk. False if the stream is broken (call Finish for why).
-  virtual bool Write(const v1::ScrubRequest& request) = 0;
-  // Half-closes the sending side. False if the stream is broken.
-  virtual bool WritesDone() = 0;
-  // Blocks for the next response. False when the stream has ended (after the
-  // last response, or on error: call Finish).
-  virtual bool Read(v1::ScrubResponse* response) = 0;
-  // The final status. REQUIRES: Read has returned false, or Cancel was
-  // called. Errors: the server's, or "cannot reach" as described above.
-  virtual absl::Status Finish() = 0;
-  // Aborts the call; pending Write/Read return false. Thread-safe.
-  virtual void Cancel() = 0;
 };
 
 class ScrubClient {

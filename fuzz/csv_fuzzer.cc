@@ -1,4 +1,4 @@
-// Fuzz target: client/csv.h. The first input byte picks the delimiter, the
+// Fuzz target: leadlist/csv.h. The first input byte picks the delimiter, the
 // reader's buffer size and max_row_bytes; the rest is the CSV text.
 // Invariants:
 //   - reading with a 16-byte buffer gives exactly the records, and the same
@@ -22,15 +22,15 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "client/csv.h"
 #include "fuzz/fuzz_check.h"
+#include "leadlist/csv.h"
 
 namespace dnc::fuzz {
 namespace {
 
-using client::CsvReader;
-using client::CsvReaderOptions;
-using client::CsvRow;
+using leadlist::CsvReader;
+using leadlist::CsvReaderOptions;
+using leadlist::CsvRow;
 
 struct ReadResult {
   std::vector<std::vector<std::string>> rows;
@@ -77,7 +77,7 @@ std::string Describe(const ReadResult& result) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace dnc::fuzz;  // NOLINT(build/namespaces): a harness.
-  using dnc::client::CsvReaderOptions;
+  using dnc::leadlist::CsvReaderOptions;
   if (size == 0) return 0;
   static constexpr char kDelimiters[] = {',', ';', '\t', '|'};
   const uint8_t control = data[0];
@@ -127,11 +127,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const char* ending : {"\n", "\r\n"}) {
     std::ostringstream out;
     {
-      dnc::client::CsvWriterOptions writer_options;
+      dnc::leadlist::CsvWriterOptions writer_options;
       writer_options.delimiter = options.delimiter;
       writer_options.line_ending = ending;
       writer_options.buffer_bytes = 64;
-      dnc::client::CsvWriter writer(&out, writer_options);
+      dnc::leadlist::CsvWriter writer(&out, writer_options);
       writer.WriteBom();
       for (const std::vector<std::string>& row : read.rows) {
         writer.WriteRow(row);

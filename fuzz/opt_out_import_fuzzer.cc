@@ -24,14 +24,14 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "client/csv.h"
 #include "client/opt_out_import.h"
 #include "common/phone_number.h"
 #include "dnc/v1/tenant.pb.h"
 #include "fuzz/fuzz_check.h"
+#include "leadlist/csv.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using dnc::client::HeaderMode;
+  using dnc::leadlist::HeaderMode;
   if (size == 0) return 0;
   const uint8_t control = data[0];
   const std::string text(reinterpret_cast<const char*>(data) + 1, size - 1);
@@ -92,7 +92,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   };
 
   std::istringstream in(text);
-  dnc::client::CsvReader reader(&in);
+  dnc::leadlist::CsvReader reader(&in);
   absl::StatusOr<dnc::client::OptOutImportResult> result =
       dnc::client::ImportOptOuts(&reader, "fuzz.csv", add, options);
   if (!result.ok()) {
@@ -144,8 +144,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   // Every record of the file is a row, a blank line or the header.
   std::istringstream again(text);
-  dnc::client::CsvReader recount(&again);
-  dnc::client::CsvRow row;
+  dnc::leadlist::CsvReader recount(&again);
+  dnc::leadlist::CsvRow row;
   uint64_t records = 0;
   while (true) {
     absl::StatusOr<bool> got = recount.ReadRow(&row);

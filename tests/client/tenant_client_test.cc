@@ -18,17 +18,22 @@
 #include "client/opt_out_import.h"
 #include "client/report_format.h"
 #include "client/scrub_job.h"
-#include "client/scrub_mapping.h"
 #include "common/phone_number.h"
 #include "common/sha256.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "leadlist/scrub_mapping.h"
 #include "tests/client/fake_scrub_server.h"
 #include "tests/testing/scratch_dir.h"
 
 namespace dnc::client {
 namespace {
 
+using leadlist::ApplyScrubResponse;
+using leadlist::BuildScrubRequest;
+using leadlist::CellVerdict;
+using leadlist::CsvReader;
+using leadlist::FormatReason;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;

@@ -1,5 +1,5 @@
 // A small RFC 4180 reader for the oracle side of tests: written
-// independently of the client's CSV code (client/csv.h), so a test reading
+// independently of the client's CSV code (leadlist/csv.h), so a test reading
 // the CLI's output files does not trust the code under test.
 #ifndef DNC_TESTS_TESTING_ORACLE_CSV_H_
 #define DNC_TESTS_TESTING_ORACLE_CSV_H_

@@ -1,4 +1,4 @@
-#include "client/scrub_mapping.h"
+#include "leadlist/scrub_mapping.h"
 
 #include <utility>
 
@@ -6,7 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "common/phone_number.h"
 
-namespace dnc::client {
+namespace dnc::leadlist {
 namespace {
 
 absl::string_view AsAbsl(std::string_view s) { return {s.data(), s.size()}; }
@@ -220,4 +220,4 @@ absl::Status ApplyScrubResponse(const v1::ScrubResponse& response,
   return absl::OkStatus();
 }
 
-}  // namespace dnc::client
+}  // namespace dnc::leadlist

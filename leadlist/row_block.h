@@ -2,17 +2,17 @@
 // stored back to back, so that filling a chunk allocates nothing per field
 // once the buffers have grown.
 // Thread-safety: thread-compatible.
-#ifndef DNC_CLIENT_ROW_BLOCK_H_
-#define DNC_CLIENT_ROW_BLOCK_H_
+#ifndef DNC_LEADLIST_ROW_BLOCK_H_
+#define DNC_LEADLIST_ROW_BLOCK_H_
 
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "client/list_reader.h"
+#include "leadlist/list_reader.h"
 
-namespace dnc::client {
+namespace dnc::leadlist {
 
 class RowBlock {
  public:
@@ -46,6 +46,6 @@ class RowBlock {
   std::vector<size_t> row_ends_;
 };
 
-}  // namespace dnc::client
+}  // namespace dnc::leadlist
 
-#endif  // DNC_CLIENT_ROW_BLOCK_H_
+#endif  // DNC_LEADLIST_ROW_BLOCK_H_

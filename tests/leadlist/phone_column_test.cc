@@ -1,4 +1,4 @@
-#include "client/phone_column.h"
+#include "leadlist/phone_column.h"
 
 #include <string>
 #include <string_view>
@@ -7,7 +7,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace dnc::client {
+namespace dnc::leadlist {
 namespace {
 
 using ::testing::HasSubstr;
@@ -104,4 +104,4 @@ TEST(FindPhoneColumnTest, NoPhoneColumnIsAnErrorListingTheHeader) {
 }
 
 }  // namespace
-}  // namespace dnc::client
+}  // namespace dnc::leadlist

@@ -10,8 +10,8 @@
 // classifies and records every entry. `ids` carry first_id + cell index and
 // are checked when echoed back.
 // Thread-safety: thread-safe (pure functions).
-#ifndef DNC_CLIENT_SCRUB_MAPPING_H_
-#define DNC_CLIENT_SCRUB_MAPPING_H_
+#ifndef DNC_LEADLIST_SCRUB_MAPPING_H_
+#define DNC_LEADLIST_SCRUB_MAPPING_H_
 
 #include <cstdint>
 #include <set>
@@ -21,10 +21,10 @@
 
 #include "absl/status/status.h"
 #include "absl/types/span.h"
-#include "client/scrub_client.h"
 #include "dnc/v1/scrub.pb.h"
+#include "leadlist/scrub_stream_session.h"
 
-namespace dnc::client {
+namespace dnc::leadlist {
 
 // Fills *request (cleared first, sequence left 0) from `cells` and sets
 // (*entry_of_cell)[i] to the request entry that carries cells[i]. ids[k] is
@@ -78,6 +78,6 @@ void CollectSnapshots(
     const google::protobuf::RepeatedPtrField<v1::SnapshotRef>& snapshots,
     std::set<SnapshotInfo>* seen);
 
-}  // namespace dnc::client
+}  // namespace dnc::leadlist
 
-#endif  // DNC_CLIENT_SCRUB_MAPPING_H_
+#endif  // DNC_LEADLIST_SCRUB_MAPPING_H_

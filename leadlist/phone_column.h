@@ -8,8 +8,8 @@
 // first row is taken as a header unless it holds a phone number (or
 // HeaderMode says otherwise).
 // Thread-safety: thread-safe (pure functions).
-#ifndef DNC_CLIENT_PHONE_COLUMN_H_
-#define DNC_CLIENT_PHONE_COLUMN_H_
+#ifndef DNC_LEADLIST_PHONE_COLUMN_H_
+#define DNC_LEADLIST_PHONE_COLUMN_H_
 
 #include <string>
 #include <string_view>
@@ -17,7 +17,7 @@
 
 #include "absl/status/statusor.h"
 
-namespace dnc::client {
+namespace dnc::leadlist {
 
 // Whether the first row is a header: decided by LooksLikeHeader, or given.
 enum class HeaderMode { kAuto, kPresent, kAbsent };
@@ -54,6 +54,6 @@ absl::StatusOr<PhoneColumn> FindPhoneColumn(
     const std::vector<std::vector<std::string>>& sample,
     std::string_view column_flag, size_t width);
 
-}  // namespace dnc::client
+}  // namespace dnc::leadlist
 
-#endif  // DNC_CLIENT_PHONE_COLUMN_H_
+#endif  // DNC_LEADLIST_PHONE_COLUMN_H_

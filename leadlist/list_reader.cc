@@ -1,8 +1,8 @@
-#include "client/list_reader.h"
+#include "leadlist/list_reader.h"
 
 #include <utility>
 
-namespace dnc::client {
+namespace dnc::leadlist {
 
 absl::StatusOr<bool> ListReader::ReadRecord() {
   if (input_end_) return false;
@@ -63,4 +63,4 @@ absl::StatusOr<bool> ListReader::Next(ListRow* row) {
   return true;
 }
 
-}  // namespace dnc::client
+}  // namespace dnc::leadlist

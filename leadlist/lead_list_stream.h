@@ -1,13 +1,13 @@
 // Internal to the client library: the ScrubStream pipeline of a lead-list
-// scrub (ScrubLeadList, client/lead_list_scrubber.h). Rows stream through
+// scrub (ScrubLeadList, leadlist/lead_list_scrubber.h). Rows stream through
 // the session in chunks of LeadListOptions::chunk_rows with at most
 // max_chunks_in_flight chunks sent and not yet answered: the calling thread
 // reads rows, sends chunks and keeps the window; one writer thread receives
 // the answers in order, checks each against its chunk (sequence, ids) and
 // writes the answered rows. Memory stays bounded for any input size.
 // Thread-safety: StreamLeadList is thread-safe (it shares no state).
-#ifndef DNC_CLIENT_LEAD_LIST_STREAM_H_
-#define DNC_CLIENT_LEAD_LIST_STREAM_H_
+#ifndef DNC_LEADLIST_LEAD_LIST_STREAM_H_
+#define DNC_LEADLIST_LEAD_LIST_STREAM_H_
 
 #include <cstdint>
 #include <map>
@@ -16,13 +16,13 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "client/csv.h"
-#include "client/lead_list_scrubber.h"
-#include "client/list_reader.h"
-#include "client/scrub_client.h"
-#include "client/scrubbed_columns.h"
+#include "leadlist/csv.h"
+#include "leadlist/lead_list_scrubber.h"
+#include "leadlist/list_reader.h"
+#include "leadlist/scrub_stream_session.h"
+#include "leadlist/scrubbed_columns.h"
 
-namespace dnc::client {
+namespace dnc::leadlist {
 
 // What the pipeline counted; complete once StreamLeadList returns OK.
 struct LeadListTally {
@@ -46,7 +46,7 @@ struct LeadListStreamPlan {
 };
 
 // Streams the data rows of `list` through `session` and writes every
-// answered row to `writer` (layout as in client/scrubbed_columns.h);
+// answered row to `writer` (layout as in leadlist/scrubbed_columns.h);
 // prints progress lines when plan.options asks, the last one on success.
 // Errors: the reader's, the stream's status (e.g. Unavailable "cannot
 // reach ..."), Unavailable (the stream ended or broke early), Internal (an
@@ -56,6 +56,6 @@ absl::Status StreamLeadList(const LeadListStreamPlan& plan, ListReader* list,
                             ScrubStreamSession* session, CsvWriter* writer,
                             LeadListTally* tally);
 
-}  // namespace dnc::client
+}  // namespace dnc::leadlist
 
-#endif  // DNC_CLIENT_LEAD_LIST_STREAM_H_
+#endif  // DNC_LEADLIST_LEAD_LIST_STREAM_H_

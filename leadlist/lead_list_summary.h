@@ -1,18 +1,18 @@
 // The summary `dnc scrub` prints after a lead-list scrub (ScrubLeadList,
-// client/lead_list_scrubber.h). Pure function. Thread-safety: thread-safe.
-#ifndef DNC_CLIENT_LEAD_LIST_SUMMARY_H_
-#define DNC_CLIENT_LEAD_LIST_SUMMARY_H_
+// leadlist/lead_list_scrubber.h). Pure function. Thread-safety: thread-safe.
+#ifndef DNC_LEADLIST_LEAD_LIST_SUMMARY_H_
+#define DNC_LEADLIST_LEAD_LIST_SUMMARY_H_
 
 #include <string>
 
-#include "client/lead_list_scrubber.h"
+#include "leadlist/lead_list_scrubber.h"
 
-namespace dnc::client {
+namespace dnc::leadlist {
 
 // A human-readable summary: rows, time and rate, the phone column, counts and
 // percentages by disposition, ragged/blank rows and the snapshots used.
 std::string FormatLeadListSummary(const LeadListResult& result);
 
-}  // namespace dnc::client
+}  // namespace dnc::leadlist
 
-#endif  // DNC_CLIENT_LEAD_LIST_SUMMARY_H_
+#endif  // DNC_LEADLIST_LEAD_LIST_SUMMARY_H_

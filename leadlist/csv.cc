@@ -1,4 +1,4 @@
-#include "client/csv.h"
+#include "leadlist/csv.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -9,7 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace dnc::client {
+namespace dnc::leadlist {
 
 std::vector<std::string> CsvRow::ToVector() const {
   std::vector<std::string> fields;
@@ -268,4 +268,4 @@ absl::Status CsvWriter::Flush() {
   return status_;
 }
 
-}  // namespace dnc::client
+}  // namespace dnc::leadlist

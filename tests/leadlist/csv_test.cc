@@ -1,4 +1,4 @@
-#include "client/csv.h"
+#include "leadlist/csv.h"
 
 #include <cstdio>
 #include <random>
@@ -10,7 +10,7 @@
 #include "gtest/gtest.h"
 #include "tests/testing/scratch_dir.h"
 
-namespace dnc::client {
+namespace dnc::leadlist {
 namespace {
 
 using ::testing::ElementsAre;
@@ -251,4 +251,4 @@ TEST(CsvWriterTest, WriteErrorIsReported) {
 }
 
 }  // namespace
-}  // namespace dnc::client
+}  // namespace dnc::leadlist

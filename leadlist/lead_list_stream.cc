@@ -1,4 +1,4 @@
-#include "client/lead_list_stream.h"
+#include "leadlist/lead_list_stream.h"
 
 #include <deque>
 #include <memory>
@@ -11,12 +11,12 @@
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
-#include "client/row_block.h"
-#include "client/scrub_mapping.h"
-#include "client/text_format.h"
 #include "dnc/v1/scrub.pb.h"
+#include "leadlist/row_block.h"
+#include "leadlist/scrub_mapping.h"
+#include "leadlist/text_format.h"
 
-namespace dnc::client {
+namespace dnc::leadlist {
 namespace {
 
 struct Chunk {
@@ -299,4 +299,4 @@ absl::Status StreamLeadList(const LeadListStreamPlan& plan, ListReader* list,
   return pipeline.Run(list);
 }
 
-}  // namespace dnc::client
+}  // namespace dnc::leadlist

@@ -1,10 +1,10 @@
-#include "client/lead_list_summary.h"
+#include "leadlist/lead_list_summary.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "client/text_format.h"
+#include "leadlist/text_format.h"
 
-namespace dnc::client {
+namespace dnc::leadlist {
 
 std::string FormatLeadListSummary(const LeadListResult& result) {
   std::string out;
@@ -69,4 +69,4 @@ std::string FormatLeadListSummary(const LeadListResult& result) {
   return out;
 }
 
-}  // namespace dnc::client
+}  // namespace dnc::leadlist

@@ -1,13 +1,13 @@
-#include "client/scrubbed_columns.h"
+#include "leadlist/scrubbed_columns.h"
 
 #include <algorithm>
 #include <initializer_list>
 
 #include "absl/strings/str_join.h"
-#include "client/scrub_client.h"
 #include "common/phone_number.h"
+#include "leadlist/scrub_stream_session.h"
 
-namespace dnc::client {
+namespace dnc::leadlist {
 namespace {
 
 // True if `header` ends with `names`, in order.
@@ -71,4 +71,4 @@ void WriteOutputRow(const RowBlock& rows, size_t r, const OutputLayout& layout,
   writer->EndRow();
 }
 
-}  // namespace dnc::client
+}  // namespace dnc::leadlist

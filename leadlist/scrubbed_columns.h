@@ -1,22 +1,22 @@
 // The six columns a lead-list scrub appends to every row (their meaning is
-// in client/lead_list_scrubber.h), and where a row's own fields go around
+// in leadlist/lead_list_scrubber.h), and where a row's own fields go around
 // them: an input whose header already ends with the dnc_* columns (a file
 // scrubbed before; or the four of an older version) has them replaced
 // rather than appended again; a short row is padded so the dnc columns line
 // up under their header; a long row keeps its extra fields after them.
 // Thread-safety: thread-safe (functions share no state).
-#ifndef DNC_CLIENT_SCRUBBED_COLUMNS_H_
-#define DNC_CLIENT_SCRUBBED_COLUMNS_H_
+#ifndef DNC_LEADLIST_SCRUBBED_COLUMNS_H_
+#define DNC_LEADLIST_SCRUBBED_COLUMNS_H_
 
 #include <cstddef>
 #include <string>
 #include <vector>
 
-#include "client/csv.h"
-#include "client/row_block.h"
-#include "client/scrub_mapping.h"
+#include "leadlist/csv.h"
+#include "leadlist/row_block.h"
+#include "leadlist/scrub_mapping.h"
 
-namespace dnc::client {
+namespace dnc::leadlist {
 
 inline constexpr char kDispositionColumn[] = "dnc_disposition";
 inline constexpr char kCallableColumn[] = "dnc_callable";
@@ -47,6 +47,6 @@ void WriteHeaderRow(const std::vector<std::string>& header,
 void WriteOutputRow(const RowBlock& rows, size_t r, const OutputLayout& layout,
                     const CellVerdict& verdict, CsvWriter* writer);
 
-}  // namespace dnc::client
+}  // namespace dnc::leadlist
 
-#endif  // DNC_CLIENT_SCRUBBED_COLUMNS_H_
+#endif  // DNC_LEADLIST_SCRUBBED_COLUMNS_H_

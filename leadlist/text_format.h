@@ -2,14 +2,14 @@
 // separators, left-aligned tables, and the "count by disposition" line a
 // scrub summary and a certificate share. Pure functions.
 // Thread-safety: thread-safe.
-#ifndef DNC_CLIENT_TEXT_FORMAT_H_
-#define DNC_CLIENT_TEXT_FORMAT_H_
+#ifndef DNC_LEADLIST_TEXT_FORMAT_H_
+#define DNC_LEADLIST_TEXT_FORMAT_H_
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-namespace dnc::client {
+namespace dnc::leadlist {
 
 // 1234567 -> "1,234,567".
 std::string FormatCount(uint64_t n);
@@ -23,6 +23,6 @@ std::string FormatTable(const std::vector<std::vector<std::string>>& rows);
 std::string FormatDispositionShare(int disposition, uint64_t count,
                                    uint64_t total);
 
-}  // namespace dnc::client
+}  // namespace dnc::leadlist
 
-#endif  // DNC_CLIENT_TEXT_FORMAT_H_
+#endif  // DNC_LEADLIST_TEXT_FORMAT_H_

@@ -1,4 +1,4 @@
-#include "client/phone_column.h"
+#include "leadlist/phone_column.h"
 
 #include <optional>
 
@@ -9,7 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "common/phone_number.h"
 
-namespace dnc::client {
+namespace dnc::leadlist {
 namespace {
 
 absl::string_view AsAbsl(std::string_view s) { return {s.data(), s.size()}; }
@@ -213,4 +213,4 @@ absl::StatusOr<PhoneColumn> FindPhoneColumn(
       " rows reads mostly as phone numbers; pass --column INDEX (1-based)"));
 }
 
-}  // namespace dnc::client
+}  // namespace dnc::leadlist

@@ -1,8 +1,8 @@
-#include "client/text_format.h"
+#include "leadlist/text_format.h"
 
 #include "gtest/gtest.h"
 
-namespace dnc::client {
+namespace dnc::leadlist {
 namespace {
 
 TEST(FormatCountTest, GroupsThousandsWithCommas) {
@@ -15,4 +15,4 @@ TEST(FormatCountTest, GroupsThousandsWithCommas) {
 }
 
 }  // namespace
-}  // namespace dnc::client
+}  // namespace dnc::leadlist

@@ -1,4 +1,4 @@
-#include "client/lead_list_scrubber.h"
+#include "leadlist/lead_list_scrubber.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,20 +12,24 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "client/csv.h"
 #include "client/lead_list_file.h"
-#include "client/lead_list_summary.h"
 #include "client/scrub_client.h"
-#include "client/scrub_mapping.h"
 #include "common/phone_number.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "leadlist/csv.h"
+#include "leadlist/lead_list_summary.h"
+#include "leadlist/scrub_mapping.h"
 #include "tests/client/fake_scrub_server.h"
 #include "tests/testing/scratch_dir.h"
 
-namespace dnc::client {
+namespace dnc::leadlist {
 namespace {
 
+namespace fake = client::fake;
+using client::ClientOptions;
+using client::ScrubClient;
+using client::ScrubLeadListFile;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using Rows = std::vector<std::vector<std::string>>;
@@ -540,4 +544,4 @@ TEST_F(LeadListScrubberTest, EmptyInputWritesNothing) {
 }
 
 }  // namespace
-}  // namespace dnc::client
+}  // namespace dnc::leadlist

@@ -1,6 +1,6 @@
 // Reads the data rows of a list (a lead list to scrub, an opt-out file to
 // import) from a CsvReader: fully blank lines are skipped and counted; the
-// first row is taken as a header or as data (client/phone_column.h); the
+// first row is taken as a header or as data (leadlist/phone_column.h); the
 // first rows after it are read ahead as the sample the phone column is found
 // from, and then handed out again, in order, before the rest of the input.
 //
@@ -16,8 +16,8 @@
 //   }
 // Ownership: borrows the CsvReader, which must outlive the ListReader.
 // Thread-safety: thread-compatible.
-#ifndef DNC_CLIENT_LIST_READER_H_
-#define DNC_CLIENT_LIST_READER_H_
+#ifndef DNC_LEADLIST_LIST_READER_H_
+#define DNC_LEADLIST_LIST_READER_H_
 
 #include <cstdint>
 #include <string>
@@ -25,10 +25,10 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "client/csv.h"
-#include "client/phone_column.h"
+#include "leadlist/csv.h"
+#include "leadlist/phone_column.h"
 
-namespace dnc::client {
+namespace dnc::leadlist {
 
 // One data row handed out by ListReader::Next: a sampled row or the reader's
 // current record. Valid until the next call to Next.
@@ -98,6 +98,6 @@ class ListReader {
   uint64_t blank_lines_ = 0;
 };
 
-}  // namespace dnc::client
+}  // namespace dnc::leadlist
 
-#endif  // DNC_CLIENT_LIST_READER_H_
+#endif  // DNC_LEADLIST_LIST_READER_H_

@@ -1,12 +1,12 @@
-#include "client/text_format.h"
+#include "leadlist/text_format.h"
 
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "client/scrub_client.h"
+#include "leadlist/scrub_stream_session.h"
 
-namespace dnc::client {
+namespace dnc::leadlist {
 
 std::string FormatCount(uint64_t n) {
   const std::string digits = absl::StrCat(n);
@@ -48,4 +48,4 @@ std::string FormatDispositionShare(int disposition, uint64_t count,
                          percent);
 }
 
-}  // namespace dnc::client
+}  // namespace dnc::leadlist

@@ -1,4 +1,4 @@
-#include "client/lead_list_scrubber.h"
+#include "leadlist/lead_list_scrubber.h"
 
 #include <string>
 #include <utility>
@@ -6,11 +6,11 @@
 
 #include "absl/status/status.h"
 #include "absl/time/clock.h"
-#include "client/lead_list_stream.h"
-#include "client/list_reader.h"
-#include "client/scrubbed_columns.h"
+#include "leadlist/lead_list_stream.h"
+#include "leadlist/list_reader.h"
+#include "leadlist/scrubbed_columns.h"
 
-namespace dnc::client {
+namespace dnc::leadlist {
 namespace {
 
 // The result fields the stream counted.
@@ -87,4 +87,4 @@ absl::StatusOr<LeadListResult> ScrubLeadList(
   return result;
 }
 
-}  // namespace dnc::client
+}  // namespace dnc::leadlist

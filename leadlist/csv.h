@@ -14,8 +14,8 @@
 // Ownership: the reader and writer borrow their FILE* / stream, which must
 // outlive them; neither closes it.
 // Thread-safety: thread-compatible.
-#ifndef DNC_CLIENT_CSV_H_
-#define DNC_CLIENT_CSV_H_
+#ifndef DNC_LEADLIST_CSV_H_
+#define DNC_LEADLIST_CSV_H_
 
 #include <cstdint>
 #include <cstdio>
@@ -28,7 +28,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
-namespace dnc::client {
+namespace dnc::leadlist {
 
 // One record. Reused across CsvReader::ReadRow calls: it keeps its buffers,
 // so reading allocates nothing once the buffers have grown to the widest row.
@@ -179,6 +179,6 @@ class CsvWriter {
   absl::Status status_;
 };
 
-}  // namespace dnc::client
+}  // namespace dnc::leadlist
 
-#endif  // DNC_CLIENT_CSV_H_
+#endif  // DNC_LEADLIST_CSV_H_

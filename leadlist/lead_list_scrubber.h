@@ -14,23 +14,23 @@
 // LeadListOptions, and its chunk's sequence (1, 2, ...), so the server audits
 // the list as one job whose certificate is `dnc report JOB`.
 //
-// The phone column and the header row are found as client/phone_column.h
+// The phone column and the header row are found as leadlist/phone_column.h
 // says (LeadListOptions::column and ::header override); without a header no
 // header is written either. Fully blank lines are skipped and counted.
 //
 // Rows stream through ScrubStream in chunks with a bounded window of chunks
-// in flight (client/lead_list_stream.h), so memory stays bounded for any
+// in flight (leadlist/lead_list_stream.h), so memory stays bounded for any
 // file size. A row whose field count differs from the header's is still
 // passed through and counted as ragged; the dnc columns line up under their
 // header, and an input scrubbed before has its dnc_* columns replaced
-// rather than appended again (client/scrubbed_columns.h).
+// rather than appended again (leadlist/scrubbed_columns.h).
 //
 // The file front end (temporary output renamed into place) is
-// client/lead_list_file.h; the summary text client/lead_list_summary.h.
+// client/lead_list_file.h; the summary text leadlist/lead_list_summary.h.
 //
 // Thread-safety: thread-safe (functions share no state).
-#ifndef DNC_CLIENT_LEAD_LIST_SCRUBBER_H_
-#define DNC_CLIENT_LEAD_LIST_SCRUBBER_H_
+#ifndef DNC_LEADLIST_LEAD_LIST_SCRUBBER_H_
+#define DNC_LEADLIST_LEAD_LIST_SCRUBBER_H_
 
 #include <cstdint>
 #include <cstdio>
@@ -43,11 +43,11 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "client/csv.h"
-#include "client/phone_column.h"
-#include "client/scrub_client.h"
+#include "leadlist/csv.h"
+#include "leadlist/phone_column.h"
+#include "leadlist/scrub_stream_session.h"
 
-namespace dnc::client {
+namespace dnc::leadlist {
 
 struct LeadListOptions {
   // Header name, or 1-based column index ("3" = third column); empty means
@@ -104,6 +104,6 @@ absl::StatusOr<LeadListResult> ScrubLeadList(
     const std::function<std::unique_ptr<ScrubStreamSession>()>& open_session,
     const LeadListOptions& options);
 
-}  // namespace dnc::client
+}  // namespace dnc::leadlist
 
-#endif  // DNC_CLIENT_LEAD_LIST_SCRUBBER_H_
+#endif  // DNC_LEADLIST_LEAD_LIST_SCRUBBER_H_
