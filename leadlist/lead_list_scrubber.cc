@@ -71,6 +71,9 @@ absl::StatusOr<LeadListResult> ScrubLeadList(
   writer->set_line_ending(reader->first_line_crlf() ? "\r\n" : "\n");
   if (reader->had_bom()) writer->WriteBom();
   if (result.had_header) WriteHeaderRow(kept_header, plan.layout, writer);
+  if (options.observer != nullptr) {
+    options.observer->OnHead(result.column, result.had_header);
+  }
 
   std::unique_ptr<ScrubStreamSession> session = open_session();
   LeadListTally tally;

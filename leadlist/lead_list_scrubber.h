@@ -49,6 +49,21 @@
 
 namespace dnc::leadlist {
 
+struct CellVerdict;
+
+// Sees a scrub's output as it is written, for a caller that splits or
+// streams it (dnc-server's list uploads, http/list_output.h). Called on the
+// threads that write: OnHead once, before any data row; OnRow after each
+// data row has gone to the writer.
+class LeadListObserver {
+ public:
+  virtual ~LeadListObserver() = default;
+  // The phone column is found and the header row, if any, written.
+  virtual void OnHead(const PhoneColumn& column, bool had_header) = 0;
+  // One data row is written; `verdict` is its answer.
+  virtual void OnRow(const CellVerdict& verdict) = 0;
+};
+
 struct LeadListOptions {
   // Header name, or 1-based column index ("3" = third column); empty means
   // find it by header name, then by content.
@@ -70,6 +85,8 @@ struct LeadListOptions {
   std::string job_id;            // Empty: each batch a job of its own.
   int purpose = 0;               // dnc.v1.CallPurpose; 0 = tenant default.
   int64_t now_unix_seconds = 0;  // 0 = the server's clock.
+  // Optional; must outlive the call.
+  LeadListObserver* observer = nullptr;
 };
 
 struct LeadListResult {

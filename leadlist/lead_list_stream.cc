@@ -256,6 +256,7 @@ class Pipeline {
     for (size_t r = 0; r < rows.rows(); ++r) {
       const CellVerdict& verdict = (*verdicts)[r];
       WriteOutputRow(rows, r, plan_.layout, verdict, writer_);
+      if (options_.observer != nullptr) options_.observer->OnRow(verdict);
       ++tally_->by_disposition[verdict.disposition];
       ++(verdict.callable ? tally_->callable : tally_->not_callable);
       if (verdict.callable_now) ++tally_->callable_now;
