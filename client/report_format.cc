@@ -1,7 +1,5 @@
 #include "client/report_format.h"
 
-#include <google/protobuf/util/json_util.h>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -9,6 +7,7 @@
 #include "client/scrub_client.h"
 #include "common/phone_number.h"
 #include "leadlist/text_format.h"
+#include "proto/report_json.h"
 
 namespace dnc::client {
 
@@ -184,18 +183,7 @@ std::string FormatReportText(const v1::ScrubReport& report) {
 }
 
 absl::StatusOr<std::string> FormatReportJson(const v1::ScrubReport& report) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.preserve_proto_field_names = true;
-  options.always_print_primitive_fields = true;
-  std::string json;
-  const auto status =
-      google::protobuf::util::MessageToJsonString(report, &json, options);
-  if (!status.ok()) {
-    return absl::InternalError(
-        absl::StrCat("cannot write the report as JSON: ", status.ToString()));
-  }
-  return json;
+  return ScrubReportJson(report);
 }
 
 }  // namespace dnc::client

@@ -45,9 +45,11 @@ std::string FormatConsentRecord(const v1::ConsentRecord& record);
 // server's numbers/answers hashes and version.
 std::string FormatReportText(const v1::ScrubReport& report);
 
-// The certificate as JSON (proto3 JSON mapping, snake_case field names as in
-// tenant.proto, enums by name, every field printed, 2-space indent; note
-// that uint64 values are JSON strings). Errors: Internal if conversion fails.
+// The certificate as JSON: proto/report_json.h's ScrubReportJson, the same
+// bytes GET /v1/jobs/report serves (proto3 JSON mapping, snake_case field names
+// as in tenant.proto, enums by name, every field printed, 2-space indent; note
+// that uint64 values are JSON strings; ends in a newline). Errors: Internal
+// if conversion fails.
 absl::StatusOr<std::string> FormatReportJson(const v1::ScrubReport& report);
 
 }  // namespace dnc::client

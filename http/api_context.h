@@ -31,6 +31,8 @@ struct ApiContext {
   // not served (the tenant routes answer UNAVAILABLE). Borrowed from the
   // ScrubServer, which outlives the front end.
   const service::TenantServiceImpl* tenants = nullptr;
+  // The listener speaks TLS (GET /v1/server tells the operator's page).
+  bool tls = false;
 };
 
 }  // namespace dnc::http

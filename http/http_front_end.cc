@@ -3,7 +3,9 @@
 #include <utility>
 
 #include "http/json_api.h"
+#include "http/json_tenant_api.h"
 #include "http/metrics_endpoint.h"
+#include "http/portal_static.h"
 
 namespace dnc::http {
 namespace {
@@ -24,12 +26,26 @@ HttpFrontEnd::HttpFrontEnd(const service::Registry* registry,
                            const HttpFrontEndOptions& options)
     : auth_(options.auth, tenants),
       calls_(registry, tenants, CallsOptions(options)),
-      routes_(ApiContext{&auth_, &calls_, options.metrics, options.tenants}) {
+      routes_(ApiContext{&auth_, &calls_, options.metrics, options.tenants,
+                         !options.server.tls.cert_chain.empty()}) {
   // The JSON API (docs/http-api.md).
   routes_.Add("GET", "/v1/check", &ServeCheck);
   routes_.Add("GET", "/v1/check.txt", &ServeCheckText);
   routes_.Add("POST", "/v1/scrub", &ServeScrub);
   routes_.Add("GET", "/v1/status", &ServeStatus);
+  // The tenant's data and the public server status
+  // (docs/http-tenant-data.md), and the web portal's files (docs/portal.md).
+  routes_.Add("GET", "/v1/whoami", &ServeWhoAmI);
+  routes_.Add("POST", "/v1/optouts/add", &ServeOptOutsAdd);
+  routes_.Add("POST", "/v1/optouts/remove", &ServeOptOutsRemove);
+  routes_.Add("POST", "/v1/optouts/check", &ServeOptOutsCheck);
+  routes_.Add("POST", "/v1/consents/add", &ServeConsentsAdd);
+  routes_.Add("POST", "/v1/consents/revoke", &ServeConsentsRevoke);
+  routes_.Add("POST", "/v1/consents/list", &ServeConsentsList);
+  routes_.Add("GET", "/v1/jobs", &ServeJobs);
+  routes_.Add("GET", "/v1/jobs/report", &ServeJobReport);
+  routes_.Add("GET", "/v1/server", &ServeServer);
+  AddPortalRoutes(&routes_);
   if (options.metrics != nullptr) {
     routes_.Add("GET", "/metrics", &ServeMetrics);
   }

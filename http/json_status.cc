@@ -12,9 +12,9 @@
 #include "http/error_response.h"
 #include "http/json_answer.h"
 #include "http/json_api.h"
+#include "http/source_json.h"
 #include "nlohmann/json.hpp"
 #include "service/source_set.h"
-#include "storage/manifest.h"
 
 #ifndef DNC_VERSION
 #define DNC_VERSION "unknown"
@@ -24,23 +24,6 @@ namespace dnc::http {
 namespace {
 
 using Json = nlohmann::json;
-
-Json SourceJson(const service::ServedSource& served, DayNumber today) {
-  const storage::Manifest& manifest = served.manifest();
-  const storage::Freshness freshness =
-      storage::ComputeFreshness(manifest, today);
-  return Json{{"source", manifest.source},
-              {"jurisdiction", manifest.jurisdiction},
-              {"generation", manifest.generation},
-              {"as_of", FormatIsoDate(manifest.as_of)},
-              {"country_codes", manifest.country_codes},
-              {"number_count", manifest.numbers_loaded},
-              {"age_days", freshness.age_days},
-              {"max_age_days", manifest.max_age_days},
-              {"deadline", FormatIsoDate(freshness.deadline)},
-              {"stale", freshness.stale},
-              {"loaded_at", served.loaded_at}};
-}
 
 absl::StatusOr<std::string> AnswerStatus(const ApiContext& api,
                                          const HttpRequest& request) {
