@@ -101,6 +101,7 @@ int RunOptOutImport(const CliFlags& flags,
   OptOutImportOptions options;
   options.column = flags.column;
   std::string bad = ReadHeaderFlag(flags, &options.header);
+  if (bad.empty()) bad = ReadInputFlags(flags, &options.input);
   if (bad.empty()) bad = CheckDateFlag(flags);
   if (bad.empty()) bad = ReadProgressFlag(flags, &options.progress);
   if (!bad.empty()) return UsageError(bad);

@@ -33,9 +33,12 @@ std::string DefaultOutputPath(const std::string& input) {
 }
 
 // The scrub's options from the flags: "" or the usage error.
-std::string ReadScrubFlags(const CliFlags& flags, LeadListOptions* options) {
+std::string ReadScrubFlags(const CliFlags& flags, LeadListOptions* options,
+                           leadlist::InputOptions* input) {
   options->column = flags.column;
   std::string bad = ReadHeaderFlag(flags, &options->header);
+  if (!bad.empty()) return bad;
+  bad = ReadInputFlags(flags, input);
   if (!bad.empty()) return bad;
   if (flags.chunk_rows < 1 || flags.window < 1) {
     return "--chunk_rows and --window must be at least 1";
@@ -110,7 +113,8 @@ int RunScrub(const CliFlags& flags, const std::vector<std::string>& args) {
   }
   const std::string& input = args[0];
   LeadListOptions options;
-  const std::string bad = ReadScrubFlags(flags, &options);
+  leadlist::InputOptions input_options;
+  const std::string bad = ReadScrubFlags(flags, &options, &input_options);
   if (!bad.empty()) return UsageError(bad);
   const bool defaulted = flags.output.empty();
   const std::string output =
@@ -119,7 +123,7 @@ int RunScrub(const CliFlags& flags, const std::vector<std::string>& args) {
   absl::StatusOr<std::unique_ptr<ScrubClient>> client = MakeScrubClient(flags);
   if (!client.ok()) return Fail("scrub", client.status());
   absl::StatusOr<LeadListResult> result =
-      ScrubLeadListFile(client->get(), input, output, options);
+      ScrubLeadListFile(client->get(), input, output, options, input_options);
   if (!result.ok()) return Fail("scrub", result.status());
   // The summary goes to stdout, unless the rows themselves do.
   std::FILE* report = output == "-" ? stderr : stdout;

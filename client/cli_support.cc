@@ -78,6 +78,16 @@ std::string CheckDateFlag(const CliFlags& flags) {
   return absl::StrCat("--date '", flags.date, "' is not a date YYYY-MM-DD");
 }
 
+std::string ReadInputFlags(const CliFlags& flags,
+                           leadlist::InputOptions* input) {
+  input->delimiter = flags.delimiter;
+  input->encoding = flags.encoding;
+  input->sheet = flags.sheet;
+  const absl::Status checked = leadlist::CheckInputOptions(*input);
+  if (checked.ok()) return "";
+  return absl::StrCat("--", checked.message());
+}
+
 std::string ReadHeaderFlag(const CliFlags& flags, HeaderMode* mode) {
   if (ParseHeaderMode(flags.header, mode)) return "";
   return "--header must be auto, yes or no";

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "client/scrub_client.h"
 #include "client/tenant_client.h"
+#include "leadlist/lead_list_input.h"
 #include "leadlist/phone_column.h"
 
 namespace dnc::client::cli {
@@ -32,6 +33,9 @@ struct CliFlags {
   std::string output;  // -o / --output.
   std::string column;
   std::string header = "auto";
+  std::string delimiter;  // "" = detect.
+  std::string encoding;   // "" = detect.
+  std::string sheet;      // "" = the first.
   int64_t chunk_rows = 5000;
   int32_t window = 6;
   std::string progress = "auto";
@@ -84,6 +88,9 @@ std::string ReadCallFlags(const CliFlags& flags, CallOptions* call);
 std::string CheckDateFlag(const CliFlags& flags);
 // --header: auto, yes or no (leadlist/phone_column.h).
 std::string ReadHeaderFlag(const CliFlags& flags, leadlist::HeaderMode* mode);
+// --delimiter, --encoding and --sheet into *input (leadlist/lead_list_input.h).
+std::string ReadInputFlags(const CliFlags& flags,
+                           leadlist::InputOptions* input);
 // --progress: auto (when stderr is a terminal), on or off.
 std::string ReadProgressFlag(const CliFlags& flags, bool* progress);
 

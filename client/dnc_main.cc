@@ -42,6 +42,15 @@ ABSL_FLAG(std::string, column, "",
           "found by header name, then by content)");
 ABSL_FLAG(std::string, header, "auto",
           "scrub: whether the first row is a header: auto, yes or no");
+ABSL_FLAG(std::string, delimiter, "",
+          "scrub, optout import: field separator: comma, semicolon, tab or "
+          "pipe (default: detected)");
+ABSL_FLAG(std::string, encoding, "",
+          "scrub, optout import: text encoding: utf-8, utf-16, utf-16le, "
+          "utf-16be or windows-1252 (default: detected)");
+ABSL_FLAG(std::string, sheet, "",
+          "scrub, optout import: the sheet of an .xlsx workbook, by name or "
+          "1-based index (default: the first)");
 ABSL_FLAG(int64_t, chunk_rows, 5000,
           "scrub: rows per request (lowered to the server's batch limit)");
 ABSL_FLAG(int32_t, window, 6, "scrub: requests in flight at once");
@@ -105,7 +114,13 @@ Commands:
           (callable and inside calling hours now); then prints counts by
           disposition, the registry snapshots used and the job's certificate
           command. The phone column is found by header name (phone, mobile,
-          cell, ...) or by content, unless --column says. '-o -' writes to
+          cell, Telefon, Handy, ...) or by content, unless --column says.
+          INPUT may be CSV or text in UTF-8, UTF-16 or Windows-1252 with
+          comma, semicolon, tab or pipe separators, or an .xlsx workbook:
+          all detected (see --delimiter, --encoding, --sheet); the output
+          is UTF-8 with the input's separator. A phone cell in scientific
+          notation (2.02546E+09: the spreadsheet dropped digits) is counted
+          as damaged and never callable. '-o -' writes to
           stdout; without -o the output is INPUT.scrubbed.csv. INPUT '-'
           reads stdin. INPUT is never overwritten, and OUTPUT appears only
           when the scrub succeeded. The SHA-256 of INPUT and OUTPUT is then
@@ -147,6 +162,13 @@ Flags (any position):
   -o FILE, --output=FILE  scrub: output file ('-' for stdout)
   --column=NAME|INDEX     scrub, optout import: the phone column (1-based)
   --header=auto|yes|no    scrub, optout import: is the first row a header
+  --delimiter=D           scrub, optout import: comma, semicolon, tab or pipe
+                          (default: detected from the first lines)
+  --encoding=E            scrub, optout import: utf-8, utf-16, utf-16le,
+                          utf-16be or windows-1252 (default: detected: BOM,
+                          NUL bytes, else UTF-8 if valid, else windows-1252)
+  --sheet=NAME|INDEX      scrub, optout import: the sheet of an .xlsx/.xlsm
+                          workbook (default: the first)
   --chunk_rows=N          scrub: rows per request (default 5000)
   --window=N              scrub: requests in flight (default 6)
   --progress=auto|on|off  scrub, optout import: progress on stderr
@@ -184,6 +206,9 @@ CliFlags FlagValues() {
   flags.output = absl::GetFlag(FLAGS_output);
   flags.column = absl::GetFlag(FLAGS_column);
   flags.header = absl::GetFlag(FLAGS_header);
+  flags.delimiter = absl::GetFlag(FLAGS_delimiter);
+  flags.encoding = absl::GetFlag(FLAGS_encoding);
+  flags.sheet = absl::GetFlag(FLAGS_sheet);
   flags.chunk_rows = absl::GetFlag(FLAGS_chunk_rows);
   flags.window = absl::GetFlag(FLAGS_window);
   flags.progress = absl::GetFlag(FLAGS_progress);

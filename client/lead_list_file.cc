@@ -9,12 +9,15 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "client/input_file.h"
 #include "leadlist/csv.h"
+#include "leadlist/lead_list_input.h"
 
 namespace dnc::client {
 
-using leadlist::CsvReader;
 using leadlist::CsvWriter;
+using leadlist::InputOptions;
+using leadlist::LeadListInput;
 using leadlist::LeadListOptions;
 using leadlist::LeadListResult;
 using leadlist::ScrubLeadList;
@@ -90,21 +93,23 @@ absl::Status CommitOutput(std::FILE* out, const std::string& temp_path,
 absl::StatusOr<LeadListResult> ScrubLeadListFile(ScrubClient* client,
                                                  const std::string& input_path,
                                                  const std::string& output_path,
-                                                 LeadListOptions options) {
+                                                 LeadListOptions options,
+                                                 InputOptions input_options) {
   absl::Status checked = CheckPaths(input_path, output_path);
   if (checked.ok()) checked = FitToServer(client, &options);
   if (!checked.ok()) return checked;
 
   const bool from_stdin = input_path == "-";
   const bool to_stdout = output_path == "-";
-  std::FILE* in = stdin;
-  if (!from_stdin) {
-    in = std::fopen(input_path.c_str(), "rb");
-    if (in == nullptr) {
-      return absl::NotFoundError(absl::StrCat("cannot open input ", input_path,
-                                              ": ", std::strerror(errno)));
-    }
+  absl::StatusOr<std::unique_ptr<std::istream>> in = OpenInputFile(input_path);
+  if (!in.ok()) return in.status();
+  if (input_options.name.empty()) {
+    input_options.name = from_stdin ? "stdin" : input_path;
   }
+  // Sniffed before the output exists: a format error leaves nothing behind.
+  absl::StatusOr<std::unique_ptr<LeadListInput>> input =
+      LeadListInput::Open(in->get(), input_options);
+  if (!input.ok()) return input.status();
   std::FILE* out = stdout;
   std::string temp_path;
   if (!to_stdout) {
@@ -112,7 +117,6 @@ absl::StatusOr<LeadListResult> ScrubLeadListFile(ScrubClient* client,
     out = std::fopen(temp_path.c_str(), "wb");
     if (out == nullptr) {
       const int err = errno;
-      if (!from_stdin) std::fclose(in);
       return absl::PermissionDeniedError(absl::StrCat(
           "cannot create output ", temp_path, ": ", std::strerror(err)));
     }
@@ -120,13 +124,12 @@ absl::StatusOr<LeadListResult> ScrubLeadListFile(ScrubClient* client,
   absl::StatusOr<LeadListResult> result;
   absl::Status flushed;
   {
-    CsvReader reader(in);
     CsvWriter writer(out);
-    result = ScrubLeadList(
-        &reader, &writer, [client] { return client->OpenStream(); }, options);
+    result = ScrubLeadList((*input)->csv(), &writer,
+                           [client] { return client->OpenStream(); }, options);
+    if (result.ok()) result->format = (*input)->format();
     flushed = writer.Flush();
   }
-  if (!from_stdin) std::fclose(in);
   const absl::Status scrubbed = !result.ok() ? result.status() : flushed;
   if (!to_stdout) {
     const absl::Status committed =

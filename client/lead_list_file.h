@@ -23,7 +23,8 @@ namespace dnc::client {
 // (closing or renaming the output), the errors of ScrubLeadList.
 absl::StatusOr<leadlist::LeadListResult> ScrubLeadListFile(
     ScrubClient* client, const std::string& input_path,
-    const std::string& output_path, leadlist::LeadListOptions options);
+    const std::string& output_path, leadlist::LeadListOptions options,
+    leadlist::InputOptions input = {});
 
 }  // namespace dnc::client
 

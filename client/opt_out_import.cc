@@ -9,9 +9,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "client/input_file.h"
 #include "client/report_format.h"
 #include "leadlist/list_reader.h"
 #include "leadlist/scrub_mapping.h"
+#include "leadlist/spreadsheet_cells.h"
 #include "leadlist/text_format.h"
 
 namespace dnc::client {
@@ -21,9 +23,11 @@ using leadlist::CsvReader;
 using leadlist::DescribePhoneColumn;
 using leadlist::FindPhoneColumn;
 using leadlist::FormatCount;
+using leadlist::LeadListInput;
 using leadlist::ListReader;
 using leadlist::ListRow;
 using leadlist::PhoneColumn;
+using leadlist::UnwrapExcelText;
 namespace {
 
 // Queues rows and sends them chunk_rows at a time, one AddOptOuts call per
@@ -161,7 +165,9 @@ absl::StatusOr<OptOutImportResult> ImportOptOuts(
     absl::StatusOr<bool> got = list.Next(&row);
     if (!got.ok()) status = got.status();
     if (!got.ok() || !*got) break;
-    status = sender.Take(row.line(), row.FieldOrEmpty(column->index));
+    // Excel's ="2025551234" is the number 2025551234.
+    status = sender.Take(row.line(),
+                         UnwrapExcelText(row.FieldOrEmpty(column->index)));
   }
   if (status.ok()) status = sender.Send();
   sender.EndProgress();
@@ -178,26 +184,20 @@ absl::StatusOr<OptOutImportResult> ImportOptOuts(
 absl::StatusOr<OptOutImportResult> ImportOptOutsFile(
     TenantClient* client, const std::string& path,
     const OptOutImportOptions& options) {
-  std::FILE* in = stdin;
-  if (path != "-") {
-    in = std::fopen(path.c_str(), "rb");
-    if (in == nullptr) {
-      return absl::NotFoundError(
-          absl::StrCat("cannot open ", path, ": ", std::strerror(errno)));
-    }
+  absl::StatusOr<std::unique_ptr<std::istream>> in = OpenInputFile(path);
+  if (!in.ok()) return in.status();
+  leadlist::InputOptions input_options = options.input;
+  if (input_options.name.empty()) {
+    input_options.name = path == "-" ? "stdin" : path;
   }
-  absl::StatusOr<OptOutImportResult> result;
-  {
-    CsvReader reader(in);
-    result = ImportOptOuts(
-        &reader, path == "-" ? "stdin" : path,
-        [client](const v1::OptOutRequest& request) {
-          return client->AddOptOuts(request);
-        },
-        options);
-  }
-  if (path != "-") std::fclose(in);
-  return result;
+  absl::StatusOr<std::unique_ptr<LeadListInput>> input =
+      LeadListInput::Open(in->get(), input_options);
+  if (!input.ok()) return input.status();
+  return ImportOptOuts((*input)->csv(), input_options.name,
+                       [client](const v1::OptOutRequest& request) {
+                         return client->AddOptOuts(request);
+                       },
+                       options);
 }
 
 std::string FormatOptOutImportSummary(const OptOutImportResult& result,

@@ -23,6 +23,7 @@
 #include "client/tenant_client.h"
 #include "dnc/v1/tenant.pb.h"
 #include "leadlist/csv.h"
+#include "leadlist/lead_list_input.h"
 #include "leadlist/phone_column.h"
 
 namespace dnc::client {
@@ -30,6 +31,9 @@ namespace dnc::client {
 struct OptOutImportOptions {
   std::string column;  // As LeadListOptions::column.
   leadlist::HeaderMode header = leadlist::HeaderMode::kAuto;
+  // How ImportOptOutsFile reads the file (delimiter, encoding, sheet; ""
+  // detects); name defaults to the path.
+  leadlist::InputOptions input;
   size_t chunk_rows = 10000;  // Entries per AddOptOuts call.
   std::string note;           // Sent with every chunk.
   std::string date;           // YYYY-MM-DD of the requests; "" = today.

@@ -71,6 +71,12 @@ struct CsvReaderOptions {
   // Upper bound on the unquoted text of one record; longer is an error.
   size_t max_row_bytes = 16u << 20;
   size_t buffer_bytes = 1u << 16;
+  // had_bom() reports true even without a BOM in what this reader reads: a
+  // LeadListInput sets it when it removed one while transcoding, or read a
+  // file only spreadsheet tools write (UTF-16, Windows-1252, a workbook), so
+  // that a scrub's UTF-8 output starts with the BOM Excel needs to read it
+  // as UTF-8.
+  bool report_bom = false;
 };
 
 class CsvReader {
@@ -92,7 +98,8 @@ class CsvReader {
 
   // True if the input started with a UTF-8 byte order mark (stripped).
   // Meaningful after the first ReadRow.
-  bool had_bom() const { return had_bom_; }
+  bool had_bom() const { return had_bom_ || options_.report_bom; }
+  char delimiter() const { return options_.delimiter; }
   // True if the first record ended with CRLF. Meaningful after the first
   // ReadRow that ended in a line break.
   bool first_line_crlf() const { return first_line_crlf_; }
@@ -151,6 +158,8 @@ class CsvWriter {
   void set_line_ending(std::string line_ending) {
     options_.line_ending = std::move(line_ending);
   }
+  // Sets the field separator of the fields that follow.
+  void set_delimiter(char delimiter) { options_.delimiter = delimiter; }
   // Writes the UTF-8 byte order mark. REQUIRES: nothing written yet.
   void WriteBom();
   // Appends one field to the current record.

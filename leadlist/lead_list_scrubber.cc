@@ -22,6 +22,7 @@ void TakeTally(LeadListTally tally, const LeadListOptions& options,
   result->not_callable = tally.not_callable;
   result->callable_now = tally.callable_now;
   result->window_unknown = tally.window_unknown;
+  result->damaged_numbers = tally.damaged_numbers;
   result->job_id = tally.job_id.empty() ? options.job_id : tally.job_id;
   result->by_disposition = std::move(tally.by_disposition);
   result->snapshots.assign(tally.snapshots.begin(), tally.snapshots.end());
@@ -68,6 +69,10 @@ absl::StatusOr<LeadListResult> ScrubLeadList(
   result.column = *column;
   plan.phone_column = column->index;
 
+  // The output is UTF-8 in the input's dialect: its separator and line
+  // ends, and a BOM when the input had one (or came from a spreadsheet:
+  // see CsvReaderOptions::report_bom).
+  writer->set_delimiter(reader->delimiter());
   writer->set_line_ending(reader->first_line_crlf() ? "\r\n" : "\n");
   if (reader->had_bom()) writer->WriteBom();
   if (result.had_header) WriteHeaderRow(kept_header, plan.layout, writer);

@@ -44,6 +44,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "leadlist/csv.h"
+#include "leadlist/lead_list_input.h"
 #include "leadlist/phone_column.h"
 #include "leadlist/scrub_stream_session.h"
 
@@ -97,6 +98,13 @@ struct LeadListResult {
   uint64_t not_callable = 0;
   uint64_t callable_now = 0;    // Callable and inside calling hours.
   uint64_t window_unknown = 0;  // Rows whose calling window is unknown.
+  // Phone cells a spreadsheet turned into scientific notation (2.02546E+09):
+  // never callable, flagged in dnc_reason (leadlist/spreadsheet_cells.h).
+  uint64_t damaged_numbers = 0;
+  // How the input was read. ScrubLeadList does not fill it (it sees only
+  // the CsvReader): the caller that opened the LeadListInput copies its
+  // format() here.
+  InputFormat format;
   std::map<int, uint64_t> by_disposition;  // Wire value -> rows.
   std::string job_id;  // As the server audited it (its echo), else asked.
   std::vector<SnapshotInfo> snapshots;  // Every snapshot consulted.

@@ -14,6 +14,7 @@
 #include "dnc/v1/scrub.pb.h"
 #include "leadlist/row_block.h"
 #include "leadlist/scrub_mapping.h"
+#include "leadlist/spreadsheet_cells.h"
 #include "leadlist/text_format.h"
 
 namespace dnc::leadlist {
@@ -24,6 +25,9 @@ struct Chunk {
   uint64_t sequence = 0;
   uint64_t first_id = 0;
   std::vector<uint32_t> entry_of_cell;
+  // Per row: the phone cell is a number a spreadsheet turned into
+  // scientific notation (leadlist/spreadsheet_cells.h).
+  std::vector<bool> damaged;
 };
 
 // "\r1,234,000 rows scrubbed  512,000 rows/s" on options.progress_out, at
@@ -160,12 +164,20 @@ class Pipeline {
   void PlanRequest(Chunk* chunk, v1::ScrubRequest* request) {
     const RowBlock& rows = chunk->rows;
     cells_.clear();
+    chunk->damaged.assign(rows.rows(), false);
     for (size_t r = 0; r < rows.rows(); ++r) {
       const size_t n = rows.fields(r);
       if (n != plan_.layout.width) ++tally_->ragged_rows;
-      cells_.push_back(plan_.phone_column < n
-                           ? rows.field(r, plan_.phone_column)
-                           : std::string_view());
+      // Excel's ="2025551234" is the number 2025551234; the output row
+      // keeps the cell as it was written.
+      const std::string_view cell =
+          plan_.phone_column < n
+              ? UnwrapExcelText(rows.field(r, plan_.phone_column))
+              : std::string_view();
+      // Damaged cells still go to the server as text (so the job's audit
+      // holds every row); its answer is overridden below.
+      chunk->damaged[r] = IsScientificNotation(cell);
+      cells_.push_back(cell);
     }
     BuildScrubRequest(cells_, chunk->first_id, request, &chunk->entry_of_cell);
     request->set_sequence(chunk->sequence);
@@ -254,7 +266,14 @@ class Pipeline {
     if (tally_->job_id.empty()) tally_->job_id = response.job_id();
     const RowBlock& rows = chunk.rows;
     for (size_t r = 0; r < rows.rows(); ++r) {
-      const CellVerdict& verdict = (*verdicts)[r];
+      CellVerdict& verdict = (*verdicts)[r];
+      if (chunk.damaged[r]) {
+        // Whatever the server made of the text: never callable.
+        verdict.callable = false;
+        verdict.callable_now = false;
+        verdict.reasons.insert(verdict.reasons.begin(), kDamagedNumberReason);
+        ++tally_->damaged_numbers;
+      }
       WriteOutputRow(rows, r, plan_.layout, verdict, writer_);
       if (options_.observer != nullptr) options_.observer->OnRow(verdict);
       ++tally_->by_disposition[verdict.disposition];

@@ -32,6 +32,7 @@ struct LeadListTally {
   uint64_t not_callable = 0;
   uint64_t callable_now = 0;
   uint64_t window_unknown = 0;
+  uint64_t damaged_numbers = 0;  // Phone cells in scientific notation.
   std::map<int, uint64_t> by_disposition;
   std::set<SnapshotInfo> snapshots;
   std::string job_id;  // The server's echo of the first answer.

@@ -16,6 +16,9 @@ std::string FormatLeadListSummary(const LeadListResult& result) {
     absl::StrAppend(&out, "The input was empty.\n");
     return out;
   }
+  if (!result.format.kind.empty()) {
+    absl::StrAppend(&out, "Read as ", DescribeInputFormat(result.format), "\n");
+  }
   absl::StrAppend(&out, DescribePhoneColumn(result.column, result.had_header),
                   "\n");
   const auto percent = [&](uint64_t n) {
@@ -43,6 +46,15 @@ std::string FormatLeadListSummary(const LeadListResult& result) {
                           "Ragged rows (field count differs from the %s): %s\n",
                           result.had_header ? "header" : "first row",
                           FormatCount(result.ragged_rows));
+  }
+  if (result.damaged_numbers > 0) {
+    absl::StrAppendFormat(
+        &out,
+        "Damaged numbers: %s phone %s in scientific notation (like "
+        "2.02546E+09): the spreadsheet dropped their last digits, so they "
+        "are not callable; re-export the phone column formatted as text\n",
+        FormatCount(result.damaged_numbers),
+        result.damaged_numbers == 1 ? "cell is" : "cells are");
   }
   if (result.replaced_dnc_columns) {
     absl::StrAppend(&out,

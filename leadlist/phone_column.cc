@@ -1,5 +1,6 @@
 #include "leadlist/phone_column.h"
 
+#include <cstdint>
 #include <optional>
 
 #include "absl/strings/ascii.h"
@@ -8,27 +9,107 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "common/phone_number.h"
+#include "leadlist/spreadsheet_cells.h"
 
 namespace dnc::leadlist {
 namespace {
 
 absl::string_view AsAbsl(std::string_view s) { return {s.data(), s.size()}; }
 
-// Normalised header names that mark the phone column, best first.
-constexpr const char* kPhoneHeaderNames[] = {"phone",        "phonenumber",
-                                             "phoneno",      "phonenum",
-                                             "telephone",    "telephonenumber",
-                                             "tel",          "telno",
-                                             "mobile",       "mobilenumber",
-                                             "mobilephone",  "mobileno",
-                                             "cell",         "cellphone",
-                                             "cellnumber",   "cellphonenumber",
-                                             "number",       "contactnumber",
-                                             "contactphone", "primaryphone",
-                                             "phone1",       "homephone",
-                                             "workphone",    "businessphone",
-                                             "msisdn",       "e164",
-                                             "dialnumber",   "phonee164"};
+// Normalised header names that mark the phone column, best first: English,
+// then the German, French, Spanish, Italian, Portuguese and Dutch names
+// lead lists from those markets use (accents fold: "Téléphone" ->
+// "telephone").
+constexpr const char* kPhoneHeaderNames[] = {"phone",
+                                             "phonenumber",
+                                             "phoneno",
+                                             "phonenum",
+                                             "telephone",
+                                             "telephonenumber",
+                                             "tel",
+                                             "telno",
+                                             "telnr",
+                                             "telefon",
+                                             "telefonnummer",
+                                             "telefonnr",
+                                             "rufnummer",
+                                             "numerodetelephone",
+                                             "numerotelephone",
+                                             "telefono",
+                                             "numerodetelefono",
+                                             "numerotelefono",
+                                             "telefoon",
+                                             "telefoonnummer",
+                                             "mobile",
+                                             "mobilenumber",
+                                             "mobilephone",
+                                             "mobileno",
+                                             "cell",
+                                             "cellphone",
+                                             "cellnumber",
+                                             "cellphonenumber",
+                                             "handy",
+                                             "handynummer",
+                                             "handynr",
+                                             "mobil",
+                                             "mobilnummer",
+                                             "mobiltelefon",
+                                             "mobilfunknummer",
+                                             "gsm",
+                                             "portable",
+                                             "telephoneportable",
+                                             "cellulaire",
+                                             "celular",
+                                             "movil",
+                                             "telemovel",
+                                             "cellulare",
+                                             "mobiel",
+                                             "mobielnummer",
+                                             "number",
+                                             "contactnumber",
+                                             "contactphone",
+                                             "primaryphone",
+                                             "phone1",
+                                             "homephone",
+                                             "workphone",
+                                             "businessphone",
+                                             "telefonprivat",
+                                             "telefongeschaftlich",
+                                             "festnetz",
+                                             "festnetznummer",
+                                             "telephonefixe",
+                                             "msisdn",
+                                             "e164",
+                                             "dialnumber",
+                                             "phonee164"};
+
+// ASCII letters for U+00C0-U+00FF and U+0100-U+017F ("" drops the
+// character: the multiplication and division signs).
+constexpr const char* kLatin1Fold[64] = {
+    "a", "a", "a", "a", "a",  "a",  "ae", "c", "e", "e", "e",  "e", "i",
+    "i", "i", "i", "d", "n",  "o",  "o",  "o", "o", "o", "",   "o", "u",
+    "u", "u", "u", "y", "th", "ss", "a",  "a", "a", "a", "a",  "a", "ae",
+    "c", "e", "e", "e", "e",  "i",  "i",  "i", "i", "d", "n",  "o", "o",
+    "o", "o", "o", "",  "o",  "u",  "u",  "u", "u", "y", "th", "y"};
+constexpr char kLatinExtendedAFold[] =
+    "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiiijjkkkllllllllll"
+    "nnnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+static_assert(sizeof(kLatinExtendedAFold) == 128 + 1);
+
+// Appends the ASCII letters code point `cp` folds to (none for others).
+void AppendFolded(uint32_t cp, std::string* out) {
+  if (cp >= 0xC0 && cp <= 0xFF) {
+    out->append(kLatin1Fold[cp - 0xC0]);
+  } else if (cp >= 0x100 && cp <= 0x17F) {
+    if (cp == 0x132 || cp == 0x133) {
+      out->append("ij");
+    } else if (cp == 0x152 || cp == 0x153) {
+      out->append("oe");
+    } else {
+      out->push_back(kLatinExtendedAFold[cp - 0x100]);
+    }
+  }
+}
 
 // Rank of a normalised header name in kPhoneHeaderNames, or -1.
 int PhoneHeaderRank(const std::string& normalized) {
@@ -125,7 +206,7 @@ std::optional<PhoneColumn> ColumnByContent(
     size_t valid = 0;
     for (const std::vector<std::string>& row : sample) {
       if (c >= row.size()) continue;
-      const ParsedNumber parsed = ParsePhoneNumber(row[c]);
+      const ParsedNumber parsed = ParsePhoneNumber(UnwrapExcelText(row[c]));
       if (!ReadsAsNumber(parsed)) continue;
       ++numbers;
       if (parsed.valid()) ++valid;
@@ -166,10 +247,24 @@ std::string DescribePhoneColumn(const PhoneColumn& column, bool had_header) {
 std::string NormalizeHeaderName(std::string_view name) {
   std::string out;
   out.reserve(name.size());
-  for (const char c : name) {
-    if (absl::ascii_isalnum(static_cast<unsigned char>(c))) {
-      out.push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
+  for (size_t i = 0; i < name.size();) {
+    const unsigned char c = static_cast<unsigned char>(name[i]);
+    if (c < 0x80) {
+      if (absl::ascii_isalnum(c)) out.push_back(absl::ascii_tolower(c));
+      ++i;
+      continue;
     }
+    // A two-byte UTF-8 sequence covers U+0080-U+07FF, the accented Latin
+    // letters among them; anything longer is not a letter we fold.
+    if ((c & 0xE0) == 0xC0 && i + 1 < name.size() &&
+        (static_cast<unsigned char>(name[i + 1]) & 0xC0) == 0x80) {
+      AppendFolded(((c & 0x1Fu) << 6) |
+                       (static_cast<unsigned char>(name[i + 1]) & 0x3Fu),
+                   &out);
+      i += 2;
+      continue;
+    }
+    ++i;
   }
   return out;
 }
@@ -179,7 +274,7 @@ bool LooksLikeHeader(const std::vector<std::string>& first_row) {
     if (PhoneHeaderRank(NormalizeHeaderName(cell)) >= 0) return true;
   }
   for (const std::string& cell : first_row) {
-    if (ReadsAsNumber(ParsePhoneNumber(cell))) return false;
+    if (ReadsAsNumber(ParsePhoneNumber(UnwrapExcelText(cell)))) return false;
   }
   return true;
 }
@@ -201,7 +296,9 @@ absl::StatusOr<PhoneColumn> FindPhoneColumn(
   if (header != nullptr) {
     return absl::InvalidArgumentError(absl::StrCat(
         "no phone column found: no header is a phone name (phone, "
-        "phone_number, telephone, tel, mobile, cell, number, contact number) "
+        "phone_number, telephone, tel, mobile, cell, number, contact number, "
+        "Telefon, Handy, Mobil, Rufnummer, GSM, téléphone, portable, "
+        "cellulaire, teléfono, ...) "
         "and no column of the first ",
         sample.size(), " rows reads mostly as phone numbers; the header is: ",
         QuotedList(*header), "; pass --column NAME|INDEX"));
