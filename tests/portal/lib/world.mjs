@@ -64,11 +64,12 @@ export class World {
   }
 
   // The registry (today's as-of) and the tenant "acme" entitled to us-ftc.
+  // options.registryZip: an FTC flat zip to load instead of dnc-sample's.
   setUp() {
     run('dnc-sample', ['--out_dir', this.dir, '--registry_numbers',
       String(this.options.registryNumbers), '--leads', String(this.options.leads || 10)]);
     run('dnc-load', ['--data', this.path('data'), '--source', 'us-ftc', '--as_of', today(),
-      this.path('ftc-flat-sample.zip')]);
+      this.options.registryZip || this.path('ftc-flat-sample.zip')]);
     this.key = run('dnc-tenant', ['--tenants', this.path('tenants'), 'create', 'acme',
       '--entitle', 'us-ftc:all', '--purpose', 'commercial']).toString().trim();
     return this;
@@ -103,10 +104,11 @@ export class World {
     this.server = null;
   }
 
-  // The dnc CLI against the server's gRPC port, as acme.
+  // The dnc CLI against the server's gRPC port, as acme, in the temp dir
+  // (so a file named there is recorded by its bare name, as the page sends it).
   cli(args) {
     return run('dnc', ['--server', `127.0.0.1:${this.grpcPort}`, '--progress', 'off', ...args],
-        {env: {...process.env, DNC_API_KEY: this.key}});
+        {env: {...process.env, DNC_API_KEY: this.key}, cwd: this.dir});
   }
 
   async api(pathAndQuery, options = {}) {
