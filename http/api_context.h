@@ -17,6 +17,8 @@ class TenantServiceImpl;
 
 namespace dnc::http {
 
+class ListUploads;
+
 struct ApiContext {
   const service::Authenticator* auth = nullptr;
   const service::ScrubCalls* calls = nullptr;
@@ -33,6 +35,9 @@ struct ApiContext {
   const service::TenantServiceImpl* tenants = nullptr;
   // The listener speaks TLS (GET /v1/server tells the operator's page).
   bool tls = false;
+  // The list uploads in progress (http/list_uploads.h); nullptr = the list
+  // routes answer UNAVAILABLE. Owned by the front end.
+  ListUploads* uploads = nullptr;
 };
 
 }  // namespace dnc::http

@@ -1,9 +1,12 @@
 #include "http/http_front_end.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <utility>
 
 #include "http/json_api.h"
 #include "http/json_tenant_api.h"
+#include "http/list_routes.h"
 #include "http/metrics_endpoint.h"
 #include "http/portal_static.h"
 
@@ -19,6 +22,13 @@ service::ScrubCallsOptions CallsOptions(const HttpFrontEndOptions& options) {
   return calls;
 }
 
+ListUploadsOptions UploadsOptions(const HttpFrontEndOptions& options) {
+  ListUploadsOptions uploads = options.uploads;
+  uploads.chunk_bytes =
+      std::min<uint64_t>(uploads.chunk_bytes, options.server.max_body_bytes);
+  return uploads;
+}
+
 }  // namespace
 
 HttpFrontEnd::HttpFrontEnd(const service::Registry* registry,
@@ -26,8 +36,10 @@ HttpFrontEnd::HttpFrontEnd(const service::Registry* registry,
                            const HttpFrontEndOptions& options)
     : auth_(options.auth, tenants),
       calls_(registry, tenants, CallsOptions(options)),
+      uploads_(UploadsOptions(options),
+               ListUploadContext{&calls_, options.limits, options.tenants}),
       routes_(ApiContext{&auth_, &calls_, options.metrics, options.tenants,
-                         !options.server.tls.cert_chain.empty()}) {
+                         !options.server.tls.cert_chain.empty(), &uploads_}) {
   // The JSON API (docs/http-api.md).
   routes_.Add("GET", "/v1/check", &ServeCheck);
   routes_.Add("GET", "/v1/check.txt", &ServeCheckText);
@@ -45,6 +57,12 @@ HttpFrontEnd::HttpFrontEnd(const service::Registry* registry,
   routes_.Add("GET", "/v1/jobs", &ServeJobs);
   routes_.Add("GET", "/v1/jobs/report", &ServeJobReport);
   routes_.Add("GET", "/v1/server", &ServeServer);
+  // Lead lists scrubbed on the server (docs/http-lists.md).
+  routes_.Add("POST", "/v1/lists", &ServeListStart);
+  routes_.Add("POST", "/v1/lists/chunk", &ServeListChunk);
+  routes_.Add("POST", "/v1/lists/cancel", &ServeListCancel);
+  routes_.Add("GET", "/v1/lists/state", &ServeListState);
+  routes_.Add("POST", "/v1/lists/preview", &ServeListPreview);
   AddPortalRoutes(&routes_);
   if (options.metrics != nullptr) {
     routes_.Add("GET", "/metrics", &ServeMetrics);

@@ -21,6 +21,7 @@
 #include "common/civil_date.h"
 #include "http/http_routes.h"
 #include "http/http_server.h"
+#include "http/list_uploads.h"
 #include "service/auth.h"
 #include "service/field_rules.h"
 #include "service/registry.h"
@@ -57,6 +58,9 @@ struct HttpFrontEndOptions {
   // bodies the tenant routes call (ApiContext::tenants); nullptr = those
   // routes answer UNAVAILABLE. Must outlive the front end.
   const service::TenantServiceImpl* tenants = nullptr;
+  // The list uploads' bounds (docs/http-lists.md); chunk_bytes is lowered
+  // to server.max_body_bytes.
+  ListUploadsOptions uploads;
 };
 
 class HttpFrontEnd {
@@ -81,6 +85,7 @@ class HttpFrontEnd {
 
   const service::Authenticator auth_;
   const service::ScrubCalls calls_;
+  ListUploads uploads_;  // Before routes_, which borrows it.
   HttpRoutes routes_;
   std::unique_ptr<HttpServer> server_;  // Last: stops before the rest goes.
 };

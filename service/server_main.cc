@@ -128,6 +128,16 @@ ABSL_FLAG(int32_t, http_threads, 2,
 ABSL_FLAG(uint64_t, http_max_body_bytes, uint64_t{16} << 20,
           "Largest HTTP request body; larger ones answer 413 (a 50,000-number "
           "DNC.com form is about 600 KB).");
+ABSL_FLAG(int32_t, upload_idle_seconds, 600,
+          "A list upload over HTTP (POST /v1/lists, docs/http-lists.md) that "
+          "no request has touched for this long is cancelled and forgotten.");
+ABSL_FLAG(uint32_t, max_uploads, 16,
+          "List uploads in progress at once on the server; more answer 429.");
+ABSL_FLAG(uint32_t, max_uploads_per_tenant, 4,
+          "List uploads in progress at once per tenant; more answer 429.");
+ABSL_FLAG(uint64_t, max_upload_bytes, uint64_t{2} << 30,
+          "Most raw bytes one list upload may send; beyond it 413 and the "
+          "upload is over.");
 ABSL_FLAG(int32_t, reload_interval_seconds, 1,
           "How often to look for newly published generations (a few file "
           "reads per source when nothing changed); 0 = only on SIGHUP.");
@@ -358,6 +368,19 @@ void ReadHttpFlags(ServerConfig* config) {
   }
   if (http.server.max_body_bytes == 0) {
     Cli().UsageError("--http_max_body_bytes must be at least 1");
+  }
+  dnc::http::ListUploadsOptions& uploads = http.uploads;
+  const int32_t idle = absl::GetFlag(FLAGS_upload_idle_seconds);
+  if (idle < 1) Cli().UsageError("--upload_idle_seconds must be at least 1");
+  uploads.idle_timeout = absl::Seconds(idle);
+  uploads.max_uploads = absl::GetFlag(FLAGS_max_uploads);
+  uploads.max_uploads_per_tenant = absl::GetFlag(FLAGS_max_uploads_per_tenant);
+  uploads.max_upload_bytes = absl::GetFlag(FLAGS_max_upload_bytes);
+  if (uploads.max_uploads == 0 || uploads.max_uploads_per_tenant == 0 ||
+      uploads.max_upload_bytes == 0) {
+    Cli().UsageError(
+        "--max_uploads, --max_uploads_per_tenant and --max_upload_bytes must "
+        "be at least 1");
   }
   http.max_batch_entries = config->server.max_batch_entries;
   http.auth = config->auth_mode;
