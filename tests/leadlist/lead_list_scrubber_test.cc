@@ -18,8 +18,10 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "leadlist/csv.h"
+#include "leadlist/lead_list_input.h"
 #include "leadlist/lead_list_summary.h"
 #include "leadlist/scrub_mapping.h"
+#include "leadlist/spreadsheet_cells.h"
 #include "tests/client/fake_scrub_server.h"
 #include "tests/testing/scratch_dir.h"
 
@@ -298,6 +300,75 @@ TEST_F(LeadListScrubberTest,
   const std::string summary = FormatLeadListSummary(*result);
   EXPECT_THAT(summary, HasSubstr("MALFORMED"));
   EXPECT_THAT(summary, HasSubstr("us-ftc (US) g000001 as of 2026-11-20"));
+}
+
+// A German Excel export through the one reader: semicolons, UTF-16 "Unicode
+// Text", a Telefon column, ="..." cells and numbers Excel turned into
+// scientific notation (damaged: counted, flagged, never callable).
+TEST_F(LeadListScrubberTest, ExcelQuirksThroughLeadListInput) {
+  const std::u16string text =
+      u"Name;Telefon;Ort\r\n"
+      u"Jürgen;=\"2025551234\";Köln\r\n"
+      u"Zoë;=\"3035551234\";Genève\r\n"
+      u"Groß;3,03555E+09;Zürich\r\n"
+      u"Weiß;2.02555E+09;Wien\r\n";
+  std::string bytes = "\xFF\xFE";
+  for (const char16_t u : text) {
+    bytes.push_back(static_cast<char>(u & 0xFF));
+    bytes.push_back(static_cast<char>(u >> 8));
+  }
+  std::istringstream raw(bytes);
+  absl::StatusOr<std::unique_ptr<LeadListInput>> input =
+      LeadListInput::Open(&raw, InputOptions{});
+  ASSERT_TRUE(input.ok()) << input.status();
+  EXPECT_EQ(DescribeInputFormat((*input)->format()),
+            "UTF-16LE, semicolon-separated");
+  std::ostringstream out;
+  absl::StatusOr<LeadListResult> result;
+  {
+    CsvWriter writer(&out);
+    LeadListOptions options;
+    options.now_unix_seconds = kNoonInNewYork;
+    result = ScrubLeadList((*input)->csv(), &writer,
+                           [this] { return client_->OpenStream(); }, options);
+    ASSERT_TRUE(writer.Flush().ok());
+  }
+  ASSERT_TRUE(result.ok()) << result.status();
+  result->format = (*input)->format();
+  EXPECT_EQ(result->column.name, "Telefon");
+  EXPECT_EQ(result->damaged_numbers, 2u);
+  EXPECT_EQ(result->callable, 1u);
+  // UTF-8 out, the input's separator, a BOM for Excel.
+  const std::string output = out.str();
+  ASSERT_EQ(output.substr(0, 3), "\xEF\xBB\xBF");
+  std::istringstream back(output);
+  CsvReaderOptions semicolons;
+  semicolons.delimiter = ';';
+  CsvReader reader(&back, semicolons);
+  Rows rows;
+  CsvRow row;
+  while (*reader.ReadRow(&row)) rows.push_back(row.ToVector());
+  ASSERT_EQ(rows.size(), 5u);
+  EXPECT_THAT(rows[1], ElementsAre("Jürgen", "=\"2025551234\"", "Köln",
+                                   "BLOCKED", "no", "+12025551234",
+                                   "us-ftc g000001 as of 2026-11-20 (added "
+                                   "2024-05-06)",
+                                   "08:00-21:00 America/New_York", "no"));
+  EXPECT_EQ(rows[2][3], "CALLABLE");
+  EXPECT_EQ(rows[2][5], "+13035551234");
+  for (const size_t r : {size_t{3}, size_t{4}}) {
+    EXPECT_EQ(rows[r][3], "MALFORMED") << r;
+    EXPECT_EQ(rows[r][4], "no") << r;
+    EXPECT_EQ(rows[r][5], "") << r;
+    EXPECT_THAT(rows[r][6], HasSubstr(kDamagedNumberReason)) << r;
+    EXPECT_EQ(rows[r][8], "no") << r;
+  }
+  const std::string summary = FormatLeadListSummary(*result);
+  EXPECT_THAT(summary, HasSubstr("Read as UTF-16LE, semicolon-separated"));
+  EXPECT_THAT(summary, HasSubstr("Damaged numbers: 2 phone cells are in "
+                                 "scientific notation"));
+  EXPECT_THAT(summary, HasSubstr("re-export the phone column formatted as "
+                                 "text"));
 }
 
 TEST_F(LeadListScrubberTest, RaggedRowsPassThroughAlignedAndAreCounted) {
