@@ -3,7 +3,6 @@
 // that `dnc report JOB` certifies them.
 #include <cstdio>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -12,6 +11,7 @@
 #include "client/lead_list_file.h"
 #include "client/scrub_job.h"
 #include "common/command_line.h"
+#include "leadlist/job_names.h"
 #include "leadlist/lead_list_summary.h"
 
 namespace dnc::client::cli {
@@ -20,17 +20,6 @@ using leadlist::FormatLeadListSummary;
 using leadlist::LeadListOptions;
 using leadlist::LeadListResult;
 namespace {
-
-// INPUT.scrubbed.csv (a ".csv" suffix replaced); "-" for stdin.
-std::string DefaultOutputPath(const std::string& input) {
-  if (input == "-") return "-";
-  std::string base = input;
-  if (base.size() > 4 &&
-      absl::EqualsIgnoreCase(base.substr(base.size() - 4), ".csv")) {
-    base.resize(base.size() - 4);
-  }
-  return base + ".scrubbed.csv";
-}
 
 // The scrub's options from the flags: "" or the usage error.
 std::string ReadScrubFlags(const CliFlags& flags, LeadListOptions* options,
@@ -118,7 +107,7 @@ int RunScrub(const CliFlags& flags, const std::vector<std::string>& args) {
   if (!bad.empty()) return UsageError(bad);
   const bool defaulted = flags.output.empty();
   const std::string output =
-      defaulted ? DefaultOutputPath(input) : flags.output;
+      defaulted ? leadlist::ScrubbedOutputName(input) : flags.output;
 
   absl::StatusOr<std::unique_ptr<ScrubClient>> client = MakeScrubClient(flags);
   if (!client.ok()) return Fail("scrub", client.status());

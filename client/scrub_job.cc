@@ -1,23 +1,12 @@
 #include "client/scrub_job.h"
 
-#include <random>
-
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "common/sha256.h"
 
 namespace dnc::client {
-
-std::string GenerateJobId(absl::Time now) {
-  std::random_device device;
-  const uint32_t random = static_cast<uint32_t>(device());
-  return absl::StrCat(
-      "job-", absl::FormatTime("%Y%m%dT%H%M%SZ", now, absl::UTCTimeZone()), "-",
-      absl::StrFormat("%08x", random));
-}
 
 bool IsValidJobId(std::string_view job_id) {
   if (job_id.empty() || job_id.size() > 64) return false;

@@ -14,11 +14,13 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "dnc/v1/tenant.pb.h"
+#include "leadlist/job_names.h"
 
 namespace dnc::client {
 
-// "job-YYYYMMDDTHHMMSSZ-<8 random hex digits>" for `now` (UTC).
-std::string GenerateJobId(absl::Time now);
+// "job-YYYYMMDDTHHMMSSZ-<8 random hex digits>" for `now` (UTC): the rule
+// dnc-server's list uploads follow too (leadlist/job_names.h).
+using leadlist::GenerateJobId;
 
 // Letters, digits, '-', '_', '.'; 1 to 64 characters (scrub.proto).
 bool IsValidJobId(std::string_view job_id);

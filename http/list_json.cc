@@ -1,8 +1,5 @@
 #include "http/list_json.h"
 
-#include <memory>
-#include <sstream>
-
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
 #include "service/field_rules.h"
@@ -10,12 +7,7 @@
 namespace dnc::http {
 
 absl::Status CheckReadOptions(const ListReadOptions& options) {
-  // The reader checks its options when it opens; on no bytes at all it
-  // only does that.
-  std::istringstream empty;
-  const absl::StatusOr<std::unique_ptr<ListInput>> opened =
-      ListInput::Open(&empty, options.input);
-  return opened.status();
+  return leadlist::CheckInputOptions(options.input);
 }
 
 absl::Status ReadHeaderText(std::string_view field, std::string_view text,
@@ -31,7 +23,7 @@ absl::Status ReadHeaderText(std::string_view field, std::string_view text,
                    "whether the first row is a header, or auto to detect"));
 }
 
-void FormatJson(const ListInputFormat& format, nlohmann::json* out) {
+void FormatJson(const leadlist::InputFormat& format, nlohmann::json* out) {
   *out = nlohmann::json::object();
   out->emplace("kind", format.kind);
   out->emplace("encoding", format.encoding);

@@ -11,7 +11,7 @@
 #include <string_view>
 
 #include "absl/status/status.h"
-#include "http/list_input.h"
+#include "leadlist/lead_list_input.h"
 #include "leadlist/phone_column.h"
 #include "nlohmann/json_fwd.hpp"
 
@@ -19,14 +19,14 @@ namespace dnc::http {
 
 // How a list is read, as a request names it.
 struct ListReadOptions {
-  ListInputOptions input;  // name, delimiter, encoding, sheet.
-  std::string column;      // Header name or 1-based index; "" = find.
+  leadlist::InputOptions input;  // name, delimiter, encoding, sheet.
+  std::string column;            // Header name or 1-based index; "" = find.
   leadlist::HeaderMode header = leadlist::HeaderMode::kAuto;
 };
 
-// Checks `options.input` before any byte is read (the reader's own rules:
-// a known delimiter and encoding). Errors: InvalidArgument naming the
-// option and the value.
+// Checks `options.input` before any byte is read (the reader's own rules,
+// leadlist::CheckInputOptions). Errors: InvalidArgument naming the option
+// and the value, listing the accepted ones.
 absl::Status CheckReadOptions(const ListReadOptions& options);
 
 // `text` ("" = auto, "yes"/"no", ... as `dnc scrub --header`) into *mode.
@@ -36,7 +36,7 @@ absl::Status ReadHeaderText(std::string_view field, std::string_view text,
 
 // {"kind", "encoding", "delimiter", "sheet"}; the delimiter as a
 // one-character string ("," ";" "\t" "|").
-void FormatJson(const ListInputFormat& format, nlohmann::json* out);
+void FormatJson(const leadlist::InputFormat& format, nlohmann::json* out);
 
 // {"index": 0-based, "name", "how"}.
 void ColumnJson(const leadlist::PhoneColumn& column, nlohmann::json* out);

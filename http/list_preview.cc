@@ -74,10 +74,10 @@ absl::StatusOr<ListReadOptions> ReadPreviewQuery(const HttpRequest& request) {
 // (also when the rows then fail to read).
 absl::StatusOr<Json> PreviewOf(std::string_view bytes,
                                const ListReadOptions& options,
-                               ListInputFormat* format) {
+                               leadlist::InputFormat* format) {
   std::istringstream in{std::string(bytes)};
-  DNC_ASSIGN_OR_RETURN(std::unique_ptr<ListInput> input,
-                       ListInput::Open(&in, options.input));
+  DNC_ASSIGN_OR_RETURN(std::unique_ptr<leadlist::LeadListInput> input,
+                       leadlist::LeadListInput::Open(&in, options.input));
   *format = input->format();
   leadlist::ListReader list(input->csv());
   const size_t detect_rows = leadlist::LeadListOptions().detect_rows;
@@ -124,7 +124,7 @@ absl::StatusOr<Json> PreviewOf(std::string_view bytes,
 // Where `bytes` (a CSV in `format`) is cut back to: just after its last
 // line break before `end`, or 0 when there is none.
 size_t LastLineEnd(std::string_view bytes, size_t end,
-                   const ListInputFormat& format) {
+                   const leadlist::InputFormat& format) {
   const bool le = format.encoding.rfind("utf-16le", 0) == 0;
   const bool be = format.encoding.rfind("utf-16be", 0) == 0;
   for (size_t i = end; i-- > 0;) {
@@ -150,7 +150,7 @@ absl::Status AnswerPreview(const ApiContext& api, const HttpRequest& request,
   DNC_ASSIGN_OR_RETURN(const ListReadOptions options,
                        ReadPreviewQuery(request));
   const std::string_view body = request.body;
-  ListInputFormat format;
+  leadlist::InputFormat format;
   absl::StatusOr<Json> answer = PreviewOf(body, options, &format);
   // The body is the file's first bytes: a record cut at its end reads as
   // an unclosed quote (or half a character). Look at whole lines only.

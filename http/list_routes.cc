@@ -179,22 +179,6 @@ Json CountsJson(const std::map<std::string, uint64_t>& counts) {
   return out;
 }
 
-// Phone cells a spreadsheet turned into scientific notation, where the
-// reader counts them (LeadListResult::damaged_numbers); 0 where it cannot.
-template <typename Result>
-auto DamagedNumbers(const Result& result, int)
-    -> decltype(uint64_t{result.damaged_numbers}) {
-  return result.damaged_numbers;
-}
-template <typename Result>
-uint64_t DamagedNumbers(const Result&, long) {
-  return 0;
-}
-template <typename Result>
-uint64_t DamagedNumbers(const Result& result) {
-  return DamagedNumbers(result, 0);
-}
-
 Json SummaryJson(const ListSummary& summary) {
   const leadlist::LeadListResult& result = summary.result;
   Json out = Json::object();
@@ -205,7 +189,7 @@ Json SummaryJson(const ListSummary& summary) {
   out.emplace("not_callable", result.not_callable);
   out.emplace("callable_now", result.callable_now);
   out.emplace("window_unknown", result.window_unknown);
-  out.emplace("damaged_numbers", DamagedNumbers(result));
+  out.emplace("damaged_numbers", result.damaged_numbers);
   out.emplace("job_id", result.job_id);
   out.emplace("input_name", summary.input_name);
   out.emplace("input_sha256", summary.input_sha256);

@@ -66,8 +66,8 @@ void ListUpload::Notify() {
 
 void ListUpload::Run() {
   std::istream raw(&pipe_);
-  absl::StatusOr<std::unique_ptr<ListInput>> input =
-      ListInput::Open(&raw, spec_.input);
+  absl::StatusOr<std::unique_ptr<leadlist::LeadListInput>> input =
+      leadlist::LeadListInput::Open(&raw, spec_.input);
   if (!input.ok()) {
     Finish(input.status());
     return;
@@ -111,6 +111,8 @@ void ListUpload::Finish(absl::StatusOr<leadlist::LeadListResult> result) {
   summary.output_sha256 = output_.CleanedSha256();
   {
     absl::MutexLock lock(&mu_);
+    // As ScrubLeadListFile: the reader's format, for the summary.
+    if (format_.has_value()) summary.result.format = *format_;
     // The input is closed (the reader saw its end): its hash is complete.
     summary.input_sha256 = input_sha_.HexDigest();
   }

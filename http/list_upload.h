@@ -39,9 +39,9 @@
 #include "absl/time/time.h"
 #include "common/sha256.h"
 #include "http/byte_pipe.h"
-#include "http/list_input.h"
 #include "http/list_output.h"
 #include "http/list_scrub_stream.h"
+#include "leadlist/lead_list_input.h"
 #include "leadlist/lead_list_scrubber.h"
 #include "leadlist/phone_column.h"
 #include "service/call_limits.h"
@@ -57,7 +57,7 @@ namespace dnc::http {
 struct ListUploadSpec {
   std::string name;         // The file's name as given ("leads.csv").
   std::string output_name;  // The CLI's default output name for it.
-  ListInputOptions input;
+  leadlist::InputOptions input;
   // Column, header, job id, purpose and now; chunk_rows already lowered to
   // the server's max_batch_entries.
   leadlist::LeadListOptions scrub;
@@ -94,7 +94,7 @@ struct ListProgress {
   bool done = false;  // Scrubbed, summary ready; else still scrubbing.
   uint64_t bytes_received = 0;
   uint64_t rows_done = 0;
-  std::optional<ListInputFormat> format;        // Once the reader knows.
+  std::optional<leadlist::InputFormat> format;  // Once the reader knows.
   std::optional<leadlist::PhoneColumn> column;  // Once found.
   std::map<std::string, uint64_t> counts;       // By disposition name.
   ListOutput::Bytes output;            // Produced since the last Chunk answer.
@@ -166,7 +166,7 @@ class ListUpload {
   uint64_t bytes_received_ ABSL_GUARDED_BY(mu_) = 0;
   Sha256 input_sha_ ABSL_GUARDED_BY(mu_);
   uint64_t rows_answered_ ABSL_GUARDED_BY(mu_) = 0;
-  std::optional<ListInputFormat> format_ ABSL_GUARDED_BY(mu_);
+  std::optional<leadlist::InputFormat> format_ ABSL_GUARDED_BY(mu_);
   bool busy_ ABSL_GUARDED_BY(mu_) = false;  // A Chunk is being answered.
   bool final_ ABSL_GUARDED_BY(mu_) = false;
   bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
