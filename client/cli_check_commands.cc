@@ -14,6 +14,7 @@ namespace dnc::client::cli {
 
 using leadlist::FormatCount;
 using leadlist::FormatTable;
+
 namespace {
 
 // "08:00-21:00 America/New_York, open now (14:05 Mon)".

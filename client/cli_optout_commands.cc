@@ -16,6 +16,7 @@ namespace dnc::client::cli {
 
 using leadlist::FormatCount;
 using leadlist::FormatTable;
+
 namespace {
 
 // What one answered number's state says, as the table's last column.

@@ -19,6 +19,7 @@ namespace dnc::client::cli {
 using leadlist::FormatLeadListSummary;
 using leadlist::LeadListOptions;
 using leadlist::LeadListResult;
+
 namespace {
 
 // The scrub's options from the flags: "" or the usage error.

@@ -21,6 +21,7 @@ using leadlist::LeadListInput;
 using leadlist::LeadListOptions;
 using leadlist::LeadListResult;
 using leadlist::ScrubLeadList;
+
 namespace {
 
 // NotFound for a missing input; InvalidArgument when the output is the

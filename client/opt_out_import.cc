@@ -28,6 +28,7 @@ using leadlist::ListReader;
 using leadlist::ListRow;
 using leadlist::PhoneColumn;
 using leadlist::UnwrapExcelText;
+
 namespace {
 
 // Queues rows and sends them chunk_rows at a time, one AddOptOuts call per

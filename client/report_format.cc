@@ -13,6 +13,7 @@ namespace dnc::client {
 
 using leadlist::FormatCount;
 using leadlist::FormatDispositionShare;
+
 namespace {
 
 std::string Lower(std::string_view text) {

@@ -96,8 +96,8 @@ class CsvReader {
   // the reader should not be used further.
   absl::StatusOr<bool> ReadRow(CsvRow* row);
 
-  // True if the input started with a UTF-8 byte order mark (stripped).
-  // Meaningful after the first ReadRow.
+  // True if the input started with a UTF-8 byte order mark (stripped), or
+  // CsvReaderOptions::report_bom is set. Meaningful after the first ReadRow.
   bool had_bom() const { return had_bom_ || options_.report_bom; }
   char delimiter() const { return options_.delimiter; }
   // True if the first record ended with CRLF. Meaningful after the first

@@ -1,4 +1,4 @@
-// Internal to the client library: the ScrubStream pipeline of a lead-list
+// Internal to leadlist/: the ScrubStream pipeline of a lead-list
 // scrub (ScrubLeadList, leadlist/lead_list_scrubber.h). Rows stream through
 // the session in chunks of LeadListOptions::chunk_rows with at most
 // max_chunks_in_flight chunks sent and not yet answered: the calling thread

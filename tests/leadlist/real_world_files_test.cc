@@ -308,5 +308,31 @@ TEST_F(RealWorldFilesTest, FlagsOverrideDetectionAndBadValuesAreRefused) {
   EXPECT_THAT(r.err, HasSubstr("Excel workbooks (.xlsx) only"));
 }
 
+// `dnc optout import` reads the same files through the same reader. (Last
+// in its suite: it puts the numbers on this tenant's internal list.)
+TEST_F(RealWorldFilesTest, OptOutImportReadsTheSameFiles) {
+  const auto import = [](const std::string& file) {
+    return RunProcess({DNC_CLI_BIN, "--server", *address_, "--api_key=" + *key_,
+                       "optout", "import", out_ + "/" + file},
+                      dir_->path(), kTimeout);
+  };
+  // 160 numbers; the 20 invalid and 20 malformed rows are rejected.
+  RunResult r = import("unicode_text.txt");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Imported 200 rows from " + out_ +
+                               "/unicode_text.txt: 160 added, 0 already on "
+                               "the list, 40 rejected."));
+  EXPECT_THAT(r.out, HasSubstr("\"Telefonnummer\""));
+  // The same numbers as ="..." cells: all already there.
+  r = import("excel_formula_text.csv");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("0 added, 160 already on the list"));
+  r = RunProcess({DNC_CLI_BIN, "--server", *address_, "--api_key=" + *key_,
+                  "optout", "import", out_ + "/tab.tsv", "--encoding=ascii"},
+                 dir_->path(), kTimeout);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--encoding \"ascii\" is not one we read"));
+}
+
 }  // namespace
 }  // namespace dnc
