@@ -268,10 +268,12 @@ class Pipeline {
     for (size_t r = 0; r < rows.rows(); ++r) {
       CellVerdict& verdict = (*verdicts)[r];
       if (chunk.damaged[r]) {
-        // Whatever the server made of the text: never callable.
+        // Whatever the server made of the text: never callable, and the
+        // reason is what really happened to the number (the server's
+        // "letters in the number" would only mislead).
         verdict.callable = false;
         verdict.callable_now = false;
-        verdict.reasons.insert(verdict.reasons.begin(), kDamagedNumberReason);
+        verdict.reasons.assign(1, kDamagedNumberReason);
         ++tally_->damaged_numbers;
       }
       WriteOutputRow(rows, r, plan_.layout, verdict, writer_);

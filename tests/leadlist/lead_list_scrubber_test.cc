@@ -360,7 +360,7 @@ TEST_F(LeadListScrubberTest, ExcelQuirksThroughLeadListInput) {
     EXPECT_EQ(rows[r][3], "MALFORMED") << r;
     EXPECT_EQ(rows[r][4], "no") << r;
     EXPECT_EQ(rows[r][5], "") << r;
-    EXPECT_THAT(rows[r][6], HasSubstr(kDamagedNumberReason)) << r;
+    EXPECT_EQ(rows[r][6], kDamagedNumberReason) << r;
     EXPECT_EQ(rows[r][8], "no") << r;
   }
   const std::string summary = FormatLeadListSummary(*result);
