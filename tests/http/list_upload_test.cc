@@ -445,6 +445,71 @@ TEST_F(ListUploadTest, AnUploadCleansTheListByteForByteAsDncScrubDoes) {
   EXPECT_EQ(up_files["input_sha256"], summary["input_sha256"]);
 }
 
+// Every file of the real-world table (tests/leadlist/real_world_files.py:
+// BOM and semicolons, tabs, Excel's UTF-16LE "Unicode Text", Windows-1252,
+// ="..." cells, scientific notation, pipes, CRLF, workbooks), uploaded in
+// small chunks that cut UTF-16 code units and characters: the cleaned file
+// is byte for byte `dnc scrub`'s, read in the format the table expects.
+TEST_F(ListUploadTest, EveryRealWorldFileCleansAsDncScrubCleansIt) {
+  const std::string table = dir_->Path("real_world");
+  const test::RunResult made = test::RunProcess(
+      {"/usr/bin/python3",
+       std::string(DNC_SOURCE_DIR) + "/tests/leadlist/real_world_files.py",
+       table},
+      dir_->path(), std::chrono::seconds(120));
+  ASSERT_EQ(made.exit_code, 0) << made.out << made.err;
+  const Json manifest = Json::parse(
+      test::ReadWholeFile(table + "/manifest.json"), nullptr, false);
+  ASSERT_TRUE(manifest.contains("files")) << manifest.dump();
+  ASSERT_GE(manifest["files"].size(), 8u);
+  auto http = Connect();
+  ASSERT_NE(http, nullptr);
+  for (const Json& entry : manifest["files"]) {
+    const std::string file = entry["file"];
+    SCOPED_TRACE(file);
+    const test::RunResult scrub =
+        Dnc({"scrub", "real_world/" + file, "--now", kNow, "-o",
+             "real_world/" + file + ".cli.csv", "--progress", "off"});
+    ASSERT_EQ(scrub.exit_code, 0) << scrub.out << scrub.err;
+    const std::string expected =
+        test::ReadWholeFile(table + "/" + file + ".cli.csv");
+    const test::HttpReply started =
+        Start(http.get(), {{"name", file}, {"now", kNow}}, *acme_);
+    ASSERT_EQ(started.status, 201) << started.body;
+    const std::string bytes = test::ReadWholeFile(table + "/" + file);
+    std::vector<std::string> pieces;
+    for (size_t at = 0; at < bytes.size(); at += 3001) {
+      pieces.push_back(bytes.substr(at, 3001));
+    }
+    const Uploaded uploaded =
+        Upload(http.get(), Parse(started)["upload_id"], pieces);
+    ASSERT_EQ(uploaded.last.value("state", ""), "done") << uploaded.last.dump();
+    EXPECT_TRUE(uploaded.cleaned == expected)
+        << uploaded.cleaned.size() << " bytes, dnc scrub wrote "
+        << expected.size();
+    for (const auto& [key, value] : entry["expect_format"].items()) {
+      EXPECT_EQ(uploaded.last["format"][key], value) << key;
+    }
+    EXPECT_EQ(uploaded.last["summary"]["damaged_numbers"],
+              entry["expect_damaged"]);
+  }
+}
+
+// docs/http-api.openapi.yaml describes the list routes, and the route
+// table of docs/http-api.md links each to docs/http-lists.md.
+TEST(ListUploadDocsTest, TheApiDocumentsDescribeEveryListRoute) {
+  const std::string yaml =
+      test::ReadWholeFile(std::string(DNC_DOCS_DIR) + "/http-api.openapi.yaml");
+  const std::string table =
+      test::ReadWholeFile(std::string(DNC_DOCS_DIR) + "/http-api.md");
+  for (const char* path : {"/v1/lists", "/v1/lists/chunk", "/v1/lists/cancel",
+                           "/v1/lists/state", "/v1/lists/preview"}) {
+    EXPECT_THAT(yaml, HasSubstr(absl::StrCat("\n  ", path, ":\n"))) << path;
+    EXPECT_THAT(table, HasSubstr(path));
+  }
+  EXPECT_THAT(table, HasSubstr("(http-lists.md)"));
+}
+
 TEST_F(ListUploadTest, EveryRouteRefusesAWrongKey) {
   auto http = Connect();
   ASSERT_NE(http, nullptr);
