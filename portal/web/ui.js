@@ -41,6 +41,7 @@ export function fmt(n) {
 // "1 h 02 min", "3 min 05 s", "12 s".
 export function duration(seconds) {
   if (!isFinite(seconds) || seconds < 0) return 'unknown';
+  if (seconds < 1) return 'under a second';
   const s = Math.round(seconds);
   if (s >= 3600) return `${Math.floor(s / 3600)} h ${String(Math.floor(s % 3600 / 60)).padStart(2, '0')} min`;
   if (s >= 60) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
@@ -76,8 +77,11 @@ export function fillTable(table, header, rows, caption) {
   table.append(el('thead', {}, head));
   const body = el('tbody');
   for (const row of rows) {
-    body.append(el('tr', {}, row.map((cell) =>
-      cell instanceof Node ? el('td', {}, cell) : el('td', {text: cell === undefined ? '' : String(cell)}))));
+    // data-label: a phone's stacked layout (style.css, table.stack) names
+    // each cell by its column.
+    body.append(el('tr', {}, row.map((cell, i) => cell instanceof Node ?
+      el('td', {'data-label': header[i]}, cell) :
+      el('td', {'data-label': header[i], text: cell === undefined ? '' : String(cell)}))));
   }
   table.append(body);
 }

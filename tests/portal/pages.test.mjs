@@ -107,3 +107,21 @@ test('the server status page needs no key and colours each source by days left',
   assert.deepEqual(visitor.errors, []);
   assert.deepEqual(page.errors, []);
 });
+
+test('a list dropped on the scrub page is previewed like a picked one', async () => {
+  await go('scrub');
+  const dataTransfer = await page.evaluateHandle(() => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(['name,cell\nAnn,202-234-5601\nBob,(303) 234-5602\n'],
+        'dropped.csv', {type: 'text/csv'}));
+    return transfer;
+  });
+  await page.dispatchEvent('#drop', 'dragover', {dataTransfer});
+  assert.ok(await page.locator('#drop.over').count() === 1);
+  await page.dispatchEvent('#drop', 'drop', {dataTransfer});
+  await page.waitForFunction(() => !document.getElementById('scrub-start').disabled);
+  assert.match(await page.textContent('#preview-format'),
+      /^dropped\.csv \(\d+ bytes\): CSV text, UTF-8, comma-separated, with a header row\. Phone numbers are in column 2 \("cell"/);
+  assert.equal(await page.locator('#preview-table td.phone').count(), 2);
+  assert.deepEqual(page.errors, []);
+});
