@@ -24,6 +24,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
+#include "common/sha256.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "leadlist/csv.h"
@@ -508,6 +509,66 @@ TEST(ListUploadDocsTest, TheApiDocumentsDescribeEveryListRoute) {
     EXPECT_THAT(table, HasSubstr(path));
   }
   EXPECT_THAT(table, HasSubstr("(http-lists.md)"));
+}
+
+// A row that is not UTF-8 past the reader's first 64 KiB (where it decided
+// UTF-8) is answered in JSON as the reader decodes it (as Windows-1252),
+// exactly as `dnc scrub` writes it, and the certificate's hashes are those
+// of the bytes sent and received.
+TEST_F(ListUploadTest, ARowThatIsNotUtf8IsAnsweredAndHashedAsSent) {
+  std::string list = "name,phone\n";
+  for (int i = 0; list.size() < (96 << 10); ++i) {
+    absl::StrAppend(&list, "Zoë ", i, ",303234", 1000 + i % 9000, "\n");
+  }
+  list += "Bad \xff\xfe name,3032345678\n";
+  auto http = Connect();
+  ASSERT_NE(http, nullptr);
+  const test::HttpReply started = Start(
+      http.get(),
+      {{"name", "latin.csv"}, {"job_id", "utf8-job"}, {"now", kNow}}, *acme_);
+  ASSERT_EQ(started.status, 201) << started.body;
+  const Uploaded uploaded = Upload(http.get(), Parse(started)["upload_id"],
+                                   {list.substr(0, 50000), list.substr(50000)});
+  ASSERT_EQ(uploaded.last.value("state", ""), "done") << uploaded.last.dump();
+  EXPECT_THAT(uploaded.cleaned, HasSubstr("Bad \xC3\xBF\xC3\xBE name"));
+  WriteFile(dir_->Path("latin.csv"), list);
+  const test::RunResult scrub =
+      Dnc({"scrub", "latin.csv", "--now", kNow, "--progress", "off", "--job",
+           "utf8-cli-job"});
+  ASSERT_EQ(scrub.exit_code, 0) << scrub.out << scrub.err;
+  EXPECT_TRUE(uploaded.cleaned ==
+              test::ReadWholeFile(dir_->Path("latin.scrubbed.csv")));
+  EXPECT_EQ(uploaded.last["summary"]["output_sha256"],
+            Sha256Hex(uploaded.cleaned));
+  EXPECT_EQ(uploaded.last["summary"]["input_sha256"], Sha256Hex(list));
+}
+
+// The bounds: uploads per tenant (429 with Retry-After) and bytes per
+// upload (413, and the upload is over).
+TEST_F(ListUploadTest, TheBoundsAreAnsweredAs429And413) {
+  StartServer({"--max_uploads_per_tenant", "1", "--max_upload_bytes", "100"});
+  auto http = Connect();
+  ASSERT_NE(http, nullptr);
+  const test::HttpReply first =
+      Start(http.get(), {{"name", "one.csv"}}, *acme_);
+  ASSERT_EQ(first.status, 201) << first.body;
+  const test::HttpReply second =
+      Start(http.get(), {{"name", "two.csv"}}, *acme_);
+  EXPECT_EQ(second.status, 429) << second.body;
+  ASSERT_NE(second.Header("retry-after"), nullptr);
+  EXPECT_THAT(second.body, HasSubstr("--max_uploads_per_tenant"));
+  // Another tenant has its own bound.
+  EXPECT_EQ(Start(http.get(), {{"name", "b.csv"}}, *beta_).status, 201);
+
+  const std::string id = Parse(first)["upload_id"];
+  const test::HttpReply big =
+      Chunk(http.get(), id, 0, std::string(101, 'x'), false, *acme_);
+  EXPECT_EQ(big.status, 413) << big.body;
+  EXPECT_THAT(big.body, HasSubstr("--max_upload_bytes"));
+  EXPECT_EQ(Chunk(http.get(), id, 0, "phone\n", true, *acme_).status, 404);
+  // Its place is free again.
+  EXPECT_EQ(Start(http.get(), {{"name", "three.csv"}}, *acme_).status, 201);
+  StartServer({});
 }
 
 TEST_F(ListUploadTest, EveryRouteRefusesAWrongKey) {
