@@ -48,7 +48,7 @@ struct InputOptions {
              // (any case) or a zip signature "PK\3\4" => workbook
   std::string delimiter;  // "" = detect among , ; TAB |; else one of ",", ";",
                           // "\t", "|", "comma", "semicolon", "tab", "pipe"
-  std::string encoding;  // "" = detect; "utf-8", "utf-16", "utf-16le",
+  std::string encoding;   // "" = detect; "utf-8", "utf-16", "utf-16le",
                          // "utf-16be", "windows-1252" (also "cp1252", "latin1")
   std::string sheet;  // workbook: sheet name or 1-based index; "" = first
 };
