@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <random>
+#include <string>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -20,9 +21,16 @@ std::string GenerateJobId(absl::Time now) {
 std::string ScrubbedOutputName(const std::string& input) {
   if (input == "-") return "-";
   std::string base = input;
-  if (base.size() > 4 &&
-      absl::EqualsIgnoreCase(base.substr(base.size() - 4), ".csv")) {
-    base.resize(base.size() - 4);
+  // The output is always CSV, so a workbook's or a text export's suffix
+  // goes too: "leads.xlsx" -> "leads.scrubbed.csv", not
+  // "leads.xlsx.scrubbed.csv".
+  for (const char* suffix : {".csv", ".txt", ".tsv", ".xlsx", ".xlsm"}) {
+    const size_t n = std::char_traits<char>::length(suffix);
+    if (base.size() > n &&
+        absl::EqualsIgnoreCase(base.substr(base.size() - n), suffix)) {
+      base.resize(base.size() - n);
+      break;
+    }
   }
   return base + ".scrubbed.csv";
 }

@@ -14,8 +14,8 @@ namespace dnc::leadlist {
 // "job-YYYYMMDDTHHMMSSZ-<8 random hex digits>" for `now` (UTC).
 std::string GenerateJobId(absl::Time now);
 
-// INPUT.scrubbed.csv, a ".csv" suffix (any case) replaced; "-" (stdin)
-// stays "-".
+// INPUT.scrubbed.csv, a ".csv", ".txt", ".tsv", ".xlsx" or ".xlsm" suffix
+// (any case) replaced; "-" (stdin) stays "-".
 std::string ScrubbedOutputName(const std::string& input);
 
 }  // namespace dnc::leadlist

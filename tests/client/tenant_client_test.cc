@@ -353,6 +353,17 @@ TEST(ScrubJobTest, GeneratedJobIdsAreValidAndDistinct) {
   EXPECT_FALSE(IsValidJobId(std::string(65, 'a')));
 }
 
+TEST(ScrubJobTest, OutputNameReplacesTheInputsSuffix) {
+  using leadlist::ScrubbedOutputName;
+  EXPECT_EQ(ScrubbedOutputName("leads.csv"), "leads.scrubbed.csv");
+  EXPECT_EQ(ScrubbedOutputName("Leads.CSV"), "Leads.scrubbed.csv");
+  EXPECT_EQ(ScrubbedOutputName("leads.xlsx"), "leads.scrubbed.csv");
+  EXPECT_EQ(ScrubbedOutputName("export.txt"), "export.scrubbed.csv");
+  EXPECT_EQ(ScrubbedOutputName("leads"), "leads.scrubbed.csv");
+  EXPECT_EQ(ScrubbedOutputName(".csv"), ".csv.scrubbed.csv");
+  EXPECT_EQ(ScrubbedOutputName("-"), "-");
+}
+
 TEST(ScrubJobTest, NowFlagTakesRfc3339OrUnixSeconds) {
   EXPECT_EQ(*ParseNowFlag("1795460400"), 1795460400);
   EXPECT_EQ(*ParseNowFlag("2026-11-23T19:00:00Z"), 1795460400);
