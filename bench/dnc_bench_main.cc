@@ -111,6 +111,11 @@ ABSL_FLAG(std::string, hit_percents, "5,50",
           "gen: hit rates of the query lists, in percent, comma-separated.");
 ABSL_FLAG(uint64_t, seed, 20261122,
           "gen: seed; the same seed and sizes give the same files.");
+ABSL_FLAG(std::string, exchanges, "",
+          "gen: US exchange list from tools/gen_nanp_exchanges.py: a registry "
+          "shaped like the US one (bench/nanp_exchange_model.h, as "
+          "bench/loader_scale.sh loads). Empty: numbers uniform over ~1M per "
+          "area code (the earlier model).");
 ABSL_FLAG(std::string, data, "",
           "memory: dnc-load data directory, to read the generation's sizes.");
 ABSL_FLAG(std::string, source, "us-ftc", "memory: source id under --data.");
@@ -144,7 +149,7 @@ constexpr char kUsage[] =
     "End-to-end load generator for dnc-server over real gRPC.\n\n"
     "Usage:\n"
     "  dnc-bench gen --out_dir DIR [--numbers 10M] [--query_count 1M]\n"
-    "                [--hit_percents 5,50] [--seed S]\n"
+    "                [--hit_percents 5,50] [--seed S] [--exchanges FILE]\n"
     "  dnc-bench scrub  --server H:P --queries FILE [--batch 10000]\n"
     "                   [--concurrency 8] [--seconds 5] [--runs 1]\n"
     "  dnc-bench stream --server H:P --queries FILE [--batch 10000]\n"
@@ -242,7 +247,19 @@ int RunGen() {
   }
   const uint64_t seed = absl::GetFlag(FLAGS_seed);
   const int64_t t0 = NowNanos();
-  const std::vector<uint64_t> registry = GenerateRegistry(*numbers, seed);
+  // With --exchanges, the registry of bench/nanp_exchange_model.h (the one
+  // bench/loader_scale.sh loads); without, the earlier uniform model.
+  const std::string exchanges_path = absl::GetFlag(FLAGS_exchanges);
+  std::vector<uint64_t> registry;
+  std::vector<int> exchanges;
+  if (exchanges_path.empty()) {
+    registry = GenerateRegistry(*numbers, seed);
+  } else {
+    absl::StatusOr<std::vector<uint64_t>> generated =
+        GenerateExchangeRegistry(exchanges_path, *numbers, seed, &exchanges);
+    if (!generated.ok()) return Fail(std::string(generated.status().message()));
+    registry = *std::move(generated);
+  }
   absl::Status status = WriteFtcFlatText(out_dir + "/registry.txt", registry);
   if (status.ok()) {
     status = WriteKeyFile(out_dir + "/registry.keys", registry, {},
@@ -253,8 +270,9 @@ int RunGen() {
             << " numbers to registry.txt and registry.keys in " << out_dir
             << " (" << (NowNanos() - t0) / 1'000'000 << " ms)" << std::endl;
   for (int percent : percents) {
-    const QueryList list = GenerateQueries(registry, *queries, percent / 100.0,
-                                           seed ^ (0x51EAULL * (percent + 1)));
+    const QueryList list =
+        GenerateQueries(registry, *queries, percent / 100.0,
+                        seed ^ (0x51EAULL * (percent + 1)), exchanges);
     const std::string path =
         absl::StrCat(out_dir, "/queries-hit", percent, ".keys");
     status = WriteKeyFile(path, list.keys, list.hit, list.hits, seed);

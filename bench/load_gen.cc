@@ -20,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "bench/nanp_exchange_model.h"
 #include "common/phone_number.h"
 
 namespace dnc::bench {
@@ -142,8 +143,35 @@ std::vector<uint64_t> GenerateRegistry(uint64_t count, uint64_t seed) {
   return numbers;
 }
 
+absl::StatusOr<std::vector<uint64_t>> GenerateExchangeRegistry(
+    const std::string& exchanges_path, uint64_t count, uint64_t seed,
+    std::vector<int>* exchanges) {
+  namespace model = nanp_model;
+  std::vector<model::Exchange> listed;
+  model::Plan plan;
+  std::string error;
+  if (!model::ReadExchanges(exchanges_path, &listed, &error) ||
+      !model::MakePlan(std::move(listed), count, seed, &plan, &error)) {
+    return absl::InvalidArgumentError(error);
+  }
+  std::vector<uint64_t> numbers;
+  numbers.reserve(count);
+  model::ForEachNumber(plan, [&numbers](uint64_t national) {
+    numbers.push_back(10'000'000'000ULL + national);
+  });
+  std::sort(numbers.begin(), numbers.end());
+  if (exchanges != nullptr) {
+    exchanges->clear();
+    for (const model::Exchange& e : plan.exchanges) {
+      if (e.listed > 0) exchanges->push_back(e.npa * 1000 + e.nxx);
+    }
+  }
+  return numbers;
+}
+
 QueryList GenerateQueries(absl::Span<const uint64_t> registry, uint64_t count,
-                          double hit_share, uint64_t seed) {
+                          double hit_share, uint64_t seed,
+                          absl::Span<const int> miss_exchanges) {
   const std::vector<int> codes = UsableAreaCodes();
   const size_t area_codes = AreaCodesFor(registry.size(), codes.size());
   Rng rng(seed);
@@ -164,7 +192,18 @@ QueryList GenerateQueries(absl::Span<const uint64_t> registry, uint64_t count,
     list.hit.push_back(1);
   }
   while (list.keys.size() < count) {
-    const uint64_t number = RandomNumber(rng, codes, area_codes);
+    uint64_t number;
+    if (miss_exchanges.empty()) {
+      number = RandomNumber(rng, codes, area_codes);
+    } else {
+      const uint64_t exchange = static_cast<uint64_t>(
+          miss_exchanges[rng.Below(miss_exchanges.size())]);
+      const int line = static_cast<int>(rng.Below(10000));
+      if (!nanp_model::ValidLine(static_cast<int>(exchange % 1000), line)) {
+        continue;
+      }
+      number = 10'000'000'000ULL + exchange * 10'000ULL + line;
+    }
     if (std::binary_search(registry.begin(), registry.end(), number)) continue;
     if (distinct && !used.insert(number).second) continue;
     list.keys.push_back(number);

@@ -43,6 +43,17 @@ namespace dnc::bench {
 // REQUIRES: count <= 290M.
 std::vector<uint64_t> GenerateRegistry(uint64_t count, uint64_t seed);
 
+// A registry of `count` distinct numbers shaped like the US one, sorted
+// ascending: the model of bench/nanp_exchange_model.h (the one bench/
+// loader_scale_gen.cc writes) over the exchanges listed in `exchanges_path`
+// (tools/gen_nanp_exchanges.py), so the same (file, count, seed) gives the
+// same numbers in both. `exchanges` (if not null) receives NPA * 1000 + NXX
+// of every exchange with listed numbers, for GenerateQueries' misses.
+// Errors: InvalidArgument (unreadable or malformed file, count too large).
+absl::StatusOr<std::vector<uint64_t>> GenerateExchangeRegistry(
+    const std::string& exchanges_path, uint64_t count, uint64_t seed,
+    std::vector<int>* exchanges = nullptr);
+
 struct QueryList {
   std::vector<uint64_t> keys;  // In the order they are sent.
   std::vector<uint8_t> hit;    // hit[i] is 1 iff keys[i] is in the registry.
@@ -51,12 +62,15 @@ struct QueryList {
 
 // `count` distinct valid numbers in random order of which exactly
 // round(count * hit_share) are drawn uniformly from `registry` and the rest
-// are valid numbers of the same area codes that are not in it. (If the
-// registry has fewer than twice as many numbers as hits wanted, numbers may
-// repeat.) REQUIRES: registry sorted, non-empty; 0 <= hit_share <= 1;
-// count well below the area codes' free numbers.
+// are valid numbers of the same area codes that are not in it (of the
+// exchanges `miss_exchanges`, NPA * 1000 + NXX, when given: see
+// GenerateExchangeRegistry). (If the registry has fewer than twice as many
+// numbers as hits wanted, numbers may repeat.) REQUIRES: registry sorted,
+// non-empty; 0 <= hit_share <= 1; count well below the area codes' (or
+// exchanges') free numbers.
 QueryList GenerateQueries(absl::Span<const uint64_t> registry, uint64_t count,
-                          double hit_share, uint64_t seed);
+                          double hit_share, uint64_t seed,
+                          absl::Span<const int> miss_exchanges = {});
 
 // Key files (native little-endian): the 8-byte magic "DNCBKEY1", then four
 // uint64 (count, hits, seed, has_flags), then `count` uint64 keys, then (if

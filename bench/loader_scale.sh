@@ -8,9 +8,16 @@
 # What it does:
 #  1. builds bench/loader_scale_gen.cc (standalone, one g++ command) and
 #     writes, with a fixed seed, WORK/full.txt (FULL lines "NPA,NXXXXXX",
-#     valid NANP numbers, unsorted) and WORK/change.txt (CHANGES lines
+#     unsorted) and WORK/change.txt (CHANGES lines
 #     "NPA,NXXXXXX,YYYY-MM-DD 00:00:00,A|D": half deletes of listed numbers,
-#     half adds of new ones, shuffled);
+#     half adds of new ones, shuffled). MODEL=exchanges (the default) is a
+#     registry shaped like the US one (bench/nanp_exchange_model.h): only
+#     the US exchanges (NPA-NXX) that tools/gen_nanp_exchanges.py lists from
+#     Debian's python3-phonenumbers (run with /usr/bin/python3, written to
+#     WORK/exchanges.txt), 1-70% of each exchange listed, whole area codes
+#     at a time (50M: ~100 area codes), adds in those exchanges.
+#     MODEL=uniform is the earlier model: numbers uniform over all 692 valid
+#     NANP area codes (328 of them covered by no registry);
 #  2. waits up to WAIT_QUIET_MIN minutes for a 1-minute load average below
 #     1.5 (the machine has 2 cores shared with other work) and prints it;
 #  3. runs, each under /usr/bin/time -v:
@@ -21,7 +28,8 @@
 #
 # Environment (defaults in brackets): BUILD_DIR [<repo>/build] (needs
 # bin/dnc-load), WORK_DIR [/tmp/dnc-loader-scale], FULL [50000000],
-# CHANGES [1000000], SEED [20261122], WAIT_QUIET_MIN [15], KEEP [0].
+# CHANGES [1000000], SEED [20261122], MODEL [exchanges], WAIT_QUIET_MIN [15],
+# KEEP [0].
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,6 +38,7 @@ WORK=${WORK_DIR:-/tmp/dnc-loader-scale}
 FULL=${FULL:-50000000}
 CHANGES=${CHANGES:-1000000}
 SEED=${SEED:-20261122}
+MODEL=${MODEL:-exchanges}
 WAIT_QUIET_MIN=${WAIT_QUIET_MIN:-15}
 KEEP=${KEEP:-0}
 LOAD=$BUILD_DIR/bin/dnc-load
@@ -53,13 +62,28 @@ trap cleanup EXIT
 
 load1() { cut -d' ' -f1 /proc/loadavg; }
 
-echo "== inputs (seed $SEED)"
-g++ -O2 -std=c++17 -o "$WORK/gen" "$ROOT/bench/loader_scale_gen.cc"
+echo "== inputs (model $MODEL, seed $SEED)"
+g++ -O2 -std=c++17 -I "$ROOT" -o "$WORK/gen" "$ROOT/bench/loader_scale_gen.cc"
 FULL_DATE=$(date -u -d yesterday +%F)
 CHANGE_DATE=$(date -u +%F)
-"$WORK/gen" full "$FULL" "$SEED" >"$WORK/full.txt"
-"$WORK/gen" change "$FULL" "$SEED" "$CHANGES" "$((SEED + 1))" "$CHANGE_DATE" \
-  >"$WORK/change.txt"
+case $MODEL in
+  exchanges)
+    /usr/bin/python3 "$ROOT/tools/gen_nanp_exchanges.py" \
+      --output "$WORK/exchanges.txt"
+    "$WORK/gen" full "$WORK/exchanges.txt" "$FULL" "$SEED" >"$WORK/full.txt"
+    "$WORK/gen" change "$WORK/exchanges.txt" "$FULL" "$SEED" "$CHANGES" \
+      "$((SEED + 1))" "$CHANGE_DATE" >"$WORK/change.txt"
+    ;;
+  uniform)
+    "$WORK/gen" full-uniform "$FULL" "$SEED" >"$WORK/full.txt"
+    "$WORK/gen" change-uniform "$FULL" "$SEED" "$CHANGES" "$((SEED + 1))" \
+      "$CHANGE_DATE" >"$WORK/change.txt"
+    ;;
+  *)
+    echo "loader_scale.sh: MODEL must be exchanges or uniform" >&2
+    exit 2
+    ;;
+esac
 ls -l "$WORK/full.txt" "$WORK/change.txt" | awk '{print "  " $5 " bytes  " $9}'
 df -h "$WORK" | tail -1 | awk '{print "  disk: " $4 " free on " $6}'
 
@@ -99,5 +123,13 @@ run change "$CHANGES" "$LOAD" --data "$WORK/data" --source us-ftc \
 
 echo "== on disk"
 du -sh "$WORK"/data/sources/us-ftc/g* | sed 's/^/  /'
+# The RocksDB of each generation, in bytes per listed number (BENCHMARKS.md's
+# "RocksDB details" figures): apparent size and blocks allocated.
+for db in "$WORK"/data/sources/us-ftc/g*/db; do
+  [[ -d $db ]] || continue
+  apparent=$(du -s --apparent-size -B1 "$db" | cut -f1)
+  allocated=$(du -s -B1 "$db" | cut -f1)
+  echo "RESULT db $db apparent_bytes=$apparent allocated_bytes=$allocated"
+done
 du -sh "$WORK/data" | sed 's/^/  total (hard links counted once): /'
 echo "  load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -17,7 +17,12 @@
 #  2. waits (up to --wait-quiet minutes) for a 1-minute load average below
 #     1.5, and records it;
 #  3. writes the registry and the query lists (5% and 50% listed) with a
-#     fixed seed (dnc-bench gen), loads dnc-server's data with dnc-load,
+#     fixed seed (dnc-bench gen; with --registry exchanges, the default, a
+#     registry shaped like the US one: only the US exchanges (NPA-NXX) that
+#     tools/gen_nanp_exchanges.py lists from Debian's python3-phonenumbers,
+#     1-70% of each listed, whole area codes at a time, the same model as
+#     bench/loader_scale.sh: bench/nanp_exchange_model.h; misses are unlisted
+#     numbers of those exchanges), loads dnc-server's data with dnc-load,
 #     Redis with pipelined SADD and PostgreSQL with COPY;
 #  4. starts dnc-server, redis-server and PostgreSQL on 127.0.0.1 with their
 #     own temporary data directories and non-default ports (PostgreSQL as
@@ -37,6 +42,8 @@
 # Options (defaults in brackets):
 #   --scale N          registry size, e.g. 10M, 50M, 200k [10M]
 #   --queries N        numbers per query list [1M]
+#   --registry M       exchanges (US exchanges, real densities) or uniform
+#                      (about 1M numbers per area code, the earlier model) [exchanges]
 #   --runs N           runs per figure [5]
 #   --seconds S        measured seconds per run [5]
 #   --warmup S         warm-up seconds per run [2]
@@ -96,6 +103,7 @@ keep=0
 update_doc=0
 report_only=0
 seed=20261122
+registry_model=exchanges
 placements=pinned,unpinned
 only=scrub,stream,check,sweep,checkstream,http
 checkstream_rates=""
@@ -104,11 +112,12 @@ http_batch=10000
 nice_level=0
 rt=0
 
-usage() { sed -n '2,70p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,77p' "$0" | sed 's/^# \{0,1\}//'; }
 while (($#)); do
   case "$1" in
     --scale) scale=$2; shift ;;
     --queries) query_count=$2; shift ;;
+    --registry) registry_model=$2; shift ;;
     --runs) runs=$2; shift ;;
     --seconds) seconds=$2; shift ;;
     --warmup) warmup=$2; shift ;;
@@ -291,11 +300,19 @@ fi
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # -------------------------------------------------------------------- data
-stamp="gen=2 numbers=$scale queries=$query_count seed=$seed hits=5,50"
+stamp="gen=3 registry=$registry_model numbers=$scale queries=$query_count seed=$seed hits=5,50"
 if [ "$(cat "$out/gen.stamp" 2>/dev/null)" != "$stamp" ]; then
-  step "Writing the registry ($scale numbers) and query lists ($query_count numbers; 5% and 50% listed)"
+  step "Writing the registry ($scale numbers, $registry_model model) and query lists ($query_count numbers; 5% and 50% listed)"
+  gen_model=()
+  case $registry_model in
+    exchanges)
+      /usr/bin/python3 "$root/tools/gen_nanp_exchanges.py" --output "$out/exchanges.txt"
+      gen_model=(--exchanges "$out/exchanges.txt") ;;
+    uniform) ;;
+    *) echo "run_benchmarks: --registry must be exchanges or uniform" >&2; exit 2 ;;
+  esac
   "$bin/dnc-bench" gen --out_dir "$out" --numbers "$scale" \
-    --query_count "$query_count" --hit_percents 5,50 --seed "$seed"
+    --query_count "$query_count" --hit_percents 5,50 --seed "$seed" "${gen_model[@]}"
   echo "$stamp" >"$out/gen.stamp"
 else
   step "Reusing the registry and query lists in $out"
@@ -633,7 +650,12 @@ when=$(date -u '+%Y-%m-%d %H:%M UTC')
        "core 1 (taskset -c 1); unpinned: both free on all $cores cores."
   echo "- **Load average (1/5/15 min):** $load_before before measuring, $load_after after."
   echo "- **Software:** dnc $rev$dirty (RelWithDebInfo)${redis_version:+, Redis $redis_version}${pg_version:+, PostgreSQL $pg_version}."
-  echo "- **Data:** $n_registry registry numbers (seed $seed, about 1M per area code);" \
+  if [ "$registry_model" = exchanges ]; then
+    data_model="US exchanges at real densities, bench/nanp_exchange_model.h"
+  else
+    data_model="uniform, about 1M per area code"
+  fi
+  echo "- **Data:** $n_registry registry numbers (seed $seed, $data_model);" \
        "query lists of $n_queries numbers with exactly 5% and 50% listed; every answer" \
        "checked against the lists before measuring."
   echo "- **Each figure:** median of $runs runs of $seconds s after $warmup s warm-up," \
