@@ -19,6 +19,7 @@
 #include "loader/load_settings.h"
 #include "loader/record_format.h"
 #include "storage/crash_point.h"
+#include "storage/key_index.h"
 #include "storage/manifest.h"
 #include "storage/registry_db_builder.h"
 #include "storage/source_directory.h"
@@ -81,8 +82,7 @@ class FullListFeeder final : public internal::GenerationFeeder {
                      " rejected; is --format right?); nothing was published"));
   }
 
-  absl::StatusOr<absl::Span<const uint64_t>> MakeKeys(
-      InputReader* reader) override {
+  absl::Status MakeKeys(InputReader* reader) override {
     keys_ = &reader->keys();
     // Dumps usually come sorted by area code: the reader noted whether they
     // did.
@@ -96,13 +96,22 @@ class FullListFeeder final : public internal::GenerationFeeder {
     stats.loaded = keys_->size();
     stats.duplicates = good_lines - keys_->size();
     storage::CrashPoint("full-sorted");
-    return keys_->span();
+    return absl::OkStatus();
   }
 
   absl::Status BuildDb(const std::string& db_dir) override {
     DNC_RETURN_IF_ERROR(storage::BuildRegistryDb(db_dir, keys_->span()));
     storage::CrashPoint("full-db-built");
     return absl::OkStatus();
+  }
+
+  absl::StatusOr<storage::KeyIndexInfo> WriteIndex(
+      const std::string& path, uint64_t generation_number) override {
+    return storage::WriteKeyIndex(keys_->span(), generation_number, path);
+  }
+
+  absl::StatusOr<absl::Span<const uint64_t>> AllKeys() override {
+    return keys_->span();
   }
 
   void ReleaseKeys() override { keys_->Clear(); }

@@ -112,6 +112,11 @@ struct LoadOptions {
   // before it) and remove older ones; see storage::PublishOptions. >= 1.
   int keep_generations = 2;
 
+  // Also write filter.bin, the xxHash filter. Servers answer from index.bin
+  // and do not read it (docs/national-scale.md: it does not pay); kept for
+  // tools that want a small probabilistic set.
+  bool build_filter = false;
+
   // Called on the loading thread at each phase and about every 64K lines
   // while reading. May be empty.
   std::function<void(const LoadProgress&)> progress;
@@ -176,7 +181,7 @@ struct LoadStats {
   double read_seconds = 0;  // Reading and parsing the inputs.
   double sort_seconds = 0;  // Change mode: resolving + merging the changes.
   double db_seconds = 0;    // BuildRegistryDb, or checkpoint + apply changes.
-  double keys_seconds = 0;  // keys.bin
+  double keys_seconds = 0;  // index.bin
   double filter_seconds = 0;
   double elapsed_seconds = 0;   // Everything, publish included.
   double lines_per_second = 0;  // lines_read / elapsed_seconds.

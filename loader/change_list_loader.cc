@@ -15,6 +15,7 @@
 #include "loader/load_internal.h"
 #include "loader/load_settings.h"
 #include "storage/crash_point.h"
+#include "storage/key_index.h"
 #include "storage/manifest.h"
 #include "storage/registry_db_checkpoint.h"
 #include "storage/sorted_key_file.h"
@@ -93,16 +94,57 @@ const storage::AppliedChangeList* FindApplied(
   return nullptr;
 }
 
-absl::StatusOr<std::unique_ptr<storage::SortedKeyFile>> OpenPublishedKeys(
+// The published generation's keys: its index.bin, or for a generation made
+// before index.bin existed, its keys.bin (`legacy`). Either must be the one
+// its MANIFEST vouches for.
+struct PublishedKeys {
+  std::unique_ptr<storage::KeyIndex> index;
+  std::unique_ptr<storage::SortedKeyFile> legacy;
+};
+
+absl::Status NotTheGenerationsKeys(const std::string& path,
+                                   const storage::Manifest& published,
+                                   uint64_t keys, uint64_t checksum,
+                                   uint64_t manifest_checksum) {
+  return absl::DataLossError(absl::StrCat(
+      path, " does not belong to generation ", published.generation, ": ", keys,
+      " keys, checksum ", absl::Hex(checksum), ", but its MANIFEST says ",
+      published.numbers_loaded, " keys, checksum ",
+      absl::Hex(manifest_checksum),
+      "; load a full list to replace that generation"));
+}
+
+absl::StatusOr<PublishedKeys> OpenPublishedKeys(
     const std::string& dir, const storage::Manifest& published) {
+  PublishedKeys out;
+  if (published.index_checksum != 0) {
+    const std::string path = absl::StrCat(dir, "/", storage::kIndexFileName);
+    absl::StatusOr<std::unique_ptr<storage::KeyIndex>> index =
+        storage::KeyIndex::Open(path);
+    if (absl::IsNotFound(index.status())) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the published generation ", published.generation, " has no ", path,
+          " although its MANIFEST records one, so change lists cannot "
+          "be merged into it: load a full list first"));
+    }
+    if (!index.ok()) return index.status();
+    out.index = *std::move(index);
+    if (out.index->key_count() != published.numbers_loaded ||
+        out.index->checksum() != published.index_checksum) {
+      return NotTheGenerationsKeys(path, published, out.index->key_count(),
+                                   out.index->checksum(),
+                                   published.index_checksum);
+    }
+    return out;
+  }
   const std::string path = absl::StrCat(dir, "/", storage::kKeysFileName);
   absl::StatusOr<std::unique_ptr<storage::SortedKeyFile>> keys =
       // Only keys() is read for the merge: skip building the lookup index.
       storage::SortedKeyFile::Open(path, {/*build_index=*/false});
   if (absl::IsNotFound(keys.status())) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "the published generation ", published.generation, " has no ",
-        storage::kKeysFileName,
+        "the published generation ", published.generation, " has neither ",
+        storage::kIndexFileName, " nor ", storage::kKeysFileName,
         " (it was made by an older dnc-load), so change lists cannot be "
         "merged into it: load a full list first"));
   }
@@ -111,18 +153,16 @@ absl::StatusOr<std::unique_ptr<storage::SortedKeyFile>> OpenPublishedKeys(
   if (file.keys().size() != published.numbers_loaded ||
       (published.keys_checksum != 0 &&
        file.checksum() != published.keys_checksum)) {
-    return absl::DataLossError(absl::StrCat(
-        path, " does not belong to generation ", published.generation, ": ",
-        file.keys().size(), " keys, checksum ", absl::Hex(file.checksum()),
-        ", but its MANIFEST says ", published.numbers_loaded,
-        " keys, checksum ", absl::Hex(published.keys_checksum),
-        "; load a full list to replace that generation"));
+    return NotTheGenerationsKeys(path, published, file.keys().size(),
+                                 file.checksum(), published.keys_checksum);
   }
-  return keys;
+  out.legacy = *std::move(keys);
+  return out;
 }
 
 // A change-list load: the generation is the published one plus the adds
-// minus the deletes, its keys merged with the published keys.bin and its
+// minus the deletes, its keys merged with the published index (the blocks no
+// change touches copied as they are) and its
 // RocksDB a checkpoint of the published one with the changes on top.
 class ChangeListFeeder final : public internal::GenerationFeeder {
  public:
@@ -178,15 +218,28 @@ class ChangeListFeeder final : public internal::GenerationFeeder {
   }
 
   // Resolves (last record per number wins) and merges with the published
-  // keys.
-  absl::StatusOr<absl::Span<const uint64_t>> MakeKeys(
-      InputReader* reader) override {
+  // keys into the next index, held in memory until WriteIndex().
+  absl::Status MakeKeys(InputReader* reader) override {
     std::vector<ChangeRecord>& changes = reader->changes();
     ChangeCounts counts;
     counts.superseded = ResolveChanges(&changes);
-    MergeChanges(base_->keys(), changes, &merged_, &db_changes_, &counts);
+    if (base_.index != nullptr) {
+      builder_ = std::make_unique<storage::KeyIndexBuilder>(
+          MergedBlockBits(*base_.index, changes));
+      DNC_RETURN_IF_ERROR(MergeChangesIntoIndex(
+          *base_.index, changes, builder_.get(), &db_changes_, &counts));
+    } else {
+      std::vector<uint64_t> merged;
+      MergeChanges(base_.legacy->keys(), changes, &merged, &db_changes_,
+                   &counts);
+      builder_ = std::make_unique<storage::KeyIndexBuilder>(
+          storage::KeyIndexBuilder::ChooseBlockBits(
+              merged.size(), merged.empty() ? 0 : merged.front(),
+              merged.empty() ? 0 : merged.back()));
+      DNC_RETURN_IF_ERROR(builder_->AddKeys(merged));
+    }
     std::vector<ChangeRecord>().swap(changes);  // Free.
-    base_.reset();  // Unmap the previous keys.bin: the merged keys replace it.
+    base_ = PublishedKeys();  // Unmap the published keys: merged.
     LoadStats& stats = reader->stats();
     stats.superseded = counts.superseded;
     stats.duplicates = counts.superseded;
@@ -194,9 +247,9 @@ class ChangeListFeeder final : public internal::GenerationFeeder {
     stats.adds_already_listed = counts.adds_already_listed;
     stats.deleted = counts.deleted;
     stats.deletes_not_listed = counts.deletes_not_listed;
-    stats.loaded = merged_.size();
+    stats.loaded = builder_->key_count();
     storage::CrashPoint("change-merged");
-    return absl::Span<const uint64_t>(merged_);
+    return absl::OkStatus();
   }
 
   absl::Status BuildDb(const std::string& db_dir) override {
@@ -209,7 +262,25 @@ class ChangeListFeeder final : public internal::GenerationFeeder {
     return absl::OkStatus();
   }
 
-  void ReleaseKeys() override { std::vector<uint64_t>().swap(merged_); }
+  absl::StatusOr<storage::KeyIndexInfo> WriteIndex(
+      const std::string& path, uint64_t generation_number) override {
+    index_path_ = path;
+    absl::StatusOr<storage::KeyIndexInfo> info =
+        builder_->WriteFile(generation_number, path);
+    builder_.reset();
+    return info;
+  }
+
+  // Decoded from the index just written (only with --filter).
+  absl::StatusOr<absl::Span<const uint64_t>> AllKeys() override {
+    DNC_ASSIGN_OR_RETURN(std::unique_ptr<storage::KeyIndex> index,
+                         storage::KeyIndex::Open(index_path_));
+    all_keys_.clear();
+    index->AppendKeys(&all_keys_);
+    return absl::Span<const uint64_t>(all_keys_);
+  }
+
+  void ReleaseKeys() override { std::vector<uint64_t>().swap(all_keys_); }
 
   void FillManifest(storage::Manifest* manifest) const override {
     manifest->applied_change_lists = previous_.applied_change_lists;
@@ -250,8 +321,10 @@ class ChangeListFeeder final : public internal::GenerationFeeder {
   const internal::Settings& settings_;
   std::string previous_dir_;
   storage::Manifest previous_;
-  std::unique_ptr<storage::SortedKeyFile> base_;  // The published keys.bin.
-  std::vector<uint64_t> merged_;
+  PublishedKeys base_;                                 // Until merged.
+  std::unique_ptr<storage::KeyIndexBuilder> builder_;  // Merged, unwritten.
+  std::string index_path_;
+  std::vector<uint64_t> all_keys_;  // For the filter.
   std::vector<storage::RegistryDbChange> db_changes_;
 };
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/status_macros.h"
+
 namespace dnc::loader {
 
 uint64_t ResolveChanges(std::vector<ChangeRecord>* records) {
@@ -22,17 +24,14 @@ uint64_t ResolveChanges(std::vector<ChangeRecord>* records) {
   return superseded;
 }
 
-void MergeChanges(absl::Span<const uint64_t> base,
+namespace {
+
+// MergeChanges() appending to *merged and *db_changes.
+void AppendMerged(absl::Span<const uint64_t> base,
                   absl::Span<const ChangeRecord> resolved,
                   std::vector<uint64_t>* merged,
                   std::vector<storage::RegistryDbChange>* db_changes,
                   ChangeCounts* counts) {
-  size_t adds = 0;
-  for (const ChangeRecord& record : resolved) adds += record.erase ? 0 : 1;
-  merged->clear();
-  merged->reserve(base.size() + adds);
-  db_changes->clear();
-  db_changes->reserve(resolved.size());
   size_t b = 0;
   for (const ChangeRecord& change : resolved) {
     // Copy the run of base keys below this change in one go. The run's end
@@ -69,6 +68,115 @@ void MergeChanges(absl::Span<const uint64_t> base,
     }
   }
   merged->insert(merged->end(), base.data() + b, base.data() + base.size());
+}
+
+}  // namespace
+
+void MergeChanges(absl::Span<const uint64_t> base,
+                  absl::Span<const ChangeRecord> resolved,
+                  std::vector<uint64_t>* merged,
+                  std::vector<storage::RegistryDbChange>* db_changes,
+                  ChangeCounts* counts) {
+  size_t adds = 0;
+  for (const ChangeRecord& record : resolved) adds += record.erase ? 0 : 1;
+  merged->clear();
+  merged->reserve(base.size() + adds);
+  db_changes->clear();
+  db_changes->reserve(resolved.size());
+  AppendMerged(base, resolved, merged, db_changes, counts);
+}
+
+uint32_t MergedBlockBits(const storage::KeyIndex& base,
+                         absl::Span<const ChangeRecord> resolved) {
+  const storage::KeyIndexLayout& L = base.layout();
+  uint64_t adds = 0;
+  for (const ChangeRecord& record : resolved) adds += record.erase ? 0 : 1;
+  const uint64_t count = base.key_count() + adds;
+  if (count == 0) return storage::KeyIndexBuilder::ChooseBlockBits(0, 0, 0);
+  uint64_t min_key = ~uint64_t{0};
+  uint64_t max_key = 0;
+  if (base.key_count() != 0) {
+    if (L.block_bits == 0) {
+      min_key = L.data[0];
+      max_key = L.data[L.key_count - 1];
+    } else {
+      min_key = L.first_block << L.block_bits;
+      max_key = ((L.first_block + L.block_count) << L.block_bits) - 1;
+    }
+  }
+  if (!resolved.empty()) {
+    min_key = std::min(min_key, resolved.front().key);
+    max_key = std::max(max_key, resolved.back().key);
+  }
+  const uint32_t chosen =
+      storage::KeyIndexBuilder::ChooseBlockBits(count, min_key, max_key);
+  // Keep the base's blocks unless the set has grown or shrunk out of their
+  // size class (a factor of 4 either way from what would be chosen).
+  if (L.block_bits != 0 && chosen != 0 && L.block_bits + 2 >= chosen &&
+      chosen + 2 >= L.block_bits && base.key_count() != 0) {
+    return L.block_bits;
+  }
+  return chosen;
+}
+
+absl::Status MergeChangesIntoIndex(
+    const storage::KeyIndex& base, absl::Span<const ChangeRecord> resolved,
+    storage::KeyIndexBuilder* builder,
+    std::vector<storage::RegistryDbChange>* db_changes, ChangeCounts* counts) {
+  db_changes->clear();
+  db_changes->reserve(resolved.size());
+  const storage::KeyIndexLayout& L = base.layout();
+  const uint32_t b = builder->block_bits();
+  if (b == 0 || b != L.block_bits) {
+    // Different blocks: decode everything, merge, encode.
+    std::vector<uint64_t> keys;
+    base.AppendKeys(&keys);
+    std::vector<uint64_t> merged;
+    merged.reserve(keys.size() + resolved.size());
+    AppendMerged(keys, resolved, &merged, db_changes, counts);
+    return builder->AddKeys(merged);
+  }
+  // Block by block: the next block of the base holding keys, the next block
+  // a change falls in; copy the first when it comes first, else merge.
+  constexpr uint64_t kEnd = ~uint64_t{0};
+  uint64_t rel = 0;
+  auto next_base_block = [&]() {
+    while (rel < L.block_count &&
+           base.BlockKeyCount(L.first_block + rel) == 0) {
+      ++rel;
+    }
+    return rel < L.block_count ? L.first_block + rel : kEnd;
+  };
+  size_t c = 0;
+  std::vector<uint64_t> old_keys;
+  std::vector<uint64_t> new_keys;
+  while (true) {
+    const uint64_t base_block = next_base_block();
+    const uint64_t change_block =
+        c < resolved.size() ? resolved[c].key >> b : kEnd;
+    if (base_block == kEnd && change_block == kEnd) break;
+    if (base_block < change_block) {
+      DNC_RETURN_IF_ERROR(builder->CopyBlock(base, base_block));
+      ++rel;
+      continue;
+    }
+    const uint64_t block = change_block;
+    size_t c_end = c;
+    while (c_end < resolved.size() && (resolved[c_end].key >> b) == block) {
+      ++c_end;
+    }
+    old_keys.clear();
+    if (base_block == block) {
+      base.AppendBlockKeys(block, &old_keys);
+      ++rel;
+    }
+    new_keys.clear();
+    AppendMerged(old_keys, resolved.subspan(c, c_end - c), &new_keys,
+                 db_changes, counts);
+    DNC_RETURN_IF_ERROR(builder->AddBlock(new_keys));
+    c = c_end;
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace dnc::loader

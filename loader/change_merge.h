@@ -19,8 +19,10 @@
 #include <cstdint>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/types/span.h"
 #include "common/civil_date.h"
+#include "storage/key_index.h"
 #include "storage/registry_db_checkpoint.h"
 
 namespace dnc::loader {
@@ -55,6 +57,25 @@ void MergeChanges(absl::Span<const uint64_t> base,
                   std::vector<uint64_t>* merged,
                   std::vector<storage::RegistryDbChange>* db_changes,
                   ChangeCounts* counts);
+
+// The same merge onto a generation's index (storage/key_index.h), writing
+// the next generation's keys into *builder: where `builder` cuts keys into
+// the same blocks as `base`, the blocks no change falls in are copied as
+// encoded, so the merge costs what the change list touches plus a copy of
+// the rest; otherwise every key is decoded and re-encoded. Fills
+// *db_changes (replacing its contents) and adds to *counts like
+// MergeChanges(). REQUIRES: resolved strictly ascending by key.
+// Errors: those of the builder (FailedPrecondition).
+absl::Status MergeChangesIntoIndex(
+    const storage::KeyIndex& base, absl::Span<const ChangeRecord> resolved,
+    storage::KeyIndexBuilder* builder,
+    std::vector<storage::RegistryDbChange>* db_changes, ChangeCounts* counts);
+
+// The block size the next generation's index should use: the base's when
+// the merged set stays in its range and size class (so blocks are copied),
+// else KeyIndexBuilder::ChooseBlockBits of the merged set's estimate.
+uint32_t MergedBlockBits(const storage::KeyIndex& base,
+                         absl::Span<const ChangeRecord> resolved);
 
 }  // namespace dnc::loader
 

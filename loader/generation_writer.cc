@@ -15,7 +15,7 @@
 #include "loader/reject_log.h"
 #include "storage/crash_point.h"
 #include "storage/hash_filter_builder.h"
-#include "storage/sorted_key_file.h"
+#include "storage/key_index.h"
 #include "storage/source_directory.h"
 
 namespace dnc::loader::internal {
@@ -44,26 +44,29 @@ absl::Status CheckInputOpens(const std::string& path) {
 }
 
 struct KeyIndexes {
-  storage::SortedKeyFileInfo keys;
-  storage::HashFilterInfo filter;
+  storage::KeyIndexInfo index;
+  storage::HashFilterInfo filter;  // Zero without a filter.
 };
 
-// Writes keys.bin and then filter.bin for `keys` into pending.dir(), tagged
-// with the pending generation's number, passing "<mode>-keys-written" and
-// "<mode>-filter-written". REQUIRES: keys strictly ascending.
+// Writes index.bin and, when asked for, filter.bin for the feeder's keys into
+// pending.dir(), tagged with the pending generation's number, passing
+// "<mode>-keys-written" and "<mode>-filter-written".
 absl::StatusOr<KeyIndexes> WriteKeyIndexes(
-    const storage::PendingGeneration& pending, absl::Span<const uint64_t> keys,
-    const char* mode, LoadStats* stats) {
+    const storage::PendingGeneration& pending, GenerationFeeder* feeder,
+    bool build_filter, const char* mode, LoadStats* stats) {
   KeyIndexes out;
   Clock::time_point start = Clock::now();
   DNC_ASSIGN_OR_RETURN(
-      out.keys, storage::WriteSortedKeyFile(
-                    keys, pending.generation_number(),
-                    absl::StrCat(pending.dir(), "/", storage::kKeysFileName)));
+      out.index, feeder->WriteIndex(
+                     absl::StrCat(pending.dir(), "/", storage::kIndexFileName),
+                     pending.generation_number()));
   stats->keys_seconds = SecondsSince(start);
   storage::CrashPoint(absl::StrCat(mode, "-keys-written"));
+  if (!build_filter) return out;
 
   start = Clock::now();
+  DNC_ASSIGN_OR_RETURN(const absl::Span<const uint64_t> keys,
+                       feeder->AllKeys());
   storage::HashFilterOptions filter_options;
   filter_options.generation_number = pending.generation_number();
   DNC_ASSIGN_OR_RETURN(out.filter, storage::WriteHashFilter(
@@ -98,7 +101,8 @@ storage::Manifest ManifestOf(const LoadOptions& options,
   manifest.rejected = stats.rejected;
   manifest.filter_checksum = indexes.filter.checksum;
   manifest.filter_bytes = indexes.filter.file_bytes;
-  manifest.keys_checksum = indexes.keys.checksum;
+  manifest.index_checksum = indexes.index.checksum;
+  manifest.index_bytes = indexes.index.file_bytes;
   manifest.load_mode = options.mode == LoadMode::kFull ? "full" : "change";
   manifest.previous_generation = stats.previous_generation;
   manifest.numbers_added = stats.added;
@@ -169,8 +173,7 @@ absl::StatusOr<LoadStats> BuildGeneration(const LoadOptions& options,
 
   Clock::time_point phase_start = Clock::now();
   reader.Report(LoadPhase::kSorting);
-  DNC_ASSIGN_OR_RETURN(const absl::Span<const uint64_t> keys,
-                       feeder->MakeKeys(&reader));
+  DNC_RETURN_IF_ERROR(feeder->MakeKeys(&reader));
   stats.sort_seconds = SecondsSince(phase_start);
 
   phase_start = Clock::now();
@@ -182,7 +185,7 @@ absl::StatusOr<LoadStats> BuildGeneration(const LoadOptions& options,
   reader.Report(LoadPhase::kWritingFilter);
   DNC_ASSIGN_OR_RETURN(
       const KeyIndexes indexes,
-      WriteKeyIndexes(pending, keys,
+      WriteKeyIndexes(pending, feeder, options.build_filter,
                       options.mode == LoadMode::kFull ? "full" : "change",
                       &stats));
   feeder->ReleaseKeys();

@@ -9,19 +9,20 @@
 //      (storage::BeginGeneration);
 //   3. read every input into the reject log <pending>/rejects.txt with one
 //      InputReader, hashing each input as it is read (its MANIFEST digest);
-//   4. keys.bin and filter.bin from the generation's keys;
+//   4. index.bin (storage/key_index.h) from the generation's keys, and
+//      filter.bin only when asked for (LoadOptions::build_filter);
 //   5. the MANIFEST (every field both modes fill, the inputs and their
 //      digests), the atomic publish, garbage collection of old generations;
 //   6. LoadStats: phase timings, progress reports, rates.
 //
 // A GenerationFeeder supplies what differs: the checks against the published
 // generation, the generation's keys (sorted and deduplicated, or merged with
-// the published keys) and its RocksDB (built from scratch, or derived from the
-// published one), and the MANIFEST fields of its mode. Crash points
+// the published index) and its RocksDB (built from scratch, or derived from
+// the published one), and the MANIFEST fields of its mode. Crash points
 // (storage/crash_point.h): the reader's "<mode>-reading", the feeder's own,
-// then "<mode>-keys-written", "<mode>-filter-written" and "manifest-written"
-// here. On any error nothing is published and the pending directory goes
-// (storage::PendingGeneration).
+// then "<mode>-keys-written", "<mode>-filter-written" (with a filter) and
+// "manifest-written" here. On any error nothing is published and the pending
+// directory goes (storage::PendingGeneration).
 //
 // Loader internals, not a public API. Thread-safety: thread-safe (no shared
 // state); a feeder is used by one build.
@@ -41,6 +42,7 @@
 #include "loader/load_internal.h"
 #include "loader/load_settings.h"
 #include "loader/record_format.h"
+#include "storage/key_index.h"
 #include "storage/manifest.h"
 
 namespace dnc::loader::internal {
@@ -73,17 +75,24 @@ class GenerationFeeder {
   // reading that only this mode keeps.
   virtual absl::Status CheckRead(InputReader* reader) = 0;
 
-  // The new generation's keys, strictly ascending, made from what was read
-  // (LoadPhase::kSorting); fills the stats of that. Valid until
-  // ReleaseKeys().
-  virtual absl::StatusOr<absl::Span<const uint64_t>> MakeKeys(
-      InputReader* reader) = 0;
+  // Makes the new generation's key set from what was read (sorted and
+  // deduplicated, or merged with the published index; LoadPhase::kSorting)
+  // and fills the stats of that.
+  virtual absl::Status MakeKeys(InputReader* reader) = 0;
 
   // Builds the new generation's RocksDB in `db_dir`, which does not exist
   // yet (LoadPhase::kBuildingDb).
   virtual absl::Status BuildDb(const std::string& db_dir) = 0;
 
-  // keys.bin and filter.bin are written: the keys may go.
+  // Writes the key set made by MakeKeys() as index.bin at `path`.
+  virtual absl::StatusOr<storage::KeyIndexInfo> WriteIndex(
+      const std::string& path, uint64_t generation_number) = 0;
+
+  // The key set, strictly ascending, for filter.bin (only with --filter;
+  // after WriteIndex()). Valid until ReleaseKeys().
+  virtual absl::StatusOr<absl::Span<const uint64_t>> AllKeys() = 0;
+
+  // index.bin (and filter.bin) are written: the keys may go.
   virtual void ReleaseKeys() = 0;
 
   // Fills the manifest's change-list history (the other fields, inputs
@@ -96,7 +105,7 @@ class GenerationFeeder {
 // (for elapsed times). Errors: NotFound (an input does not exist) or the
 // errno-derived status of opening one; FailedPrecondition (another loader
 // holds the lock); those of the feeder, the reader (DataLoss for too many
-// rejects or a corrupt archive), and of writing keys.bin, filter.bin, the
+// rejects or a corrupt archive), and of writing index.bin, filter.bin, the
 // MANIFEST and publishing.
 absl::StatusOr<LoadStats> BuildGeneration(const LoadOptions& options,
                                           const Settings& settings,

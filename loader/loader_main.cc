@@ -71,6 +71,11 @@ ABSL_FLAG(bool, reject_out_of_coverage, false,
           "numbering table), like any other bad line (they count toward "
           "--max_rejects). Default: load them, count them and warn, with the "
           "first 10 in the summary and a warning section in rejects.txt.");
+ABSL_FLAG(bool, filter, false,
+          "Also write filter.bin, the generation's xxHash filter (about 10 "
+          "bits a number). dnc-server answers from index.bin, the exact "
+          "index, and does not read the filter: it costs as much to probe as "
+          "the index and is larger.");
 ABSL_FLAG(
     std::string, jurisdiction, "",
     "Jurisdiction code, e.g. US. Default: the source's catalogue entry's.");
@@ -235,6 +240,7 @@ LoadOptions OptionsFromFlags(const std::vector<std::string>& files) {
     options.max_rejects = static_cast<uint64_t>(max_rejects);
   options.max_reject_samples = kRejectsShown;
   options.reject_out_of_coverage = absl::GetFlag(FLAGS_reject_out_of_coverage);
+  options.build_filter = absl::GetFlag(FLAGS_filter);
   options.max_out_of_coverage_samples = kOutOfCoverageShown;
   return options;
 }
@@ -323,7 +329,7 @@ void PrintSummary(const LoadOptions& options, const LoadStats& stats) {
   std::printf("  blank:       %s\n", WithCommas(stats.blank).c_str());
   std::printf(
       "  elapsed:     %.2f s, %s lines/s (read %.2f s, %s %.2f s, db %.2f s, "
-      "keys %.2f s, filter %.2f s)\n",
+      "index %.2f s, filter %.2f s)\n",
       stats.elapsed_seconds,
       WithCommas(static_cast<uint64_t>(stats.lines_per_second)).c_str(),
       stats.read_seconds, change ? "merge" : "sort", stats.sort_seconds,

@@ -43,6 +43,8 @@ namespace {
 //   filter_bytes: 4096
 //   input: <bytes> <xxh3_128> <path>     (repeated; path last, may hold spaces)
 //   keys_checksum: 0123456789abcdef      (16 hex digits; optional)
+//   index_checksum: 0123456789abcdef     (16 hex digits; optional)
+//   index_bytes: 4096                    (optional)
 //   load_mode: full                      (optional; full or change)
 //   previous_generation: g000011         (optional)
 //   numbers_added: 5                     (optional, and the three below)
@@ -130,6 +132,7 @@ constexpr Uint64Field kUint64Fields[] = {
     {"duplicates", &Manifest::duplicates},
     {"rejected", &Manifest::rejected},
     {"filter_bytes", &Manifest::filter_bytes},
+    {"index_bytes", &Manifest::index_bytes},
     {"numbers_added", &Manifest::numbers_added},
     {"numbers_deleted", &Manifest::numbers_deleted},
     {"adds_already_listed", &Manifest::adds_already_listed},
@@ -148,8 +151,9 @@ constexpr TextField kTextFields[] = {
 // Fields that may appear at most once: those above and these. (Lists:
 // country_code, area_code, input, applied_change_list.)
 constexpr const char* kOtherScalarFields[] = {
-    "source",          "kind",          "generation", "as_of", "max_age_days",
-    "filter_checksum", "keys_checksum", "load_mode"};
+    "source",        "kind",           "generation",
+    "as_of",         "max_age_days",   "filter_checksum",
+    "keys_checksum", "index_checksum", "load_mode"};
 
 bool IsScalarField(std::string_view key) {
   for (const Uint64Field& field : kUint64Fields) {
@@ -375,9 +379,11 @@ class Parser {
       m->as_of = *day;
     } else if (key == "max_age_days") {
       if (!ParseInt32(value, &m->max_age_days)) return Bad(field, "an integer");
-    } else if (key == "filter_checksum" || key == "keys_checksum") {
-      uint64_t* out =
-          key == "filter_checksum" ? &m->filter_checksum : &m->keys_checksum;
+    } else if (key == "filter_checksum" || key == "keys_checksum" ||
+               key == "index_checksum") {
+      uint64_t* out = key == "filter_checksum" ? &m->filter_checksum
+                      : key == "keys_checksum" ? &m->keys_checksum
+                                               : &m->index_checksum;
       if (!ParseHex64(value, out)) return Bad(field, "1-16 hex digits");
     } else if (key == "load_mode") {
       if (value != "full" && value != "change") {
@@ -488,6 +494,10 @@ std::string FormatManifest(const Manifest& m) {
         absl::StrCat(input.bytes, " ", input.xxh3_128, " ", input.path));
   }
   put_hex("keys_checksum", m.keys_checksum);
+  if (m.index_checksum != 0) {
+    put_hex("index_checksum", m.index_checksum);
+    put("index_bytes", m.index_bytes);
+  }
   put("load_mode", m.load_mode);
   if (!m.previous_generation.empty()) {
     put("previous_generation", m.previous_generation);

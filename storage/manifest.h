@@ -56,10 +56,16 @@ struct Manifest {
   uint64_t numbers_loaded = 0;  // Distinct keys in the generation.
   uint64_t duplicates = 0;
   uint64_t rejected = 0;
-  uint64_t filter_checksum = 0;  // Matches the filter header's checksum.
+  // Matches the filter header's checksum; 0 (with filter_bytes 0) when the
+  // generation has no filter.bin (built only with dnc-load --filter).
+  uint64_t filter_checksum = 0;
   uint64_t filter_bytes = 0;
   uint64_t keys_checksum = 0;  // Matches keys.bin's header checksum; 0 for
-                               // generations made before keys.bin existed.
+                               // generations without keys.bin.
+  // Matches index.bin's header checksum (storage/key_index.h); 0 for
+  // generations made before index.bin existed (optional keys).
+  uint64_t index_checksum = 0;
+  uint64_t index_bytes = 0;
   std::vector<ManifestInput> inputs;
 
   // How the generation was made: "full" (from full lists; also what a

@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "common/status_macros.h"
 #include "storage/hash_filter.h"
+#include "storage/key_index.h"
 #include "storage/registry_store.h"
 #include "storage/sorted_key_file.h"
 #include "storage/source_directory.h"
@@ -108,22 +109,45 @@ absl::StatusOr<std::unique_ptr<HashFilter>> OpenFilter(
   return filter;
 }
 
-// keys.bin: used when the manifest vouches for it (null otherwise). A
-// manifest that records a checksum for a missing or different file is a
-// damaged generation.
-absl::StatusOr<std::unique_ptr<SortedKeyFile>> OpenKeys(
+// The generation's exact index: index.bin when the manifest vouches for one,
+// else one built in memory from keys.bin when it vouches for that (older
+// loaders), else null (served from the filter). A manifest that vouches for
+// a missing or different file is a damaged generation.
+absl::StatusOr<std::unique_ptr<KeyIndex>> OpenIndex(
     const std::string& generation_dir, const Manifest& manifest,
     const std::string& manifest_path) {
-  if (manifest.keys_checksum == 0) return nullptr;
-  const std::string path = absl::StrCat(generation_dir, "/", kKeysFileName);
-  absl::StatusOr<std::unique_ptr<SortedKeyFile>> keys =
-      SortedKeyFile::Open(path);
-  if (absl::IsNotFound(keys.status())) {
+  const bool mapped = manifest.index_checksum != 0;
+  if (!mapped && manifest.keys_checksum == 0) return nullptr;
+  const std::string path = absl::StrCat(
+      generation_dir, "/", mapped ? kIndexFileName : kKeysFileName);
+  const uint64_t vouched =
+      mapped ? manifest.index_checksum : manifest.keys_checksum;
+  auto missing = [&]() {
     return absl::DataLossError(absl::StrCat(
         "open generation ", generation_dir, ": MANIFEST ", manifest_path,
-        " records keys_checksum ", Hex16(manifest.keys_checksum), " but ", path,
-        " is missing"));
+        " records ", mapped ? "index_checksum " : "keys_checksum ",
+        Hex16(vouched), " but ", path, " is missing"));
+  };
+  if (mapped) {
+    absl::StatusOr<std::unique_ptr<KeyIndex>> index = KeyIndex::Open(path);
+    if (absl::IsNotFound(index.status())) return missing();
+    if (!index.ok()) return index.status();
+    const KeyIndex& k = **index;
+    DNC_RETURN_IF_ERROR(CheckBelongs(
+        generation_dir, "index", path, manifest_path,
+        {SameGeneration(k.generation_number(), manifest),
+         SameKeyCount(k.key_count(), manifest),
+         {"checksum", k.checksum() != manifest.index_checksum,
+          Hex16(k.checksum()), Hex16(manifest.index_checksum)},
+         {"size",
+          manifest.index_bytes != 0 && k.file_bytes() != manifest.index_bytes,
+          absl::StrCat(k.file_bytes(), " bytes"),
+          absl::StrCat(manifest.index_bytes, " bytes")}}));
+    return index;
   }
+  absl::StatusOr<std::unique_ptr<SortedKeyFile>> keys =
+      SortedKeyFile::Open(path, {/*build_index=*/false});
+  if (absl::IsNotFound(keys.status())) return missing();
   if (!keys.ok()) return keys.status();
   const SortedKeyFile& k = **keys;
   DNC_RETURN_IF_ERROR(
@@ -132,7 +156,7 @@ absl::StatusOr<std::unique_ptr<SortedKeyFile>> OpenKeys(
                     SameKeyCount(k.keys().size(), manifest),
                     {"checksum", k.checksum() != manifest.keys_checksum,
                      Hex16(k.checksum()), Hex16(manifest.keys_checksum)}}));
-  return keys;
+  return KeyIndex::FromKeys(k.keys());
 }
 
 }  // namespace
@@ -142,10 +166,14 @@ absl::StatusOr<std::unique_ptr<SourceSnapshot>> SourceSnapshot::Open(
   const std::string manifest_path =
       absl::StrCat(generation_dir, "/", kManifestFileName);
   DNC_ASSIGN_OR_RETURN(Manifest manifest, ReadManifest(manifest_path));
-  DNC_ASSIGN_OR_RETURN(std::unique_ptr<HashFilter> filter,
-                       OpenFilter(generation_dir, manifest, manifest_path));
-  DNC_ASSIGN_OR_RETURN(std::unique_ptr<SortedKeyFile> keys,
-                       OpenKeys(generation_dir, manifest, manifest_path));
+  DNC_ASSIGN_OR_RETURN(std::unique_ptr<KeyIndex> index,
+                       OpenIndex(generation_dir, manifest, manifest_path));
+  // The filter is the answer only without an index.
+  std::unique_ptr<HashFilter> filter;
+  if (index == nullptr) {
+    DNC_ASSIGN_OR_RETURN(filter,
+                         OpenFilter(generation_dir, manifest, manifest_path));
+  }
 
   RegistryStoreOptions store_options;
   store_options.db_dir = absl::StrCat(generation_dir, "/", kDbDirName);
@@ -154,19 +182,18 @@ absl::StatusOr<std::unique_ptr<SourceSnapshot>> SourceSnapshot::Open(
                        RegistryStore::Open(store_options));
 
   // Which numbers found may have details (so the rest never touch RocksDB).
-  std::unique_ptr<SortedKeyFile> detail_keys;
-  if (keys != nullptr && store->MayHaveDetails()) {
+  std::unique_ptr<KeyIndex> detail_keys;
+  if (index != nullptr && store->MayHaveDetails()) {
     const uint64_t max_keys =
         std::max<uint64_t>(kMaxDetailKeys, manifest.numbers_loaded / 16);
     DNC_ASSIGN_OR_RETURN(std::optional<std::vector<uint64_t>> with_details,
                          store->KeysWithDetails(max_keys));
     if (with_details.has_value()) {
-      DNC_ASSIGN_OR_RETURN(detail_keys,
-                           SortedKeyFile::FromKeys(*std::move(with_details)));
+      DNC_ASSIGN_OR_RETURN(detail_keys, KeyIndex::FromKeys(*with_details));
     }
   }
   return std::unique_ptr<SourceSnapshot>(new SourceSnapshot(
-      generation_dir, std::move(manifest), std::move(filter), std::move(keys),
+      generation_dir, std::move(manifest), std::move(filter), std::move(index),
       std::move(detail_keys), std::move(store)));
 }
 
@@ -184,13 +211,13 @@ absl::StatusOr<std::unique_ptr<SourceSnapshot>> SourceSnapshot::OpenCurrent(
 
 SourceSnapshot::SourceSnapshot(std::string dir, Manifest manifest,
                                std::unique_ptr<HashFilter> filter,
-                               std::unique_ptr<SortedKeyFile> keys,
-                               std::unique_ptr<SortedKeyFile> detail_keys,
+                               std::unique_ptr<KeyIndex> index,
+                               std::unique_ptr<KeyIndex> detail_keys,
                                std::unique_ptr<RegistryStore> store)
     : dir_(std::move(dir)),
       manifest_(std::move(manifest)),
       filter_(std::move(filter)),
-      keys_(std::move(keys)),
+      index_(std::move(index)),
       detail_keys_(std::move(detail_keys)),
       store_(std::move(store)) {}
 
@@ -209,15 +236,15 @@ absl::Status SourceSnapshot::Lookup(absl::Span<const uint64_t> keys,
         "lookup in ", dir_, ": ", keys.size(), " keys but ", listed.size(),
         " result slots and ", records.size(), " record slots"));
   }
-  if (keys_ != nullptr) return LookupWithKeys(keys, listed, records);
+  if (index_ != nullptr) return LookupWithKeys(keys, listed, records);
   return LookupWithFilter(keys, listed, records);
 }
 
 absl::Status SourceSnapshot::LookupWithKeys(
     absl::Span<const uint64_t> keys, absl::Span<uint8_t> listed,
     absl::Span<RegistryRecord> records) const {
-  // Exact membership for the whole batch from the in-memory index.
-  keys_->ContainsBatch(keys, listed);
+  // Exact membership for the whole batch from the index.
+  index_->ContainsBatch(keys, listed);
   if (records.empty()) return absl::OkStatus();
   std::fill(records.begin(), records.end(), RegistryRecord());
   if (!store_->MayHaveDetails()) return absl::OkStatus();
@@ -254,7 +281,7 @@ absl::Status SourceSnapshot::LookupWithKeys(
       if (scratch.found[j] == 0) {
         return absl::DataLossError(
             absl::StrCat("lookup in ", dir_, ": +", scratch.maybe_keys[j],
-                         " is in ", kKeysFileName, " but not in ", kDbDirName,
+                         " is in the index but not in ", kDbDirName,
                          "/: the generation is inconsistent"));
       }
       records[start + scratch.maybe_index[j]] = scratch.records[j];

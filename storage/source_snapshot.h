@@ -1,13 +1,15 @@
 // SourceSnapshot is one published generation of one source, opened for
-// reading: its manifest, its filter, its sorted keys (keys.bin) and its
-// RocksDB.
+// reading: its manifest, its exact key index, its RocksDB, and (only for
+// generations made before the index existed) its filter.
 //
-// Lookups are exact without RocksDB when the generation has keys.bin: the
-// SortedKeyFile's in-memory index answers every number of a batch, with one
-// memory read per number for registries of a few million numbers and up
-// (~10-16 ns a number in batches, the cost of a filter probe; see
-// sorted_key_file.h). The filter is then not consulted: its "maybe" would
-// cost as much as the exact answer.
+// Lookups are exact without RocksDB: the generation's index.bin
+// (storage/key_index.h), built by dnc-load and memory-mapped here, answers
+// every number of a batch; nothing is rebuilt at open, so a server opens a
+// national registry in well under a second. Generations of older loaders
+// are still served: with keys.bin, the same index is built in memory from
+// it at open; with neither, the filter answers the whole batch and RocksDB
+// confirms its "maybe"s. The filter of a generation with an index is not
+// opened (it would cost as much to probe as the index, and more memory).
 // RocksDB, the store of record, is read only for per-number details
 // (RegistryRecord), only when the caller asks for them, and only for numbers
 // found that may have any: a full list without dates has none (nothing is
@@ -15,12 +17,10 @@
 // the numbers in the SST files holding values do (RegistryStore::
 // KeysWithDetails, read once at Open() into an in-memory set, up to
 // max(4M, keys / 16) of them; beyond that every number found is read).
-// Generations made before keys.bin existed are served as before: the filter
-// for the whole batch, then one MultiGet on the "maybe"s.
 //
-// Ownership: owns the filter and keys mappings, the keys index and the DB;
-// shared between requests as std::shared_ptr<const SourceSnapshot> and
-// closed when the last holder lets go.
+// Ownership: owns the index and filter mappings and the DB; shared between
+// requests as std::shared_ptr<const SourceSnapshot> and closed when the last
+// holder lets go.
 // Thread-safety: immutable after Open(); const methods are thread-safe.
 #ifndef DNC_STORAGE_SOURCE_SNAPSHOT_H_
 #define DNC_STORAGE_SOURCE_SNAPSHOT_H_
@@ -37,18 +37,19 @@
 namespace dnc::storage {
 
 class HashFilter;
+class KeyIndex;
 class RegistryStore;
-class SortedKeyFile;
 
 class SourceSnapshot {
  public:
-  // Opens a generation directory (MANIFEST, filter.bin, keys.bin, db/) and
-  // checks that the filter and keys.bin belong to it (generation number,
-  // key count and checksum match the manifest; the sizes too where the
-  // manifest records them). keys.bin is used when the manifest records its
-  // checksum (keys_checksum != 0), and then must exist; generations whose
-  // manifest does not are served from the filter and RocksDB.
-  // Errors: NotFound, DataLoss (naming the file), Internal.
+  // Opens a generation directory (MANIFEST, index.bin, db/; keys.bin or
+  // filter.bin for older generations) and checks that the index it uses
+  // belongs to it (generation number, key count and checksum match the
+  // manifest; the size too where the manifest records it). The file the
+  // manifest vouches for (index_checksum, else keys_checksum) must exist;
+  // a manifest that vouches for neither is served from the filter.
+  // Errors: NotFound, DataLoss (naming the file: truncated, corrupt, of
+  // another format version, or of another generation), Internal.
   static absl::StatusOr<std::unique_ptr<SourceSnapshot>> Open(
       const std::string& generation_dir,
       uint64_t block_cache_bytes = 64ULL << 20);
@@ -65,9 +66,11 @@ class SourceSnapshot {
 
   const Manifest& manifest() const { return manifest_; }
   const std::string& dir() const { return dir_; }
-  const HashFilter& filter() const { return *filter_; }
-  // The generation's keys.bin, or nullptr when it is served without one.
-  const SortedKeyFile* keys() const { return keys_.get(); }
+  // The filter, or nullptr when the generation has an index.
+  const HashFilter* filter() const { return filter_.get(); }
+  // The exact key index, or nullptr when the generation (made before
+  // keys.bin existed) is served from the filter.
+  const KeyIndex* index() const { return index_.get(); }
   // False only if no number of this generation has details: Lookup() then
   // never reads RocksDB, and every record it returns is "nothing known".
   bool may_have_details() const;
@@ -80,7 +83,7 @@ class SourceSnapshot {
   // REQUIRES: listed.size() == keys.size(); records empty or the same size
   // (else InvalidArgument).
   // Errors: DataLoss / Internal from RocksDB; DataLoss when RocksDB lacks a
-  // number keys.bin lists whose details it reads (the generation is
+  // number the index lists whose details it reads (the generation is
   // inconsistent; membership is still answered from keys.bin, never a false
   // negative).
   absl::Status Lookup(absl::Span<const uint64_t> keys,
@@ -90,8 +93,8 @@ class SourceSnapshot {
  private:
   SourceSnapshot(std::string dir, Manifest manifest,
                  std::unique_ptr<HashFilter> filter,
-                 std::unique_ptr<SortedKeyFile> keys,
-                 std::unique_ptr<SortedKeyFile> detail_keys,
+                 std::unique_ptr<KeyIndex> index,
+                 std::unique_ptr<KeyIndex> detail_keys,
                  std::unique_ptr<RegistryStore> store);
   absl::Status LookupWithKeys(absl::Span<const uint64_t> keys,
                               absl::Span<uint8_t> listed,
@@ -102,11 +105,11 @@ class SourceSnapshot {
 
   const std::string dir_;
   const Manifest manifest_;
-  const std::unique_ptr<HashFilter> filter_;
-  const std::unique_ptr<SortedKeyFile> keys_;  // May be null.
-  // With keys_ and details in the DB: the numbers that may have details, or
+  const std::unique_ptr<HashFilter> filter_;  // Null with an index.
+  const std::unique_ptr<KeyIndex> index_;     // Null without one.
+  // With index_ and details in the DB: the numbers that may have details, or
   // null when every number found must be read.
-  const std::unique_ptr<SortedKeyFile> detail_keys_;
+  const std::unique_ptr<KeyIndex> detail_keys_;
   const std::unique_ptr<RegistryStore> store_;
 };
 

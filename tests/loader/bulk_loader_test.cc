@@ -16,6 +16,7 @@
 #include "common/phone_number.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "storage/key_index.h"
 #include "storage/manifest.h"
 #include "storage/source_directory.h"
 #include "storage/source_snapshot.h"
@@ -341,8 +342,13 @@ TEST_F(BulkLoaderTest, ManifestRecordsSettingsCountsAndInputChecksums) {
   EXPECT_EQ(manifest->numbers_loaded, 2u);
   EXPECT_EQ(manifest->duplicates, 1u);
   EXPECT_EQ(manifest->rejected, 1u);
-  EXPECT_EQ(manifest->filter_bytes,
-            fs::file_size(stats->generation_dir + "/filter.bin"));
+  // index.bin, recorded; no filter.bin unless asked for (--filter).
+  EXPECT_EQ(manifest->index_bytes,
+            fs::file_size(stats->generation_dir + "/index.bin"));
+  EXPECT_NE(manifest->index_checksum, 0u);
+  EXPECT_EQ(manifest->filter_checksum, 0u);
+  EXPECT_EQ(manifest->filter_bytes, 0u);
+  EXPECT_FALSE(fs::exists(stats->generation_dir + "/filter.bin"));
   ASSERT_EQ(manifest->inputs.size(), 2u);
   EXPECT_EQ(manifest->inputs[0].path, a);
   EXPECT_EQ(manifest->inputs[0].bytes, fs::file_size(a));
@@ -351,11 +357,13 @@ TEST_F(BulkLoaderTest, ManifestRecordsSettingsCountsAndInputChecksums) {
   EXPECT_EQ(manifest->inputs[1].bytes, fs::file_size(zip));
   EXPECT_EQ(manifest->inputs[1].xxh3_128, Xxh3Hex(ReadFile(zip)));
 
-  // The snapshot accepts the filter as belonging to this manifest.
+  // The snapshot accepts the index as belonging to this manifest.
   absl::StatusOr<std::unique_ptr<storage::SourceSnapshot>> snapshot =
       storage::SourceSnapshot::OpenCurrent(data_, "us-ftc");
   ASSERT_TRUE(snapshot.ok()) << snapshot.status();
-  EXPECT_EQ((*snapshot)->manifest().filter_checksum, manifest->filter_checksum);
+  ASSERT_NE((*snapshot)->index(), nullptr);
+  EXPECT_EQ((*snapshot)->index()->checksum(), manifest->index_checksum);
+  EXPECT_EQ((*snapshot)->filter(), nullptr);
 }
 
 TEST_F(BulkLoaderTest, SourceWithoutPresetNeedsExplicitSettings) {

@@ -24,6 +24,7 @@
 #include "loader/bulk_loader.h"
 #include "loader/change_list_loader.h"
 #include "loader/change_merge.h"
+#include "storage/key_index.h"
 #include "storage/manifest.h"
 #include "storage/registry_db_builder.h"
 #include "storage/registry_db_checkpoint.h"
@@ -195,15 +196,15 @@ TEST_F(ChangeListTest, AddsAndDeletesMakeTheNextGenerationWithTheirDates) {
   EXPECT_EQ(manifest.applied_change_lists[0].xxh3_128,
             manifest.inputs[0].xxh3_128);
 
-  // keys.bin holds exactly the merged keys, and the manifest vouches for it.
-  absl::StatusOr<std::unique_ptr<storage::SortedKeyFile>> keys =
-      storage::SortedKeyFile::Open(*CurrentDir() + "/keys.bin");
-  ASSERT_TRUE(keys.ok()) << keys.status();
-  EXPECT_THAT(
-      std::vector<uint64_t>((*keys)->keys().begin(), (*keys)->keys().end()),
-      ElementsAre(kB, kD, kE, kC));
-  EXPECT_EQ((*keys)->checksum(), manifest.keys_checksum);
-  EXPECT_EQ((*keys)->generation_number(), 2u);
+  // index.bin holds exactly the merged keys, and the manifest vouches for it.
+  absl::StatusOr<std::unique_ptr<storage::KeyIndex>> index =
+      storage::KeyIndex::Open(*CurrentDir() + "/index.bin");
+  ASSERT_TRUE(index.ok()) << index.status();
+  std::vector<uint64_t> keys;
+  (*index)->AppendKeys(&keys);
+  EXPECT_THAT(keys, ElementsAre(kB, kD, kE, kC));
+  EXPECT_EQ((*index)->checksum(), manifest.index_checksum);
+  EXPECT_EQ((*index)->generation_number(), 2u);
 }
 
 TEST_F(ChangeListTest, TheLastRecordForANumberWinsAcrossLinesAndFiles) {
@@ -312,14 +313,13 @@ TEST_F(ChangeListTest, AChangeListWithoutAFullListIsRefusedAndTouchesNothing) {
   EXPECT_FALSE(fs::exists(data_));
 }
 
-TEST_F(ChangeListTest, APublishedGenerationWithoutKeysFileNeedsAFullLoad) {
+TEST_F(ChangeListTest, APublishedGenerationWithoutItsIndexNeedsAFullLoad) {
   ASSERT_TRUE(Full({kA}, "2026-11-20").ok());
-  // As a generation made before keys.bin existed.
-  fs::remove(*CurrentDir() + "/keys.bin");
+  fs::remove(*CurrentDir() + "/index.bin");
   absl::StatusOr<LoadStats> stats =
       Change({Write("c.txt", ChangeLine(kB, "2026-11-21", 'A'))}, "2026-11-21");
   ASSERT_EQ(stats.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(stats.status().message(), HasSubstr("keys.bin"));
+  EXPECT_THAT(stats.status().message(), HasSubstr("index.bin"));
   EXPECT_THAT(stats.status().message(), HasSubstr("load a full list first"));
   EXPECT_EQ(CurrentDir(), dir_.Path("data/sources/us-ftc/g000001"));
 }

@@ -5,7 +5,7 @@
 // after every step opens the published generation from CURRENT and compares
 // every answer - listed or not, and the added date - for every number ever
 // seen in the round plus random absent ones, with a std::map oracle. Also
-// checks keys.bin, the manifest counts and garbage collection. Zero
+// checks index.bin, the manifest counts and garbage collection. Zero
 // mismatches allowed.
 #include <algorithm>
 #include <cstdio>
@@ -22,9 +22,9 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "loader/bulk_loader.h"
+#include "storage/key_index.h"
 #include "storage/manifest.h"
 #include "storage/registry_record.h"
-#include "storage/sorted_key_file.h"
 #include "storage/source_directory.h"
 #include "storage/source_snapshot.h"
 #include "tests/loader/archive_writer.h"
@@ -211,15 +211,15 @@ class RandomizedLifecycleTest : public ::testing::TestWithParam<uint32_t> {
     const storage::Manifest& manifest = (*snapshot)->manifest();
     EXPECT_EQ(manifest.numbers_loaded, oracle_.size()) << step;
     EXPECT_EQ(manifest.as_of, as_of_) << step;
-    absl::StatusOr<std::unique_ptr<storage::SortedKeyFile>> keys =
-        storage::SortedKeyFile::Open((*snapshot)->dir() + "/keys.bin");
-    ASSERT_TRUE(keys.ok()) << keys.status();
+    absl::StatusOr<std::unique_ptr<storage::KeyIndex>> index =
+        storage::KeyIndex::Open((*snapshot)->dir() + "/index.bin");
+    ASSERT_TRUE(index.ok()) << index.status();
     std::vector<uint64_t> expected_keys;
     for (const auto& entry : oracle_) expected_keys.push_back(entry.first);
-    EXPECT_TRUE(std::equal(expected_keys.begin(), expected_keys.end(),
-                           (*keys)->keys().begin(), (*keys)->keys().end()))
-        << step;
-    EXPECT_EQ((*keys)->checksum(), manifest.keys_checksum) << step;
+    std::vector<uint64_t> keys;
+    (*index)->AppendKeys(&keys);
+    EXPECT_EQ(keys, expected_keys) << step;
+    EXPECT_EQ((*index)->checksum(), manifest.index_checksum) << step;
   }
 
   // No more generation dirs than keep_generations, and no leftovers.

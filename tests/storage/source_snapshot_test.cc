@@ -14,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "storage/hash_filter.h"
 #include "storage/hash_filter_builder.h"
+#include "storage/key_index.h"
 #include "storage/manifest.h"
 #include "storage/registry_db_builder.h"
 #include "storage/registry_store.h"
@@ -44,26 +45,39 @@ std::vector<uint64_t> SortedKeys(size_t n, uint64_t seed, uint64_t lo = kNanpLo,
   return keys;
 }
 
-// A generation built and published the way dnc-load does it; with
-// `keys_file` it has keys.bin (recorded in the MANIFEST), without it it is
-// like a generation made before keys.bin existed.
+// How a generation is served.
+enum class Served {
+  kFilterAndDb,  // Made before keys.bin: filter, then RocksDB.
+  kKeysFile,     // Made before index.bin: keys.bin, indexed at open.
+  kIndexFile,    // index.bin, mapped (what dnc-load writes).
+};
+
+// A generation built and published the way dnc-load does it (kIndexFile), or
+// as older loaders did.
 absl::Status PublishGenerationOf(const std::string& data_dir,
                                  const std::string& source,
                                  const std::vector<uint64_t>& keys,
                                  const std::vector<RegistryRecord>& records,
-                                 bool keys_file = true) {
+                                 Served served = Served::kIndexFile) {
   absl::StatusOr<PendingGeneration> pending = BeginGeneration(data_dir, source);
   if (!pending.ok()) return pending.status();
   const std::string dir = pending->dir();
   absl::Status status = BuildRegistryDb(dir + "/" + kDbDirName, keys, records);
   if (!status.ok()) return status;
+  Manifest manifest;
+  if (served == Served::kIndexFile) {
+    absl::StatusOr<KeyIndexInfo> index = WriteKeyIndex(
+        keys, pending->generation_number(), dir + "/" + kIndexFileName);
+    if (!index.ok()) return index.status();
+    manifest.index_checksum = index->checksum;
+    manifest.index_bytes = index->file_bytes;
+  }
   HashFilterOptions filter_options;
   filter_options.generation_number = pending->generation_number();
   absl::StatusOr<HashFilterInfo> info =
       WriteHashFilter(keys, filter_options, dir + "/" + kFilterFileName);
   if (!info.ok()) return info.status();
-  Manifest manifest;
-  if (keys_file) {
+  if (served == Served::kKeysFile) {
     absl::StatusOr<SortedKeyFileInfo> keys_info = WriteSortedKeyFile(
         keys, pending->generation_number(), dir + "/" + kKeysFileName);
     if (!keys_info.ok()) return keys_info.status();
@@ -86,65 +100,52 @@ class SourceSnapshotTest : public ::testing::Test {
   test::ScratchDir dir_;
 };
 
-// How a parameterized test's generation is served.
-enum class Served {
-  kFilterAndDb,     // No keys.bin: filter, then RocksDB.
-  kKeysRangeIndex,  // keys.bin, keys spread over NANP: the range index.
-  kKeysLineIndex,   // keys.bin, keys in a narrow range: the line index.
-};
-
 class SourceSnapshotKeysFileTest
     : public SourceSnapshotTest,
       public ::testing::WithParamInterface<Served> {
  protected:
-  bool keys_file() const { return GetParam() != Served::kFilterAndDb; }
-  // The range keys are drawn from.
+  // The range keys are drawn from: all of NANP, or a few area codes.
   uint64_t lo() const { return kNanpLo; }
   uint64_t hi() const {
-    return GetParam() == Served::kKeysLineIndex ? kNanpLo + 40000000 : kNanpHi;
+    return GetParam() == Served::kKeysFile ? kNanpLo + 40000000 : kNanpHi;
   }
   void ExpectIndexKind(const SourceSnapshot& snapshot) const {
-    ASSERT_EQ(snapshot.keys() != nullptr, keys_file());
-    if (keys_file()) {
-      EXPECT_EQ(snapshot.keys()->has_line_index(),
-                GetParam() == Served::kKeysLineIndex);
-    }
+    EXPECT_EQ(snapshot.index() != nullptr, GetParam() != Served::kFilterAndDb);
+    EXPECT_EQ(snapshot.filter() != nullptr, GetParam() == Served::kFilterAndDb);
   }
 };
 
 INSTANTIATE_TEST_SUITE_P(WithAndWithoutKeysFile, SourceSnapshotKeysFileTest,
                          ::testing::Values(Served::kFilterAndDb,
-                                           Served::kKeysRangeIndex,
-                                           Served::kKeysLineIndex),
+                                           Served::kKeysFile,
+                                           Served::kIndexFile),
                          [](const ::testing::TestParamInfo<Served>& param) {
                            switch (param.param) {
                              case Served::kFilterAndDb:
                                return "FilterAndDb";
-                             case Served::kKeysRangeIndex:
-                               return "KeysFileRangeIndex";
-                             case Served::kKeysLineIndex:
-                               return "KeysFileLineIndex";
+                             case Served::kKeysFile:
+                               return "KeysFile";
+                             case Served::kIndexFile:
+                               return "IndexFile";
                            }
                            return "Unknown";
                          });
 
 TEST_P(SourceSnapshotKeysFileTest,
        LookupMatchesAnOracleOnPresentAndAbsentKeys) {
-  const bool keys_file = this->keys_file();
+  const Served served = GetParam();
   const std::vector<uint64_t> keys = SortedKeys(200000, 11, lo(), hi());
   std::vector<RegistryRecord> records(keys.size());
   for (size_t i = 0; i < keys.size(); ++i) {
     records[i].added = static_cast<DayNumber>(15000 + i % 5000);
   }
   ASSERT_TRUE(
-      PublishGenerationOf(dir_.path(), "us-ftc", keys, records, keys_file)
-          .ok());
+      PublishGenerationOf(dir_.path(), "us-ftc", keys, records, served).ok());
   absl::StatusOr<std::unique_ptr<SourceSnapshot>> snapshot =
       SourceSnapshot::OpenCurrent(dir_.path(), "us-ftc", 8 << 20);
   ASSERT_TRUE(snapshot.ok()) << snapshot.status();
   EXPECT_EQ((*snapshot)->manifest().generation, "g000001");
   EXPECT_EQ((*snapshot)->dir(), dir_.Path("sources/us-ftc/g000001"));
-  EXPECT_EQ((*snapshot)->filter().key_count(), keys.size());
   ExpectIndexKind(**snapshot);
   EXPECT_TRUE((*snapshot)->may_have_details());
 
@@ -196,10 +197,12 @@ TEST_P(SourceSnapshotKeysFileTest,
 }
 
 TEST_F(SourceSnapshotTest, FilterFromAnotherGenerationIsDataLoss) {
-  ASSERT_TRUE(
-      PublishGenerationOf(dir_.path(), "us-ftc", SortedKeys(1000, 1), {}).ok());
-  ASSERT_TRUE(
-      PublishGenerationOf(dir_.path(), "us-ftc", SortedKeys(1000, 2), {}).ok());
+  ASSERT_TRUE(PublishGenerationOf(dir_.path(), "us-ftc", SortedKeys(1000, 1),
+                                  {}, Served::kFilterAndDb)
+                  .ok());
+  ASSERT_TRUE(PublishGenerationOf(dir_.path(), "us-ftc", SortedKeys(1000, 2),
+                                  {}, Served::kFilterAndDb)
+                  .ok());
   const std::string g1 = dir_.Path("sources/us-ftc/g000001");
   const std::string g2 = dir_.Path("sources/us-ftc/g000002");
   ASSERT_TRUE(SourceSnapshot::Open(g1).ok());
@@ -219,8 +222,9 @@ TEST_F(SourceSnapshotTest, FilterFromAnotherGenerationIsDataLoss) {
 }
 
 TEST_F(SourceSnapshotTest, ManifestDisagreeingWithFilterIsDataLoss) {
-  ASSERT_TRUE(
-      PublishGenerationOf(dir_.path(), "us-ftc", SortedKeys(1000, 1), {}).ok());
+  ASSERT_TRUE(PublishGenerationOf(dir_.path(), "us-ftc", SortedKeys(1000, 1),
+                                  {}, Served::kFilterAndDb)
+                  .ok());
   const std::string g1 = dir_.Path("sources/us-ftc/g000001");
   const std::string manifest_path = g1 + "/MANIFEST";
   absl::StatusOr<Manifest> good = ReadManifest(manifest_path);
@@ -274,10 +278,10 @@ TEST_F(SourceSnapshotTest, EmptyGenerationAnswersNoForEverything) {
 // included), in one call and in service-sized batches, with keys.bin and
 // without it (filter + RocksDB).
 TEST_P(SourceSnapshotKeysFileTest, LookupAgreesWithOracleForOneMillionKeys) {
-  const bool keys_file = this->keys_file();
+  const Served served = GetParam();
   const std::vector<uint64_t> keys = SortedKeys(1000000, 21, lo(), hi());
   ASSERT_TRUE(
-      PublishGenerationOf(dir_.path(), "us-ftc", keys, {}, keys_file).ok());
+      PublishGenerationOf(dir_.path(), "us-ftc", keys, {}, served).ok());
   absl::StatusOr<std::unique_ptr<SourceSnapshot>> snapshot =
       SourceSnapshot::OpenCurrent(dir_.path(), "us-ftc");
   ASSERT_TRUE(snapshot.ok()) << snapshot.status();
@@ -328,7 +332,9 @@ TEST_F(SourceSnapshotTest, ManifestWithoutKeysChecksumIsServedWithoutKeysFile) {
   // keys.bin present but not recorded in the MANIFEST (written by something
   // that does not vouch for it): not trusted, the filter and DB answer.
   const std::vector<uint64_t> keys = SortedKeys(1000, 1);
-  ASSERT_TRUE(PublishGenerationOf(dir_.path(), "us-ftc", keys, {}).ok());
+  ASSERT_TRUE(
+      PublishGenerationOf(dir_.path(), "us-ftc", keys, {}, Served::kKeysFile)
+          .ok());
   const std::string g1 = dir_.Path("sources/us-ftc/g000001");
   const std::string manifest_path = g1 + "/MANIFEST";
   absl::StatusOr<Manifest> manifest = ReadManifest(manifest_path);
@@ -338,18 +344,66 @@ TEST_F(SourceSnapshotTest, ManifestWithoutKeysChecksumIsServedWithoutKeysFile) {
   absl::StatusOr<std::unique_ptr<SourceSnapshot>> snapshot =
       SourceSnapshot::Open(g1);
   ASSERT_TRUE(snapshot.ok()) << snapshot.status();
-  EXPECT_EQ((*snapshot)->keys(), nullptr);
+  EXPECT_EQ((*snapshot)->index(), nullptr);
   std::vector<uint8_t> listed(keys.size());
   ASSERT_TRUE((*snapshot)->Lookup(keys, absl::MakeSpan(listed)).ok());
   EXPECT_EQ(std::count(listed.begin(), listed.end(), 1),
             static_cast<long>(keys.size()));
 }
 
-TEST_F(SourceSnapshotTest, KeysFileMissingOrNotBelongingIsDataLoss) {
+TEST_F(SourceSnapshotTest,
+       IndexFileTruncatedCorruptOfAnotherVersionOrGeneration) {
   ASSERT_TRUE(
       PublishGenerationOf(dir_.path(), "us-ftc", SortedKeys(1000, 1), {}).ok());
   ASSERT_TRUE(
       PublishGenerationOf(dir_.path(), "us-ftc", SortedKeys(1000, 2), {}).ok());
+  const std::string g1 = dir_.Path("sources/us-ftc/g000001");
+  const std::string g2 = dir_.Path("sources/us-ftc/g000002");
+  const std::string index = g1 + "/index.bin";
+  ASSERT_TRUE(SourceSnapshot::Open(g1).ok());
+  const uint64_t size = fs::file_size(index);
+  auto expect_refused = [&](const char* what, const char* message) {
+    SCOPED_TRACE(what);
+    const absl::Status status = SourceSnapshot::Open(g1).status();
+    EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss) << status;
+    EXPECT_THAT(status.message(), HasSubstr(index));
+    EXPECT_THAT(status.message(), HasSubstr(message));
+  };
+  auto patch = [&](uint64_t offset, int byte) {
+    std::FILE* f = std::fopen(index.c_str(), "r+b");
+    ASSERT_NE(f, nullptr);
+    std::fseek(f, static_cast<long>(offset), SEEK_SET);
+    std::fputc(byte, f);
+    std::fclose(f);
+  };
+  // Another generation's index.
+  fs::copy_file(g2 + "/index.bin", index, fs::copy_options::overwrite_existing);
+  expect_refused("another generation's", "generation number");
+  // Truncated.
+  ASSERT_TRUE(WriteKeyIndex(SortedKeys(1000, 1), 1, index).ok());
+  ASSERT_TRUE(SourceSnapshot::Open(g1).ok());
+  fs::resize_file(index, size - 16);
+  expect_refused("truncated", "truncated");
+  // A damaged byte in the body.
+  ASSERT_TRUE(WriteKeyIndex(SortedKeys(1000, 1), 1, index).ok());
+  patch(size - 40, 0x55);
+  expect_refused("corrupt", "checksum");
+  // Another format version (offset 8, 16-bit).
+  ASSERT_TRUE(WriteKeyIndex(SortedKeys(1000, 1), 1, index).ok());
+  patch(8, 9);
+  expect_refused("other version", "format version 9");
+  // Gone while the MANIFEST still records it.
+  fs::remove(index);
+  expect_refused("missing", "missing");
+}
+
+TEST_F(SourceSnapshotTest, KeysFileMissingOrNotBelongingIsDataLoss) {
+  ASSERT_TRUE(PublishGenerationOf(dir_.path(), "us-ftc", SortedKeys(1000, 1),
+                                  {}, Served::kKeysFile)
+                  .ok());
+  ASSERT_TRUE(PublishGenerationOf(dir_.path(), "us-ftc", SortedKeys(1000, 2),
+                                  {}, Served::kKeysFile)
+                  .ok());
   const std::string g1 = dir_.Path("sources/us-ftc/g000001");
   const std::string g2 = dir_.Path("sources/us-ftc/g000002");
   ASSERT_TRUE(SourceSnapshot::Open(g1).ok());
@@ -393,7 +447,9 @@ TEST_F(SourceSnapshotTest, KeysFileListingANumberTheDbLacksStillSaysListed) {
   // negative; RocksDB is not asked about it (it cannot have details).
   std::vector<uint64_t> keys = SortedKeys(1000, 1);
   std::vector<RegistryRecord> records(keys.size(), RegistryRecord{20000});
-  ASSERT_TRUE(PublishGenerationOf(dir_.path(), "us-ftc", keys, records).ok());
+  ASSERT_TRUE(PublishGenerationOf(dir_.path(), "us-ftc", keys, records,
+                                  Served::kKeysFile)
+                  .ok());
   const std::string g1 = dir_.Path("sources/us-ftc/g000001");
   std::vector<uint64_t> more = keys;
   const uint64_t extra = 19999999999ULL;

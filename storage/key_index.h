@@ -1,0 +1,175 @@
+// KeyIndex is a generation's exact key set in a compact, memory-mappable
+// form (index.bin): every E.164 key of the generation, answering membership
+// exactly, built once by dnc-load and mapped by the server at open, so a
+// server starts and swaps generations without rebuilding anything.
+//
+// Encoding: partitioned Elias-Fano. Keys are cut into blocks of 2^b
+// consecutive numbers (b from 8 to 15, chosen so that a block holds about a
+// hundred keys at a registry's density: b = 12 for the US registry, a third
+// of an exchange); a directory with one 64-bit entry per block in the key
+// range gives the block's offset, key count and encoding. A block's keys
+// (their low b bits) are stored as Elias-Fano (the low l bits of each
+// packed, the rest as a unary bit vector, plus a 16-bit position sample
+// every 64 buckets so a lookup scans at most a few words), or as a bitmap
+// of the 2^b numbers where that is smaller (dense blocks). About 7-8 bits a
+// key at the US registry's density, against 64 for a sorted array. Key sets
+// too spread out for blocks to pay (a few keys over many countries) are
+// stored as a sorted array and binary-searched.
+//
+// A lookup reads the directory entry, then the block's sample, high bits
+// and low bits (usually one or two adjacent cache lines);
+// ContainsBatch() pipelines those reads over many keys.
+//
+// File format (native little-endian only): a 128-byte header (magic
+// "DNCKIDX1", format version, endianness tag, key count, generation number,
+// block bits, first block, block count, sizes, XXH3-64 of the body, header
+// checksum), then the data (blocks, 8-byte aligned) and the directory.
+// Open() validates the header, the body's checksum and the directory (every
+// block's size must match its entry, counts must add up), and returns
+// DataLoss on any mismatch, naming the file.
+//
+// Ownership: owns the mapping (or, built in memory, the bytes).
+// Thread-safety: immutable after construction; const methods are
+// thread-safe.
+#ifndef DNC_STORAGE_KEY_INDEX_H_
+#define DNC_STORAGE_KEY_INDEX_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+
+namespace dnc::storage {
+
+class MappedFile;
+
+inline constexpr char kIndexFileName[] = "index.bin";
+
+struct KeyIndexInfo {
+  uint64_t key_count = 0;
+  uint64_t file_bytes = 0;
+  uint64_t checksum = 0;  // As in the header; recorded in the MANIFEST.
+};
+
+// The parsed geometry and arrays of an index (file or memory).
+struct KeyIndexLayout {
+  uint32_t block_bits = 0;  // 0: a sorted array of keys (no blocks).
+  uint64_t first_block = 0;
+  uint64_t block_count = 0;
+  const uint64_t* directory = nullptr;  // block_count entries.
+  const uint64_t* data = nullptr;       // Blocks, or the sorted keys.
+  uint64_t data_words = 0;
+  uint64_t key_count = 0;
+};
+
+class KeyIndex {
+ public:
+  // Errors: NotFound (no file), DataLoss (truncated, bad magic, version,
+  // endianness, checksum, inconsistent directory; the message names the
+  // file and what is wrong), errno-derived status.
+  static absl::StatusOr<std::unique_ptr<KeyIndex>> Open(
+      const std::string& path);
+
+  // The same index built in memory from `keys` (strictly ascending, else
+  // InvalidArgument). generation_number() and file_bytes() are 0.
+  static absl::StatusOr<std::unique_ptr<KeyIndex>> FromKeys(
+      absl::Span<const uint64_t> keys);
+
+  KeyIndex(const KeyIndex&) = delete;
+  KeyIndex& operator=(const KeyIndex&) = delete;
+  ~KeyIndex();
+
+  // Exact: true iff `key` is in the set.
+  bool Contains(uint64_t key) const;
+  // Contains() for a batch, the memory reads of many keys overlapped. Any
+  // order and size; allocates nothing. REQUIRES: found.size() == keys.size().
+  void ContainsBatch(absl::Span<const uint64_t> keys,
+                     absl::Span<uint8_t> found) const;
+
+  uint64_t key_count() const { return layout_.key_count; }
+  uint64_t generation_number() const { return generation_number_; }
+  uint64_t checksum() const { return checksum_; }
+  uint64_t file_bytes() const;
+  // Bytes of the encoded set (directory and data), in memory when mapped.
+  uint64_t encoded_bytes() const;
+  double bits_per_key() const;
+  const KeyIndexLayout& layout() const { return layout_; }
+
+  // Appends every key, ascending, to `out`.
+  void AppendKeys(std::vector<uint64_t>* out) const;
+  // Appends the keys of block `block` (absolute block number), ascending.
+  // REQUIRES: layout().block_bits != 0.
+  void AppendBlockKeys(uint64_t block, std::vector<uint64_t>* out) const;
+  // Number of keys in block `block` (0 outside the directory).
+  uint32_t BlockKeyCount(uint64_t block) const;
+
+ private:
+  friend class KeyIndexBuilder;
+  KeyIndex() = default;
+  std::unique_ptr<MappedFile> file_;  // Null when built in memory.
+  std::vector<uint64_t> owned_;       // Built in memory: header-less words.
+  KeyIndexLayout layout_;
+  uint64_t generation_number_ = 0;
+  uint64_t checksum_ = 0;
+};
+
+// Builds an index block by block, in ascending block order (a full load
+// adds every block's keys; a change list copies the blocks it does not touch
+// from the published index and re-encodes the others).
+class KeyIndexBuilder {
+ public:
+  // The block size (2^b numbers) for `key_count` keys spanning
+  // [min_key, max_key], or 0 when a sorted array is smaller.
+  static uint32_t ChooseBlockBits(uint64_t key_count, uint64_t min_key,
+                                  uint64_t max_key);
+
+  explicit KeyIndexBuilder(uint32_t block_bits);
+  ~KeyIndexBuilder();
+
+  uint32_t block_bits() const { return block_bits_; }
+
+  // Adds keys, strictly ascending across all calls. With blocks, every key
+  // of one call must be in one block (key >> block_bits) and blocks must
+  // come in ascending order. Errors: FailedPrecondition naming the key.
+  absl::Status AddBlock(absl::Span<const uint64_t> keys);
+  // Adds all of `keys` (ascending), cutting them into blocks.
+  absl::Status AddKeys(absl::Span<const uint64_t> keys);
+  // Copies block `block` of `from` as encoded (same block_bits; above every
+  // block added so far). Errors: FailedPrecondition.
+  absl::Status CopyBlock(const KeyIndex& from, uint64_t block);
+
+  uint64_t key_count() const { return key_count_; }
+
+  // Writes the index durably (storage/durable_file.h) to `path`.
+  absl::StatusOr<KeyIndexInfo> WriteFile(uint64_t generation_number,
+                                         const std::string& path);
+  // The index, in memory.
+  absl::StatusOr<std::unique_ptr<KeyIndex>> Finish();
+
+ private:
+  absl::Status AppendEntry(uint64_t block, uint64_t entry);
+  void Seal();
+
+  uint32_t block_bits_;
+  bool have_block_ = false;
+  uint64_t first_block_ = 0;
+  uint64_t next_block_ = 0;  // Directory covers [first_block_, next_block_).
+  bool have_key_ = false;
+  uint64_t last_key_ = 0;
+  uint64_t key_count_ = 0;
+  std::vector<uint64_t> directory_;
+  std::vector<uint64_t> data_;
+  std::vector<uint64_t> scratch_;
+};
+
+// Writes the index of `keys` (strictly ascending) to `path` durably.
+absl::StatusOr<KeyIndexInfo> WriteKeyIndex(absl::Span<const uint64_t> keys,
+                                           uint64_t generation_number,
+                                           const std::string& path);
+
+}  // namespace dnc::storage
+
+#endif  // DNC_STORAGE_KEY_INDEX_H_
