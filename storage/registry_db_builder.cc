@@ -11,6 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "common/status_macros.h"
 #include "rocksdb/cache.h"
+#include "rocksdb/convenience.h"
 #include "rocksdb/db.h"
 #include "rocksdb/env.h"
 #include "rocksdb/filter_policy.h"
@@ -25,24 +26,34 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Table format, chosen for point lookups of 8-byte keys with 0-4 byte values:
-// - 4 KiB blocks: one page per cold read and an index of ~16 bytes per block
-//   (~1 byte/key). 16 KiB blocks measured the same on cached lookups
-//   (bench/registry_store_bench, 1M keys), so the smaller cold read wins.
-// - A hash index inside each data block (kDataBlockBinaryAndHash) turns the
-//   in-block binary search into one probe for Get/MultiGet.
+// Table format, chosen for point lookups of 8-byte keys with 0-4 byte values
+// and a small footprint on disk (issue 13: at most 8 bytes per number; 250M
+// numbers were 3.9 GB uncompressed):
+// - LZ4 on every block. An entry is ~12.5 bytes uncompressed (3 varint
+//   lengths, the 1-2 key bytes not shared with the previous key, and the
+//   8-byte internal-key trailer, which is the same for every entry of a
+//   loaded file and so compresses away). Measured on 10M numbers of
+//   bench/nanp_exchange_model.h (BENCHMARKS.md, "RocksDB details"): 15.4
+//   bytes/number uncompressed, 5.5 with LZ4, 3.1 with ZSTD; a lookup that
+//   misses the block cache cost ~5-10% more CPU with LZ4 and ~75% more with
+//   ZSTD, cached lookups the same (the block cache holds uncompressed
+//   blocks). LZ4 fits the budget with room for change overlays without
+//   making cold lookups noticeably dearer. Each block records its
+//   compression, so readers open uncompressed generations written before.
+// - 4 KiB blocks (uncompressed size): one small read per cold lookup and an
+//   index of ~16 bytes per block. 8 KiB blocks saved 0.6 bytes/number with
+//   LZ4 and cost ~30% more per cold lookup.
+// - Binary search within a block (restart interval 16), no in-block hash
+//   index: its ~1.3 bytes/key are random and do not compress (6.8 instead
+//   of 5.5 bytes/number with LZ4), and measured no faster once the block
+//   has to be decompressed or found in the cache. Blocks written with it
+//   (generations before issue 13) still read: the index type is in each
+//   block's footer.
 // - Whole-key Bloom filter, 10 bits/key (~1% FP): a miss costs no data block.
 //   On the SourceSnapshot path the HashFilter already removed most misses, so
 //   this mainly pays off for direct Contains() calls and the HashFilter's
-//   false positives; it costs ~1.25 bytes/key of memory once a table is open.
-// - No compression. Measured on 1M random NANP keys: 16.4 bytes/key on disk
-//   uncompressed vs 8.6 with LZ4 (every entry carries an 8-byte internal-key
-//   trailer that LZ4 squeezes out), the same lookup rate while blocks are in
-//   the block cache, and builds ~20-50% slower with LZ4. Block-cache misses
-//   (the common case once a 250M-key DB, ~4 GB, outgrows the cache) would
-//   each pay an LZ4 decompression. If disk or page-cache footprint matters
-//   more than miss latency, kLZ4Compression is a one-line change here (the
-//   reader needs nothing: each block records its compression).
+//   false positives; it costs ~1.25 bytes/key on disk and in memory once a
+//   table is open.
 constexpr size_t kBlockSize = 4 * 1024;
 constexpr double kBloomBitsPerKey = 10.0;
 
@@ -134,6 +145,16 @@ absl::Status BuildInto(const std::string& db_dir, const std::string& ingest_dir,
 
 namespace internal {
 
+rocksdb::CompressionType RegistryDbCompression() {
+  static const rocksdb::CompressionType kCompression = [] {
+    for (rocksdb::CompressionType type : rocksdb::GetSupportedCompressions()) {
+      if (type == rocksdb::kLZ4Compression) return type;
+    }
+    return rocksdb::kNoCompression;
+  }();
+  return kCompression;
+}
+
 void ConfigureRegistryDbOptions(std::shared_ptr<rocksdb::Cache> block_cache,
                                 rocksdb::Options* options) {
   rocksdb::BlockBasedTableOptions table;
@@ -143,16 +164,18 @@ void ConfigureRegistryDbOptions(std::shared_ptr<rocksdb::Cache> block_cache,
   table.whole_key_filtering = true;
   table.optimize_filters_for_memory = true;
   table.data_block_index_type =
-      rocksdb::BlockBasedTableOptions::kDataBlockBinaryAndHash;
-  table.data_block_hash_table_util_ratio = 0.75;
+      rocksdb::BlockBasedTableOptions::kDataBlockBinarySearch;
   if (block_cache != nullptr) {
     table.block_cache = std::move(block_cache);
   } else {
     table.no_block_cache = true;
   }
   options->table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  options->compression = rocksdb::kNoCompression;
-  options->bottommost_compression = rocksdb::kNoCompression;
+  // SstFileWriter compresses with bottommost_compression (it does not know
+  // the level a file will land in), so both are set: base files and change
+  // overlays alike are LZ4.
+  options->compression = RegistryDbCompression();
+  options->bottommost_compression = RegistryDbCompression();
   // Read-only after publish: nothing to compact, and the loaded data is
   // already one sorted run in the bottommost level.
   options->disable_auto_compactions = true;

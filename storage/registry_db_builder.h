@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/types/span.h"
+#include "rocksdb/compression_type.h"
 #include "storage/registry_record.h"
 
 namespace rocksdb {
@@ -43,6 +44,12 @@ absl::Status BuildRegistryDb(const std::string& db_dir,
                              const RegistryDbBuildOptions& options);
 
 namespace internal {
+// Storage-internal: the compression of every file the builder and change
+// lists write, compactions of change overlays included: LZ4 (see the table
+// format notes in registry_db_builder.cc), or none if this RocksDB was built
+// without it (readers handle either, block by block).
+rocksdb::CompressionType RegistryDbCompression();
+
 // Storage-internal: fills in the table format (block-based, whole-key Bloom
 // filter, block size, compression) and DB options shared by the builder and
 // RegistryStore, so the reader reads exactly what the builder wrote.

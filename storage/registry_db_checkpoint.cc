@@ -177,7 +177,7 @@ absl::Status ApplyChanges(const std::string& db_dir,
   if (static_cast<int>(overlays.size()) > derive_options.max_overlay_files) {
     start = Clock::now();
     rocksdb::CompactionOptions compaction;
-    compaction.compression = rocksdb::kNoCompression;
+    compaction.compression = internal::RegistryDbCompression();
     DNC_RETURN_IF_ERROR(FromRocksDbStatus(
         db->CompactFiles(compaction, overlays, output_level),
         absl::StrCat("compact ", overlays.size(), " change overlays of"),
