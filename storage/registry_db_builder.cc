@@ -34,12 +34,14 @@ namespace fs = std::filesystem;
 //   8-byte internal-key trailer, which is the same for every entry of a
 //   loaded file and so compresses away). Measured on 10M numbers of
 //   bench/nanp_exchange_model.h (BENCHMARKS.md, "RocksDB details"): 15.4
-//   bytes/number uncompressed, 5.5 with LZ4, 3.1 with ZSTD; a lookup that
-//   misses the block cache cost ~5-10% more CPU with LZ4 and ~75% more with
-//   ZSTD, cached lookups the same (the block cache holds uncompressed
-//   blocks). LZ4 fits the budget with room for change overlays without
-//   making cold lookups noticeably dearer. Each block records its
-//   compression, so readers open uncompressed generations written before.
+//   bytes/number uncompressed, 5.5 with LZ4, 3.1 with ZSTD. Cached lookups
+//   cost the same (the block cache holds uncompressed blocks); at 50M
+//   numbers with a 64 MiB cache, a lookup missing it cost ~30% more CPU
+//   with LZ4 through pread() (ZSTD: ~75% more at 10M), so RegistryStore
+//   maps the files (allow_mmap_reads), which brings LZ4 below the former
+//   uncompressed pread() cost. LZ4 fits the budget with room for change
+//   overlays. Each block records its compression, so readers open
+//   uncompressed generations written before.
 // - 4 KiB blocks (uncompressed size): one small read per cold lookup and an
 //   index of ~16 bytes per block. 8 KiB blocks saved 0.6 bytes/number with
 //   LZ4 and cost ~30% more per cold lookup.
