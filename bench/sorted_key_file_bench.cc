@@ -1,4 +1,5 @@
-// Exact confirmation micro-benchmarks: SortedKeyFile lookups (the in-memory
+// Exact confirmation micro-benchmarks: KeyIndex (index.bin) lookups, alone
+// and behind the filter; SortedKeyFile lookups (the in-memory
 // bucket index, one at a time and in batches; the plain binary search over
 // the mapped keys) against the HashFilter probe they replace or follow, at
 // 1M, 10M and 50M keys, on uniform and clustered NANP numbers.
@@ -7,6 +8,8 @@
 //   build/bench/sorted_key_file_bench --benchmark_min_time=0.3
 //   build/bench/sorted_key_file_bench --with_50m    # adds the 50M fixtures
 //                                                   # (~1.5 GB, ~20 s setup)
+//   build/bench/sorted_key_file_bench --with_250m --index_only
+//       # index.bin (and the filter in front of it) at national scale only
 //
 // "per_key" is CPU time per looked-up number ("9.1n" = 9.1 ns). Queries are
 // 1M numbers cycled through, in batches of 1024, `hit` percent of them
@@ -27,6 +30,7 @@
 #include "benchmark/benchmark.h"
 #include "storage/hash_filter.h"
 #include "storage/hash_filter_builder.h"
+#include "storage/key_index.h"
 #include "storage/sorted_key_file.h"
 
 namespace dnc::storage {
@@ -94,6 +98,7 @@ struct Fixture {
   std::unique_ptr<SortedKeyFile> range;    // The range index, forced.
   std::unique_ptr<SortedKeyFile> plain;    // No index: binary search.
   std::unique_ptr<HashFilter> filter;
+  std::unique_ptr<KeyIndex> index;               // index.bin, mapped.
   std::map<int, std::vector<uint64_t>> queries;  // By hit percent.
   ~Fixture() {
     std::error_code ignored;
@@ -140,6 +145,10 @@ Fixture& GetFixture(size_t n, bool clustered) {
   auto filter = HashFilter::Open(f->dir + "/filter.bin");
   Check(filter.ok(), "open filter");
   f->filter = std::move(*filter);
+  Check(WriteKeyIndex(f->keys, 1, f->dir + "/index.bin").ok(), "write index");
+  auto index = KeyIndex::Open(f->dir + "/index.bin");
+  Check(index.ok(), "open index");
+  f->index = std::move(*index);
   return *f;
 }
 
@@ -245,6 +254,61 @@ void BM_FilterThenKeys(benchmark::State& state) {
   SetPerKey(state, f, kBatch);
 }
 
+// KeyIndex::ContainsBatch over the mapped index.bin (what the server uses).
+void BM_IndexContainsBatch(benchmark::State& state) {
+  Fixture& f = GetFixture(state.range(0), state.range(2) != 0);
+  const std::vector<uint64_t>& q = Queries(f, state.range(1));
+  std::vector<uint8_t> found(kBatch);
+  size_t offset = 0;
+  for (auto _ : state) {
+    f.index->ContainsBatch(absl::MakeConstSpan(&q[offset], kBatch),
+                           absl::MakeSpan(found));
+    benchmark::DoNotOptimize(found.data());
+    offset = (offset + kBatch) & (kQueries - 1);
+  }
+  SetPerKey(state, f, kBatch);
+  state.counters["index_bits_per_key"] = f.index->bits_per_key();
+  state.counters["filter_bits_per_key"] =
+      8.0 * f.filter->file_bytes() / f.keys.size();
+}
+
+// The filter first, then index.bin only on the "maybe"s: does the filter
+// earn a place in front of the compact index?
+void BM_FilterThenIndex(benchmark::State& state) {
+  Fixture& f = GetFixture(state.range(0), state.range(2) != 0);
+  const std::vector<uint64_t>& q = Queries(f, state.range(1));
+  std::vector<uint8_t> maybe(kBatch), found(kBatch);
+  std::vector<uint64_t> maybe_keys(kBatch);
+  size_t offset = 0;
+  for (auto _ : state) {
+    const uint64_t* in = &q[offset];
+    f.filter->MayContainBatch(absl::MakeConstSpan(in, kBatch),
+                              absl::MakeSpan(maybe));
+    size_t m = 0;
+    for (size_t i = 0; i < kBatch; ++i) {
+      maybe_keys[m] = in[i];
+      m += maybe[i];
+    }
+    f.index->ContainsBatch(absl::MakeConstSpan(maybe_keys.data(), m),
+                           absl::MakeSpan(found.data(), m));
+    benchmark::DoNotOptimize(found.data());
+    offset = (offset + kBatch) & (kQueries - 1);
+  }
+  SetPerKey(state, f, kBatch);
+}
+
+// KeyIndex::Open of a cached index.bin: header, checksum and directory
+// checks (what a server pays per generation now; compare BM_Open).
+void BM_IndexOpen(benchmark::State& state) {
+  Fixture& f = GetFixture(state.range(0), state.range(1) != 0);
+  const std::string path = f.dir + "/index.bin";
+  for (auto _ : state) {
+    auto index = KeyIndex::Open(path);
+    if (!index.ok()) state.SkipWithError(index.status().ToString().c_str());
+    benchmark::DoNotOptimize(index);
+  }
+}
+
 // SortedKeyFile::Open of a cached keys.bin: header checks, the checksum and
 // order passes over the keys, and the index build (what a server pays per
 // generation at startup or reload). Args: {keys, 1 = clustered}.
@@ -263,14 +327,18 @@ void BM_Open(benchmark::State& state) {
 }
 
 bool with_50m = false;
+bool with_250m = false;
+bool index_only = false;  // Only the index.bin benchmarks.
 
 void Sizes(benchmark::internal::Benchmark* b, bool with_plain) {
   b->ArgNames({"keys", "hit", "clustered", "indexed"});
   std::vector<int64_t> sizes = {1000000, 10000000};
   if (with_50m) sizes.push_back(50000000);
+  if (with_250m) sizes = {250000000};
   for (int64_t n : sizes) {
     for (int64_t clustered : {0, 1}) {
-      for (int64_t hit : {5, 50}) {
+      if (with_250m && clustered == 0) continue;
+      for (int64_t hit : {5, 30, 50}) {
         b->Args({n, hit, clustered, 1});
         if (with_plain) b->Args({n, hit, clustered, 2});
         if (with_plain && clustered == 0) b->Args({n, hit, clustered, 0});
@@ -280,6 +348,20 @@ void Sizes(benchmark::internal::Benchmark* b, bool with_plain) {
 }
 
 void RegisterAll() {
+  benchmark::RegisterBenchmark("BM_IndexContainsBatch", BM_IndexContainsBatch)
+      ->Apply([](benchmark::internal::Benchmark* b) { Sizes(b, false); });
+  benchmark::RegisterBenchmark("BM_FilterThenIndex", BM_FilterThenIndex)
+      ->Apply([](benchmark::internal::Benchmark* b) { Sizes(b, false); });
+  auto* index_open = benchmark::RegisterBenchmark("BM_IndexOpen", BM_IndexOpen);
+  index_open->ArgNames({"keys", "clustered"});
+  for (int64_t n : {10000000, 50000000, 250000000}) {
+    if ((n == 50000000 && !with_50m) || (n == 250000000 && !with_250m)) {
+      continue;
+    }
+    index_open->Args({n, 1});
+  }
+  index_open->Unit(benchmark::kMillisecond)->UseRealTime();
+  if (index_only) return;
   benchmark::RegisterBenchmark("BM_KeysContainsBatch", BM_KeysContainsBatch)
       ->Apply([](benchmark::internal::Benchmark* b) { Sizes(b, true); });
   benchmark::RegisterBenchmark("BM_KeysContains", BM_KeysContains)
@@ -306,6 +388,10 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--with_50m") == 0) {
       dnc::storage::with_50m = true;
+    } else if (std::strcmp(argv[i], "--with_250m") == 0) {
+      dnc::storage::with_250m = true;  // Only 250M, clustered.
+    } else if (std::strcmp(argv[i], "--index_only") == 0) {
+      dnc::storage::index_only = true;
     } else {
       argv[out++] = argv[i];
     }

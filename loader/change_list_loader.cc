@@ -225,7 +225,7 @@ class ChangeListFeeder final : public internal::GenerationFeeder {
     counts.superseded = ResolveChanges(&changes);
     if (base_.index != nullptr) {
       builder_ = std::make_unique<storage::KeyIndexBuilder>(
-          MergedBlockBits(*base_.index, changes));
+          MergedBlockSize(*base_.index, changes));
       DNC_RETURN_IF_ERROR(MergeChangesIntoIndex(
           *base_.index, changes, builder_.get(), &db_changes_, &counts));
     } else {
@@ -233,7 +233,7 @@ class ChangeListFeeder final : public internal::GenerationFeeder {
       MergeChanges(base_.legacy->keys(), changes, &merged, &db_changes_,
                    &counts);
       builder_ = std::make_unique<storage::KeyIndexBuilder>(
-          storage::KeyIndexBuilder::ChooseBlockBits(
+          storage::KeyIndexBuilder::ChooseBlockSize(
               merged.size(), merged.empty() ? 0 : merged.front(),
               merged.empty() ? 0 : merged.back()));
       DNC_RETURN_IF_ERROR(builder_->AddKeys(merged));

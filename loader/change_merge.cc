@@ -86,37 +86,29 @@ void MergeChanges(absl::Span<const uint64_t> base,
   AppendMerged(base, resolved, merged, db_changes, counts);
 }
 
-uint32_t MergedBlockBits(const storage::KeyIndex& base,
+uint32_t MergedBlockSize(const storage::KeyIndex& base,
                          absl::Span<const ChangeRecord> resolved) {
   const storage::KeyIndexLayout& L = base.layout();
   uint64_t adds = 0;
   for (const ChangeRecord& record : resolved) adds += record.erase ? 0 : 1;
   const uint64_t count = base.key_count() + adds;
-  if (count == 0) return storage::KeyIndexBuilder::ChooseBlockBits(0, 0, 0);
+  if (count == 0) return storage::KeyIndexBuilder::ChooseBlockSize(0, 0, 0);
   uint64_t min_key = ~uint64_t{0};
   uint64_t max_key = 0;
   if (base.key_count() != 0) {
-    if (L.block_bits == 0) {
+    if (L.block_size == 0) {
       min_key = L.data[0];
       max_key = L.data[L.key_count - 1];
     } else {
-      min_key = L.first_block << L.block_bits;
-      max_key = ((L.first_block + L.block_count) << L.block_bits) - 1;
+      min_key = L.first_block * L.block_size;
+      max_key = (L.first_block + L.block_count) * L.block_size - 1;
     }
   }
   if (!resolved.empty()) {
     min_key = std::min(min_key, resolved.front().key);
     max_key = std::max(max_key, resolved.back().key);
   }
-  const uint32_t chosen =
-      storage::KeyIndexBuilder::ChooseBlockBits(count, min_key, max_key);
-  // Keep the base's blocks unless the set has grown or shrunk out of their
-  // size class (a factor of 4 either way from what would be chosen).
-  if (L.block_bits != 0 && chosen != 0 && L.block_bits + 2 >= chosen &&
-      chosen + 2 >= L.block_bits && base.key_count() != 0) {
-    return L.block_bits;
-  }
-  return chosen;
+  return storage::KeyIndexBuilder::ChooseBlockSize(count, min_key, max_key);
 }
 
 absl::Status MergeChangesIntoIndex(
@@ -126,8 +118,8 @@ absl::Status MergeChangesIntoIndex(
   db_changes->clear();
   db_changes->reserve(resolved.size());
   const storage::KeyIndexLayout& L = base.layout();
-  const uint32_t b = builder->block_bits();
-  if (b == 0 || b != L.block_bits) {
+  const uint32_t b = builder->block_size();
+  if (b == 0 || b != L.block_size) {
     // Different blocks: decode everything, merge, encode.
     std::vector<uint64_t> keys;
     base.AppendKeys(&keys);
@@ -153,7 +145,7 @@ absl::Status MergeChangesIntoIndex(
   while (true) {
     const uint64_t base_block = next_base_block();
     const uint64_t change_block =
-        c < resolved.size() ? resolved[c].key >> b : kEnd;
+        c < resolved.size() ? resolved[c].key / b : kEnd;
     if (base_block == kEnd && change_block == kEnd) break;
     if (base_block < change_block) {
       DNC_RETURN_IF_ERROR(builder->CopyBlock(base, base_block));
@@ -162,7 +154,7 @@ absl::Status MergeChangesIntoIndex(
     }
     const uint64_t block = change_block;
     size_t c_end = c;
-    while (c_end < resolved.size() && (resolved[c_end].key >> b) == block) {
+    while (c_end < resolved.size() && resolved[c_end].key / b == block) {
       ++c_end;
     }
     old_keys.clear();

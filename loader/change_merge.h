@@ -71,10 +71,10 @@ absl::Status MergeChangesIntoIndex(
     storage::KeyIndexBuilder* builder,
     std::vector<storage::RegistryDbChange>* db_changes, ChangeCounts* counts);
 
-// The block size the next generation's index should use: the base's when
-// the merged set stays in its range and size class (so blocks are copied),
-// else KeyIndexBuilder::ChooseBlockBits of the merged set's estimate.
-uint32_t MergedBlockBits(const storage::KeyIndex& base,
+// The block size the next generation's index should use
+// (KeyIndexBuilder::ChooseBlockSize of the merged set's estimated count and
+// range): blocks are copied when it is the base's.
+uint32_t MergedBlockSize(const storage::KeyIndex& base,
                          absl::Span<const ChangeRecord> resolved);
 
 }  // namespace dnc::loader

@@ -26,14 +26,14 @@ namespace {
 //   offset  size  field
 //        0     8  magic "DNCKIDX1"
 //        8     2  format_version (1)
-//       10     2  block_bits (0: sorted array; else 8..15)
+//       10     2  block_size (0: sorted array; else 10000)
 //       12     4  endian_tag 0x01020304 as written natively
 //       16     8  key_count
 //       24     8  generation_number
-//       32     8  first_block (key >> block_bits of the directory's first)
+//       32     8  first_block (key / block_size of the directory's first)
 //       40     8  block_count (directory entries)
 //       48     8  data_words (8-byte words of block data, one pad word
-//                 included; with block_bits 0: key_count)
+//                 included; with block_size 0: key_count)
 //       56     8  body_checksum: XXH3-64 (seed 0) of every byte after the
 //                 header (data, then directory)
 //       64    60  reserved (0)
@@ -43,25 +43,24 @@ namespace {
 //
 // A directory entry: bits 0-39 the block's offset in data words, 40-56 its
 // key count n (0: empty), 57-60 its Elias-Fano low-bit width l, 61 set for a
-// bitmap block. An Elias-Fano block of n keys, U = 2^block_bits numbers and
-// m = U >> l buckets is: the positions of zeros number 64, 128, ... of the
-// high bit vector (16 bits each, padded to a word), the high bit vector
-// (n + m bits: key i sets bit (suffix_i >> l) + i), and the low l bits of
-// each key packed. A bitmap block is U bits.
+// bitmap block. An Elias-Fano block of n keys, U = 10000 numbers and
+// m = ceil(U / 2^l) buckets is: the positions of zeros number 64, 128, ... of
+// the high bit vector (16 bits each, padded to a word), the high bit vector (n
+// + m bits: key i sets bit (suffix_i >> l) + i), and the low l bits of each key
+// packed. A bitmap block is U bits.
 constexpr char kMagic[8] = {'D', 'N', 'C', 'K', 'I', 'D', 'X', '1'};
 constexpr uint16_t kFormatVersion = 1;
 constexpr uint32_t kEndianTag = 0x01020304u;
 constexpr size_t kHeaderBytes = 128;
-constexpr uint32_t kMinBlockBits = 8;
-constexpr uint32_t kMaxBlockBits = 15;
-// Keys a block should hold on average over the key range.
-constexpr uint64_t kTargetKeysPerBlock = 100;
+// Numbers per block: a NANP exchange (NPA-NXX), whose registered numbers
+// are spread fairly evenly over its 10,000 lines, as Elias-Fano wants.
+constexpr uint64_t kBlockSize = kKeyIndexBlockSize;
 constexpr uint64_t kOffsetMask = (uint64_t{1} << 40) - 1;
 
 struct IndexHeader {
   char magic[8];
   uint16_t format_version;
-  uint16_t block_bits;
+  uint16_t block_size;
   uint32_t endian_tag;
   uint64_t key_count;
   uint64_t generation_number;
@@ -108,9 +107,9 @@ uint64_t Pack(uint64_t offset, uint32_t n, uint32_t l, bool bitmap) {
          (uint64_t{bitmap} << 61);
 }
 
-// The Elias-Fano low-bit width for n keys in 2^b numbers: floor(log2(U/n)).
-uint32_t EfLowBits(uint32_t b, uint32_t n) {
-  const uint64_t ratio = (uint64_t{1} << b) / n;
+// The Elias-Fano low-bit width for n keys in a block: floor(log2(U/n)).
+uint32_t EfLowBits(uint32_t n) {
+  const uint64_t ratio = kBlockSize / n;
   return ratio <= 1 ? 0 : 63 - __builtin_clzll(ratio);
 }
 
@@ -124,9 +123,9 @@ struct EfShape {
   uint64_t words() const { return sample_words + high_words + low_words; }
 };
 
-EfShape ShapeOf(uint32_t b, uint32_t n, uint32_t l) {
+EfShape ShapeOf(uint32_t n, uint32_t l) {
   EfShape s;
-  s.buckets = (uint64_t{1} << b) >> l;
+  s.buckets = (kBlockSize + (uint64_t{1} << l) - 1) >> l;
   s.samples = (s.buckets - 1) / 64;
   s.sample_words = (s.samples + 3) / 4;
   s.high_words = (n + s.buckets + 63) / 64;
@@ -134,26 +133,46 @@ EfShape ShapeOf(uint32_t b, uint32_t n, uint32_t l) {
   return s;
 }
 
-uint64_t BitmapWords(uint32_t b) { return (uint64_t{1} << b) / 64; }
+constexpr uint64_t kBitmapWords = (kBlockSize + 63) / 64;
 
 // Words block `e` takes.
-uint64_t BlockWords(uint32_t b, const Entry& e) {
+uint64_t BlockWords(const Entry& e) {
   if (e.n == 0) return 0;
-  return e.bitmap ? BitmapWords(b) : ShapeOf(b, e.n, e.l).words();
+  return e.bitmap ? kBitmapWords : ShapeOf(e.n, e.l).words();
 }
 
-// The r-th (0-based) set bit of x. REQUIRES: r < popcount(x).
-inline uint32_t SelectInWord(uint64_t x, uint32_t r) {
-  uint32_t base = 0;
-  while (true) {
-    const uint32_t c = static_cast<uint32_t>(__builtin_popcountll(x & 0xff));
-    if (r < c) break;
-    r -= c;
-    x >>= 8;
-    base += 8;
+// kSelectInByte[b | r << 8]: the position of the r-th set bit of byte b.
+struct SelectInByteTable {
+  uint8_t at[256 * 8];
+  constexpr SelectInByteTable() : at() {
+    for (int b = 0; b < 256; ++b) {
+      int r = 0;
+      for (int bit = 0; bit < 8; ++bit) {
+        if ((b >> bit) & 1) at[b | (r++ << 8)] = static_cast<uint8_t>(bit);
+      }
+    }
   }
-  for (; r != 0; --r) x &= x - 1;
-  return base + static_cast<uint32_t>(__builtin_ctzll(x));
+};
+constexpr SelectInByteTable kSelectInByte;
+
+// The r-th (0-based) set bit of x, without branches (broadword: per-byte
+// counts summed by one multiply pick the byte, a table the bit), so that
+// lookups at random positions do not pay for mispredicted loops.
+// REQUIRES: r < popcount(x).
+inline uint32_t SelectInWord(uint64_t x, uint32_t r) {
+  constexpr uint64_t kOnesStep4 = 0x1111111111111111ULL;
+  constexpr uint64_t kOnesStep8 = 0x0101010101010101ULL;
+  constexpr uint64_t kMsbsStep8 = 0x80ULL * kOnesStep8;
+  uint64_t s = x - ((x & 0xA * kOnesStep4) >> 1);
+  s = (s & 0x3 * kOnesStep4) + ((s >> 2) & 0x3 * kOnesStep4);
+  s = (s + (s >> 4)) & 0xF * kOnesStep8;
+  const uint64_t byte_sums = s * kOnesStep8;  // Inclusive prefix per byte.
+  const uint64_t r_step8 = uint64_t{r} * kOnesStep8;
+  const uint64_t geq = ((r_step8 | kMsbsStep8) - byte_sums) & kMsbsStep8;
+  const uint32_t place = static_cast<uint32_t>(__builtin_popcountll(geq)) * 8;
+  const uint32_t byte_rank =
+      static_cast<uint32_t>(r - (((byte_sums << 8) >> place) & 0xFF));
+  return place + kSelectInByte.at[((x >> place) & 0xFF) | (byte_rank << 8)];
 }
 
 constexpr uint64_t kNone = ~uint64_t{0};
@@ -183,12 +202,12 @@ inline uint32_t ReadLow(const uint8_t* low, uint64_t rank, uint32_t l) {
   return static_cast<uint32_t>((v >> (bit & 7)) & ((uint64_t{1} << l) - 1));
 }
 
-// Whether suffix s (< 2^b) is in the block at `block` described by `e`.
-inline bool BlockContains(const uint64_t* block, const Entry& e, uint32_t b,
-                          uint32_t s) {
+// Whether suffix s (< kBlockSize) is in the block at `block` described by
+// `e`.
+inline bool BlockContains(const uint64_t* block, const Entry& e, uint32_t s) {
   if (e.bitmap) return ((block[s >> 6] >> (s & 63)) & 1) != 0;
   const uint32_t l = e.l;
-  const EfShape shape = ShapeOf(b, e.n, l);
+  const EfShape shape = ShapeOf(e.n, l);
   const uint16_t* samples = reinterpret_cast<const uint16_t*>(block);
   const uint64_t* high = block + shape.sample_words;
   const uint8_t* low =
@@ -216,18 +235,18 @@ inline bool BlockContains(const uint64_t* block, const Entry& e, uint32_t b,
 }
 
 // Appends the keys of a block (base = its first number).
-void DecodeBlock(const uint64_t* block, const Entry& e, uint32_t b,
-                 uint64_t base, std::vector<uint64_t>* out) {
+void DecodeBlock(const uint64_t* block, const Entry& e, uint64_t base,
+                 std::vector<uint64_t>* out) {
   if (e.n == 0) return;
   if (e.bitmap) {
-    for (uint64_t w = 0; w < BitmapWords(b); ++w) {
+    for (uint64_t w = 0; w < kBitmapWords; ++w) {
       for (uint64_t x = block[w]; x != 0; x &= x - 1) {
         out->push_back(base + w * 64 + __builtin_ctzll(x));
       }
     }
     return;
   }
-  const EfShape shape = ShapeOf(b, e.n, e.l);
+  const EfShape shape = ShapeOf(e.n, e.l);
   const uint64_t* high = block + shape.sample_words;
   const uint8_t* low =
       reinterpret_cast<const uint8_t*>(high + shape.high_words);
@@ -266,16 +285,16 @@ double KeyIndex::bits_per_key() const {
 
 bool KeyIndex::Contains(uint64_t key) const {
   const KeyIndexLayout& L = layout_;
-  if (L.block_bits == 0) {
+  if (L.block_size == 0) {
     return std::binary_search(L.data, L.data + L.key_count, key);
   }
-  const uint64_t rel = (key >> L.block_bits) - L.first_block;
+  const uint64_t block = key / kBlockSize;
+  const uint64_t rel = block - L.first_block;
   if (rel >= L.block_count) return false;
   const Entry e = Unpack(L.directory[rel]);
   if (e.n == 0) return false;
-  return BlockContains(
-      L.data + e.offset, e, L.block_bits,
-      static_cast<uint32_t>(key & ((uint64_t{1} << L.block_bits) - 1)));
+  return BlockContains(L.data + e.offset, e,
+                       static_cast<uint32_t>(key - block * kBlockSize));
 }
 
 void KeyIndex::ContainsBatch(absl::Span<const uint64_t> keys,
@@ -283,7 +302,7 @@ void KeyIndex::ContainsBatch(absl::Span<const uint64_t> keys,
   assert(found.size() == keys.size());
   const size_t n = std::min(keys.size(), found.size());
   const KeyIndexLayout& L = layout_;
-  if (L.block_bits == 0) {
+  if (L.block_size == 0) {
     for (size_t i = 0; i < n; ++i) found[i] = Contains(keys[i]) ? 1 : 0;
     return;
   }
@@ -293,16 +312,17 @@ void KeyIndex::ContainsBatch(absl::Span<const uint64_t> keys,
   constexpr size_t kStage = 16;
   constexpr size_t kRing = 64;
   static_assert(kRing > 2 * kStage && (kRing & (kRing - 1)) == 0, "ring");
-  const uint32_t b = L.block_bits;
-  const uint64_t suffix_mask = (uint64_t{1} << b) - 1;
   struct Slot {
     uint64_t rel;
     uint64_t entry;
+    uint32_t suffix;
   };
   Slot ring[kRing];
   auto stage1 = [&](size_t i) {
     Slot& s = ring[i & (kRing - 1)];
-    s.rel = (keys[i] >> b) - L.first_block;
+    const uint64_t block = keys[i] / kBlockSize;
+    s.suffix = static_cast<uint32_t>(keys[i] - block * kBlockSize);
+    s.rel = block - L.first_block;
     if (s.rel < L.block_count) __builtin_prefetch(L.directory + s.rel);
   };
   auto stage2 = [&](size_t i) {
@@ -311,15 +331,16 @@ void KeyIndex::ContainsBatch(absl::Span<const uint64_t> keys,
     const Entry e = Unpack(s.entry);
     if (e.n == 0) return;
     const uint64_t* block = L.data + e.offset;
-    const uint32_t suffix = static_cast<uint32_t>(keys[i] & suffix_mask);
+    const uint32_t suffix = s.suffix;
     if (e.bitmap) {
       __builtin_prefetch(block + (suffix >> 6));
       return;
     }
-    const EfShape shape = ShapeOf(b, e.n, e.l);
+    const EfShape shape = ShapeOf(e.n, e.l);
     const uint64_t h = suffix >> e.l;
-    // Where the bucket's bits lie if keys are spread evenly over the block.
-    const uint64_t rank = h * e.n / shape.buckets;
+    // Where the bucket's bits lie if keys are spread evenly over the block
+    // (n / m is between 1/2 and 1; no division on this path).
+    const uint64_t rank = (h * 3) >> 2;
     __builtin_prefetch(reinterpret_cast<const uint16_t*>(block) +
                        (h == 0 ? 0 : (h - 1) >> 6));
     __builtin_prefetch(block + shape.sample_words + ((h + rank) >> 6));
@@ -330,10 +351,7 @@ void KeyIndex::ContainsBatch(absl::Span<const uint64_t> keys,
     const Slot& s = ring[i & (kRing - 1)];
     const Entry e = Unpack(s.entry);
     found[i] =
-        e.n != 0 && BlockContains(L.data + e.offset, e, b,
-                                  static_cast<uint32_t>(keys[i] & suffix_mask))
-            ? 1
-            : 0;
+        e.n != 0 && BlockContains(L.data + e.offset, e, s.suffix) ? 1 : 0;
   };
   if (n <= 2 * kStage) {
     for (size_t i = 0; i < n; ++i) stage1(i);
@@ -361,7 +379,7 @@ void KeyIndex::ContainsBatch(absl::Span<const uint64_t> keys,
 void KeyIndex::AppendKeys(std::vector<uint64_t>* out) const {
   const KeyIndexLayout& L = layout_;
   out->reserve(out->size() + L.key_count);
-  if (L.block_bits == 0) {
+  if (L.block_size == 0) {
     out->insert(out->end(), L.data, L.data + L.key_count);
     return;
   }
@@ -374,15 +392,15 @@ void KeyIndex::AppendBlockKeys(uint64_t block,
                                std::vector<uint64_t>* out) const {
   const KeyIndexLayout& L = layout_;
   const uint64_t rel = block - L.first_block;
-  if (L.block_bits == 0 || rel >= L.block_count) return;
+  if (L.block_size == 0 || rel >= L.block_count) return;
   const Entry e = Unpack(L.directory[rel]);
-  DecodeBlock(L.data + e.offset, e, L.block_bits, block << L.block_bits, out);
+  DecodeBlock(L.data + e.offset, e, block * kBlockSize, out);
 }
 
 uint32_t KeyIndex::BlockKeyCount(uint64_t block) const {
   const KeyIndexLayout& L = layout_;
   const uint64_t rel = block - L.first_block;
-  if (L.block_bits == 0 || rel >= L.block_count) return 0;
+  if (L.block_size == 0 || rel >= L.block_count) return 0;
   return Unpack(L.directory[rel]).n;
 }
 
@@ -392,7 +410,7 @@ namespace {
 // of the size its entry implies, counts adding up; or a sorted array), so
 // lookups never read outside the data. `what` names the index in errors.
 absl::Status ValidateLayout(const KeyIndexLayout& L, const std::string& path) {
-  if (L.block_bits == 0) {
+  if (L.block_size == 0) {
     if (L.data_words != L.key_count || L.block_count != 0) {
       return Corrupt(path, absl::StrCat("holds ", L.data_words, " words for ",
                                         L.key_count, " keys"));
@@ -404,18 +422,17 @@ absl::Status ValidateLayout(const KeyIndexLayout& L, const std::string& path) {
     }
     return absl::OkStatus();
   }
-  if (L.block_bits < kMinBlockBits || L.block_bits > kMaxBlockBits) {
-    return Corrupt(
-        path, absl::StrCat("has block_bits ", L.block_bits, ", expected 0 or ",
-                           kMinBlockBits, "-", kMaxBlockBits));
+  if (L.block_size != kBlockSize) {
+    return Corrupt(path, absl::StrCat("has block_size ", L.block_size,
+                                      ", expected 0 or ", kBlockSize));
   }
   if (L.block_count != 0 &&
-      L.first_block > (~uint64_t{0} >> L.block_bits) - (L.block_count - 1)) {
+      L.first_block > (~uint64_t{0} / kBlockSize) - (L.block_count - 1)) {
     return Corrupt(path, "has a directory past the largest key");
   }
   uint64_t offset = 0;
   uint64_t keys = 0;
-  const uint64_t universe = uint64_t{1} << L.block_bits;
+  const uint64_t universe = kBlockSize;
   for (uint64_t rel = 0; rel < L.block_count; ++rel) {
     const Entry e = Unpack(L.directory[rel]);
     if (e.n == 0) {
@@ -424,9 +441,8 @@ absl::Status ValidateLayout(const KeyIndexLayout& L, const std::string& path) {
       }
       continue;
     }
-    const bool bad_shape =
-        e.n > universe || (L.directory[rel] >> 62) != 0 ||
-        (e.bitmap ? e.l != 0 : e.l != EfLowBits(L.block_bits, e.n));
+    const bool bad_shape = e.n > universe || (L.directory[rel] >> 62) != 0 ||
+                           (e.bitmap ? e.l != 0 : e.l != EfLowBits(e.n));
     if (bad_shape || e.offset != offset) {
       return Corrupt(
           path, absl::StrCat("has a corrupt directory entry ", rel, " (block ",
@@ -434,7 +450,7 @@ absl::Status ValidateLayout(const KeyIndexLayout& L, const std::string& path) {
                              ", expected ", offset, "; ", e.n,
                              " keys, low bits ", e.l, ")"));
     }
-    offset += BlockWords(L.block_bits, e);
+    offset += BlockWords(e);
     keys += e.n;
   }
   // One pad word follows the last block (8-byte reads of low bits).
@@ -520,7 +536,7 @@ absl::StatusOr<std::unique_ptr<KeyIndex>> KeyIndex::Open(
   }
   std::unique_ptr<KeyIndex> index(new KeyIndex());
   KeyIndexLayout& L = index->layout_;
-  L.block_bits = header.block_bits;
+  L.block_size = header.block_size;
   L.first_block = header.first_block;
   L.block_count = header.block_count;
   L.directory = directory;
@@ -544,7 +560,7 @@ absl::StatusOr<std::unique_ptr<KeyIndex>> KeyIndex::FromKeys(
           keys[i - 1], " then ", keys[i], ")"));
     }
   }
-  KeyIndexBuilder builder(KeyIndexBuilder::ChooseBlockBits(
+  KeyIndexBuilder builder(KeyIndexBuilder::ChooseBlockSize(
       keys.size(), keys.empty() ? 0 : keys.front(),
       keys.empty() ? 0 : keys.back()));
   DNC_RETURN_IF_ERROR(builder.AddKeys(keys));
@@ -553,26 +569,20 @@ absl::StatusOr<std::unique_ptr<KeyIndex>> KeyIndex::FromKeys(
 
 // ---------------------------------------------------------- KeyIndexBuilder
 
-uint32_t KeyIndexBuilder::ChooseBlockBits(uint64_t key_count, uint64_t min_key,
+uint32_t KeyIndexBuilder::ChooseBlockSize(uint64_t key_count, uint64_t min_key,
                                           uint64_t max_key) {
-  if (key_count == 0) return kMinBlockBits;
-  const uint64_t wanted =
-      std::max<uint64_t>(1, key_count / kTargetKeysPerBlock);
-  uint32_t b = kMinBlockBits;
-  while (b < kMaxBlockBits && (max_key >> b) - (min_key >> b) + 1 > wanted) {
-    ++b;
-  }
+  if (key_count == 0) return kBlockSize;
   // Blocks cost a 64-bit entry each, empty or not. A sorted array is
   // smaller for keys sparse over their range, but a binary search over it
   // is many times slower than a block lookup: it is used only where the
   // directory would take over 256 bits a key (keys of many countries).
-  const uint64_t blocks = (max_key >> b) - (min_key >> b) + 1;
+  const uint64_t blocks = max_key / kBlockSize - min_key / kBlockSize + 1;
   if (blocks / 4 > key_count + 1024) return 0;
-  return b;
+  return kBlockSize;
 }
 
-KeyIndexBuilder::KeyIndexBuilder(uint32_t block_bits)
-    : block_bits_(block_bits) {}
+KeyIndexBuilder::KeyIndexBuilder(uint32_t block_size)
+    : block_size_(block_size) {}
 
 KeyIndexBuilder::~KeyIndexBuilder() = default;
 
@@ -592,7 +602,7 @@ absl::Status KeyIndexBuilder::AppendEntry(uint64_t block, uint64_t entry) {
   if (gap > 64 * (key_count_ + (uint64_t{1} << 20))) {
     return absl::FailedPreconditionError(absl::StrCat(
         "index builder: a gap of ", gap, " empty blocks before block ", block,
-        " (keys too spread out for block_bits ", block_bits_, ")"));
+        " (keys too spread out for block_size ", block_size_, ")"));
   }
   directory_.resize(directory_.size() + gap, 0);
   directory_.push_back(entry);
@@ -611,32 +621,31 @@ absl::Status KeyIndexBuilder::AddBlock(absl::Span<const uint64_t> keys) {
   }
   have_key_ = true;
   last_key_ = keys.back();
-  if (block_bits_ == 0) {
+  if (block_size_ == 0) {
     data_.insert(data_.end(), keys.begin(), keys.end());
     key_count_ += keys.size();
     return absl::OkStatus();
   }
-  const uint32_t b = block_bits_;
-  const uint64_t block = keys.front() >> b;
-  if ((keys.back() >> b) != block) {
+  const uint64_t block = keys.front() / kBlockSize;
+  if (keys.back() / kBlockSize != block) {
     return absl::FailedPreconditionError(
         absl::StrCat("index builder: keys ", keys.front(), " and ", keys.back(),
                      " are in different blocks"));
   }
   const uint32_t n = static_cast<uint32_t>(keys.size());
-  const uint64_t suffix_mask = (uint64_t{1} << b) - 1;
-  const uint32_t l = EfLowBits(b, n);
-  const EfShape shape = ShapeOf(b, n, l);
-  const bool bitmap = BitmapWords(b) <= shape.words();
+  const uint64_t base = block * kBlockSize;
+  const uint32_t l = EfLowBits(n);
+  const EfShape shape = ShapeOf(n, l);
+  const bool bitmap = kBitmapWords <= shape.words();
   const uint64_t offset = data_.size();
   DNC_RETURN_IF_ERROR(
       AppendEntry(block, Pack(offset, n, bitmap ? 0 : l, bitmap)));
   key_count_ += n;
   if (bitmap) {
-    data_.resize(offset + BitmapWords(b), 0);
+    data_.resize(offset + kBitmapWords, 0);
     uint64_t* words = data_.data() + offset;
     for (uint64_t key : keys) {
-      const uint64_t s = key & suffix_mask;
+      const uint64_t s = key - base;
       words[s >> 6] |= uint64_t{1} << (s & 63);
     }
     return absl::OkStatus();
@@ -647,7 +656,7 @@ absl::Status KeyIndexBuilder::AddBlock(absl::Span<const uint64_t> keys) {
   uint64_t* high = block_words + shape.sample_words;
   uint64_t* low = high + shape.high_words;
   for (uint32_t i = 0; i < n; ++i) {
-    const uint64_t s = keys[i] & suffix_mask;
+    const uint64_t s = keys[i] - base;
     const uint64_t p = (s >> l) + i;
     high[p >> 6] |= uint64_t{1} << (p & 63);
     if (l != 0) {
@@ -661,19 +670,19 @@ absl::Status KeyIndexBuilder::AddBlock(absl::Span<const uint64_t> keys) {
   uint32_t i = 0;
   for (uint64_t j = 64; j < shape.buckets && (j / 64) <= shape.samples;
        j += 64) {
-    while (i < n && ((keys[i] & suffix_mask) >> l) <= j) ++i;
+    while (i < n && ((keys[i] - base) >> l) <= j) ++i;
     samples[j / 64 - 1] = static_cast<uint16_t>(j + i);
   }
   return absl::OkStatus();
 }
 
 absl::Status KeyIndexBuilder::AddKeys(absl::Span<const uint64_t> keys) {
-  if (block_bits_ == 0) return AddBlock(keys);
+  if (block_size_ == 0) return AddBlock(keys);
   size_t start = 0;
   while (start < keys.size()) {
-    const uint64_t block = keys[start] >> block_bits_;
+    const uint64_t block = keys[start] / kBlockSize;
     size_t end = start + 1;
-    while (end < keys.size() && (keys[end] >> block_bits_) == block) ++end;
+    while (end < keys.size() && keys[end] / kBlockSize == block) ++end;
     DNC_RETURN_IF_ERROR(AddBlock(keys.subspan(start, end - start)));
     start = end;
   }
@@ -682,32 +691,32 @@ absl::Status KeyIndexBuilder::AddKeys(absl::Span<const uint64_t> keys) {
 
 absl::Status KeyIndexBuilder::CopyBlock(const KeyIndex& from, uint64_t block) {
   const KeyIndexLayout& L = from.layout();
-  if (L.block_bits != block_bits_ || block_bits_ == 0) {
+  if (L.block_size != block_size_ || block_size_ == 0) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "index builder: cannot copy a block of an index with block_bits ",
-        L.block_bits, " into one with ", block_bits_));
+        "index builder: cannot copy a block of an index with block_size ",
+        L.block_size, " into one with ", block_size_));
   }
   const uint64_t rel = block - L.first_block;
   if (rel >= L.block_count) return absl::OkStatus();
   const Entry e = Unpack(L.directory[rel]);
   if (e.n == 0) return absl::OkStatus();
-  const uint64_t first_key = block << block_bits_;
+  const uint64_t first_key = block * kBlockSize;
   if (have_key_ && first_key <= last_key_) {
     return absl::FailedPreconditionError(absl::StrCat(
         "index builder: block ", block, " is not above key ", last_key_));
   }
   const uint64_t offset = data_.size();
   DNC_RETURN_IF_ERROR(AppendEntry(block, Pack(offset, e.n, e.l, e.bitmap)));
-  const uint64_t words = BlockWords(block_bits_, e);
+  const uint64_t words = BlockWords(e);
   data_.insert(data_.end(), L.data + e.offset, L.data + e.offset + words);
   key_count_ += e.n;
   have_key_ = true;
-  last_key_ = first_key | ((uint64_t{1} << block_bits_) - 1);
+  last_key_ = first_key + kBlockSize - 1;
   return absl::OkStatus();
 }
 
 void KeyIndexBuilder::Seal() {
-  if (block_bits_ != 0) data_.push_back(0);  // The pad word.
+  if (block_size_ != 0) data_.push_back(0);  // The pad word.
 }
 
 absl::StatusOr<KeyIndexInfo> KeyIndexBuilder::WriteFile(
@@ -717,7 +726,7 @@ absl::StatusOr<KeyIndexInfo> KeyIndexBuilder::WriteFile(
   std::memset(&header, 0, sizeof(header));
   std::memcpy(header.magic, kMagic, sizeof(header.magic));
   header.format_version = kFormatVersion;
-  header.block_bits = static_cast<uint16_t>(block_bits_);
+  header.block_size = static_cast<uint16_t>(block_size_);
   header.endian_tag = kEndianTag;
   header.key_count = key_count_;
   header.generation_number = generation_number;
@@ -748,7 +757,7 @@ absl::StatusOr<std::unique_ptr<KeyIndex>> KeyIndexBuilder::Finish() {
   index->owned_.insert(index->owned_.end(), directory_.begin(),
                        directory_.end());
   KeyIndexLayout& L = index->layout_;
-  L.block_bits = block_bits_;
+  L.block_size = block_size_;
   L.first_block = first_block_;
   L.block_count = directory_.size();
   L.data = index->owned_.data();
@@ -764,7 +773,7 @@ absl::StatusOr<std::unique_ptr<KeyIndex>> KeyIndexBuilder::Finish() {
 absl::StatusOr<KeyIndexInfo> WriteKeyIndex(absl::Span<const uint64_t> keys,
                                            uint64_t generation_number,
                                            const std::string& path) {
-  KeyIndexBuilder builder(KeyIndexBuilder::ChooseBlockBits(
+  KeyIndexBuilder builder(KeyIndexBuilder::ChooseBlockSize(
       keys.size(), keys.empty() ? 0 : keys.front(),
       keys.empty() ? 0 : keys.back()));
   DNC_RETURN_IF_ERROR(builder.AddKeys(keys));

@@ -3,15 +3,16 @@
 // exactly, built once by dnc-load and mapped by the server at open, so a
 // server starts and swaps generations without rebuilding anything.
 //
-// Encoding: partitioned Elias-Fano. Keys are cut into blocks of 2^b
-// consecutive numbers (b from 8 to 15, chosen so that a block holds about a
-// hundred keys at a registry's density: b = 12 for the US registry, a third
-// of an exchange); a directory with one 64-bit entry per block in the key
-// range gives the block's offset, key count and encoding. A block's keys
-// (their low b bits) are stored as Elias-Fano (the low l bits of each
-// packed, the rest as a unary bit vector, plus a 16-bit position sample
-// every 64 buckets so a lookup scans at most a few words), or as a bitmap
-// of the 2^b numbers where that is smaller (dense blocks). About 7-8 bits a
+// Encoding: partitioned Elias-Fano. Keys are cut into blocks of 10,000
+// consecutive numbers (key / 10000: for NANP numbers one exchange, NPA-NXX,
+// over whose lines registered numbers spread fairly evenly, which is what
+// Elias-Fano needs to be both small and quick); a directory with one 64-bit
+// entry per block in the key range gives the block's offset, key count and
+// encoding. A block's keys (their offsets in the block) are stored as
+// Elias-Fano (the low l bits of each packed, the rest as a unary bit vector,
+// plus a 16-bit position sample every 64 buckets so a lookup scans at most a
+// few words), or as a bitmap of the 10,000 numbers where that is smaller
+// (dense exchanges). About 7-8 bits a
 // key at the US registry's density, against 64 for a sorted array. Key sets
 // too spread out for blocks to pay (a few keys over many countries) are
 // stored as a sorted array and binary-searched.
@@ -46,6 +47,9 @@ namespace dnc::storage {
 
 class MappedFile;
 
+// Numbers per block (see above); format version 1 uses only this.
+inline constexpr uint64_t kKeyIndexBlockSize = 10000;
+
 inline constexpr char kIndexFileName[] = "index.bin";
 
 struct KeyIndexInfo {
@@ -56,8 +60,8 @@ struct KeyIndexInfo {
 
 // The parsed geometry and arrays of an index (file or memory).
 struct KeyIndexLayout {
-  uint32_t block_bits = 0;  // 0: a sorted array of keys (no blocks).
-  uint64_t first_block = 0;
+  uint32_t block_size = 0;   // kKeyIndexBlockSize, or 0: a sorted array.
+  uint64_t first_block = 0;  // key / block_size of the first entry.
   uint64_t block_count = 0;
   const uint64_t* directory = nullptr;  // block_count entries.
   const uint64_t* data = nullptr;       // Blocks, or the sorted keys.
@@ -100,8 +104,7 @@ class KeyIndex {
 
   // Appends every key, ascending, to `out`.
   void AppendKeys(std::vector<uint64_t>* out) const;
-  // Appends the keys of block `block` (absolute block number), ascending.
-  // REQUIRES: layout().block_bits != 0.
+  // Appends the keys of block `block` (key / block_size), ascending.
   void AppendBlockKeys(uint64_t block, std::vector<uint64_t>* out) const;
   // Number of keys in block `block` (0 outside the directory).
   uint32_t BlockKeyCount(uint64_t block) const;
@@ -121,24 +124,25 @@ class KeyIndex {
 // from the published index and re-encodes the others).
 class KeyIndexBuilder {
  public:
-  // The block size (2^b numbers) for `key_count` keys spanning
-  // [min_key, max_key], or 0 when a sorted array is smaller.
-  static uint32_t ChooseBlockBits(uint64_t key_count, uint64_t min_key,
+  // The block size for `key_count` keys spanning [min_key, max_key]:
+  // kKeyIndexBlockSize, or 0 when they are so spread out (many countries)
+  // that a sorted array is better.
+  static uint32_t ChooseBlockSize(uint64_t key_count, uint64_t min_key,
                                   uint64_t max_key);
 
-  explicit KeyIndexBuilder(uint32_t block_bits);
+  explicit KeyIndexBuilder(uint32_t block_size);
   ~KeyIndexBuilder();
 
-  uint32_t block_bits() const { return block_bits_; }
+  uint32_t block_size() const { return block_size_; }
 
   // Adds keys, strictly ascending across all calls. With blocks, every key
-  // of one call must be in one block (key >> block_bits) and blocks must
-  // come in ascending order. Errors: FailedPrecondition naming the key.
+  // of one call must be in one block (key / block_size). Errors:
+  // FailedPrecondition naming the key.
   absl::Status AddBlock(absl::Span<const uint64_t> keys);
   // Adds all of `keys` (ascending), cutting them into blocks.
   absl::Status AddKeys(absl::Span<const uint64_t> keys);
-  // Copies block `block` of `from` as encoded (same block_bits; above every
-  // block added so far). Errors: FailedPrecondition.
+  // Copies block `block` of `from` as encoded (both with blocks; above
+  // every key added so far). Errors: FailedPrecondition.
   absl::Status CopyBlock(const KeyIndex& from, uint64_t block);
 
   uint64_t key_count() const { return key_count_; }
@@ -153,7 +157,7 @@ class KeyIndexBuilder {
   absl::Status AppendEntry(uint64_t block, uint64_t entry);
   void Seal();
 
-  uint32_t block_bits_;
+  uint32_t block_size_;
   bool have_block_ = false;
   uint64_t first_block_ = 0;
   uint64_t next_block_ = 0;  // Directory covers [first_block_, next_block_).

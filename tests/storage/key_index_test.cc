@@ -117,13 +117,13 @@ TEST(KeyIndexTest, ChoosesBlocksForRegistriesAndAnArrayForScatteredKeys) {
   const std::vector<uint64_t> dense = ClusteredNanp(1500, rng, 3);
   absl::StatusOr<std::unique_ptr<KeyIndex>> index = KeyIndex::FromKeys(dense);
   ASSERT_TRUE(index.ok());
-  EXPECT_NE((*index)->layout().block_bits, 0u);
+  EXPECT_NE((*index)->layout().block_size, 0u);
   // Far below a sorted array's 64 bits a key.
   EXPECT_LT((*index)->bits_per_key(), 12.0);
   absl::StatusOr<std::unique_ptr<KeyIndex>> scattered =
       KeyIndex::FromKeys(Worldwide(100, rng));
   ASSERT_TRUE(scattered.ok());
-  EXPECT_EQ((*scattered)->layout().block_bits, 0u);
+  EXPECT_EQ((*scattered)->layout().block_size, 0u);
 }
 
 TEST(KeyIndexTest, RefusesKeysOutOfOrder) {
@@ -154,9 +154,9 @@ TEST(KeyIndexTest, CopiedBlocksAndReencodedOnesMakeTheMergedSet) {
   absl::StatusOr<std::unique_ptr<KeyIndex>> from = KeyIndex::FromKeys(base);
   ASSERT_TRUE(from.ok());
   const KeyIndexLayout& L = (*from)->layout();
-  ASSERT_NE(L.block_bits, 0u);
+  ASSERT_NE(L.block_size, 0u);
   // Every third block re-encoded without its first key; the rest copied.
-  KeyIndexBuilder builder(L.block_bits);
+  KeyIndexBuilder builder(L.block_size);
   std::vector<uint64_t> expected;
   for (uint64_t block = L.first_block; block < L.first_block + L.block_count;
        ++block) {
