@@ -341,8 +341,6 @@ void KeyIndex::ContainsBatch(absl::Span<const uint64_t> keys,
     // Where the bucket's bits lie if keys are spread evenly over the block
     // (n / m is between 1/2 and 1; no division on this path).
     const uint64_t rank = (h * 3) >> 2;
-    __builtin_prefetch(reinterpret_cast<const uint16_t*>(block) +
-                       (h == 0 ? 0 : (h - 1) >> 6));
     __builtin_prefetch(block + shape.sample_words + ((h + rank) >> 6));
     __builtin_prefetch(block + shape.sample_words + shape.high_words +
                        ((rank * e.l) >> 6));

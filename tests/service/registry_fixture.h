@@ -20,7 +20,7 @@
 #include "common/nanp_regions.h"
 #include "common/phone_number.h"
 #include "common/status_macros.h"
-#include "storage/hash_filter_builder.h"
+#include "storage/key_index.h"
 #include "storage/manifest.h"
 #include "storage/registry_db_builder.h"
 #include "storage/registry_record.h"
@@ -72,13 +72,12 @@ inline absl::StatusOr<std::string> PublishFixtureSource(
                        storage::BeginGeneration(data_dir, spec.source));
   DNC_RETURN_IF_ERROR(storage::BuildRegistryDb(
       absl::StrCat(pending.dir(), "/", storage::kDbDirName), keys, records));
-  storage::HashFilterOptions filter_options;
-  filter_options.generation_number = pending.generation_number();
+  // index.bin and no filter, as dnc-load writes a generation.
   DNC_ASSIGN_OR_RETURN(
-      storage::HashFilterInfo filter,
-      storage::WriteHashFilter(
-          keys, filter_options,
-          absl::StrCat(pending.dir(), "/", storage::kFilterFileName)));
+      storage::KeyIndexInfo index,
+      storage::WriteKeyIndex(
+          keys, pending.generation_number(),
+          absl::StrCat(pending.dir(), "/", storage::kIndexFileName)));
   storage::Manifest manifest;
   manifest.source = spec.source;
   manifest.jurisdiction = spec.jurisdiction;
@@ -94,8 +93,8 @@ inline absl::StatusOr<std::string> PublishFixtureSource(
   manifest.lines_read = spec.keys.size();
   manifest.numbers_loaded = keys.size();
   manifest.duplicates = spec.keys.size() - keys.size();
-  manifest.filter_checksum = filter.checksum;
-  manifest.filter_bytes = filter.file_bytes;
+  manifest.index_checksum = index.checksum;
+  manifest.index_bytes = index.file_bytes;
   DNC_RETURN_IF_ERROR(storage::WriteManifest(
       manifest, absl::StrCat(pending.dir(), "/", storage::kManifestFileName)));
   const std::string final_dir = absl::StrCat(data_dir, "/sources/", spec.source,

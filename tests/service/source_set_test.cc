@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <random>
 #include <set>
@@ -12,6 +13,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "service/registry.h"
+#include "storage/key_index.h"
 #include "storage/source_directory.h"
 #include "tests/service/registry_fixture.h"
 #include "tests/testing/scratch_dir.h"
@@ -244,22 +246,62 @@ TEST_F(SourceSetTest, FailedOpenKeepsServingThePreviousGeneration) {
   const std::string old_dir =
       registry->Current()->Find("us-a")->snapshot->dir();
 
-  // Publish a generation whose filter is then damaged.
-  auto new_dir =
-      PublishFixtureSource(dir_.path(), Source("us-a", {13032345678}));
-  ASSERT_TRUE(new_dir.ok()) << new_dir.status();
-  {
-    std::ofstream filter(*new_dir + "/" + storage::kFilterFileName,
-                         std::ios::trunc);
-    filter << "not a filter";
+  // Generations whose index is truncated, corrupt or of another format
+  // version: each refused with a clear error, the old one kept serving.
+  struct Damage {
+    const char* what;
+    const char* message;
+    std::function<void(const std::string&)> apply;
+  };
+  auto patch = [](const std::string& path, long offset, char byte) {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(offset);
+    f.put(byte);
+  };
+  const std::vector<Damage> damages = {
+      {"truncated", "truncated",
+       [](const std::string& path) {
+         std::filesystem::resize_file(path,
+                                      std::filesystem::file_size(path) - 8);
+       }},
+      {"corrupt", "checksum",
+       [&](const std::string& path) {
+         patch(path, static_cast<long>(std::filesystem::file_size(path)) - 12,
+               0x5a);
+       }},
+      {"other version", "format version 7",
+       [&](const std::string& path) { patch(path, 8, 7); }},
+      {"not an index", "bad magic",
+       [](const std::string& path) {
+         std::ofstream(path, std::ios::trunc) << std::string(200, 'x');
+       }},
+  };
+  uint64_t number = 13032345678;
+  for (const Damage& damage : damages) {
+    SCOPED_TRACE(damage.what);
+    auto new_dir =
+        PublishFixtureSource(dir_.path(), Source("us-a", {number++}));
+    ASSERT_TRUE(new_dir.ok()) << new_dir.status();
+    const std::string index = *new_dir + "/" + storage::kIndexFileName;
+    damage.apply(index);
+    ReloadSummary summary;
+    const absl::Status status = registry->Reload(&summary);
+    EXPECT_FALSE(status.ok());
+    EXPECT_THAT(status.message(), HasSubstr("us-a"));
+    EXPECT_THAT(status.message(), HasSubstr(index));
+    EXPECT_THAT(status.message(), HasSubstr(damage.message));
+    EXPECT_EQ(summary.failed, 1);
+    ASSERT_NE(registry->Current()->Find("us-a"), nullptr);
+    EXPECT_EQ(registry->Current()->Find("us-a")->snapshot->dir(), old_dir);
+    // Still answering from the old generation.
+    const std::vector<uint64_t> keys = {12022345678};
+    std::vector<uint8_t> listed(1);
+    ASSERT_TRUE(registry->Current()
+                    ->Find("us-a")
+                    ->snapshot->Lookup(keys, absl::MakeSpan(listed))
+                    .ok());
+    EXPECT_EQ(listed[0], 1);
   }
-  ReloadSummary summary;
-  const absl::Status status = registry->Reload(&summary);
-  EXPECT_FALSE(status.ok());
-  EXPECT_THAT(status.message(), HasSubstr("us-a"));
-  EXPECT_EQ(summary.failed, 1);
-  ASSERT_NE(registry->Current()->Find("us-a"), nullptr);
-  EXPECT_EQ(registry->Current()->Find("us-a")->snapshot->dir(), old_dir);
 }
 
 TEST_F(SourceSetTest, PollingPicksUpANewGenerationByItself) {
