@@ -229,9 +229,11 @@ void BM_FilterBatch(benchmark::State& state) {
   SetPerKey(state, f, kBatch);
 }
 
-// The filter first, then the index only on the "maybe"s (the alternative
-// design: exact, but two structures probed for every hit).
-void BM_FilterThenKeys(benchmark::State& state) {
+// The filter first, then an exact structure only on the "maybe"s (the
+// alternative design: exact, but two structures probed for every hit).
+// `confirm` answers a batch exactly.
+template <typename Confirm>
+void FilterThen(benchmark::State& state, Confirm confirm) {
   Fixture& f = GetFixture(state.range(0), state.range(2) != 0);
   const std::vector<uint64_t>& q = Queries(f, state.range(1));
   std::vector<uint8_t> maybe(kBatch), found(kBatch);
@@ -246,12 +248,29 @@ void BM_FilterThenKeys(benchmark::State& state) {
       maybe_keys[m] = in[i];
       m += maybe[i];
     }
-    f.indexed->ContainsBatch(absl::MakeConstSpan(maybe_keys.data(), m),
-                             absl::MakeSpan(found.data(), m));
+    confirm(f, absl::MakeConstSpan(maybe_keys.data(), m),
+            absl::MakeSpan(found.data(), m));
     benchmark::DoNotOptimize(found.data());
     offset = (offset + kBatch) & (kQueries - 1);
   }
   SetPerKey(state, f, kBatch);
+}
+
+// ... confirmed by the keys.bin line index.
+void BM_FilterThenKeys(benchmark::State& state) {
+  FilterThen(state, [](const Fixture& f, absl::Span<const uint64_t> keys,
+                       absl::Span<uint8_t> found) {
+    f.indexed->ContainsBatch(keys, found);
+  });
+}
+
+// ... confirmed by index.bin: does the filter earn a place in front of the
+// compact index?
+void BM_FilterThenIndex(benchmark::State& state) {
+  FilterThen(state, [](const Fixture& f, absl::Span<const uint64_t> keys,
+                       absl::Span<uint8_t> found) {
+    f.index->ContainsBatch(keys, found);
+  });
 }
 
 // KeyIndex::ContainsBatch over the mapped index.bin (what the server uses).
@@ -270,31 +289,6 @@ void BM_IndexContainsBatch(benchmark::State& state) {
   state.counters["index_bits_per_key"] = f.index->bits_per_key();
   state.counters["filter_bits_per_key"] =
       8.0 * f.filter->file_bytes() / f.keys.size();
-}
-
-// The filter first, then index.bin only on the "maybe"s: does the filter
-// earn a place in front of the compact index?
-void BM_FilterThenIndex(benchmark::State& state) {
-  Fixture& f = GetFixture(state.range(0), state.range(2) != 0);
-  const std::vector<uint64_t>& q = Queries(f, state.range(1));
-  std::vector<uint8_t> maybe(kBatch), found(kBatch);
-  std::vector<uint64_t> maybe_keys(kBatch);
-  size_t offset = 0;
-  for (auto _ : state) {
-    const uint64_t* in = &q[offset];
-    f.filter->MayContainBatch(absl::MakeConstSpan(in, kBatch),
-                              absl::MakeSpan(maybe));
-    size_t m = 0;
-    for (size_t i = 0; i < kBatch; ++i) {
-      maybe_keys[m] = in[i];
-      m += maybe[i];
-    }
-    f.index->ContainsBatch(absl::MakeConstSpan(maybe_keys.data(), m),
-                           absl::MakeSpan(found.data(), m));
-    benchmark::DoNotOptimize(found.data());
-    offset = (offset + kBatch) & (kQueries - 1);
-  }
-  SetPerKey(state, f, kBatch);
 }
 
 // KeyIndex::Open of a cached index.bin: header, checksum and directory
