@@ -1,10 +1,19 @@
 #include "storage/key_index.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cassert>
+#include <cerrno>
 #include <cstddef>
 #include <cstring>
 #include <utility>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
@@ -12,7 +21,6 @@
 #include "absl/strings/string_view.h"
 #include "common/status_macros.h"
 #include "storage/durable_file.h"
-#include "storage/mapped_file.h"
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -25,15 +33,15 @@ namespace {
 //
 //   offset  size  field
 //        0     8  magic "DNCKIDX1"
-//        8     2  format_version (1)
+//        8     2  format_version (2)
 //       10     2  block_size (0: sorted array; else 10000)
 //       12     4  endian_tag 0x01020304 as written natively
 //       16     8  key_count
 //       24     8  generation_number
 //       32     8  first_block (key / block_size of the directory's first)
 //       40     8  block_count (directory entries)
-//       48     8  data_words (8-byte words of block data, one pad word
-//                 included; with block_size 0: key_count)
+//       48     8  data_words (8-byte words of block data, kPadWords pad
+//                 words included; with block_size 0: key_count)
 //       56     8  body_checksum: XXH3-64 (seed 0) of every byte after the
 //                 header (data, then directory)
 //       64    60  reserved (0)
@@ -42,20 +50,38 @@ namespace {
 //                 entries
 //
 // A directory entry: bits 0-39 the block's offset in data words, 40-56 its
-// key count n (0: empty), 57-60 its Elias-Fano low-bit width l, 61 set for a
-// bitmap block. An Elias-Fano block of n keys, U = 10000 numbers and
-// m = ceil(U / 2^l) buckets is: the positions of zeros number 64, 128, ... of
-// the high bit vector (16 bits each, padded to a word), the high bit vector (n
-// + m bits: key i sets bit (suffix_i >> l) + i), and the low l bits of each key
-// packed. A bitmap block is U bits.
+// key count n (0: empty), 57-58 its encoding (a BlockKind, which n decides:
+// the smallest of the three), the rest 0. A block stores each key as its
+// suffix s = key - block * 10000:
+// - kArray: the n suffixes as 16-bit values, ascending, padded to a word.
+//   16 bits a key; the smallest for n <= 88.
+// - kBuckets: the suffixes cut into 40 buckets of 256 (s >> 8): 41 16-bit
+//   cumulative counts (keys before bucket b, b = 0..40, so the last is n;
+//   88 bytes with padding), then the low bytes (s & 255) of the n keys,
+//   ascending, padded to a word. 8 bits a key plus 704 a block; the
+//   smallest for 89 <= n <= 1168.
+// - kBitmap: one bit per number, 10,000 bits (157 words); the smallest
+//   above 1,168 keys, 8.5 bits a key at that density and fewer beyond.
+// Every lookup is a few loads and compares with no data-dependent loop:
+// a bucket holds on average n / 39 <= 30 keys, compared 32 at a time
+// (SSE2), and the kPadWords pad words after the last block keep those
+// 32-byte reads inside the data.
 constexpr char kMagic[8] = {'D', 'N', 'C', 'K', 'I', 'D', 'X', '1'};
-constexpr uint16_t kFormatVersion = 1;
+constexpr uint16_t kFormatVersion = 2;
 constexpr uint32_t kEndianTag = 0x01020304u;
 constexpr size_t kHeaderBytes = 128;
-// Numbers per block: a NANP exchange (NPA-NXX), whose registered numbers
-// are spread fairly evenly over its 10,000 lines, as Elias-Fano wants.
+// Numbers per block: a NANP exchange (NPA-NXX), the unit in which numbers
+// are assigned, so a block's density is an exchange's.
 constexpr uint64_t kBlockSize = kKeyIndexBlockSize;
 constexpr uint64_t kOffsetMask = (uint64_t{1} << 40) - 1;
+constexpr uint64_t kPadWords = 4;  // 32 bytes: one pair of 16-byte reads.
+
+enum class BlockKind : uint32_t { kArray = 0, kBuckets = 1, kBitmap = 2 };
+
+constexpr uint32_t kBucketShift = 8;
+constexpr uint32_t kBucketCount = (kBlockSize + 255) >> kBucketShift;  // 40
+constexpr uint64_t kBucketHeaderWords = (2 * (kBucketCount + 1) + 7) / 8;
+constexpr uint64_t kBitmapWords = (kBlockSize + 63) / 64;
 
 struct IndexHeader {
   char magic[8];
@@ -93,169 +119,224 @@ uint64_t BodyChecksum(const uint64_t* data, uint64_t data_words,
 struct Entry {
   uint64_t offset;
   uint32_t n;
-  uint32_t l;
-  bool bitmap;
+  BlockKind kind;
 };
 
 Entry Unpack(uint64_t e) {
   return Entry{e & kOffsetMask, static_cast<uint32_t>((e >> 40) & 0x1ffff),
-               static_cast<uint32_t>((e >> 57) & 0xf), ((e >> 61) & 1) != 0};
+               static_cast<BlockKind>((e >> 57) & 3)};
 }
 
-uint64_t Pack(uint64_t offset, uint32_t n, uint32_t l, bool bitmap) {
-  return offset | (uint64_t{n} << 40) | (uint64_t{l} << 57) |
-         (uint64_t{bitmap} << 61);
+uint64_t Pack(uint64_t offset, uint32_t n, BlockKind kind) {
+  return offset | (uint64_t{n} << 40) |
+         (uint64_t{static_cast<uint32_t>(kind)} << 57);
 }
 
-// The Elias-Fano low-bit width for n keys in a block: floor(log2(U/n)).
-uint32_t EfLowBits(uint32_t n) {
-  const uint64_t ratio = kBlockSize / n;
-  return ratio <= 1 ? 0 : 63 - __builtin_clzll(ratio);
+uint64_t ArrayWords(uint32_t n) { return (uint64_t{n} + 3) / 4; }
+uint64_t BucketsWords(uint32_t n) {
+  return kBucketHeaderWords + (uint64_t{n} + 7) / 8;
 }
 
-// Where the parts of an Elias-Fano block lie, in words from its start.
-struct EfShape {
-  uint64_t buckets;       // m
-  uint64_t samples;       // 16-bit samples: zeros 64, 128, ... < m.
-  uint64_t sample_words;  // Words the samples take.
-  uint64_t high_words;
-  uint64_t low_words;
-  uint64_t words() const { return sample_words + high_words + low_words; }
-};
-
-EfShape ShapeOf(uint32_t n, uint32_t l) {
-  EfShape s;
-  s.buckets = (kBlockSize + (uint64_t{1} << l) - 1) >> l;
-  s.samples = (s.buckets - 1) / 64;
-  s.sample_words = (s.samples + 3) / 4;
-  s.high_words = (n + s.buckets + 63) / 64;
-  s.low_words = (uint64_t{n} * l + 63) / 64;
-  return s;
+// The encoding of a block of n >= 1 keys: the smallest.
+BlockKind KindFor(uint32_t n) {
+  if (BucketsWords(n) >= kBitmapWords) return BlockKind::kBitmap;
+  if (ArrayWords(n) <= BucketsWords(n)) return BlockKind::kArray;
+  return BlockKind::kBuckets;
 }
-
-constexpr uint64_t kBitmapWords = (kBlockSize + 63) / 64;
 
 // Words block `e` takes.
 uint64_t BlockWords(const Entry& e) {
   if (e.n == 0) return 0;
-  return e.bitmap ? kBitmapWords : ShapeOf(e.n, e.l).words();
-}
-
-// kSelectInByte[b | r << 8]: the position of the r-th set bit of byte b.
-struct SelectInByteTable {
-  uint8_t at[256 * 8];
-  constexpr SelectInByteTable() : at() {
-    for (int b = 0; b < 256; ++b) {
-      int r = 0;
-      for (int bit = 0; bit < 8; ++bit) {
-        if ((b >> bit) & 1) at[b | (r++ << 8)] = static_cast<uint8_t>(bit);
-      }
-    }
+  switch (e.kind) {
+    case BlockKind::kArray:
+      return ArrayWords(e.n);
+    case BlockKind::kBuckets:
+      return BucketsWords(e.n);
+    case BlockKind::kBitmap:
+      break;
   }
-};
-constexpr SelectInByteTable kSelectInByte;
-
-// The r-th (0-based) set bit of x, without branches (broadword: per-byte
-// counts summed by one multiply pick the byte, a table the bit), so that
-// lookups at random positions do not pay for mispredicted loops.
-// REQUIRES: r < popcount(x).
-inline uint32_t SelectInWord(uint64_t x, uint32_t r) {
-  constexpr uint64_t kOnesStep4 = 0x1111111111111111ULL;
-  constexpr uint64_t kOnesStep8 = 0x0101010101010101ULL;
-  constexpr uint64_t kMsbsStep8 = 0x80ULL * kOnesStep8;
-  uint64_t s = x - ((x & 0xA * kOnesStep4) >> 1);
-  s = (s & 0x3 * kOnesStep4) + ((s >> 2) & 0x3 * kOnesStep4);
-  s = (s + (s >> 4)) & 0xF * kOnesStep8;
-  const uint64_t byte_sums = s * kOnesStep8;  // Inclusive prefix per byte.
-  const uint64_t r_step8 = uint64_t{r} * kOnesStep8;
-  const uint64_t geq = ((r_step8 | kMsbsStep8) - byte_sums) & kMsbsStep8;
-  const uint32_t place = static_cast<uint32_t>(__builtin_popcountll(geq)) * 8;
-  const uint32_t byte_rank =
-      static_cast<uint32_t>(r - (((byte_sums << 8) >> place) & 0xFF));
-  return place + kSelectInByte.at[((x >> place) & 0xFF) | (byte_rank << 8)];
+  return kBitmapWords;
 }
 
-constexpr uint64_t kNone = ~uint64_t{0};
+const uint8_t* BytesOf(const uint64_t* block) {
+  return reinterpret_cast<const uint8_t*>(block);
+}
+const uint16_t* CountsOf(const uint64_t* block) {
+  return reinterpret_cast<const uint16_t*>(block);
+}
+const uint8_t* LowBytesOf(const uint64_t* block) {
+  return BytesOf(block) + kBucketHeaderWords * 8;
+}
 
-// The position of the skip-th (0-based) zero at or after bit p of `high`
-// (`words` words), or kNone.
-inline uint64_t SelectZero(const uint64_t* high, uint64_t words, uint64_t p,
-                           uint32_t skip) {
-  uint64_t w = p >> 6;
-  if (w >= words) return kNone;
-  uint64_t x = ~high[w] & (~uint64_t{0} << (p & 63));
-  while (true) {
-    const uint32_t c = static_cast<uint32_t>(__builtin_popcountll(x));
-    if (skip < c) return w * 64 + SelectInWord(x, skip);
-    skip -= c;
-    if (++w == words) return kNone;
-    x = ~high[w];
+// The counts a block without buckets reads instead (every bucket empty).
+constexpr uint16_t kNoCounts[kBucketCount + 1] = {};
+
+// Whether key j < len of a run has high byte `high` and low byte `low`,
+// for some j: the run's low bytes are at low_bytes, its high bytes at
+// high_bytes unless `any_high` (buckets: the bucket implies them). Reads
+// the 32 bytes at each pointer + j for j = 0, 32, ... below max(len, 1):
+// the pad keeps them in the data. No branch but the loop's, which a bucket
+// (n / 39 <= 30 keys on average) seldom repeats.
+inline bool RunHas(const uint8_t* low_bytes, const uint8_t* high_bytes,
+                   bool any_high, uint32_t len, uint8_t low, uint8_t high) {
+#ifdef __SSE2__
+  const __m128i low_v = _mm_set1_epi8(static_cast<char>(low));
+  const __m128i high_v = _mm_set1_epi8(static_cast<char>(high));
+  const __m128i force = _mm_set1_epi8(any_high ? -1 : 0);
+  uint64_t found = 0;
+  uint32_t j = 0;
+  do {
+    const __m128i* lo = reinterpret_cast<const __m128i*>(low_bytes + j);
+    const __m128i* hi = reinterpret_cast<const __m128i*>(high_bytes + j);
+    const __m128i m0 = _mm_and_si128(
+        _mm_cmpeq_epi8(_mm_loadu_si128(lo), low_v),
+        _mm_or_si128(_mm_cmpeq_epi8(_mm_loadu_si128(hi), high_v), force));
+    const __m128i m1 = _mm_and_si128(
+        _mm_cmpeq_epi8(_mm_loadu_si128(lo + 1), low_v),
+        _mm_or_si128(_mm_cmpeq_epi8(_mm_loadu_si128(hi + 1), high_v), force));
+    const uint64_t hits =
+        static_cast<uint32_t>(_mm_movemask_epi8(m0)) |
+        (static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(m1)))
+         << 16);
+    const uint32_t rest = std::min(len - j, 32u);
+    found |= hits & ((uint64_t{1} << rest) - 1);
+    j += 32;
+  } while (j < len);
+  return found != 0;
+#else
+  bool found = false;
+  for (uint32_t j = 0; j < len; ++j) {
+    found |= low_bytes[j] == low && (any_high || high_bytes[j] == high);
   }
-}
-
-// Low bits of key `rank` (l bits at bit rank * l of `low`; the data is
-// padded so the 8-byte read stays inside it).
-inline uint32_t ReadLow(const uint8_t* low, uint64_t rank, uint32_t l) {
-  const uint64_t bit = rank * l;
-  uint64_t v;
-  std::memcpy(&v, low + (bit >> 3), sizeof(v));
-  return static_cast<uint32_t>((v >> (bit & 7)) & ((uint64_t{1} << l) - 1));
+  return found;
+#endif
 }
 
 // Whether suffix s (< kBlockSize) is in the block at `block` described by
-// `e`.
+// `e` (an empty entry reads as an empty array at offset 0). One code path
+// for every encoding, selecting with conditional moves rather than
+// branching on it: which encoding a random number's block has is as
+// unpredictable as whether the number is listed, and a mispredicted branch
+// costs as much as the lookup.
 inline bool BlockContains(const uint64_t* block, const Entry& e, uint32_t s) {
-  if (e.bitmap) return ((block[s >> 6] >> (s & 63)) & 1) != 0;
-  const uint32_t l = e.l;
-  const EfShape shape = ShapeOf(e.n, l);
-  const uint16_t* samples = reinterpret_cast<const uint16_t*>(block);
-  const uint64_t* high = block + shape.sample_words;
-  const uint8_t* low =
-      reinterpret_cast<const uint8_t*>(high + shape.high_words);
-  const uint32_t h = s >> l;
-  // Keys of bucket h are the ones after zero h - 1 and before zero h.
-  uint64_t start = 0;
-  if (h != 0) {
-    const uint32_t z = h - 1;
-    const uint32_t q = z >> 6;
-    const uint64_t from = q == 0 ? 0 : samples[q - 1];
-    const uint64_t zero = SelectZero(high, shape.high_words, from, z & 63);
-    if (zero == kNone) return false;
-    start = zero + 1;
+  const bool bitmap = e.kind == BlockKind::kBitmap;
+  const bool buckets = e.kind == BlockKind::kBuckets;
+  const uint32_t high = s >> kBucketShift;
+  const uint16_t* counts = buckets ? CountsOf(block) : kNoCounts;
+  const uint32_t from = counts[high];
+  const uint32_t to = buckets ? counts[high + 1] : (bitmap ? 0 : e.n);
+  // An array's high bytes are its first n bytes, its low bytes the next n.
+  // Every pointer is at a line PrefetchBlock() fetched: a bitmap's points
+  // at the word that holds s, a bucket's high bytes at its low ones.
+  const uint64_t* word = block + (bitmap ? s >> 6 : 0);
+  const uint8_t* bytes = BytesOf(block);
+  const uint8_t* low = buckets  ? LowBytesOf(block) + from
+                       : bitmap ? BytesOf(word)
+                                : bytes + e.n;
+  const uint8_t* high_bytes = buckets || bitmap ? low : bytes;
+  const bool in_run =
+      RunHas(low, high_bytes, buckets, to - from, static_cast<uint8_t>(s),
+             static_cast<uint8_t>(high));
+  return in_run | (bitmap & (((*word >> (s & 63)) & 1) != 0));
+}
+
+// Where in a block of n keys suffix s's key would be if its keys were
+// spread evenly: n * s / 10000, without a division.
+inline uint64_t EvenRank(uint32_t n, uint32_t s) {
+  return (uint64_t{n} * s * 6711) >> 26;  // 6711 / 2^26 ~ 1 / 10000.
+}
+
+// Prefetches the lines BlockContains(block, e, s) will read. Always inlined:
+// GCC 12 takes a function that only prefetches for one without effects and
+// drops the calls (measured: ContainsBatch then had no block prefetches).
+__attribute__((always_inline)) inline void PrefetchBlock(const uint64_t* block,
+                                                         const Entry& e,
+                                                         uint32_t s) {
+  switch (e.kind) {
+    case BlockKind::kArray: {
+      // All of it: both planes of up to 88 bytes.
+      const uint8_t* bytes = BytesOf(block);
+      __builtin_prefetch(bytes);
+      __builtin_prefetch(bytes + e.n);
+      __builtin_prefetch(bytes + 2 * e.n - 1);
+      return;
+    }
+    case BlockKind::kBuckets: {
+      const uint8_t* low = LowBytesOf(block) + EvenRank(e.n, s);
+      __builtin_prefetch(CountsOf(block) + (s >> kBucketShift));
+      __builtin_prefetch(low);
+      __builtin_prefetch(low + 31);
+      return;
+    }
+    case BlockKind::kBitmap:
+      break;
   }
-  const uint32_t target = s & ((uint32_t{1} << l) - 1);
-  uint64_t rank = start - h;
-  for (uint64_t p = start; (p >> 6) < shape.high_words && rank < e.n;
-       ++p, ++rank) {
-    if (((high[p >> 6] >> (p & 63)) & 1) == 0) return false;  // Bucket end.
-    const uint32_t v = ReadLow(low, rank, l);
-    if (v >= target) return v == target;
-  }
-  return false;
+  __builtin_prefetch(block + (s >> 6));
 }
 
 // Appends the keys of a block (base = its first number).
 void DecodeBlock(const uint64_t* block, const Entry& e, uint64_t base,
                  std::vector<uint64_t>* out) {
   if (e.n == 0) return;
-  if (e.bitmap) {
-    for (uint64_t w = 0; w < kBitmapWords; ++w) {
-      for (uint64_t x = block[w]; x != 0; x &= x - 1) {
-        out->push_back(base + w * 64 + __builtin_ctzll(x));
+  switch (e.kind) {
+    case BlockKind::kArray: {
+      const uint8_t* bytes = BytesOf(block);
+      for (uint32_t i = 0; i < e.n; ++i) {
+        out->push_back(base + ((uint64_t{bytes[i]} << 8) | bytes[e.n + i]));
       }
+      return;
     }
-    return;
+    case BlockKind::kBuckets: {
+      const uint16_t* counts = CountsOf(block);
+      const uint8_t* low = LowBytesOf(block);
+      for (uint32_t b = 0; b < kBucketCount; ++b) {
+        for (uint32_t i = counts[b]; i < counts[b + 1]; ++i) {
+          out->push_back(base + ((uint64_t{b} << kBucketShift) | low[i]));
+        }
+      }
+      return;
+    }
+    case BlockKind::kBitmap:
+      break;
   }
-  const EfShape shape = ShapeOf(e.n, e.l);
-  const uint64_t* high = block + shape.sample_words;
-  const uint8_t* low =
-      reinterpret_cast<const uint8_t*>(high + shape.high_words);
-  uint64_t i = 0;
-  for (uint64_t w = 0; w < shape.high_words && i < e.n; ++w) {
-    for (uint64_t x = high[w]; x != 0 && i < e.n; x &= x - 1, ++i) {
-      const uint64_t h = w * 64 + __builtin_ctzll(x) - i;
-      out->push_back(base + ((h << e.l) | ReadLow(low, i, e.l)));
+  for (uint64_t w = 0; w < kBitmapWords; ++w) {
+    for (uint64_t x = block[w]; x != 0; x &= x - 1) {
+      out->push_back(base + w * 64 + __builtin_ctzll(x));
     }
+  }
+}
+
+// Encodes block keys `keys` (n >= 1, all in the block starting at `base`)
+// as `kind` into `words` (BlockWords() of them, zeroed).
+void EncodeBlock(absl::Span<const uint64_t> keys, uint64_t base, BlockKind kind,
+                 uint64_t* words) {
+  switch (kind) {
+    case BlockKind::kArray: {
+      uint8_t* bytes = reinterpret_cast<uint8_t*>(words);
+      for (size_t i = 0; i < keys.size(); ++i) {
+        const uint64_t s = keys[i] - base;
+        bytes[i] = static_cast<uint8_t>(s >> 8);
+        bytes[keys.size() + i] = static_cast<uint8_t>(s);
+      }
+      return;
+    }
+    case BlockKind::kBuckets: {
+      uint16_t* counts = reinterpret_cast<uint16_t*>(words);
+      uint8_t* low = reinterpret_cast<uint8_t*>(words + kBucketHeaderWords);
+      for (size_t i = 0; i < keys.size(); ++i) {
+        const uint64_t s = keys[i] - base;
+        ++counts[(s >> kBucketShift) + 1];
+        low[i] = static_cast<uint8_t>(s);
+      }
+      for (uint32_t b = 1; b <= kBucketCount; ++b) counts[b] += counts[b - 1];
+      return;
+    }
+    case BlockKind::kBitmap:
+      break;
+  }
+  for (uint64_t key : keys) {
+    const uint64_t s = key - base;
+    words[s >> 6] |= uint64_t{1} << (s & 63);
   }
 }
 
@@ -263,15 +344,33 @@ absl::Status Corrupt(const std::string& path, absl::string_view what) {
   return absl::DataLossError(absl::StrCat("index file ", path, " ", what));
 }
 
+// Reads bytes [offset, offset + size) of `fd` (the file at `path`) into `to`.
+absl::Status ReadAt(int fd, const std::string& path, uint64_t offset, void* to,
+                    uint64_t size) {
+  uint8_t* out = static_cast<uint8_t*>(to);
+  while (size > 0) {
+    const ssize_t got = ::pread(fd, out, std::min<uint64_t>(size, 1 << 26),
+                                static_cast<off_t>(offset));
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      return absl::ErrnoToStatus(errno, absl::StrCat("read index file ", path));
+    }
+    if (got == 0) {
+      return Corrupt(path, absl::StrCat("is truncated: it ended at byte ",
+                                        offset, " while being read"));
+    }
+    out += got;
+    offset += static_cast<uint64_t>(got);
+    size -= static_cast<uint64_t>(got);
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------- KeyIndex
 
 KeyIndex::~KeyIndex() = default;
-
-uint64_t KeyIndex::file_bytes() const {
-  return file_ == nullptr ? 0 : file_->size();
-}
 
 uint64_t KeyIndex::encoded_bytes() const {
   return (layout_.data_words + layout_.block_count) * 8;
@@ -329,27 +428,12 @@ void KeyIndex::ContainsBatch(absl::Span<const uint64_t> keys,
     Slot& s = ring[i & (kRing - 1)];
     s.entry = s.rel < L.block_count ? L.directory[s.rel] : 0;
     const Entry e = Unpack(s.entry);
-    if (e.n == 0) return;
-    const uint64_t* block = L.data + e.offset;
-    const uint32_t suffix = s.suffix;
-    if (e.bitmap) {
-      __builtin_prefetch(block + (suffix >> 6));
-      return;
-    }
-    const EfShape shape = ShapeOf(e.n, e.l);
-    const uint64_t h = suffix >> e.l;
-    // Where the bucket's bits lie if keys are spread evenly over the block
-    // (n / m is between 1/2 and 1; no division on this path).
-    const uint64_t rank = (h * 3) >> 2;
-    __builtin_prefetch(block + shape.sample_words + ((h + rank) >> 6));
-    __builtin_prefetch(block + shape.sample_words + shape.high_words +
-                       ((rank * e.l) >> 6));
+    if (e.n != 0) PrefetchBlock(L.data + e.offset, e, s.suffix);
   };
   auto stage3 = [&](size_t i) {
     const Slot& s = ring[i & (kRing - 1)];
     const Entry e = Unpack(s.entry);
-    found[i] =
-        e.n != 0 && BlockContains(L.data + e.offset, e, s.suffix) ? 1 : 0;
+    found[i] = BlockContains(L.data + e.offset, e, s.suffix) ? 1 : 0;
   };
   if (n <= 2 * kStage) {
     for (size_t i = 0; i < n; ++i) stage1(i);
@@ -430,32 +514,46 @@ absl::Status ValidateLayout(const KeyIndexLayout& L, const std::string& path) {
   }
   uint64_t offset = 0;
   uint64_t keys = 0;
-  const uint64_t universe = kBlockSize;
   for (uint64_t rel = 0; rel < L.block_count; ++rel) {
-    const Entry e = Unpack(L.directory[rel]);
+    const uint64_t raw = L.directory[rel];
+    const Entry e = Unpack(raw);
     if (e.n == 0) {
-      if (L.directory[rel] != 0) {
+      if (raw != 0) {
         return Corrupt(path, absl::StrCat("has a malformed empty entry ", rel));
       }
       continue;
     }
-    const bool bad_shape = e.n > universe || (L.directory[rel] >> 62) != 0 ||
-                           (e.bitmap ? e.l != 0 : e.l != EfLowBits(e.n));
+    const bool bad_shape =
+        e.n > kBlockSize || (raw >> 59) != 0 || e.kind != KindFor(e.n);
     if (bad_shape || e.offset != offset) {
-      return Corrupt(
-          path, absl::StrCat("has a corrupt directory entry ", rel, " (block ",
-                             L.first_block + rel, ": offset ", e.offset,
-                             ", expected ", offset, "; ", e.n,
-                             " keys, low bits ", e.l, ")"));
+      return Corrupt(path, absl::StrCat("has a corrupt directory entry ", rel,
+                                        " (block ", L.first_block + rel,
+                                        ": offset ", e.offset, ", expected ",
+                                        offset, "; ", e.n, " keys, encoding ",
+                                        static_cast<uint32_t>(e.kind), ")"));
     }
     offset += BlockWords(e);
+    if (offset + kPadWords > L.data_words) break;  // Reported below.
+    if (e.kind == BlockKind::kBuckets) {
+      // Lookups index the low bytes by these counts: they must rise from 0
+      // to n.
+      const uint16_t* counts = CountsOf(L.data + e.offset);
+      bool rising = counts[0] == 0 && counts[kBucketCount] == e.n;
+      for (uint32_t b = 0; b < kBucketCount; ++b) {
+        rising = rising && counts[b] <= counts[b + 1];
+      }
+      if (!rising) {
+        return Corrupt(path, absl::StrCat("has corrupt bucket counts in block ",
+                                          L.first_block + rel));
+      }
+    }
     keys += e.n;
   }
-  // One pad word follows the last block (8-byte reads of low bits).
-  if (offset + 1 != L.data_words) {
+  // kPadWords pad words follow the last block (reads of 32 bytes).
+  if (offset + kPadWords != L.data_words) {
     return Corrupt(path, absl::StrCat("has ", L.data_words,
                                       " data words but its blocks take ",
-                                      offset, " (+1 pad)"));
+                                      offset, " (+", kPadWords, " pad)"));
   }
   if (keys != L.key_count) {
     return Corrupt(
@@ -470,16 +568,26 @@ std::string Hex(uint64_t v) { return absl::StrCat("0x", absl::Hex(v)); }
 
 absl::StatusOr<std::unique_ptr<KeyIndex>> KeyIndex::Open(
     const std::string& path) {
-  DNC_ASSIGN_OR_RETURN(std::unique_ptr<MappedFile> file,
-                       MappedFile::Open(path));
-  const uint64_t size = file->size();
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return absl::ErrnoToStatus(errno, absl::StrCat("open index file ", path));
+  }
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    return absl::ErrnoToStatus(errno, absl::StrCat("fstat index file ", path));
+  }
+  const uint64_t size = static_cast<uint64_t>(st.st_size);
   if (size < kHeaderBytes) {
     return Corrupt(
         path, absl::StrCat("is truncated: ", size, " bytes, smaller than the ",
                            kHeaderBytes, "-byte header"));
   }
   IndexHeader header;
-  std::memcpy(&header, file->data(), sizeof(header));
+  DNC_RETURN_IF_ERROR(ReadAt(fd, path, 0, &header, sizeof(header)));
   if (std::memcmp(header.magic, kMagic, sizeof(header.magic)) != 0) {
     return Corrupt(path,
                    absl::StrCat("has bad magic \"",
@@ -520,10 +628,14 @@ absl::StatusOr<std::unique_ptr<KeyIndex>> KeyIndex::Open(
     return Corrupt(path, absl::StrCat("has trailing data: ", size,
                                       " bytes, header says ", expected));
   }
-  file->Advise(MappedFile::Access::kHugePage).IgnoreError();
-  file->Advise(MappedFile::Access::kWillNeed).IgnoreError();
+  std::unique_ptr<KeyIndex> index(new KeyIndex());
+  const uint64_t body_bytes = size - kHeaderBytes;
+  DNC_RETURN_IF_ERROR(
+      index->words_.Allocate(body_bytes, absl::StrCat("index file ", path)));
+  DNC_RETURN_IF_ERROR(
+      ReadAt(fd, path, kHeaderBytes, index->words_.data(), body_bytes));
   const uint64_t* data =
-      reinterpret_cast<const uint64_t*>(file->data() + kHeaderBytes);
+      reinterpret_cast<const uint64_t*>(index->words_.data());
   const uint64_t* directory = data + header.data_words;
   const uint64_t body_checksum =
       BodyChecksum(data, header.data_words, directory, header.block_count);
@@ -532,7 +644,6 @@ absl::StatusOr<std::unique_ptr<KeyIndex>> KeyIndex::Open(
                                       Hex(body_checksum), ", header says ",
                                       Hex(header.body_checksum)));
   }
-  std::unique_ptr<KeyIndex> index(new KeyIndex());
   KeyIndexLayout& L = index->layout_;
   L.block_size = header.block_size;
   L.first_block = header.first_block;
@@ -542,10 +653,9 @@ absl::StatusOr<std::unique_ptr<KeyIndex>> KeyIndex::Open(
   L.data_words = header.data_words;
   L.key_count = header.key_count;
   DNC_RETURN_IF_ERROR(ValidateLayout(L, path));
-  file->Advise(MappedFile::Access::kRandom).IgnoreError();
   index->generation_number_ = header.generation_number;
   index->checksum_ = header.body_checksum;
-  index->file_ = std::move(file);
+  index->file_bytes_ = size;
   return index;
 }
 
@@ -631,46 +741,12 @@ absl::Status KeyIndexBuilder::AddBlock(absl::Span<const uint64_t> keys) {
                      " are in different blocks"));
   }
   const uint32_t n = static_cast<uint32_t>(keys.size());
-  const uint64_t base = block * kBlockSize;
-  const uint32_t l = EfLowBits(n);
-  const EfShape shape = ShapeOf(n, l);
-  const bool bitmap = kBitmapWords <= shape.words();
+  const BlockKind kind = KindFor(n);
   const uint64_t offset = data_.size();
-  DNC_RETURN_IF_ERROR(
-      AppendEntry(block, Pack(offset, n, bitmap ? 0 : l, bitmap)));
+  DNC_RETURN_IF_ERROR(AppendEntry(block, Pack(offset, n, kind)));
   key_count_ += n;
-  if (bitmap) {
-    data_.resize(offset + kBitmapWords, 0);
-    uint64_t* words = data_.data() + offset;
-    for (uint64_t key : keys) {
-      const uint64_t s = key - base;
-      words[s >> 6] |= uint64_t{1} << (s & 63);
-    }
-    return absl::OkStatus();
-  }
-  data_.resize(offset + shape.words(), 0);
-  uint64_t* block_words = data_.data() + offset;
-  uint16_t* samples = reinterpret_cast<uint16_t*>(block_words);
-  uint64_t* high = block_words + shape.sample_words;
-  uint64_t* low = high + shape.high_words;
-  for (uint32_t i = 0; i < n; ++i) {
-    const uint64_t s = keys[i] - base;
-    const uint64_t p = (s >> l) + i;
-    high[p >> 6] |= uint64_t{1} << (p & 63);
-    if (l != 0) {
-      const uint64_t v = s & ((uint64_t{1} << l) - 1);
-      const uint64_t bit = uint64_t{i} * l;
-      low[bit >> 6] |= v << (bit & 63);
-      if ((bit & 63) + l > 64) low[(bit >> 6) + 1] |= v >> (64 - (bit & 63));
-    }
-  }
-  // Zero number j of the high bits is at j + (keys with high part <= j).
-  uint32_t i = 0;
-  for (uint64_t j = 64; j < shape.buckets && (j / 64) <= shape.samples;
-       j += 64) {
-    while (i < n && ((keys[i] - base) >> l) <= j) ++i;
-    samples[j / 64 - 1] = static_cast<uint16_t>(j + i);
-  }
+  data_.resize(offset + BlockWords(Entry{offset, n, kind}), 0);
+  EncodeBlock(keys, block * kBlockSize, kind, data_.data() + offset);
   return absl::OkStatus();
 }
 
@@ -704,7 +780,7 @@ absl::Status KeyIndexBuilder::CopyBlock(const KeyIndex& from, uint64_t block) {
         "index builder: block ", block, " is not above key ", last_key_));
   }
   const uint64_t offset = data_.size();
-  DNC_RETURN_IF_ERROR(AppendEntry(block, Pack(offset, e.n, e.l, e.bitmap)));
+  DNC_RETURN_IF_ERROR(AppendEntry(block, Pack(offset, e.n, e.kind)));
   const uint64_t words = BlockWords(e);
   data_.insert(data_.end(), L.data + e.offset, L.data + e.offset + words);
   key_count_ += e.n;
@@ -714,7 +790,7 @@ absl::Status KeyIndexBuilder::CopyBlock(const KeyIndex& from, uint64_t block) {
 }
 
 void KeyIndexBuilder::Seal() {
-  if (block_size_ != 0) data_.push_back(0);  // The pad word.
+  if (block_size_ != 0) data_.resize(data_.size() + kPadWords, 0);
 }
 
 absl::StatusOr<KeyIndexInfo> KeyIndexBuilder::WriteFile(
@@ -750,20 +826,23 @@ absl::StatusOr<KeyIndexInfo> KeyIndexBuilder::WriteFile(
 absl::StatusOr<std::unique_ptr<KeyIndex>> KeyIndexBuilder::Finish() {
   Seal();
   std::unique_ptr<KeyIndex> index(new KeyIndex());
-  index->owned_ = std::move(data_);
-  const uint64_t data_words = index->owned_.size();
-  index->owned_.insert(index->owned_.end(), directory_.begin(),
-                       directory_.end());
+  const uint64_t data_words = data_.size();
+  DNC_RETURN_IF_ERROR(index->words_.Allocate(
+      (data_words + directory_.size()) * 8, "index in memory"));
+  uint64_t* words = reinterpret_cast<uint64_t*>(index->words_.data());
+  std::copy(data_.begin(), data_.end(), words);
+  std::copy(directory_.begin(), directory_.end(), words + data_words);
   KeyIndexLayout& L = index->layout_;
   L.block_size = block_size_;
   L.first_block = first_block_;
   L.block_count = directory_.size();
-  L.data = index->owned_.data();
+  L.data = words;
   L.directory = L.data + data_words;
   L.data_words = data_words;
   L.key_count = key_count_;
   index->checksum_ =
       BodyChecksum(L.data, L.data_words, L.directory, L.block_count);
+  std::vector<uint64_t>().swap(data_);
   std::vector<uint64_t>().swap(directory_);
   return index;
 }

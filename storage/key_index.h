@@ -1,35 +1,38 @@
 // KeyIndex is a generation's exact key set in a compact, memory-mappable
 // form (index.bin): every E.164 key of the generation, answering membership
-// exactly, built once by dnc-load and mapped by the server at open, so a
+// exactly, built once by dnc-load and read by the server at open, so a
 // server starts and swaps generations without rebuilding anything.
 //
-// Encoding: partitioned Elias-Fano. Keys are cut into blocks of 10,000
-// consecutive numbers (key / 10000: for NANP numbers one exchange, NPA-NXX,
-// over whose lines registered numbers spread fairly evenly, which is what
-// Elias-Fano needs to be both small and quick); a directory with one 64-bit
-// entry per block in the key range gives the block's offset, key count and
-// encoding. A block's keys (their offsets in the block) are stored as
-// Elias-Fano (the low l bits of each packed, the rest as a unary bit vector,
-// plus a 16-bit position sample every 64 buckets so a lookup scans at most a
-// few words), or as a bitmap of the 10,000 numbers where that is smaller
-// (dense exchanges). About 7-8 bits a
-// key at the US registry's density, against 64 for a sorted array. Key sets
-// too spread out for blocks to pay (a few keys over many countries) are
-// stored as a sorted array and binary-searched.
+// Encoding: keys are cut into blocks of 10,000 consecutive numbers (key /
+// 10000: for NANP numbers one exchange, NPA-NXX, the unit in which numbers
+// are assigned); a directory with one 64-bit entry per block in the key
+// range gives the block's offset, key count and encoding. Each block takes
+// the smallest of three encodings of its keys' suffixes (key % 10000): a
+// sorted array of 16-bit suffixes (up to 88 keys), 40 buckets of 256
+// numbers with a byte per key (89 to 1,168 keys; 8 bits a key plus 88
+// bytes), or a bitmap of the 10,000 numbers (denser exchanges; 8.5 bits a
+// key and fewer). 1.5-7.3 bits a key on the benchmark registries
+// (BENCHMARKS.md), against 64 for a sorted array. Key sets too spread out
+// for blocks to pay (a few keys over many countries) are stored as a sorted
+// array and binary-searched.
 //
-// A lookup reads the directory entry, then the block's sample, high bits
-// and low bits (usually one or two adjacent cache lines);
-// ContainsBatch() pipelines those reads over many keys.
+// A lookup reads the directory entry, then one or two lines of the block,
+// and compares 32 bytes at a time (SSE2) with no branch on the encoding:
+// ContainsBatch() pipelines those reads over many keys. (Elias-Fano, which
+// format version 1 used, is ~25% smaller, but its select and bucket scans
+// made lookups 10-25% slower.)
 //
 // File format (native little-endian only): a 128-byte header (magic
 // "DNCKIDX1", format version, endianness tag, key count, generation number,
 // block bits, first block, block count, sizes, XXH3-64 of the body, header
 // checksum), then the data (blocks, 8-byte aligned) and the directory.
-// Open() validates the header, the body's checksum and the directory (every
-// block's size must match its entry, counts must add up), and returns
-// DataLoss on any mismatch, naming the file.
+// Open() reads the file into memory advised for huge pages (random lookups
+// over hundreds of MB miss the TLB on 4 KiB pages), validates the header,
+// the body's checksum and the directory (every block's size must match its
+// entry, bucket counts must rise to the block's count, counts must add up),
+// and returns DataLoss on any mismatch, naming the file.
 //
-// Ownership: owns the mapping (or, built in memory, the bytes).
+// Ownership: owns its copy of the data.
 // Thread-safety: immutable after construction; const methods are
 // thread-safe.
 #ifndef DNC_STORAGE_KEY_INDEX_H_
@@ -42,12 +45,11 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "storage/huge_buffer.h"
 
 namespace dnc::storage {
 
-class MappedFile;
-
-// Numbers per block (see above); format version 1 uses only this.
+// Numbers per block (see above); the format uses only this.
 inline constexpr uint64_t kKeyIndexBlockSize = 10000;
 
 inline constexpr char kIndexFileName[] = "index.bin";
@@ -96,7 +98,7 @@ class KeyIndex {
   uint64_t key_count() const { return layout_.key_count; }
   uint64_t generation_number() const { return generation_number_; }
   uint64_t checksum() const { return checksum_; }
-  uint64_t file_bytes() const;
+  uint64_t file_bytes() const { return file_bytes_; }
   // Bytes of the encoded set (directory and data), in memory when mapped.
   uint64_t encoded_bytes() const;
   double bits_per_key() const;
@@ -112,8 +114,8 @@ class KeyIndex {
  private:
   friend class KeyIndexBuilder;
   KeyIndex() = default;
-  std::unique_ptr<MappedFile> file_;  // Null when built in memory.
-  std::vector<uint64_t> owned_;       // Built in memory: header-less words.
+  HugeBuffer words_;         // The data, then the directory.
+  uint64_t file_bytes_ = 0;  // 0 when built in memory.
   KeyIndexLayout layout_;
   uint64_t generation_number_ = 0;
   uint64_t checksum_ = 0;

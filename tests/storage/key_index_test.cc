@@ -39,8 +39,7 @@ std::vector<uint64_t> UniformNanp(size_t n, std::mt19937_64& rng) {
   return SortUnique(std::move(keys));
 }
 
-// Exchanges at densities from 0.1% to 100%: sparse Elias-Fano blocks, dense
-// ones and bitmaps.
+// Exchanges at densities from 0.1% to 100%: arrays, buckets and bitmaps.
 // `area_codes` area codes from 200 up hold them.
 std::vector<uint64_t> ClusteredNanp(size_t exchanges, std::mt19937_64& rng,
                                     uint64_t area_codes = 800) {
@@ -108,6 +107,50 @@ TEST(KeyIndexTest, AgreesWithAnOracleOnEveryShapeOfKeySet) {
     absl::StatusOr<std::unique_ptr<KeyIndex>> index = KeyIndex::FromKeys(keys);
     ASSERT_TRUE(index.ok()) << index.status();
     ExpectAgreesWithOracle(**index, keys, rng);
+  }
+}
+
+// Blocks of every size where the encoding changes (arrays up to 88 keys,
+// buckets up to 1,168, bitmaps above), holding the first and last numbers
+// of the exchange and of its 256-number buckets.
+TEST(KeyIndexTest, AgreesWithAnOracleAtEveryEncodingsEdges) {
+  std::mt19937_64 rng(5);
+  std::vector<uint64_t> keys;
+  const std::vector<uint32_t> sizes = {1,    2,    16,   17,   32,   33,
+                                       87,   88,   89,   90,   500,  1167,
+                                       1168, 1169, 1170, 5000, 9999, 10000};
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    const std::vector<uint64_t> edges = {0, 9999, 255, 256, 9983, 9984};
+    std::vector<uint64_t> lines = edges;
+    for (uint64_t line = 0; line < 10000; ++line) {
+      if (std::find(edges.begin(), edges.end(), line) == edges.end()) {
+        lines.push_back(line);
+      }
+    }
+    std::shuffle(lines.begin() + edges.size(), lines.end(), rng);
+    lines = std::vector<uint64_t>(lines.begin(), lines.begin() + sizes[i]);
+    for (uint64_t line : lines) keys.push_back(Nanp(300 + i, 555, line));
+  }
+  keys = SortUnique(std::move(keys));
+  absl::StatusOr<std::unique_ptr<KeyIndex>> index = KeyIndex::FromKeys(keys);
+  ASSERT_TRUE(index.ok()) << index.status();
+  ExpectAgreesWithOracle(**index, keys, rng);
+  // Every number of those exchanges, listed or not.
+  std::vector<uint64_t> all;
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    for (uint64_t line = 0; line < 10000; ++line) {
+      all.push_back(Nanp(300 + i, 555, line));
+    }
+  }
+  std::vector<uint8_t> found(all.size());
+  (*index)->ContainsBatch(all, absl::MakeSpan(found));
+  for (size_t i = 0; i < all.size(); ++i) {
+    ASSERT_EQ(found[i] != 0,
+              std::binary_search(keys.begin(), keys.end(), all[i]))
+        << all[i];
+  }
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    EXPECT_EQ((*index)->BlockKeyCount(Nanp(300 + i, 555, 0) / 10000), sizes[i]);
   }
 }
 
@@ -201,7 +244,7 @@ TEST(KeyIndexTest, RefusesATruncatedCorruptOrForeignFileNamingIt) {
   std::string bad_magic = good;
   bad_magic[0] = 'X';
   std::string other_version = good;
-  other_version[8] = 2;  // The header checksum no longer matches either;
+  other_version[8] = 9;  // The header checksum no longer matches either;
                          // the version is checked first.
   std::string flipped = good;
   flipped[good.size() / 2] ^= 0x10;
@@ -210,7 +253,7 @@ TEST(KeyIndexTest, RefusesATruncatedCorruptOrForeignFileNamingIt) {
       {"truncated", truncated, "truncated"},
       {"header only", header_only, "truncated"},
       {"bad magic", bad_magic, "bad magic"},
-      {"other version", other_version, "format version 2"},
+      {"other version", other_version, "format version 9"},
       {"flipped bit", flipped, "checksum"},
       {"trailing", trailing, "trailing data"},
   };
