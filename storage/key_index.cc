@@ -168,6 +168,22 @@ const uint8_t* LowBytesOf(const uint64_t* block) {
   return BytesOf(block) + kBucketHeaderWords * 8;
 }
 
+// `if_true` when `c`, else `if_false`, by masking rather than branching:
+// GCC compiles a ternary on the block's encoding into a jump as often as
+// not, and a jump on it is mispredicted as often as the encoding changes
+// from one random number to the next.
+inline uint32_t Select(bool c, uint32_t if_true, uint32_t if_false) {
+  const uint32_t mask = 0u - static_cast<uint32_t>(c);
+  return (if_true & mask) | (if_false & ~mask);
+}
+template <typename T>
+inline const T* Select(bool c, const T* if_true, const T* if_false) {
+  const uintptr_t mask = uintptr_t{0} - static_cast<uintptr_t>(c);
+  return reinterpret_cast<const T*>(
+      (reinterpret_cast<uintptr_t>(if_true) & mask) |
+      (reinterpret_cast<uintptr_t>(if_false) & ~mask));
+}
+
 // The counts a block without buckets reads instead (every bucket empty).
 constexpr uint16_t kNoCounts[kBucketCount + 1] = {};
 
@@ -222,18 +238,19 @@ inline bool BlockContains(const uint64_t* block, const Entry& e, uint32_t s) {
   const bool bitmap = e.kind == BlockKind::kBitmap;
   const bool buckets = e.kind == BlockKind::kBuckets;
   const uint32_t high = s >> kBucketShift;
-  const uint16_t* counts = buckets ? CountsOf(block) : kNoCounts;
+  const uint16_t* counts = Select(buckets, CountsOf(block), kNoCounts);
   const uint32_t from = counts[high];
-  const uint32_t to = buckets ? counts[high + 1] : (bitmap ? 0 : e.n);
+  const uint32_t to =
+      Select(buckets, uint32_t{counts[high + 1]}, Select(bitmap, 0u, e.n));
   // An array's high bytes are its first n bytes, its low bytes the next n.
   // Every pointer is at a line PrefetchBlock() fetched: a bitmap's points
   // at the word that holds s, a bucket's high bytes at its low ones.
-  const uint64_t* word = block + (bitmap ? s >> 6 : 0);
+  const uint64_t* word = block + Select(bitmap, s >> 6, 0u);
   const uint8_t* bytes = BytesOf(block);
-  const uint8_t* low = buckets  ? LowBytesOf(block) + from
-                       : bitmap ? BytesOf(word)
-                                : bytes + e.n;
-  const uint8_t* high_bytes = buckets || bitmap ? low : bytes;
+  const uint8_t* low = Select(
+      buckets, LowBytesOf(block) + from,
+      Select(bitmap, BytesOf(word), static_cast<const uint8_t*>(bytes + e.n)));
+  const uint8_t* high_bytes = Select(buckets || bitmap, low, bytes);
   const bool in_run =
       RunHas(low, high_bytes, buckets, to - from, static_cast<uint8_t>(s),
              static_cast<uint8_t>(high));
@@ -246,32 +263,33 @@ inline uint64_t EvenRank(uint32_t n, uint32_t s) {
   return (uint64_t{n} * s * 6711) >> 26;  // 6711 / 2^26 ~ 1 / 10000.
 }
 
-// Prefetches the lines BlockContains(block, e, s) will read. Always inlined:
-// GCC 12 takes a function that only prefetches for one without effects and
-// drops the calls (measured: ContainsBatch then had no block prefetches).
+// Prefetches the lines BlockContains(block, e, s) will read, without a
+// branch either (an empty entry prefetches the data's first line). Always
+// inlined: GCC 12 takes a function that only prefetches for one without
+// effects and drops the calls (measured: ContainsBatch then had no block
+// prefetches).
 __attribute__((always_inline)) inline void PrefetchBlock(const uint64_t* block,
                                                          const Entry& e,
                                                          uint32_t s) {
-  switch (e.kind) {
-    case BlockKind::kArray: {
-      // All of it: both planes of up to 88 bytes.
-      const uint8_t* bytes = BytesOf(block);
-      __builtin_prefetch(bytes);
-      __builtin_prefetch(bytes + e.n);
-      __builtin_prefetch(bytes + 2 * e.n - 1);
-      return;
-    }
-    case BlockKind::kBuckets: {
-      const uint8_t* low = LowBytesOf(block) + EvenRank(e.n, s);
-      __builtin_prefetch(CountsOf(block) + (s >> kBucketShift));
-      __builtin_prefetch(low);
-      __builtin_prefetch(low + 31);
-      return;
-    }
-    case BlockKind::kBitmap:
-      break;
-  }
-  __builtin_prefetch(block + (s >> 6));
+  const bool bitmap = e.kind == BlockKind::kBitmap;
+  const bool buckets = e.kind == BlockKind::kBuckets;
+  const uint8_t* bytes = BytesOf(block);
+  const uint8_t* low = LowBytesOf(block) + EvenRank(e.n, s);
+  // Array: both planes of up to 88 bytes. Buckets: the bucket's count and
+  // where its low bytes are if keys are spread evenly. Bitmap: s's word.
+  const uint8_t* first =
+      Select(bitmap, BytesOf(block + (s >> 6)),
+             Select(buckets,
+                    reinterpret_cast<const uint8_t*>(CountsOf(block) +
+                                                     (s >> kBucketShift)),
+                    bytes));
+  const uint8_t* second =
+      Select(bitmap, first, Select(buckets, low, bytes + e.n));
+  const uint8_t* third =
+      Select(bitmap, first, Select(buckets, low + 31, bytes + 2 * e.n));
+  __builtin_prefetch(first);
+  __builtin_prefetch(second);
+  __builtin_prefetch(third);
 }
 
 // Appends the keys of a block (base = its first number).
@@ -428,7 +446,7 @@ void KeyIndex::ContainsBatch(absl::Span<const uint64_t> keys,
     Slot& s = ring[i & (kRing - 1)];
     s.entry = s.rel < L.block_count ? L.directory[s.rel] : 0;
     const Entry e = Unpack(s.entry);
-    if (e.n != 0) PrefetchBlock(L.data + e.offset, e, s.suffix);
+    PrefetchBlock(L.data + e.offset, e, s.suffix);
   };
   auto stage3 = [&](size_t i) {
     const Slot& s = ring[i & (kRing - 1)];
