@@ -168,9 +168,13 @@ absl::StatusOr<std::unique_ptr<SourceSnapshot>> SourceSnapshot::Open(
   DNC_ASSIGN_OR_RETURN(Manifest manifest, ReadManifest(manifest_path));
   DNC_ASSIGN_OR_RETURN(std::unique_ptr<KeyIndex> index,
                        OpenIndex(generation_dir, manifest, manifest_path));
-  // The filter is the answer only without an index.
+  // The filter: the answer (with RocksDB) without an index; in front of
+  // the index when the generation has one too (dnc-load --filter), where it
+  // answers most misses from one line instead of the index's two dependent
+  // reads (BENCHMARKS.md, "National scale").
   std::unique_ptr<HashFilter> filter;
-  if (index == nullptr) {
+  if (index == nullptr || manifest.filter_bytes != 0 ||
+      manifest.filter_checksum != 0) {
     DNC_ASSIGN_OR_RETURN(filter,
                          OpenFilter(generation_dir, manifest, manifest_path));
   }
@@ -244,7 +248,11 @@ absl::Status SourceSnapshot::LookupWithKeys(
     absl::Span<const uint64_t> keys, absl::Span<uint8_t> listed,
     absl::Span<RegistryRecord> records) const {
   // Exact membership for the whole batch from the index.
-  index_->ContainsBatch(keys, listed);
+  if (filter_ == nullptr) {
+    index_->ContainsBatch(keys, listed);
+  } else {
+    ContainsThroughFilter(keys, listed);
+  }
   if (records.empty()) return absl::OkStatus();
   std::fill(records.begin(), records.end(), RegistryRecord());
   if (!store_->MayHaveDetails()) return absl::OkStatus();
@@ -288,6 +296,30 @@ absl::Status SourceSnapshot::LookupWithKeys(
     }
   }
   return absl::OkStatus();
+}
+
+void SourceSnapshot::ContainsThroughFilter(absl::Span<const uint64_t> keys,
+                                           absl::Span<uint8_t> listed) const {
+  LookupScratch& scratch = ThreadScratch();
+  for (size_t start = 0; start < keys.size(); start += kChunk) {
+    const size_t n = std::min(kChunk, keys.size() - start);
+    const absl::Span<const uint64_t> chunk = keys.subspan(start, n);
+    filter_->MayContainBatch(chunk, absl::MakeSpan(scratch.maybe.data(), n));
+    size_t maybes = 0;
+    for (size_t i = 0; i < n; ++i) {
+      listed[start + i] = 0;
+      // Branch-free gather: always write, advance only on a maybe.
+      scratch.maybe_keys[maybes] = chunk[i];
+      scratch.maybe_index[maybes] = static_cast<uint32_t>(i);
+      maybes += scratch.maybe[i] != 0 ? 1 : 0;
+    }
+    index_->ContainsBatch(
+        absl::MakeConstSpan(scratch.maybe_keys.data(), maybes),
+        absl::MakeSpan(scratch.found.data(), maybes));
+    for (size_t j = 0; j < maybes; ++j) {
+      listed[start + scratch.maybe_index[j]] = scratch.found[j];
+    }
+  }
 }
 
 absl::Status SourceSnapshot::LookupWithFilter(

@@ -1,15 +1,18 @@
 // SourceSnapshot is one published generation of one source, opened for
-// reading: its manifest, its exact key index, its RocksDB, and (only for
-// generations made before the index existed) its filter.
+// reading: its manifest, its exact key index, its RocksDB, and its filter
+// when it has one.
 //
 // Lookups are exact without RocksDB: the generation's index.bin
-// (storage/key_index.h), built by dnc-load and memory-mapped here, answers
-// every number of a batch; nothing is rebuilt at open, so a server opens a
+// (storage/key_index.h), built by dnc-load and read here, answers every
+// number of a batch; nothing is rebuilt at open, so a server opens a
 // national registry in well under a second. Generations of older loaders
 // are still served: with keys.bin, the same index is built in memory from
 // it at open; with neither, the filter answers the whole batch and RocksDB
-// confirms its "maybe"s. The filter of a generation with an index is not
-// opened (it would cost as much to probe as the index, and more memory).
+// confirms its "maybe"s. A generation with an index and a filter (dnc-load
+// --filter) probes the filter first and asks the index only about its
+// "maybe"s: one line read for most misses instead of the index's two
+// dependent ones (29 against 74 ns a number at 5% hits, 69 against 82 at
+// 50%, 250M keys), for 10 more bits a key of memory.
 // RocksDB, the store of record, is read only for per-number details
 // (RegistryRecord), only when the caller asks for them, and only for numbers
 // found that may have any: a full list without dates has none (nothing is
@@ -66,7 +69,7 @@ class SourceSnapshot {
 
   const Manifest& manifest() const { return manifest_; }
   const std::string& dir() const { return dir_; }
-  // The filter, or nullptr when the generation has an index.
+  // The filter, or nullptr when the generation has none.
   const HashFilter* filter() const { return filter_.get(); }
   // The exact key index, or nullptr when the generation (made before
   // keys.bin existed) is served from the filter.
@@ -99,13 +102,16 @@ class SourceSnapshot {
   absl::Status LookupWithKeys(absl::Span<const uint64_t> keys,
                               absl::Span<uint8_t> listed,
                               absl::Span<RegistryRecord> records) const;
+  // listed[i] from the filter, then the index for its "maybe"s.
+  void ContainsThroughFilter(absl::Span<const uint64_t> keys,
+                             absl::Span<uint8_t> listed) const;
   absl::Status LookupWithFilter(absl::Span<const uint64_t> keys,
                                 absl::Span<uint8_t> listed,
                                 absl::Span<RegistryRecord> records) const;
 
   const std::string dir_;
   const Manifest manifest_;
-  const std::unique_ptr<HashFilter> filter_;  // Null with an index.
+  const std::unique_ptr<HashFilter> filter_;  // Null without one.
   const std::unique_ptr<KeyIndex> index_;     // Null without one.
   // With index_ and details in the DB: the numbers that may have details, or
   // null when every number found must be read.

@@ -47,9 +47,10 @@ std::vector<uint64_t> SortedKeys(size_t n, uint64_t seed, uint64_t lo = kNanpLo,
 
 // How a generation is served.
 enum class Served {
-  kFilterAndDb,  // Made before keys.bin: filter, then RocksDB.
-  kKeysFile,     // Made before index.bin: keys.bin, indexed at open.
-  kIndexFile,    // index.bin, mapped (what dnc-load writes).
+  kFilterAndDb,     // Made before keys.bin: filter, then RocksDB.
+  kKeysFile,        // Made before index.bin: keys.bin (and the filter).
+  kIndexFile,       // index.bin (what dnc-load writes).
+  kIndexAndFilter,  // index.bin and filter.bin (dnc-load --filter).
 };
 
 // A generation built and published the way dnc-load does it (kIndexFile), or
@@ -65,18 +66,22 @@ absl::Status PublishGenerationOf(const std::string& data_dir,
   absl::Status status = BuildRegistryDb(dir + "/" + kDbDirName, keys, records);
   if (!status.ok()) return status;
   Manifest manifest;
-  if (served == Served::kIndexFile) {
+  if (served == Served::kIndexFile || served == Served::kIndexAndFilter) {
     absl::StatusOr<KeyIndexInfo> index = WriteKeyIndex(
         keys, pending->generation_number(), dir + "/" + kIndexFileName);
     if (!index.ok()) return index.status();
     manifest.index_checksum = index->checksum;
     manifest.index_bytes = index->file_bytes;
   }
-  HashFilterOptions filter_options;
-  filter_options.generation_number = pending->generation_number();
-  absl::StatusOr<HashFilterInfo> info =
-      WriteHashFilter(keys, filter_options, dir + "/" + kFilterFileName);
-  if (!info.ok()) return info.status();
+  if (served != Served::kIndexFile) {
+    HashFilterOptions filter_options;
+    filter_options.generation_number = pending->generation_number();
+    absl::StatusOr<HashFilterInfo> info =
+        WriteHashFilter(keys, filter_options, dir + "/" + kFilterFileName);
+    if (!info.ok()) return info.status();
+    manifest.filter_checksum = info->checksum;
+    manifest.filter_bytes = info->file_bytes;
+  }
   if (served == Served::kKeysFile) {
     absl::StatusOr<SortedKeyFileInfo> keys_info = WriteSortedKeyFile(
         keys, pending->generation_number(), dir + "/" + kKeysFileName);
@@ -88,8 +93,6 @@ absl::Status PublishGenerationOf(const std::string& data_dir,
   manifest.generation_number = pending->generation_number();
   manifest.as_of = 20400;
   manifest.numbers_loaded = keys.size();
-  manifest.filter_checksum = info->checksum;
-  manifest.filter_bytes = info->file_bytes;
   status = WriteManifest(manifest, dir + "/" + kManifestFileName);
   if (!status.ok()) return status;
   return PublishGeneration(std::move(*pending));
@@ -111,14 +114,17 @@ class SourceSnapshotKeysFileTest
   }
   void ExpectIndexKind(const SourceSnapshot& snapshot) const {
     EXPECT_EQ(snapshot.index() != nullptr, GetParam() != Served::kFilterAndDb);
-    EXPECT_EQ(snapshot.filter() != nullptr, GetParam() == Served::kFilterAndDb);
+    // The filter is opened wherever there is one: alone, or in front of the
+    // index.
+    EXPECT_EQ(snapshot.filter() != nullptr, GetParam() != Served::kIndexFile);
   }
 };
 
 INSTANTIATE_TEST_SUITE_P(WithAndWithoutKeysFile, SourceSnapshotKeysFileTest,
                          ::testing::Values(Served::kFilterAndDb,
                                            Served::kKeysFile,
-                                           Served::kIndexFile),
+                                           Served::kIndexFile,
+                                           Served::kIndexAndFilter),
                          [](const ::testing::TestParamInfo<Served>& param) {
                            switch (param.param) {
                              case Served::kFilterAndDb:
@@ -127,6 +133,8 @@ INSTANTIATE_TEST_SUITE_P(WithAndWithoutKeysFile, SourceSnapshotKeysFileTest,
                                return "KeysFile";
                              case Served::kIndexFile:
                                return "IndexFile";
+                             case Served::kIndexAndFilter:
+                               return "IndexAndFilter";
                            }
                            return "Unknown";
                          });
