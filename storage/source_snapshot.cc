@@ -49,6 +49,23 @@ LookupScratch& ThreadScratch() {
   return scratch;
 }
 
+// Probes `filter` with `chunk` (at most kChunk keys) and gathers the keys it
+// may hold into scratch->maybe_keys, their positions in the chunk into
+// scratch->maybe_index; returns how many. Branch-free: every key is written,
+// the count advances only on a maybe.
+size_t FilterMaybes(const HashFilter& filter, absl::Span<const uint64_t> chunk,
+                    LookupScratch* scratch) {
+  filter.MayContainBatch(chunk,
+                         absl::MakeSpan(scratch->maybe.data(), chunk.size()));
+  size_t maybes = 0;
+  for (size_t i = 0; i < chunk.size(); ++i) {
+    scratch->maybe_keys[maybes] = chunk[i];
+    scratch->maybe_index[maybes] = static_cast<uint32_t>(i);
+    maybes += scratch->maybe[i] != 0 ? 1 : 0;
+  }
+  return maybes;
+}
+
 // One property of a generation's file against what its MANIFEST records.
 struct Recorded {
   const char* field;
@@ -304,15 +321,8 @@ void SourceSnapshot::ContainsThroughFilter(absl::Span<const uint64_t> keys,
   for (size_t start = 0; start < keys.size(); start += kChunk) {
     const size_t n = std::min(kChunk, keys.size() - start);
     const absl::Span<const uint64_t> chunk = keys.subspan(start, n);
-    filter_->MayContainBatch(chunk, absl::MakeSpan(scratch.maybe.data(), n));
-    size_t maybes = 0;
-    for (size_t i = 0; i < n; ++i) {
-      listed[start + i] = 0;
-      // Branch-free gather: always write, advance only on a maybe.
-      scratch.maybe_keys[maybes] = chunk[i];
-      scratch.maybe_index[maybes] = static_cast<uint32_t>(i);
-      maybes += scratch.maybe[i] != 0 ? 1 : 0;
-    }
+    std::fill(listed.begin() + start, listed.begin() + start + n, 0);
+    const size_t maybes = FilterMaybes(*filter_, chunk, &scratch);
     index_->ContainsBatch(
         absl::MakeConstSpan(scratch.maybe_keys.data(), maybes),
         absl::MakeSpan(scratch.found.data(), maybes));
@@ -330,16 +340,12 @@ absl::Status SourceSnapshot::LookupWithFilter(
   for (size_t start = 0; start < keys.size(); start += kChunk) {
     const size_t n = std::min(kChunk, keys.size() - start);
     const absl::Span<const uint64_t> chunk = keys.subspan(start, n);
-    filter_->MayContainBatch(chunk, absl::MakeSpan(scratch.maybe.data(), n));
-    size_t maybes = 0;
-    for (size_t i = 0; i < n; ++i) {
-      listed[start + i] = 0;
-      if (want_records) records[start + i] = RegistryRecord();
-      // Branch-free gather: always write, advance only on a maybe.
-      scratch.maybe_keys[maybes] = chunk[i];
-      scratch.maybe_index[maybes] = static_cast<uint32_t>(i);
-      maybes += scratch.maybe[i] != 0 ? 1 : 0;
+    std::fill(listed.begin() + start, listed.begin() + start + n, 0);
+    if (want_records) {
+      std::fill(records.begin() + start, records.begin() + start + n,
+                RegistryRecord());
     }
+    const size_t maybes = FilterMaybes(*filter_, chunk, &scratch);
     if (maybes == 0) continue;
     DNC_RETURN_IF_ERROR(store_->ContainsBatch(
         absl::MakeConstSpan(scratch.maybe_keys.data(), maybes),
