@@ -53,8 +53,10 @@ namespace {
 // key count n (0: empty), 57-58 its encoding (a BlockKind, which n decides:
 // the smallest of the three), the rest 0. A block stores each key as its
 // suffix s = key - block * 10000:
-// - kArray: the n suffixes as 16-bit values, ascending, padded to a word.
-//   16 bits a key; the smallest for n <= 88.
+// - kArray: the n suffixes, ascending, as two planes: their high bytes
+//   (s >> 8), then their low bytes (s & 255), padded to a word. 16 bits a
+//   key; the smallest for n <= 88. (Planes, so a lookup compares bytes as
+//   it does in buckets.)
 // - kBuckets: the suffixes cut into 40 buckets of 256 (s >> 8): 41 16-bit
 //   cumulative counts (keys before bucket b, b = 0..40, so the last is n;
 //   88 bytes with padding), then the low bytes (s & 255) of the n keys,

@@ -8,7 +8,8 @@
 // are assigned); a directory with one 64-bit entry per block in the key
 // range gives the block's offset, key count and encoding. Each block takes
 // the smallest of three encodings of its keys' suffixes (key % 10000): a
-// sorted array of 16-bit suffixes (up to 88 keys), 40 buckets of 256
+// sorted array of 16-bit suffixes (up to 88 keys; high and low bytes
+// stored apart), 40 buckets of 256
 // numbers with a byte per key (89 to 1,168 keys; 8 bits a key plus 88
 // bytes), or a bitmap of the 10,000 numbers (denser exchanges; 8.5 bits a
 // key and fewer). 1.5-7.3 bits a key on the benchmark registries
