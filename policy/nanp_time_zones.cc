@@ -53,6 +53,12 @@ ZoneSetId NanpZoneSetOf(uint64_t e164) {
   return tz_internal::kNpaDefault[npa];
 }
 
+bool NanpZonesVaryByExchange(int npa) {
+  if (npa < 0 || npa >= 1000) return false;
+  const OverrideRange range = OverrideRanges()[npa];
+  return range.first != range.last;
+}
+
 int ZoneSetSize(ZoneSetId id) {
   if (id == 0 || id >= tz_internal::kZoneSetCount) return 0;
   return tz_internal::kZoneSets[id].count;

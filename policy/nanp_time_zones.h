@@ -24,6 +24,11 @@ using ZoneSetId = uint16_t;
 // allocation.
 ZoneSetId NanpZoneSetOf(uint64_t e164);
 
+// True if the exchanges of area code `npa` (0-999) do not all share one zone
+// set (NanpZoneSetOf then looks the exchange up); false if every number of
+// it has the area code's.
+bool NanpZonesVaryByExchange(int npa);
+
 // The number of zones in `id` (0 for 0 or an id out of range) and the i-th
 // one's IANA name (REQUIRES: i < ZoneSetSize(id)). The data's order: the
 // first zone is the one a window's local time is shown in.

@@ -165,9 +165,33 @@ bool ParseConsentType(std::string_view text, ConsentType* type) {
   return false;
 }
 
+// The WindowKey of every number of each area code, or kKeyVariesByExchange
+// for the ~2% whose exchanges lie in different zones: one array read for
+// most numbers (the calling windows of a 10,000-number batch used to spend
+// ~8 ns a number finding their keys).
+constexpr WindowKey kKeyVariesByExchange = ~WindowKey{0};
+
+const std::array<WindowKey, 1000>& NpaWindowKeys() {
+  static const std::array<WindowKey, 1000> keys = [] {
+    std::array<WindowKey, 1000> out{};
+    for (int npa = 0; npa < 1000; ++npa) {
+      out[npa] =
+          NanpZonesVaryByExchange(npa)
+              ? kKeyVariesByExchange
+              : MakeKey(tz_internal::kNpaDefault[npa], NpaHoursRows()[npa]);
+    }
+    return out;
+  }();
+  return keys;
+}
+
 WindowKey WindowKeyOf(uint64_t e164) {
   const int npa = NanpAreaCode(e164);
-  if (npa >= 0) return MakeKey(NanpZoneSetOf(e164), NpaHoursRows()[npa]);
+  if (npa >= 0) {
+    const WindowKey key = NpaWindowKeys()[npa];
+    if (key != kKeyVariesByExchange) return key;
+    return MakeKey(NanpZoneSetOf(e164), NpaHoursRows()[npa]);
+  }
   // +44: the leading two digits of an 11- or 12-digit key.
   if (e164 >= 44'000'000'000ULL && e164 < 45'000'000'000ULL) {
     return MakeKey(tz_internal::kGbZoneSet, GbHoursRow());

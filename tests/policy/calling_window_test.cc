@@ -188,6 +188,31 @@ TEST(CallingWindow, NumbersWithTheSameZonesAndRuleShareAKey) {
   EXPECT_EQ(WindowKeyOf(441635506160), WindowKeyOf(442079460000));
 }
 
+// WindowKeyOf reads one key per area code unless the area code's exchanges
+// lie in different zones: within every area code, two exchanges share a key
+// exactly when they share a zone set, and an area code has one key when
+// NanpZonesVaryByExchange says so.
+TEST(CallingWindow, KeysFollowTheZoneSetOfEveryExchange) {
+  int varying = 0;
+  for (uint64_t npa = 200; npa <= 999; ++npa) {
+    const uint64_t first = 10'000'000'000ULL + npa * 10'000'000ULL + 2'000'000;
+    bool one_zone_set = true;
+    for (uint64_t nxx = 200; nxx <= 999; ++nxx) {
+      const uint64_t e164 =
+          10'000'000'000ULL + npa * 10'000'000ULL + nxx * 10'000ULL + 1234;
+      const bool same_zones = NanpZoneSetOf(e164) == NanpZoneSetOf(first);
+      one_zone_set = one_zone_set && same_zones;
+      ASSERT_EQ(WindowKeyOf(e164) == WindowKeyOf(first), same_zones)
+          << "number " << e164;
+    }
+    if (!one_zone_set) {
+      ++varying;
+      EXPECT_TRUE(NanpZonesVaryByExchange(static_cast<int>(npa))) << npa;
+    }
+  }
+  EXPECT_GT(varying, 0);  // 208 (Idaho), 605, 850, ... span two zones.
+}
+
 // The generated table against libphonenumber: for every NANP prefix of its
 // time-zone data, a number whose longest matching prefix it is gets exactly
 // the zones libphonenumber's own lookup gives (the generator took them from
