@@ -2,9 +2,6 @@
 
 #include <pthread.h>
 #include <sched.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -12,6 +9,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/thread_priority.h"
 #include "service/retry_after.h"
 #include "tenant/tenant.h"
 
@@ -19,14 +17,6 @@ namespace dnc::service {
 namespace {
 
 constexpr int64_t kSecondsPerDay = 24 * 60 * 60;
-
-// The niceness of the slot threads. Bulk scrubs share the server's cores
-// with the dialers' Checks; at nice 10 a slot thread weighs about a tenth of
-// a Check thread in the kernel's fair scheduler, so a Check thread that wakes
-// preempts a running scrub batch at once instead of waiting for its time
-// slice, and a scrub still gets every cycle no Check wants (measured in
-// BENCHMARKS.md, "Limits and fairness").
-constexpr int kSlotThreadNice = 10;
 
 int64_t UtcDayOf(absl::Time now) {
   const int64_t seconds = absl::ToUnixSeconds(now);
@@ -136,10 +126,10 @@ bool WorkSlots::Submit(std::function<void(bool run)> work,
 }
 
 void WorkSlots::Work() {
-  // Linux: PRIO_PROCESS with a thread id sets that thread's niceness only.
-  // Raising it needs no privilege; failing leaves the default, still correct.
-  setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)),
-              kSlotThreadNice);
+  // Bulk scrubs share the server's cores with the dialers' Checks: at a
+  // background priority a Check that wakes preempts a running scrub batch at
+  // once (measured in BENCHMARKS.md, "Limits and fairness").
+  LowerThisThreadPriority();
   absl::MutexLock lock(&mu_);
   while (true) {
     // A condition variable, signalled when work is queued or a slot freed
