@@ -20,11 +20,23 @@
 //       The earlier model: numbers uniform over every valid NANP area code
 //       and exchange (692 NPAs, most of them covered by no registry; about
 //       0.4% repeats at 50M), and its change list.
+//   loader_scale_gen queries EXCHANGES FULL_COUNT FULL_SEED COUNT HIT_PERCENT
+//                    SEED [CHANGE_FILE...]  >FILE.keys
+//       A dnc-bench query list (key file: COUNT distinct E.164 keys in random
+//       order with per-key hit flags) for that full list: HIT_PERCENT% of the
+//       keys listed, drawn uniformly, the rest unlisted lines of listed
+//       numbers' exchanges. No number any CHANGE_FILE (ftc-change, as written
+//       above) names is drawn, so the answers hold before and after those
+//       change lists are applied: dnc-bench's answer checks pass while a
+//       change list is swapped in. Holds the whole registry (8 bytes a
+//       number).
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
 #include <string>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -77,7 +89,9 @@ int Usage() {
                "COUNT SEED YYYY-MM-DD\n"
                "       loader_scale_gen full-uniform COUNT SEED\n"
                "       loader_scale_gen change-uniform FULL_COUNT FULL_SEED "
-               "COUNT SEED YYYY-MM-DD\n");
+               "COUNT SEED YYYY-MM-DD\n"
+               "       loader_scale_gen queries EXCHANGES FULL_COUNT FULL_SEED "
+               "COUNT HIT_PERCENT SEED [CHANGE_FILE...] >FILE.keys\n");
   return 2;
 }
 
@@ -93,6 +107,100 @@ bool LoadPlan(const char* path, const char* count, const char* seed,
          model::MakePlan(std::move(exchanges),
                          std::strtoull(count, nullptr, 10),
                          std::strtoull(seed, nullptr, 10), plan, error);
+}
+
+// Adds the numbers an ftc-change file ("NPA,NXXXXXX,DATE TIME,A|D" lines)
+// names to `numbers`.
+bool ReadChangedNumbers(const char* path, std::unordered_set<uint64_t>* numbers,
+                        std::string* error) {
+  std::FILE* in = std::fopen(path, "r");
+  if (in == nullptr) {
+    *error = std::string("cannot open ") + path;
+    return false;
+  }
+  char line[128];
+  uint64_t line_number = 0;
+  bool ok = true;
+  while (ok && std::fgets(line, sizeof(line), in) != nullptr) {
+    ++line_number;
+    uint64_t national = 0;
+    int digits = 0;
+    for (const char* p = line; *p != '\0' && *p != '\n' && digits < 10; ++p) {
+      if (*p >= '0' && *p <= '9') {
+        national = national * 10 + static_cast<uint64_t>(*p - '0');
+        ++digits;
+      } else if (*p != ',') {
+        break;
+      }
+    }
+    ok = digits == 10;
+    if (ok) numbers->insert(national);
+  }
+  std::fclose(in);
+  if (!ok) {
+    *error = std::string(path) + " line " + std::to_string(line_number) +
+             ": not an ftc-change record";
+  }
+  return ok;
+}
+
+// The queries mode (see the top of the file).
+int WriteQueries(int argc, char** argv) {
+  model::Plan plan;
+  std::string error;
+  if (!LoadPlan(argv[2], argv[3], argv[4], &plan, &error)) return Fail(error);
+  const uint64_t count = std::strtoull(argv[5], nullptr, 10);
+  const uint64_t hit_percent = std::strtoull(argv[6], nullptr, 10);
+  const uint64_t seed = std::strtoull(argv[7], nullptr, 10);
+  std::vector<uint64_t> listed;
+  model::ForEachNumber(plan,
+                       [&](uint64_t national) { listed.push_back(national); });
+  std::sort(listed.begin(), listed.end());
+  std::unordered_set<uint64_t> changed;
+  for (int i = 8; i < argc; ++i) {
+    if (!ReadChangedNumbers(argv[i], &changed, &error)) return Fail(error);
+  }
+  if (listed.empty() || hit_percent > 100 || count > listed.size() / 4) {
+    return Fail(
+        "COUNT must be at most a quarter of the registry, "
+        "HIT_PERCENT at most 100");
+  }
+  const uint64_t hits = (count * hit_percent + 50) / 100;
+  std::mt19937_64 rng(seed);
+  std::unordered_set<uint64_t> chosen;
+  std::vector<std::pair<uint64_t, uint8_t>> queries;
+  queries.reserve(count);
+  while (queries.size() < hits) {
+    const uint64_t national = listed[rng() % listed.size()];
+    if (changed.count(national) == 0 && chosen.insert(national).second) {
+      queries.emplace_back(national, 1);
+    }
+  }
+  while (queries.size() < count) {
+    const uint64_t exchange = listed[rng() % listed.size()] / 10000 * 10000;
+    const uint64_t national = exchange + rng() % 10000;
+    if (ValidNanp(national) && changed.count(national) == 0 &&
+        !std::binary_search(listed.begin(), listed.end(), national) &&
+        chosen.insert(national).second) {
+      queries.emplace_back(national, 0);
+    }
+  }
+  for (size_t i = queries.size(); i > 1; --i) {  // Fisher-Yates.
+    std::swap(queries[i - 1], queries[rng() % i]);
+  }
+  // bench/load_gen.h's key file: magic, count, hits, seed, has_flags, the
+  // E.164 keys (country code 1 in front), one flag byte per key.
+  const uint64_t header[4] = {count, hits, seed, 1};
+  bool ok = std::fwrite("DNCBKEY1", 1, 8, stdout) == 8 &&
+            std::fwrite(header, sizeof(header), 1, stdout) == 1;
+  for (const auto& [national, hit] : queries) {
+    const uint64_t key = 10'000'000'000ULL + national;
+    ok = ok && std::fwrite(&key, sizeof(key), 1, stdout) == 1;
+  }
+  for (const auto& [national, hit] : queries) {
+    ok = ok && std::fputc(hit, stdout) != EOF;
+  }
+  return ok && std::fflush(stdout) == 0 ? 0 : 1;
 }
 
 }  // namespace
@@ -164,5 +272,6 @@ int main(int argc, char** argv) {
     for (const auto& [number, add] : records) PrintChange(number, add, date);
     return std::fflush(stdout) == 0 ? 0 : 1;
   }
+  if (mode == "queries" && argc >= 8) return WriteQueries(argc, argv);
   return Usage();
 }
