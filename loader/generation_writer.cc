@@ -6,8 +6,10 @@
 
 #include <cerrno>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/civil_date.h"
@@ -16,6 +18,7 @@
 #include "storage/crash_point.h"
 #include "storage/hash_filter_builder.h"
 #include "storage/key_index.h"
+#include "storage/registry_store.h"
 #include "storage/source_directory.h"
 
 namespace dnc::loader::internal {
@@ -45,12 +48,38 @@ absl::Status CheckInputOpens(const std::string& path) {
 
 struct KeyIndexes {
   storage::KeyIndexInfo index;
+  storage::KeyIndexInfo details;   // Zero without details.bin.
   storage::HashFilterInfo filter;  // Zero without a filter.
 };
 
-// Writes index.bin and, when asked for, filter.bin for the feeder's keys into
-// pending.dir(), tagged with the pending generation's number, passing
-// "<mode>-keys-written" and "<mode>-filter-written".
+// Writes details.bin, the index of the keys of the new generation's db that
+// may have details, when it has any and they are few enough to keep as a
+// set (RegistryStore::MaxDetailKeys): a server opening the generation then
+// reads this file instead of scanning the db's SST files for them (about
+// 0.35 s of CPU per change list's overlay at 250M numbers, taken beside the
+// requests). Zero info when there is no such file.
+absl::StatusOr<storage::KeyIndexInfo> WriteDetailKeys(
+    const storage::PendingGeneration& pending, uint64_t numbers_loaded) {
+  storage::RegistryStoreOptions store_options;
+  store_options.db_dir = absl::StrCat(pending.dir(), "/", storage::kDbDirName);
+  store_options.block_cache_bytes = 8ULL << 20;
+  DNC_ASSIGN_OR_RETURN(std::unique_ptr<storage::RegistryStore> store,
+                       storage::RegistryStore::Open(store_options));
+  if (!store->MayHaveDetails()) return storage::KeyIndexInfo{};
+  DNC_ASSIGN_OR_RETURN(
+      const std::optional<std::vector<uint64_t>> keys,
+      store->KeysWithDetails(
+          storage::RegistryStore::MaxDetailKeys(numbers_loaded)));
+  if (!keys.has_value()) return storage::KeyIndexInfo{};
+  return storage::WriteKeyIndex(
+      *keys, pending.generation_number(),
+      absl::StrCat(pending.dir(), "/", storage::kDetailsFileName));
+}
+
+// Writes index.bin, details.bin (when the db has details) and, when asked
+// for, filter.bin for the feeder's keys into pending.dir(), tagged with the
+// pending generation's number, passing "<mode>-keys-written" and
+// "<mode>-filter-written".
 absl::StatusOr<KeyIndexes> WriteKeyIndexes(
     const storage::PendingGeneration& pending, GenerationFeeder* feeder,
     bool build_filter, const char* mode, LoadStats* stats) {
@@ -60,6 +89,7 @@ absl::StatusOr<KeyIndexes> WriteKeyIndexes(
       out.index, feeder->WriteIndex(
                      absl::StrCat(pending.dir(), "/", storage::kIndexFileName),
                      pending.generation_number()));
+  DNC_ASSIGN_OR_RETURN(out.details, WriteDetailKeys(pending, stats->loaded));
   stats->keys_seconds = SecondsSince(start);
   storage::CrashPoint(absl::StrCat(mode, "-keys-written"));
   if (!build_filter) return out;
@@ -103,6 +133,9 @@ storage::Manifest ManifestOf(const LoadOptions& options,
   manifest.filter_bytes = indexes.filter.file_bytes;
   manifest.index_checksum = indexes.index.checksum;
   manifest.index_bytes = indexes.index.file_bytes;
+  manifest.details_checksum = indexes.details.checksum;
+  manifest.details_bytes = indexes.details.file_bytes;
+  manifest.details_keys = indexes.details.key_count;
   manifest.load_mode = options.mode == LoadMode::kFull ? "full" : "change";
   manifest.previous_generation = stats.previous_generation;
   manifest.numbers_added = stats.added;

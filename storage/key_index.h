@@ -54,6 +54,10 @@ namespace dnc::storage {
 inline constexpr uint64_t kKeyIndexBlockSize = 10000;
 
 inline constexpr char kIndexFileName[] = "index.bin";
+// The same format over the keys that may have details (RegistryStore::
+// KeysWithDetails), written by dnc-load so that a server opening the
+// generation need not scan RocksDB for them.
+inline constexpr char kDetailsFileName[] = "details.bin";
 
 struct KeyIndexInfo {
   uint64_t key_count = 0;

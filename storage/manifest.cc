@@ -45,6 +45,9 @@ namespace {
 //   keys_checksum: 0123456789abcdef      (16 hex digits; optional)
 //   index_checksum: 0123456789abcdef     (16 hex digits; optional)
 //   index_bytes: 4096                    (optional)
+//   details_checksum: 0123456789abcdef   (16 hex digits; optional, with the
+//   details_bytes: 4096                   two below: details.bin)
+//   details_keys: 12
 //   load_mode: full                      (optional; full or change)
 //   previous_generation: g000011         (optional)
 //   numbers_added: 5                     (optional, and the three below)
@@ -133,6 +136,8 @@ constexpr Uint64Field kUint64Fields[] = {
     {"rejected", &Manifest::rejected},
     {"filter_bytes", &Manifest::filter_bytes},
     {"index_bytes", &Manifest::index_bytes},
+    {"details_bytes", &Manifest::details_bytes},
+    {"details_keys", &Manifest::details_keys},
     {"numbers_added", &Manifest::numbers_added},
     {"numbers_deleted", &Manifest::numbers_deleted},
     {"adds_already_listed", &Manifest::adds_already_listed},
@@ -153,7 +158,8 @@ constexpr TextField kTextFields[] = {
 constexpr const char* kOtherScalarFields[] = {
     "source",        "kind",           "generation",
     "as_of",         "max_age_days",   "filter_checksum",
-    "keys_checksum", "index_checksum", "load_mode"};
+    "keys_checksum", "index_checksum", "details_checksum",
+    "load_mode"};
 
 bool IsScalarField(std::string_view key) {
   for (const Uint64Field& field : kUint64Fields) {
@@ -380,10 +386,11 @@ class Parser {
     } else if (key == "max_age_days") {
       if (!ParseInt32(value, &m->max_age_days)) return Bad(field, "an integer");
     } else if (key == "filter_checksum" || key == "keys_checksum" ||
-               key == "index_checksum") {
-      uint64_t* out = key == "filter_checksum" ? &m->filter_checksum
-                      : key == "keys_checksum" ? &m->keys_checksum
-                                               : &m->index_checksum;
+               key == "index_checksum" || key == "details_checksum") {
+      uint64_t* out = key == "filter_checksum"  ? &m->filter_checksum
+                      : key == "keys_checksum"  ? &m->keys_checksum
+                      : key == "index_checksum" ? &m->index_checksum
+                                                : &m->details_checksum;
       if (!ParseHex64(value, out)) return Bad(field, "1-16 hex digits");
     } else if (key == "load_mode") {
       if (value != "full" && value != "change") {
@@ -497,6 +504,11 @@ std::string FormatManifest(const Manifest& m) {
   if (m.index_checksum != 0) {
     put_hex("index_checksum", m.index_checksum);
     put("index_bytes", m.index_bytes);
+  }
+  if (m.details_checksum != 0) {
+    put_hex("details_checksum", m.details_checksum);
+    put("details_bytes", m.details_bytes);
+    put("details_keys", m.details_keys);
   }
   put("load_mode", m.load_mode);
   if (!m.previous_generation.empty()) {

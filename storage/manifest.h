@@ -66,6 +66,13 @@ struct Manifest {
   // generations made before index.bin existed (optional keys).
   uint64_t index_checksum = 0;
   uint64_t index_bytes = 0;
+  // details.bin (storage/key_index.h, kDetailsFileName): the index of the
+  // keys that may have details, its header checksum, size and key count; 0
+  // when the generation has none (no details, too many of them for a set,
+  // or made before details.bin existed: a server then finds them itself).
+  uint64_t details_checksum = 0;
+  uint64_t details_bytes = 0;
+  uint64_t details_keys = 0;
   std::vector<ManifestInput> inputs;
 
   // How the generation was made: "full" (from full lists; also what a

@@ -129,6 +129,10 @@ absl::StatusOr<bool> RegistryStore::Contains(uint64_t e164) const {
                            db_->GetName());
 }
 
+uint64_t RegistryStore::MaxDetailKeys(uint64_t numbers_loaded) {
+  return std::max<uint64_t>(uint64_t{4} << 20, numbers_loaded / 16);
+}
+
 absl::StatusOr<std::optional<std::vector<uint64_t>>>
 RegistryStore::KeysWithDetails(uint64_t max_keys) const {
   std::vector<uint64_t> keys;

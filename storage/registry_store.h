@@ -72,6 +72,11 @@ class RegistryStore {
   absl::StatusOr<std::optional<std::vector<uint64_t>>> KeysWithDetails(
       uint64_t max_keys) const;
 
+  // The most keys with details worth keeping as a set, for a generation of
+  // `numbers_loaded` numbers: max(4Mi, numbers / 16). Beyond it a reader
+  // reads RocksDB for every hit instead.
+  static uint64_t MaxDetailKeys(uint64_t numbers_loaded);
+
  private:
   RegistryStore(std::unique_ptr<rocksdb::DB> db,
                 std::shared_ptr<rocksdb::Cache> cache);

@@ -20,10 +20,6 @@
 namespace dnc::storage {
 namespace {
 
-// The detail set (numbers that may have details) is kept in memory up to
-// max(this, keys / 16) numbers; a generation with more reads every hit.
-constexpr uint64_t kMaxDetailKeys = uint64_t{4} << 20;
-
 // Lookups run in chunks of this many keys so the per-thread buffers stay
 // small (about 60 KiB) whatever the batch size.
 constexpr size_t kChunk = 4096;
@@ -176,6 +172,46 @@ absl::StatusOr<std::unique_ptr<KeyIndex>> OpenIndex(
   return KeyIndex::FromKeys(k.keys());
 }
 
+// The keys of a generation that may have details: details.bin when the
+// manifest vouches for one (dnc-load writes it), else found by scanning the
+// db's SST files (generations of older loaders; RegistryStore::
+// KeysWithDetails); null when there are too many to keep as a set (every
+// hit then reads RocksDB). A details.bin that is missing, damaged or another
+// generation's is refused like index.bin: a set missing a number with
+// details would drop that number's details from its answers.
+absl::StatusOr<std::unique_ptr<KeyIndex>> OpenDetailKeys(
+    const std::string& generation_dir, const Manifest& manifest,
+    const std::string& manifest_path, const RegistryStore& store) {
+  if (manifest.details_checksum == 0) {
+    DNC_ASSIGN_OR_RETURN(std::optional<std::vector<uint64_t>> with_details,
+                         store.KeysWithDetails(RegistryStore::MaxDetailKeys(
+                             manifest.numbers_loaded)));
+    if (!with_details.has_value()) return nullptr;
+    return KeyIndex::FromKeys(*with_details);
+  }
+  const std::string path = absl::StrCat(generation_dir, "/", kDetailsFileName);
+  absl::StatusOr<std::unique_ptr<KeyIndex>> details = KeyIndex::Open(path);
+  if (absl::IsNotFound(details.status())) {
+    return absl::DataLossError(absl::StrCat(
+        "open generation ", generation_dir, ": MANIFEST ", manifest_path,
+        " records details_checksum ", Hex16(manifest.details_checksum), " but ",
+        path, " is missing"));
+  }
+  if (!details.ok()) return details.status();
+  const KeyIndex& k = **details;
+  DNC_RETURN_IF_ERROR(CheckBelongs(
+      generation_dir, "detail-key index", path, manifest_path,
+      {SameGeneration(k.generation_number(), manifest),
+       {"key count", k.key_count() != manifest.details_keys,
+        absl::StrCat(k.key_count()), absl::StrCat(manifest.details_keys)},
+       {"checksum", k.checksum() != manifest.details_checksum,
+        Hex16(k.checksum()), Hex16(manifest.details_checksum)},
+       {"size", k.file_bytes() != manifest.details_bytes,
+        absl::StrCat(k.file_bytes(), " bytes"),
+        absl::StrCat(manifest.details_bytes, " bytes")}}));
+  return details;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SourceSnapshot>> SourceSnapshot::Open(
@@ -205,13 +241,8 @@ absl::StatusOr<std::unique_ptr<SourceSnapshot>> SourceSnapshot::Open(
   // Which numbers found may have details (so the rest never touch RocksDB).
   std::unique_ptr<KeyIndex> detail_keys;
   if (index != nullptr && store->MayHaveDetails()) {
-    const uint64_t max_keys =
-        std::max<uint64_t>(kMaxDetailKeys, manifest.numbers_loaded / 16);
-    DNC_ASSIGN_OR_RETURN(std::optional<std::vector<uint64_t>> with_details,
-                         store->KeysWithDetails(max_keys));
-    if (with_details.has_value()) {
-      DNC_ASSIGN_OR_RETURN(detail_keys, KeyIndex::FromKeys(*with_details));
-    }
+    DNC_ASSIGN_OR_RETURN(detail_keys, OpenDetailKeys(generation_dir, manifest,
+                                                     manifest_path, *store));
   }
   return std::unique_ptr<SourceSnapshot>(new SourceSnapshot(
       generation_dir, std::move(manifest), std::move(filter), std::move(index),

@@ -18,8 +18,10 @@
 // found that may have any: a full list without dates has none (nothing is
 // read: RegistryStore::MayHaveDetails); after change lists with dates, only
 // the numbers in the SST files holding values do (RegistryStore::
-// KeysWithDetails, read once at Open() into an in-memory set, up to
-// max(4M, keys / 16) of them; beyond that every number found is read).
+// KeysWithDetails: dnc-load stores them as details.bin, read at Open();
+// generations of older loaders have their SST files scanned at Open()
+// instead; kept up to max(4M, keys / 16) of them; beyond that every number
+// found is read).
 //
 // Ownership: owns the index and filter mappings and the DB; shared between
 // requests as std::shared_ptr<const SourceSnapshot> and closed when the last

@@ -207,6 +207,54 @@ TEST_F(ChangeListTest, AddsAndDeletesMakeTheNextGenerationWithTheirDates) {
   EXPECT_EQ((*index)->generation_number(), 2u);
 }
 
+// The numbers a change list gave a date are stored as details.bin, which
+// the server reads instead of scanning the db; a details.bin that is
+// damaged, cut short or gone is refused naming it (a set missing a dated
+// number would drop its date from the answers).
+TEST_F(ChangeListTest, DatedNumbersAreStoredInDetailsBinAndADamagedOneRefused) {
+  ASSERT_TRUE(Full({kA, kB, kC}, "2026-11-20").ok());
+  EXPECT_EQ(CurrentManifest().details_checksum, 0u);  // No dates, no file.
+  EXPECT_FALSE(fs::exists(*CurrentDir() + "/details.bin"));
+  const std::string changes =
+      Write("c1.txt", ChangeLine(kD, "2026-11-21", 'A') +
+                          ChangeLine(kE, "2026-11-19", 'A'));
+  ASSERT_TRUE(Change({changes}, "2026-11-21").ok());
+  const storage::Manifest manifest = CurrentManifest();
+  const std::string path = *CurrentDir() + "/details.bin";
+  absl::StatusOr<std::unique_ptr<storage::KeyIndex>> details =
+      storage::KeyIndex::Open(path);
+  ASSERT_TRUE(details.ok()) << details.status();
+  std::vector<uint64_t> keys;
+  (*details)->AppendKeys(&keys);
+  EXPECT_THAT(keys, ElementsAre(kD, kE));
+  EXPECT_EQ((*details)->checksum(), manifest.details_checksum);
+  EXPECT_EQ((*details)->file_bytes(), manifest.details_bytes);
+  EXPECT_EQ(manifest.details_keys, 2u);
+  details->reset();
+  std::vector<DayNumber> added;
+  EXPECT_THAT(Listed({kA, kD, kE}, &added), ElementsAre(1, 1, 1));
+  EXPECT_THAT(added, ElementsAre(0, Day("2026-11-21"), Day("2026-11-19")));
+
+  const std::string original = ReadFile(path);
+  auto refused = [&](const std::string& what) {
+    absl::StatusOr<std::unique_ptr<storage::SourceSnapshot>> snapshot =
+        storage::SourceSnapshot::OpenCurrent(data_, "us-ftc");
+    ASSERT_FALSE(snapshot.ok()) << what;
+    EXPECT_EQ(snapshot.status().code(), absl::StatusCode::kDataLoss) << what;
+    EXPECT_THAT(snapshot.status().message(), HasSubstr("details.bin")) << what;
+  };
+  std::string damaged = original;
+  damaged[damaged.size() / 2] ^= 0x40;
+  ASSERT_TRUE(test::WritePlainFile(path, damaged));
+  refused("a damaged byte");
+  ASSERT_TRUE(test::WritePlainFile(path, original.substr(0, 100)));
+  refused("truncated");
+  fs::remove(path);
+  refused("missing");
+  ASSERT_TRUE(test::WritePlainFile(path, original));
+  EXPECT_THAT(Listed({kD}), ElementsAre(1));
+}
+
 TEST_F(ChangeListTest, TheLastRecordForANumberWinsAcrossLinesAndFiles) {
   ASSERT_TRUE(Full({kA, kB}, "2026-11-20").ok());
   const std::string first =
