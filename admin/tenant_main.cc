@@ -30,8 +30,9 @@
 #include "tenant/tenant_store.h"
 
 ABSL_FLAG(std::string, tenants, "",
-          "Offline: the tenant store directory (dnc-server's --tenants), "
-          "with the server stopped. Exactly one of --tenants and --server.");
+          "Direct: the tenant store (dnc-server's --tenants): a directory, "
+          "with the server stopped; or a postgresql:// URL, shared with the "
+          "running servers. Exactly one of --tenants and --server.");
 ABSL_FLAG(std::string, server, "",
           "Online: HOST:PORT of a running dnc-server started with "
           "--admin_key_file. Exactly one of --tenants and --server.");
@@ -91,6 +92,10 @@ std::string UsageText() {
          "audit log.\n\n"
          "Usage: dnc-tenant --tenants DIR COMMAND [NAME] [flags]\n"
          "         (offline: dnc-server stopped)\n"
+         "       dnc-tenant --tenants postgresql://USER@HOST/DB COMMAND [NAME] "
+         "[flags]\n"
+         "         (a shared store: the servers on it follow each change "
+         "within ~100 ms)\n"
          "       dnc-tenant --server HOST:PORT [--ca_cert F] [--client_cert F "
          "--client_key F]\n"
          "                  --admin_key_file F COMMAND [NAME] [flags]\n"
@@ -102,6 +107,10 @@ std::string UsageText() {
          "a revoked key fails on the next call, on every connection. Both "
          "modes take the same commands and print the same output.\n\n"
          "Commands:\n"
+         "  migrate\n"
+         "      Creates or upgrades the store's schema (PostgreSQL: the "
+         "versioned migrations it lacks, each in one transaction; safe to "
+         "run again). dnc-server refuses a database that needs it.\n"
          "  create NAME --entitle SPEC [--purpose P] [--label L]\n"
          "         [--requests_per_second N] [--numbers_per_day N]\n"
          "      Creates the tenant (offline: creating DIR if needed) and its "
@@ -268,8 +277,8 @@ struct Command {
 Command ReadCommand(const std::vector<std::string>& args) {
   if (args.empty()) {
     UsageError(
-        "missing command: create, key-create, key-revoke, update, delete, "
-        "list, audit export or audit prune");
+        "missing command: migrate, create, key-create, key-revoke, update, "
+        "delete, list, audit export or audit prune");
   }
   Command command;
   command.verb = args[0];
@@ -313,6 +322,14 @@ Command ReadCommand(const std::vector<std::string>& args) {
     }
     return command;
   }
+  if (command.verb == "migrate") {
+    OnlyFlags("migrate", Uses());
+    if (args.size() != 1) {
+      UsageError(
+          absl::StrCat("migrate takes no arguments, got '", args[1], "'"));
+    }
+    return command;
+  }
   if (command.verb == "list") {
     OnlyFlags("list", Uses());
     if (args.size() != 1) {
@@ -324,8 +341,9 @@ Command ReadCommand(const std::vector<std::string>& args) {
       command.verb != "key-revoke" && command.verb != "update" &&
       command.verb != "delete") {
     UsageError(absl::StrCat("unknown command '", command.verb,
-                            "' (create, key-create, key-revoke, update, "
-                            "delete, list, audit export, audit prune)"));
+                            "' (migrate, create, key-create, key-revoke, "
+                            "update, delete, list, audit export, audit "
+                            "prune)"));
   }
   if (args.size() != 2) {
     UsageError(absl::StrCat(command.verb, " takes one tenant name, got ",
@@ -407,6 +425,12 @@ int Offline(const std::string& dir, const Command& command) {
         "--admin_key_file, --ca_cert, --client_cert and --client_key are for "
         "--server (online); --tenants opens the store directly");
   }
+  if (command.verb == "migrate") {
+    const absl::Status migrated = tenant::TenantStore::Migrate(dir);
+    if (!migrated.ok()) return Cli().Fail(migrated);
+    std::cerr << "dnc-tenant: the tenant store's schema is current\n";
+    return kExitOk;
+  }
   absl::StatusOr<std::unique_ptr<tenant::TenantStore>> store =
       tenant::TenantStore::Open(dir,
                                 /*create_if_missing=*/command.verb == "create");
@@ -417,6 +441,9 @@ int Offline(const std::string& dir, const Command& command) {
 }
 
 int Online(const std::string& server, const Command& command) {
+  if (command.verb == "migrate") {
+    UsageError("migrate works on the store itself: --tenants DIR or URL");
+  }
   const std::string key_file = absl::GetFlag(FLAGS_admin_key_file);
   if (key_file.empty() && absl::GetFlag(FLAGS_client_cert).empty()) {
     UsageError(

@@ -34,7 +34,7 @@ ListUploadsOptions UploadsOptions(const HttpFrontEndOptions& options) {
 HttpFrontEnd::HttpFrontEnd(const service::Registry* registry,
                            tenant::TenantStore* tenants,
                            const HttpFrontEndOptions& options)
-    : auth_(options.auth, tenants),
+    : auth_(options.auth, tenants, options.tenant_grace),
       calls_(registry, tenants, CallsOptions(options)),
       uploads_(UploadsOptions(options),
                ListUploadContext{&calls_, options.limits, options.tenants}),

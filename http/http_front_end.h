@@ -42,6 +42,8 @@ struct HttpFrontEndOptions {
   uint32_t max_batch_entries = service::kDefaultMaxBatchEntries;
   std::function<DayNumber()> today;
   service::AuthMode auth = service::AuthMode::kApiKey;
+  // As ServerOptions::tenant_grace (service/auth.h).
+  absl::Duration tenant_grace = service::Authenticator::kDefaultGrace;
   // The server's limits (service/call_limits.h), the same object as the
   // gRPC server's so a tenant's budget is one; nullptr = none. Must outlive
   // the front end.

@@ -32,6 +32,9 @@ packages=(
   libssl-dev tzdata
   # The TLS tests make their CA and certificates with the openssl command.
   openssl
+  # The shared tenant store (libpq); the tests start a PostgreSQL cluster of
+  # their own (initdb in a temporary directory).
+  libpq-dev postgresql
 )
 # shellcheck source=scripts/install_packages.sh
 source scripts/install_packages.sh

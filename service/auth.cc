@@ -1,5 +1,8 @@
 #include "service/auth.h"
 
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+
 namespace dnc::service {
 
 const char* AuthModeName(AuthMode mode) {
@@ -23,6 +26,19 @@ absl::StatusOr<const tenant::Tenant*> Authenticator::AuthenticateKey(
   if (mode_ == AuthMode::kNone) return nullptr;
   if (api_key == nullptr || api_key->empty()) {
     return absl::UnauthenticatedError("missing x-api-key metadata");
+  }
+  const absl::Time confirmed = store_->ConfirmedThrough();
+  if (confirmed != absl::InfiniteFuture()) {
+    const absl::Duration age = absl::Now() - confirmed;
+    if (age > grace_) {
+      return absl::UnavailableError(absl::StrCat(
+          "this replica's tenant data (keys, internal lists, consents) was "
+          "last confirmed current ",
+          absl::ToInt64Milliseconds(age), " ms ago, more than the grace of ",
+          absl::ToInt64Milliseconds(grace_),
+          " ms: the shared tenant store cannot be reached; retry on another "
+          "replica"));
+    }
   }
   const tenant::Tenant* tenant = store_->Authenticate(*api_key);
   if (tenant == nullptr) {

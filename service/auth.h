@@ -9,6 +9,13 @@
 // With AuthMode::kNone there are no tenants: every call is anonymous
 // (registry-only answers) and TenantService fails with FAILED_PRECONDITION.
 //
+// Fail closed on a shared tenant store: a replica whose view of the tenants
+// has not been confirmed current (TenantStore::ConfirmedThrough) for longer
+// than the grace cannot know whether a number was opted out or a key
+// revoked on another replica, so every call with a key fails UNAVAILABLE
+// (the client retries on another replica) until the view is confirmed
+// again. The embedded store is always current.
+//
 // Ownership: borrows the TenantStore. Thread-safety: thread-safe.
 #ifndef DNC_SERVICE_AUTH_H_
 #define DNC_SERVICE_AUTH_H_
@@ -18,6 +25,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "tenant/tenant_store.h"
 
 namespace dnc::service {
@@ -32,9 +40,14 @@ inline constexpr char kApiKeyMetadata[] = "x-api-key";
 
 class Authenticator {
  public:
+  // How long a replica answers after its tenant view was last confirmed
+  // current (dnc-server --tenant_grace).
+  static constexpr absl::Duration kDefaultGrace = absl::Seconds(5);
+
   // REQUIRES: store != nullptr when mode == kApiKey; store outlives this.
-  Authenticator(AuthMode mode, tenant::TenantStore* store)
-      : mode_(mode), store_(store) {}
+  Authenticator(AuthMode mode, tenant::TenantStore* store,
+                absl::Duration grace = kDefaultGrace)
+      : mode_(mode), store_(store), grace_(grace) {}
 
   AuthMode mode() const { return mode_; }
   bool required() const { return mode_ == AuthMode::kApiKey; }
@@ -42,7 +55,8 @@ class Authenticator {
   tenant::TenantStore* store() const { return store_; }
 
   // The caller's tenant for the key it sent (nullptr: none sent), or
-  // nullptr with kNone. Errors: Unauthenticated (see above). gRPC calls go
+  // nullptr with kNone. Errors: Unauthenticated (see above), Unavailable
+  // (the tenant view is older than the grace). gRPC calls go
   // through AuthenticateCall (service/call_gate.h), HTTP calls read the
   // `x-api-key` header (http/).
   absl::StatusOr<const tenant::Tenant*> AuthenticateKey(
@@ -51,6 +65,7 @@ class Authenticator {
  private:
   const AuthMode mode_;
   tenant::TenantStore* const store_;
+  const absl::Duration grace_;
 };
 
 }  // namespace dnc::service

@@ -124,7 +124,8 @@ absl::StatusOr<std::unique_ptr<ScrubServer>> ScrubServer::Start(
   service_options.metrics = options.metrics;
   service_options.limits = options.limits;
   server->auth_ = std::make_unique<Authenticator>(
-      options.auth, options.auth == AuthMode::kApiKey ? tenants : nullptr);
+      options.auth, options.auth == AuthMode::kApiKey ? tenants : nullptr,
+      options.tenant_grace);
   server->gate_ = std::make_unique<CallGate>();
   server->service_ = std::make_unique<ScrubServiceImpl>(
       registry, server->auth_.get(), server->gate_.get(),

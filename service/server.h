@@ -63,6 +63,9 @@ struct ServerOptions {
   // kApiKey: every ScrubService / TenantService call needs a tenant's key
   // (REQUIRES a TenantStore). kNone: registry-only answers, no tenants.
   AuthMode auth = AuthMode::kApiKey;
+  // With a shared tenant store: how long answers go on after this
+  // replica's tenant view was last confirmed current (service/auth.h).
+  absl::Duration tenant_grace = Authenticator::kDefaultGrace;
   // Completion queues (one polling thread each) serving Check and
   // CheckStream; at least 1. Two measured best on two cores with the server
   // pinned to one.

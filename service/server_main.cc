@@ -52,10 +52,20 @@ ABSL_FLAG(uint64_t, max_answer_bytes, dnc::service::kDefaultMaxAnswerBytes,
           "saying how many entries fit. Raise it only for clients with a "
           "larger receive limit.");
 ABSL_FLAG(std::string, tenants, "",
-          "Tenant store directory (API keys, entitlements, internal lists, "
-          "consents, audit log; created if missing). Required with "
-          "--auth=api_key. Manage tenants with dnc-tenant --tenants DIR while "
-          "the server is stopped, or online with --admin_key_file.");
+          "Tenant store (API keys, entitlements, internal lists, consents, "
+          "audit log): a directory (embedded, created if missing; one server "
+          "only), or a postgresql:// URL shared by several replicas (schema "
+          "from dnc-tenant --tenants URL migrate; password from the URL, "
+          "PGPASSWORD or ~/.pgpass). Required with --auth=api_key. Manage "
+          "tenants with dnc-tenant --tenants DIR while the server is "
+          "stopped, dnc-tenant --tenants URL at any time, or online with "
+          "--admin_key_file.");
+ABSL_FLAG(absl::Duration, tenant_grace, absl::Seconds(5),
+          "With a postgresql:// --tenants: how long this replica keeps "
+          "answering after it last confirmed its tenant data current (it "
+          "reads the change log at least every 500 ms); past it, tenant calls "
+          "fail UNAVAILABLE (fail closed) until PostgreSQL is reachable "
+          "again.");
 ABSL_FLAG(std::string, auth, "api_key",
           "api_key: every call needs a tenant's key in metadata x-api-key "
           "(needs --tenants). none: no tenants, registry-only answers, no "
@@ -384,6 +394,7 @@ void ReadHttpFlags(ServerConfig* config) {
   }
   http.max_batch_entries = config->server.max_batch_entries;
   http.auth = config->auth_mode;
+  http.tenant_grace = config->server.tenant_grace;
   http.add_routes = [](dnc::http::HttpRoutes* routes) {
     // DNC.com's scrub API, for dialers configured for it (VICIdial).
     routes->Add("POST", "/app/main/rpc/scrub", &dnc::dnccom::ServeScrub);
@@ -456,6 +467,12 @@ absl::StatusOr<ServerConfig> ReadFlags(int argc, char** argv) {
   config.server.max_batch_entries = absl::GetFlag(FLAGS_max_batch_entries);
   config.server.max_answer_bytes = absl::GetFlag(FLAGS_max_answer_bytes);
   config.server.auth = config.auth_mode;
+  config.server.tenant_grace = absl::GetFlag(FLAGS_tenant_grace);
+  if (config.server.tenant_grace < absl::Seconds(1)) {
+    Cli().UsageError(
+        "--tenant_grace must be at least 1s (the follower reads the change "
+        "log every 500 ms)");
+  }
   config.server.check_queues = absl::GetFlag(FLAGS_check_queues);
   if (config.server.check_queues < 1) {
     Cli().UsageError("--check_queues must be at least 1");
@@ -503,22 +520,22 @@ absl::StatusOr<std::unique_ptr<dnc::tenant::TenantStore>> OpenTenants(
            "tests and benchmarks only.";
     return nullptr;
   }
+  const std::string shown = dnc::tenant::RedactedLocation(config.tenants_dir);
   absl::StatusOr<std::unique_ptr<dnc::tenant::TenantStore>> opened =
       dnc::tenant::TenantStore::Open(config.tenants_dir,
                                      /*create_if_missing=*/true);
   if (!opened.ok()) {
-    return absl::Status(
-        opened.status().code(),
-        absl::StrCat("cannot open the tenant store --tenants ",
-                     config.tenants_dir, ": ", opened.status().message()));
+    return absl::Status(opened.status().code(),
+                        absl::StrCat("cannot open the tenant store --tenants ",
+                                     shown, ": ", opened.status().message()));
   }
   const size_t tenant_count = (*opened)->ListTenants().size();
   if (tenant_count == 0) {
     DNC_LOG(Warning)
             .Event("tenants")
-            .Field("tenants_dir", config.tenants_dir)
+            .Field("tenants_dir", shown)
             .Field("tenants", 0)
-        << "the tenant store " << config.tenants_dir
+        << "the tenant store " << shown
         << " has no tenants yet: every call will fail with "
            "UNAUTHENTICATED until one is created with "
            "dnc-tenant (with the server stopped, or "
@@ -526,9 +543,9 @@ absl::StatusOr<std::unique_ptr<dnc::tenant::TenantStore>> OpenTenants(
   } else {
     DNC_LOG(Info)
             .Event("tenants")
-            .Field("tenants_dir", config.tenants_dir)
+            .Field("tenants_dir", shown)
             .Field("tenants", tenant_count)
-        << "tenant store " << config.tenants_dir << ": " << tenant_count
+        << "tenant store " << shown << ": " << tenant_count
         << " tenant(s); API keys required (x-api-key)";
   }
   return opened;

@@ -203,6 +203,15 @@ bool ParseKey(std::string_view key, ParsedKey* parsed) {
   return ParseTenantPart(key.substr(slash + 1), parsed);
 }
 
+bool IsFollowedKey(std::string_view key) {
+  if (HasPrefix(key, "k/")) return true;
+  if (!HasPrefix(key, "t/")) return false;
+  const size_t slash = key.find('/', 2);
+  if (slash == std::string_view::npos) return false;
+  const std::string_view part = key.substr(slash + 1);
+  return part == "cfg" || HasPrefix(part, "o/") || HasPrefix(part, "c/");
+}
+
 std::string EndOfRange(std::string_view name, ParsedKey::Kind kind) {
   // "x0" sorts right after every "x/..." key.
   const char* end = kind == ParsedKey::Kind::kAudit        ? "a0"

@@ -108,6 +108,12 @@ struct ParsedKey {
 // recognised by their "a/", "i/" and "f/" part alone.
 bool ParseKey(std::string_view key, ParsedKey* parsed);
 
+// True for the keys the in-memory view is built from (API keys, configs,
+// opt-outs, consents, and the prefixes of their ranges): the keys a replica
+// sharing the store must hear of when another writes them. Audit records,
+// their index and job files are read from the store when asked for.
+bool IsFollowedKey(std::string_view key);
+
 // The first key after every "t/<name>/a/..." (kind kAudit),
 // "t/<name>/i/..." (kAuditIndex) or "t/<name>/f/..." (kJobFiles) key: a Seek
 // target that skips the range. REQUIRES: one of those kinds.

@@ -1,31 +1,25 @@
-// TenantStore::Open and what every part of TenantStoreImpl shares: loading
-// the database into memory, the write helper and the WAL-sync thread.
+// TenantStore::Open (choosing the backend) and what every part of
+// TenantStoreImpl shares: the layout check, loading the store into memory
+// and the write helper.
 #include "tenant/tenant_store.h"
 
 #include <algorithm>
-#include <filesystem>
-#include <system_error>
+#include <optional>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
-#include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
+#include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "common/status_macros.h"
-#include "rocksdb/db.h"
-#include "rocksdb/iterator.h"
-#include "rocksdb/options.h"
-#include "rocksdb/write_batch.h"
-#include "storage/rocksdb_status.h"
 #include "tenant/api_key.h"
+#include "tenant/kv_store.h"
+#include "tenant/postgres_kv_store.h"
+#include "tenant/rocksdb_kv_store.h"
 #include "tenant/store_keys.h"
 #include "tenant/tenant_store_impl.h"
 
 namespace dnc::tenant {
 namespace {
-
-namespace fs = std::filesystem;
 
 // What Load() gathers for one tenant before it is published (unlocked: no
 // other thread sees it yet).
@@ -84,80 +78,49 @@ bool LoadTenantRecord(const ParsedKey& parsed, std::string_view value,
 // Layout 1 to 2: writes the time-index entry of every audit record (in
 // unsynced batches; Put is idempotent, so an upgrade cut short is redone at
 // the next open), then the new layout value, synced.
-absl::Status AddAuditIndex(rocksdb::DB* db, const std::string& dir) {
+absl::Status AddAuditIndex(KvStore* kv) {
   constexpr size_t kBatchEntries = 10000;
-  rocksdb::ReadOptions read_options;
-  read_options.fill_cache = false;
-  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read_options));
-  rocksdb::WriteBatch batch;
+  constexpr char kOperation[] = "upgrade tenant store (audit time index)";
+  std::unique_ptr<KvIterator> it = kv->NewIterator(/*bulk=*/true);
+  KvBatch batch;
   ParsedKey parsed;
   AuditKeyParts parts;
   for (it->Seek("t/"); it->Valid(); it->Next()) {
-    const std::string_view key(it->key().data(), it->key().size());
+    const std::string_view key = it->key();
     if (!HasPrefix(key, "t/")) break;
     if (!ParseKey(key, &parsed) || parsed.kind != ParsedKey::Kind::kAudit) {
       continue;  // Load() reports keys outside the layout.
     }
     const std::string name(parsed.tenant);
     if (!ParseAuditKey(key, TenantPrefix(name), &parts)) {
-      return absl::DataLossError(absl::StrCat("upgrade tenant store ", dir,
-                                              ": audit key ", PrintableKey(key),
-                                              " cannot be read"));
+      return absl::DataLossError(
+          absl::StrCat("upgrade tenant store ", kv->where(), ": audit key ",
+                       PrintableKey(key), " cannot be read"));
     }
     batch.Put(AuditIndexKey(name, parts.job_id, parts.sequence, parts.time,
                             parts.counter),
               "");
     if (batch.Count() >= kBatchEntries) {
-      DNC_RETURN_IF_ERROR(storage::FromRocksDbStatus(
-          db->Write(rocksdb::WriteOptions(), &batch),
-          "upgrade tenant store (audit time index)", dir));
+      DNC_RETURN_IF_ERROR(kv->Write(batch, /*sync=*/false, kOperation));
       batch.Clear();
     }
   }
-  DNC_RETURN_IF_ERROR(storage::FromRocksDbStatus(
-      it->status(), "upgrade tenant store (audit time index)", dir));
+  DNC_RETURN_IF_ERROR(it->status());
   batch.Put(kFormatKey, kFormatValue);
-  rocksdb::WriteOptions synced;
-  synced.sync = true;
-  return storage::FromRocksDbStatus(db->Write(synced, &batch),
-                                    "upgrade tenant store (audit time index)",
-                                    dir);
+  return kv->Write(batch, /*sync=*/true, kOperation);
 }
 
-// Opens (or creates) the RocksDB database and checks or writes its layout
-// version key (upgrading layout 1).
-absl::StatusOr<std::unique_ptr<rocksdb::DB>> OpenDatabase(
-    const std::string& dir, bool create_if_missing) {
-  rocksdb::Options options;
-  options.create_if_missing = create_if_missing;
-  options.keep_log_file_num = 5;
-  options.max_manifest_file_size = 64 << 20;
-  rocksdb::DB* raw_db = nullptr;
-  rocksdb::Status status = rocksdb::DB::Open(options, dir, &raw_db);
-  if (status.IsIOError() &&
-      absl::StrContains(absl::AsciiStrToLower(status.ToString()), "lock")) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "open tenant store ", dir,
-        ": the directory is in use by another process (a dnc-server may be "
-        "running on it; stop it first): ",
-        status.ToString()));
+// Checks the layout version key, writing it into a new store and upgrading
+// layout 1.
+absl::Status CheckLayout(KvStore* kv) {
+  DNC_ASSIGN_OR_RETURN(std::optional<std::string> format, kv->Get(kFormatKey));
+  if (!format.has_value()) {
+    KvBatch batch;
+    batch.Put(kFormatKey, kFormatValue);
+    return kv->Write(batch, /*sync=*/true, "open tenant store");
   }
-  DNC_RETURN_IF_ERROR(
-      storage::FromRocksDbStatus(status, "open tenant store", dir));
-  std::unique_ptr<rocksdb::DB> db(raw_db);
-  std::string format;
-  status = db->Get(rocksdb::ReadOptions(), kFormatKey, &format);
-  if (status.IsNotFound()) {
-    rocksdb::WriteOptions write_options;
-    write_options.sync = true;
-    status = db->Put(write_options, kFormatKey, kFormatValue);
-  }
-  DNC_RETURN_IF_ERROR(
-      storage::FromRocksDbStatus(status, "open tenant store", dir));
-  if (format == kFormatValueV1) {
-    DNC_RETURN_IF_ERROR(AddAuditIndex(db.get(), dir));
-  }
-  return db;
+  if (*format == kFormatValueV1) return AddAuditIndex(kv);
+  return absl::OkStatus();  // Load() refuses a layout it does not know.
 }
 
 }  // namespace
@@ -167,77 +130,52 @@ struct TenantStoreImpl::Loaded {
   std::vector<std::pair<Sha256Digest, ApiKeyRecord>> keys;
 };
 
+std::string RedactedLocation(std::string_view location) {
+  return IsPostgresLocation(location) ? RedactedUrl(location)
+                                      : std::string(location);
+}
+
 absl::StatusOr<std::unique_ptr<TenantStore>> TenantStore::Open(
-    const std::string& dir, bool create_if_missing) {
-  std::error_code ec;
-  if (!create_if_missing && !fs::exists(fs::path(dir) / "CURRENT", ec)) {
-    return absl::NotFoundError(
-        absl::StrCat("open tenant store ", dir,
-                     ": no tenant store there (create one with "
-                     "'dnc-tenant --tenants ",
-                     dir, " create NAME ...')"));
+    const std::string& location, bool create_if_missing) {
+  std::unique_ptr<KvStore> kv;
+  if (IsPostgresLocation(location)) {
+    DNC_ASSIGN_OR_RETURN(kv, OpenPostgresKvStore(location, IsFollowedKey));
+  } else {
+    DNC_ASSIGN_OR_RETURN(kv, OpenRocksDbKvStore(location, create_if_missing));
   }
-  if (create_if_missing) {
-    fs::create_directories(dir, ec);
-    if (ec) {
-      return absl::InternalError(absl::StrCat(
-          "open tenant store ", dir, ": cannot create it: ", ec.message()));
-    }
-  }
-  DNC_ASSIGN_OR_RETURN(std::unique_ptr<rocksdb::DB> db,
-                       OpenDatabase(dir, create_if_missing));
-  auto store = std::make_unique<TenantStoreImpl>(dir, std::move(db));
+  DNC_RETURN_IF_ERROR(CheckLayout(kv.get()));
+  auto store = std::make_unique<TenantStoreImpl>(std::move(kv));
   DNC_RETURN_IF_ERROR(store->Load());
-  store->StartWalSync();
   return store;
 }
 
-TenantStoreImpl::TenantStoreImpl(std::string dir,
-                                 std::unique_ptr<rocksdb::DB> db)
-    : dir_(std::move(dir)), db_(std::move(db)) {}
-
-TenantStoreImpl::~TenantStoreImpl() {
-  {
-    absl::MutexLock lock(&sync_mu_);
-    stopping_ = true;
+absl::Status TenantStore::Migrate(const std::string& location) {
+  if (!IsPostgresLocation(location)) {
+    // The embedded store upgrades its layout when it is opened.
+    DNC_ASSIGN_OR_RETURN(std::unique_ptr<TenantStore> store,
+                         Open(location, /*create_if_missing=*/true));
+    return absl::OkStatus();
   }
-  if (sync_thread_.joinable()) sync_thread_.join();
-  if (unsynced_.exchange(false)) {
-    db_->FlushWAL(/*sync=*/true).PermitUncheckedError();
-  }
-  db_->Close().PermitUncheckedError();
+  return MigratePostgresSchema(location);
 }
 
-void TenantStoreImpl::StartWalSync() {
-  sync_thread_ = std::thread([this] { WalSyncLoop(); });
-}
-
-void TenantStoreImpl::WalSyncLoop() {
-  while (true) {
-    {
-      absl::MutexLock lock(&sync_mu_);
-      sync_mu_.AwaitWithTimeout(absl::Condition(&stopping_), absl::Seconds(1));
-      if (stopping_) return;
-    }
-    if (unsynced_.exchange(false)) {
-      rocksdb::Status status = db_->FlushWAL(/*sync=*/true);
-      if (!status.ok()) unsynced_ = true;  // Try again next time.
-    }
+TenantStoreImpl::TenantStoreImpl(std::unique_ptr<KvStore> kv)
+    : kv_(std::move(kv)), where_(kv_->where()) {
+  if (kv_->shared()) {
+    // Audit keys name (time, counter): replicas writing in the same
+    // microsecond must not count from the same start.
+    audit_counter_ = absl::Uniform<uint32_t>(absl::BitGen()) * uint64_t{1000};
   }
 }
 
-absl::Status TenantStoreImpl::Write(rocksdb::WriteBatch* batch, bool sync,
+TenantStoreImpl::~TenantStoreImpl() { kv_->StopFollowing(); }
+
+absl::Status TenantStoreImpl::Write(const KvBatch& batch, bool sync,
                                     std::string_view operation,
                                     std::string_view tenant) {
-  rocksdb::WriteOptions options;
-  options.sync = sync;
-  rocksdb::Status status = db_->Write(options, batch);
-  if (status.ok() && !sync) unsynced_ = true;
-  return storage::FromRocksDbStatus(
-      status,
-      absl::StrCat(std::string(operation), " for tenant ", std::string(tenant),
-                   " in tenant store"),
-      dir_);
+  return kv_->Write(batch, sync,
+                    absl::StrCat(std::string(operation), " for tenant ",
+                                 std::string(tenant)));
 }
 
 absl::Status TenantStoreImpl::CheckNotDeleted(
@@ -245,12 +183,12 @@ absl::Status TenantStoreImpl::CheckNotDeleted(
   if (!tenant.deleted()) return absl::OkStatus();
   return absl::FailedPreconditionError(
       absl::StrCat(std::string(operation), ": tenant ", tenant.name(),
-                   " was deleted from ", dir_));
+                   " was deleted from ", where_));
 }
 
 absl::Status TenantStoreImpl::DataLoss(std::string_view key) const {
   return absl::DataLossError(
-      absl::StrCat("tenant store ", dir_, ": record ", PrintableKey(key),
+      absl::StrCat("tenant store ", where_, ": record ", PrintableKey(key),
                    " cannot be read (unknown version or damaged)"));
 }
 
@@ -266,7 +204,7 @@ absl::StatusOr<InMemoryTenant*> TenantStoreImpl::Named(
   if (tenant == nullptr) {
     return absl::NotFoundError(absl::StrCat(std::string(operation),
                                             ": no tenant ", std::string(name),
-                                            " in ", dir_));
+                                            " in ", where_));
   }
   return tenant;
 }
@@ -275,12 +213,12 @@ absl::StatusOr<InMemoryTenant*> TenantStoreImpl::Own(
     const Tenant& tenant) const {
   if (tenant.deleted()) {
     return absl::FailedPreconditionError(
-        absl::StrCat("tenant ", tenant.name(), " was deleted from ", dir_));
+        absl::StrCat("tenant ", tenant.name(), " was deleted from ", where_));
   }
   InMemoryTenant* impl = FindImpl(tenant.name());
   if (impl == nullptr || impl != &tenant) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "tenant ", tenant.name(), " is not a tenant of the store ", dir_));
+        "tenant ", tenant.name(), " is not a tenant of the store ", where_));
   }
   return impl;
 }
@@ -294,22 +232,19 @@ const Tenant* TenantStoreImpl::Find(std::string_view name) const {
 // A name with only those (no config, no lists) is a deleted tenant's.
 absl::Status TenantStoreImpl::Load() {
   Loaded loaded;
-  rocksdb::ReadOptions read_options;
-  read_options.fill_cache = false;
-  read_options.readahead_size = 2 << 20;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options));
+  std::unique_ptr<KvIterator> it = kv_->NewIterator(/*bulk=*/true);
   // The tenant of the previous key: keys of one tenant are contiguous.
   std::string name;
   LoadingTenant* t = nullptr;
   ParsedKey parsed;
-  for (it->SeekToFirst(); it->Valid();) {
-    const std::string_view key(it->key().data(), it->key().size());
-    const std::string_view value(it->value().data(), it->value().size());
+  for (it->Seek(""); it->Valid();) {
+    const std::string_view key = it->key();
+    const std::string_view value = it->value();
     if (!ParseKey(key, &parsed)) return DataLoss(key);
     if (parsed.kind == ParsedKey::Kind::kFormat) {
       if (value != kFormatValue) {
         return absl::FailedPreconditionError(absl::StrCat(
-            "open tenant store ", dir_, ": layout '", std::string(value),
+            "open tenant store ", where_, ": layout '", std::string(value),
             "' is not '", kFormatValue, "' (written by another version)"));
       }
     } else if (parsed.kind == ParsedKey::Kind::kApiKey) {
@@ -331,9 +266,37 @@ absl::Status TenantStoreImpl::Load() {
     }
     it->Next();
   }
-  DNC_RETURN_IF_ERROR(
-      storage::FromRocksDbStatus(it->status(), "read tenant store", dir_));
-  return Publish(loaded);
+  DNC_RETURN_IF_ERROR(it->status());
+  DNC_RETURN_IF_ERROR(Publish(loaded));
+  kv_->Follow([this](const std::vector<KvChange>& changes) {
+    return ApplyChanges(changes);
+  });
+  return absl::OkStatus();
+}
+
+absl::Status TenantStoreImpl::ReloadLists(InMemoryTenant* tenant) {
+  LoadingTenant loading;
+  std::unique_ptr<KvIterator> it = kv_->NewIterator(/*bulk=*/true);
+  ParsedKey parsed;
+  for (const char* part : {"o/", "c/"}) {
+    const std::string prefix = TenantPrefix(tenant->name()) + part;
+    for (it->Seek(prefix); it->Valid(); it->Next()) {
+      const std::string_view key = it->key();
+      if (!HasPrefix(key, prefix)) break;
+      if (!ParseKey(key, &parsed) ||
+          !LoadTenantRecord(parsed, it->value(), &loading)) {
+        return DataLoss(key);
+      }
+    }
+    DNC_RETURN_IF_ERROR(it->status());
+  }
+  tenant->next_consent_seq_ =
+      std::max(tenant->next_consent_seq_, loading.next_consent_seq);
+  absl::MutexLock lock(&tenant->mu_);
+  tenant->opt_outs_ = std::move(loading.opt_outs);
+  tenant->consents_ = std::move(loading.consents);
+  tenant->consent_count_ = loading.consent_count;
+  return absl::OkStatus();
 }
 
 absl::Status TenantStoreImpl::Publish(Loaded& loaded) {

@@ -4,24 +4,35 @@
 // This header is the module's entry point: it brings in the records
 // (records.h) and the Tenant handle (tenant.h).
 //
-// One RocksDB database, opened read-write by one process (dnc-server, or
-// dnc-tenant while the server is stopped; RocksDB's LOCK refuses a second
-// opener with an error naming the directory). Every key of a tenant's data
-// starts with the tenant's name (an API key's record is keyed by the key's
-// hash and names its tenant), so no operation given one tenant's handle can
-// touch another's data. Writes of tenant data (config and entitlements,
-// keys, opt-outs, consents, job files) are synced (WriteOptions::sync)
+// Two backends, one set of rules (the same key layout and records):
+//   - a directory: one embedded RocksDB database, opened read-write by one
+//     process (dnc-server, or dnc-tenant while the server is stopped;
+//     RocksDB's LOCK refuses a second opener with an error naming the
+//     directory);
+//   - a URL "postgresql://...": one PostgreSQL database that several
+//     dnc-server replicas and dnc-tenant share. Each replica keeps its own
+//     in-memory view and follows the others' writes (LISTEN/NOTIFY on a
+//     change log, read again at least every 500 ms); ConfirmedThrough()
+//     says how current that view is known to be, and the service stops
+//     answering for tenants once it is older than its grace. The schema is
+//     created and upgraded by Migrate (`dnc-tenant migrate`); Open refuses
+//     a database of another schema version.
+// Every key of a tenant's data starts with the tenant's name (an API key's
+// record is keyed by the key's hash and names its tenant), so no operation
+// given one tenant's handle can touch another's data. Writes of tenant data
+// (config and entitlements, keys, opt-outs, consents, job files) are durable
 // before the call returns: acknowledged means durable. Audit records are
 // synced only when the caller asks; see AppendAudit.
 //
 // Reads for scrubs come from memory: Open() loads every tenant's config,
 // opt-outs and in-force consents, and every API key, into hash maps that
-// writes keep current (write RocksDB first, then memory), so a scrub costs
-// no RocksDB read.
+// writes (this process's and, shared, the other replicas') keep current
+// (write the store first, then memory), so a scrub costs no database read.
 //
-// Ownership: owns the database and a background thread that syncs the WAL
-// (see AppendAudit). Thread-safety: thread-safe (reads take a per-tenant
-// reader lock; writes hold it exclusively only to update memory).
+// Ownership: owns the backend (and its background thread: the WAL sync of
+// RocksDB, the follower of PostgreSQL). Thread-safety: thread-safe (reads
+// take a per-tenant reader lock; writes hold it exclusively only to update
+// memory).
 #ifndef DNC_TENANT_TENANT_STORE_H_
 #define DNC_TENANT_TENANT_STORE_H_
 
@@ -42,15 +53,34 @@
 
 namespace dnc::tenant {
 
+// `location` (a --tenants value) as logs and messages may show it: a
+// directory as is, a URL without its password.
+std::string RedactedLocation(std::string_view location);
+
 class TenantStore {
  public:
-  // Opens (creating if absent, with `create_if_missing`) the store at `dir`
-  // and loads every tenant into memory. Errors: FailedPrecondition (dir
-  // in use by another process: names it), DataLoss (a record that cannot be
-  // read: names the key), NotFound (missing and !create_if_missing).
+  // Opens the store at `location` (a directory, created if absent with
+  // `create_if_missing`; or a postgresql:// URL, whose schema must be
+  // current) and loads every tenant into memory. Errors:
+  // FailedPrecondition (dir in use by another process: names it; a database
+  // without the current schema: says to migrate), DataLoss (a record that
+  // cannot be read: names the key), NotFound (missing dir and
+  // !create_if_missing), Unavailable (the database cannot be reached).
   static absl::StatusOr<std::unique_ptr<TenantStore>> Open(
-      const std::string& dir, bool create_if_missing);
+      const std::string& location, bool create_if_missing);
+  // Brings the store's schema to this build's version: for a PostgreSQL
+  // URL, the schema migrations it lacks (each in one transaction; safe to
+  // run again, and from two places at once); for a directory, what Open
+  // upgrades (creating the store if absent). Errors: as Open.
+  static absl::Status Migrate(const std::string& location);
   virtual ~TenantStore() = default;
+
+  // Every change committed to the store before this time is in this
+  // process's memory: InfiniteFuture() for the embedded store (this process
+  // makes every change); for a shared store, the start of the follower's
+  // newest complete read of the change log (it stops advancing while the
+  // database cannot be reached).
+  virtual absl::Time ConfirmedThrough() const = 0;
 
   // ---- Administration (dnc-tenant) ----
   // Errors: InvalidArgument (bad name, default purpose or entitlement),

@@ -7,7 +7,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/status_macros.h"
-#include "rocksdb/write_batch.h"
 #include "tenant/api_key.h"
 #include "tenant/record_rules.h"
 #include "tenant/store_keys.h"
@@ -27,7 +26,7 @@ absl::Status TenantStoreImpl::CreateTenant(const TenantConfig& config) {
   absl::MutexLock admin(&admin_mu_);
   if (FindImpl(config.name) != nullptr) {
     return absl::AlreadyExistsError(absl::StrCat(
-        "create tenant ", config.name, ": it already exists in ", dir_));
+        "create tenant ", config.name, ": it already exists in ", where_));
   }
   {
     absl::ReaderMutexLock lock(&tenants_mu_);
@@ -36,16 +35,16 @@ absl::Status TenantStoreImpl::CreateTenant(const TenantConfig& config) {
           "create tenant ", config.name,
           ": a deleted tenant of that name "
           "still has audit records in ",
-          dir_,
+          where_,
           " (kept for the audit retention; a new tenant of the same name "
           "would read its job audit): choose another name, or prune its "
           "records first"));
     }
   }
   const int64_t created = absl::ToUnixSeconds(absl::Now());
-  rocksdb::WriteBatch batch;
+  KvBatch batch;
   batch.Put(ConfigKey(config.name), EncodeConfig(normalised, created));
-  DNC_RETURN_IF_ERROR(Write(&batch, /*sync=*/true, "create", config.name));
+  DNC_RETURN_IF_ERROR(Write(batch, /*sync=*/true, "create", config.name));
   auto tenant = std::make_unique<InMemoryTenant>(config.name);
   {
     absl::MutexLock write_lock(&tenant->write_mu_);
@@ -64,7 +63,7 @@ absl::Status TenantStoreImpl::UpdateTenant(const TenantConfig& config) {
   InMemoryTenant* tenant = FindImpl(config.name);
   if (tenant == nullptr) {
     return absl::NotFoundError(absl::StrCat("update tenant ", config.name,
-                                            ": no such tenant in ", dir_));
+                                            ": no such tenant in ", where_));
   }
   TenantConfig normalised = config;
   DNC_RETURN_IF_ERROR(NormaliseConfig(&normalised, "update tenant"));
@@ -72,11 +71,11 @@ absl::Status TenantStoreImpl::UpdateTenant(const TenantConfig& config) {
   absl::MutexLock write_lock(&tenant->write_mu_);
   if (tenant->deleted()) {
     return absl::NotFoundError(absl::StrCat("update tenant ", config.name,
-                                            ": it was deleted from ", dir_));
+                                            ": it was deleted from ", where_));
   }
-  rocksdb::WriteBatch batch;
+  KvBatch batch;
   batch.Put(ConfigKey(config.name), EncodeConfig(normalised, tenant->created_));
-  DNC_RETURN_IF_ERROR(Write(&batch, /*sync=*/true, "update", config.name));
+  DNC_RETURN_IF_ERROR(Write(batch, /*sync=*/true, "update", config.name));
   absl::MutexLock lock(&tenant->mu_);
   tenant->purpose_ = normalised.default_purpose;
   tenant->entitlements_ = std::move(normalised.entitlements);
@@ -136,10 +135,10 @@ absl::StatusOr<std::string> TenantStoreImpl::CreateApiKey(
   const Sha256Digest digest = Sha256Of(key);
   ApiKeyRecord record{tenant->name(), label, absl::ToUnixMicros(absl::Now()),
                       0};
-  rocksdb::WriteBatch batch;
+  KvBatch batch;
   batch.Put(ApiKeyKey(digest), EncodeApiKey(record));
   DNC_RETURN_IF_ERROR(
-      Write(&batch, /*sync=*/true, "create api key", tenant->name()));
+      Write(batch, /*sync=*/true, "create api key", tenant->name()));
   absl::MutexLock lock(&keys_mu_);
   AddKeyLocked(digest, std::move(record), tenant);
   return key;
@@ -151,7 +150,7 @@ absl::Status TenantStoreImpl::RevokeApiKey(std::string_view tenant_name,
                        Named(tenant_name, "revoke api key"));
   absl::MutexLock admin(&admin_mu_);
   const int64_t now = absl::ToUnixMicros(absl::Now());
-  rocksdb::WriteBatch batch;
+  KvBatch batch;
   std::vector<KeyEntry*> revoked;
   {
     absl::ReaderMutexLock lock(&keys_mu_);
@@ -174,7 +173,7 @@ absl::Status TenantStoreImpl::RevokeApiKey(std::string_view tenant_name,
                      " has no active key labelled '", std::string(label), "'"));
   }
   DNC_RETURN_IF_ERROR(
-      Write(&batch, /*sync=*/true, "revoke api key", tenant->name()));
+      Write(batch, /*sync=*/true, "revoke api key", tenant->name()));
   // Entries stay where they are (buckets only grow under admin_mu_).
   absl::MutexLock lock(&keys_mu_);
   for (KeyEntry* entry : revoked) entry->record.revoked_micros = now;
@@ -224,7 +223,7 @@ absl::Status TenantStoreImpl::DeleteTenant(std::string_view name) {
   // One batch: the config, every list and consent record (two range
   // deletions) and every API key of the tenant. Audit records (a/, i/) and
   // job files (f/) stay.
-  rocksdb::WriteBatch batch;
+  KvBatch batch;
   batch.Delete(ConfigKey(tenant->name()));
   for (const char* part : {"o/", "c/"}) {
     const std::string prefix = TenantPrefix(tenant->name()) + part;
@@ -239,9 +238,14 @@ absl::Status TenantStoreImpl::DeleteTenant(std::string_view name) {
     }
   }
   DNC_RETURN_IF_ERROR(
-      Write(&batch, /*sync=*/true, "delete tenant", tenant->name()));
-  // Memory: drop its keys (rebuilding the key maps; RevokeApiKey's pointers
-  // into them are taken under admin_mu_, held here), then the tenant.
+      Write(batch, /*sync=*/true, "delete tenant", tenant->name()));
+  ForgetTenant(tenant);
+  return absl::OkStatus();
+}
+
+void TenantStoreImpl::ForgetTenant(InMemoryTenant* tenant) {
+  // Drop its keys (rebuilding the key maps; RevokeApiKey's pointers into
+  // them are taken under admin_mu_, held here), then the tenant.
   {
     absl::MutexLock lock(&keys_mu_);
     std::vector<KeyEntry> kept;
@@ -277,7 +281,6 @@ absl::Status TenantStoreImpl::DeleteTenant(std::string_view name) {
   deleted_tenants_.push_back(std::move(it->second));
   tenants_.erase(it);
   if (has_audit) deleted_names_.insert(tenant->name());
-  return absl::OkStatus();
 }
 
 }  // namespace dnc::tenant

@@ -11,11 +11,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/status_macros.h"
-#include "rocksdb/db.h"
-#include "rocksdb/iterator.h"
-#include "rocksdb/snapshot.h"
-#include "rocksdb/write_batch.h"
-#include "storage/rocksdb_status.h"
 #include "tenant/record_rules.h"
 #include "tenant/store_keys.h"
 #include "tenant/tenant_store_impl.h"
@@ -93,21 +88,21 @@ absl::StatusOr<std::string> TenantStoreImpl::AppendAudit(const Tenant& handle,
   DNC_RETURN_IF_ERROR(CheckJobId(record.job_id, "append audit"));
   absl::ReaderMutexLock audit_lock(&tenant->audit_mu_);
   DNC_RETURN_IF_ERROR(CheckNotDeleted(*tenant, "append audit"));
-  rocksdb::WriteBatch batch;
+  KvBatch batch;
   const std::string index_key = AuditIndexKey(
       tenant->name(), record.job_id, record.sequence, record.time, counter);
   if (own_job && InFixedWidthYears(record.time)) {
     // A record that is its own job (a call without a job id: a dialer's
     // Check) is stored once, as the value of its index entry: one key per
     // call on the hot path. JobAudit finds it at the time its id names.
-    batch.Put(index_key, EncodeAudit(record));
+    batch.Insert(index_key, EncodeAudit(record));
   } else {
-    batch.Put(AuditKey(tenant->name(), record.job_id, record.sequence,
-                       record.time, counter),
-              EncodeAudit(record));
-    batch.Put(index_key, "");
+    batch.Insert(AuditKey(tenant->name(), record.job_id, record.sequence,
+                          record.time, counter),
+                 EncodeAudit(record));
+    batch.Insert(index_key, "");
   }
-  DNC_RETURN_IF_ERROR(Write(&batch, sync, "append audit", tenant->name()));
+  DNC_RETURN_IF_ERROR(Write(batch, sync, "append audit", tenant->name()));
   return record.audit_id;
 }
 
@@ -117,21 +112,17 @@ absl::StatusOr<std::vector<AuditRecord>> TenantStoreImpl::JobAudit(
   DNC_RETURN_IF_ERROR(CheckJobId(job_id, "read job audit"));
   std::vector<AuditRecord> records;
   const std::string prefix = AuditPrefix(tenant->name(), job_id);
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions()));
+  std::unique_ptr<KvIterator> it = kv_->NewIterator();
   for (it->Seek(prefix); it->Valid(); it->Next()) {
-    const std::string_view key(it->key().data(), it->key().size());
+    const std::string_view key = it->key();
     if (!HasPrefix(key, prefix)) break;
     AuditRecord record;
-    if (!DecodeAudit(std::string_view(it->value().data(), it->value().size()),
-                     &record)) {
+    if (!DecodeAudit(it->value(), &record)) {
       return DataLoss(key);
     }
     records.push_back(std::move(record));
   }
-  DNC_RETURN_IF_ERROR(storage::FromRocksDbStatus(
-      it->status(), absl::StrCat("read job audit of tenant ", tenant->name()),
-      dir_));
+  DNC_RETURN_IF_ERROR(it->status());
   const size_t in_job_range = records.size();
   DNC_RETURN_IF_ERROR(ReadInlineJob(tenant->name(), job_id, &records));
   if (records.size() > in_job_range) {
@@ -151,36 +142,29 @@ absl::Status TenantStoreImpl::ReadInlineJob(
   if (!time.has_value()) return absl::OkStatus();
   const std::string tenant_prefix = TenantPrefix(name);
   const std::string at_time = AuditIndexSeek(name, *time);
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions()));
+  std::unique_ptr<KvIterator> it = kv_->NewIterator();
   AuditKeyParts parts;
   for (it->Seek(at_time); it->Valid(); it->Next()) {
-    const std::string_view key(it->key().data(), it->key().size());
+    const std::string_view key = it->key();
     if (!HasPrefix(key, at_time)) break;
     if (!ParseAuditIndexKey(key, tenant_prefix, &parts)) return DataLoss(key);
     if (parts.job_id != job_id || it->value().empty()) continue;
     AuditRecord record;
-    if (!DecodeAudit(std::string_view(it->value().data(), it->value().size()),
-                     &record)) {
+    if (!DecodeAudit(it->value(), &record)) {
       return DataLoss(key);
     }
     records->push_back(std::move(record));
   }
-  return storage::FromRocksDbStatus(
-      it->status(),
-      absl::StrCat("read job audit of tenant ", std::string(name)), dir_);
+  return it->status();
 }
 
 absl::StatusOr<bool> TenantStoreImpl::JobHasRecords(
     std::string_view name, std::string_view job_id) const {
   const std::string prefix = AuditPrefix(name, job_id);
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions()));
+  std::unique_ptr<KvIterator> it = kv_->NewIterator();
   it->Seek(prefix);
-  DNC_RETURN_IF_ERROR(
-      storage::FromRocksDbStatus(it->status(), "read job audit", dir_));
-  if (it->Valid() &&
-      HasPrefix(std::string_view(it->key().data(), it->key().size()), prefix)) {
+  DNC_RETURN_IF_ERROR(it->status());
+  if (it->Valid() && HasPrefix(it->key(), prefix)) {
     return true;
   }
   std::vector<AuditRecord> inline_records;
@@ -203,9 +187,9 @@ absl::Status TenantStoreImpl::RecordJobFiles(const Tenant& handle,
                                             tenant->name(), " has no job '",
                                             std::string(job_id), "'"));
   }
-  rocksdb::WriteBatch batch;
+  KvBatch batch;
   batch.Put(JobFilesKey(tenant->name(), job_id), EncodeJobFiles(files));
-  return Write(&batch, /*sync=*/true, "record job files", tenant->name());
+  return Write(batch, /*sync=*/true, "record job files", tenant->name());
 }
 
 absl::StatusOr<JobFiles> TenantStoreImpl::GetJobFiles(
@@ -213,17 +197,14 @@ absl::StatusOr<JobFiles> TenantStoreImpl::GetJobFiles(
   DNC_ASSIGN_OR_RETURN(InMemoryTenant * tenant, Own(handle));
   DNC_RETURN_IF_ERROR(CheckJobId(job_id, "get job files"));
   const std::string key = JobFilesKey(tenant->name(), job_id);
-  std::string value;
-  rocksdb::Status status = db_->Get(rocksdb::ReadOptions(), key, &value);
-  if (status.IsNotFound()) {
+  DNC_ASSIGN_OR_RETURN(std::optional<std::string> value, kv_->Get(key));
+  if (!value.has_value()) {
     return absl::NotFoundError(
         absl::StrCat("get job files: tenant ", tenant->name(),
                      " recorded no files for job '", std::string(job_id), "'"));
   }
-  DNC_RETURN_IF_ERROR(storage::FromRocksDbStatus(
-      status, "get job files in tenant store", dir_));
   JobFiles files;
-  if (!DecodeJobFiles(value, &files)) return DataLoss(key);
+  if (!DecodeJobFiles(*value, &files)) return DataLoss(key);
   return files;
 }
 
@@ -238,14 +219,7 @@ absl::StatusOr<std::vector<JobSummary>> TenantStoreImpl::ListJobs(
   const std::string operation = absl::StrCat("list jobs of tenant ", name);
   // One snapshot, so a prune running at the same time cannot leave a job
   // found in the index without its records.
-  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
-  struct Release {
-    rocksdb::DB* db;
-    const rocksdb::Snapshot* snapshot;
-    ~Release() { db->ReleaseSnapshot(snapshot); }
-  } release{db_.get(), snapshot};
-  rocksdb::ReadOptions read_options;
-  read_options.snapshot = snapshot;
+  const std::unique_ptr<KvView> snapshot = kv_->Snapshot();
 
   // 1. The newest `limit` named jobs, from the time index read backwards:
   // an entry with an empty value is a record under its job's a/ key (a
@@ -256,11 +230,11 @@ absl::StatusOr<std::vector<JobSummary>> TenantStoreImpl::ListJobs(
   {
     const std::string tenant_prefix = TenantPrefix(name);
     const std::string index_prefix = AuditIndexPrefix(name);
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options));
+    std::unique_ptr<KvIterator> it = snapshot->NewIterator();
     AuditKeyParts parts;
     for (it->SeekForPrev(EndOfRange(name, ParsedKey::Kind::kAuditIndex));
          it->Valid() && jobs.size() < limit; it->Prev()) {
-      const std::string_view key(it->key().data(), it->key().size());
+      const std::string_view key = it->key();
       if (!HasPrefix(key, index_prefix)) {
         if (key > index_prefix) continue;  // The range's end key itself.
         break;
@@ -270,25 +244,22 @@ absl::StatusOr<std::vector<JobSummary>> TenantStoreImpl::ListJobs(
       std::string job(parts.job_id);
       if (seen.insert(job).second) jobs.push_back(std::move(job));
     }
-    DNC_RETURN_IF_ERROR(
-        storage::FromRocksDbStatus(it->status(), operation, dir_));
+    DNC_RETURN_IF_ERROR(it->status());
   }
 
   // 2. Each job's records (one prefix of a/ keys) and its files.
   std::vector<JobSummary> summaries;
   summaries.reserve(jobs.size());
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options));
-  std::string files;
+  std::unique_ptr<KvIterator> it = snapshot->NewIterator();
   for (const std::string& job : jobs) {
     JobSummary summary;
     summary.job_id = job;
     const std::string prefix = AuditPrefix(name, job);
     for (it->Seek(prefix); it->Valid(); it->Next()) {
-      const std::string_view key(it->key().data(), it->key().size());
+      const std::string_view key = it->key();
       if (!HasPrefix(key, prefix)) break;
       AuditRecord record;
-      if (!DecodeAudit(std::string_view(it->value().data(), it->value().size()),
-                       &record)) {
+      if (!DecodeAudit(it->value(), &record)) {
         return DataLoss(key);
       }
       if (summary.requests == 0 || record.time < summary.first_request) {
@@ -300,15 +271,11 @@ absl::StatusOr<std::vector<JobSummary>> TenantStoreImpl::ListJobs(
       ++summary.requests;
       summary.numbers += record.numbers;
     }
-    DNC_RETURN_IF_ERROR(
-        storage::FromRocksDbStatus(it->status(), operation, dir_));
+    DNC_RETURN_IF_ERROR(it->status());
     if (summary.requests == 0) continue;  // An index entry without records.
-    const rocksdb::Status status =
-        db_->Get(read_options, JobFilesKey(name, job), &files);
-    if (!status.IsNotFound()) {
-      DNC_RETURN_IF_ERROR(storage::FromRocksDbStatus(status, operation, dir_));
-      summary.has_files = true;
-    }
+    DNC_ASSIGN_OR_RETURN(std::optional<std::string> files,
+                         snapshot->Get(JobFilesKey(name, job)));
+    summary.has_files = files.has_value();
     summaries.push_back(std::move(summary));
   }
   return summaries;
@@ -330,63 +297,47 @@ absl::Status TenantStoreImpl::ExportAudit(
   }
   // One snapshot for the index and the records, so a prune running at the
   // same time cannot leave an index entry without its record.
-  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
-  struct Release {
-    rocksdb::DB* db;
-    const rocksdb::Snapshot* snapshot;
-    ~Release() { db->ReleaseSnapshot(snapshot); }
-  } release{db_.get(), snapshot};
-  rocksdb::ReadOptions read_options;
-  read_options.snapshot = snapshot;
+  const std::unique_ptr<KvView> snapshot = kv_->Snapshot();
   const std::string tenant_prefix = TenantPrefix(name);
   const std::string index_prefix = AuditIndexPrefix(name);
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options));
+  std::unique_ptr<KvIterator> it = snapshot->NewIterator();
   AuditKeyParts parts;
-  std::string value;
   for (it->Seek(AuditIndexSeek(name, since)); it->Valid(); it->Next()) {
-    const std::string_view key(it->key().data(), it->key().size());
+    const std::string_view key = it->key();
     if (!HasPrefix(key, index_prefix)) break;
     if (!ParseAuditIndexKey(key, tenant_prefix, &parts)) return DataLoss(key);
     if (parts.time >= until) break;
     AuditRecord record;
     if (!it->value().empty()) {  // The record itself (see AppendAudit).
-      if (!DecodeAudit(std::string_view(it->value().data(), it->value().size()),
-                       &record)) {
+      if (!DecodeAudit(it->value(), &record)) {
         return DataLoss(key);
       }
     } else {
       const std::string record_key = AuditKey(
           name, parts.job_id, parts.sequence, parts.time, parts.counter);
-      rocksdb::Status status = db_->Get(read_options, record_key, &value);
-      if (status.IsNotFound()) return DataLoss(record_key);
-      DNC_RETURN_IF_ERROR(storage::FromRocksDbStatus(
-          status, absl::StrCat("export audit of tenant ", std::string(name)),
-          dir_));
-      if (!DecodeAudit(value, &record)) return DataLoss(record_key);
+      DNC_ASSIGN_OR_RETURN(std::optional<std::string> value,
+                           snapshot->Get(record_key));
+      if (!value.has_value()) return DataLoss(record_key);
+      if (!DecodeAudit(*value, &record)) return DataLoss(record_key);
     }
     DNC_RETURN_IF_ERROR(visit(record));
   }
-  return storage::FromRocksDbStatus(
-      it->status(), absl::StrCat("export audit of tenant ", std::string(name)),
-      dir_);
+  return it->status();
 }
 
 absl::StatusOr<uint64_t> TenantStoreImpl::PruneAudit(absl::Time before) {
   uint64_t pruned = 0;
   std::vector<std::string> names;  // Every tenant name with keys.
-  rocksdb::ReadOptions read_options;
-  read_options.fill_cache = false;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options));
+  std::unique_ptr<KvIterator> it = kv_->NewIterator(/*bulk=*/true);
   ParsedKey parsed;
   for (it->Seek("t/"); it->Valid();) {
-    const std::string_view key(it->key().data(), it->key().size());
+    const std::string_view key = it->key();
     if (!HasPrefix(key, "t/")) break;
     if (!ParseKey(key, &parsed)) return DataLoss(key);
     names.emplace_back(parsed.tenant);
     it->Seek(EndOfTenant(names.back()));
   }
-  DNC_RETURN_IF_ERROR(
-      storage::FromRocksDbStatus(it->status(), "prune audit", dir_));
+  DNC_RETURN_IF_ERROR(it->status());
   for (const std::string& name : names) {
     DNC_ASSIGN_OR_RETURN(const uint64_t count, PruneTenantAudit(name, before));
     pruned += count;
@@ -417,30 +368,26 @@ absl::StatusOr<uint64_t> TenantStoreImpl::PruneTenantAudit(
   absl::flat_hash_set<std::string> jobs_with_files;
   {
     const std::string files_prefix = JobFilesPrefix(name);
-    std::unique_ptr<rocksdb::Iterator> it(
-        db_->NewIterator(rocksdb::ReadOptions()));
+    std::unique_ptr<KvIterator> it = kv_->NewIterator();
     for (it->Seek(files_prefix); it->Valid(); it->Next()) {
-      const std::string_view key(it->key().data(), it->key().size());
+      const std::string_view key = it->key();
       if (!HasPrefix(key, files_prefix)) break;
       const std::string_view rest = key.substr(files_prefix.size());
       if (rest.size() < 2) return DataLoss(key);
       jobs_with_files.emplace(rest.substr(2));
     }
-    DNC_RETURN_IF_ERROR(
-        storage::FromRocksDbStatus(it->status(), "prune audit", dir_));
+    DNC_RETURN_IF_ERROR(it->status());
   }
   uint64_t pruned = 0;
-  rocksdb::ReadOptions read_options;
-  read_options.fill_cache = false;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options));
-  rocksdb::WriteBatch batch;
+  std::unique_ptr<KvIterator> it = kv_->NewIterator(/*bulk=*/true);
+  KvBatch batch;
   absl::flat_hash_set<std::string> touched_jobs;  // With files, in `batch`.
   AuditKeyParts parts;
   // Commits `batch`, then deletes the files of every touched job that has
   // no audit record left.
   auto commit = [&]() -> absl::Status {
     if (batch.Count() == 0) return absl::OkStatus();
-    DNC_RETURN_IF_ERROR(Write(&batch, /*sync=*/true, "prune audit", name));
+    DNC_RETURN_IF_ERROR(Write(batch, /*sync=*/true, "prune audit", name));
     batch.Clear();
     for (const std::string& job : touched_jobs) {
       DNC_ASSIGN_OR_RETURN(const bool left, JobHasRecords(name, job));
@@ -448,12 +395,12 @@ absl::StatusOr<uint64_t> TenantStoreImpl::PruneTenantAudit(
     }
     touched_jobs.clear();
     if (batch.Count() == 0) return absl::OkStatus();
-    DNC_RETURN_IF_ERROR(Write(&batch, /*sync=*/true, "prune audit", name));
+    DNC_RETURN_IF_ERROR(Write(batch, /*sync=*/true, "prune audit", name));
     batch.Clear();
     return absl::OkStatus();
   };
   for (it->Seek(index_prefix); it->Valid(); it->Next()) {
-    const std::string_view key(it->key().data(), it->key().size());
+    const std::string_view key = it->key();
     if (!HasPrefix(key, index_prefix)) break;
     if (!ParseAuditIndexKey(key, tenant_prefix, &parts)) return DataLoss(key);
     if (parts.time >= before) break;
@@ -461,27 +408,23 @@ absl::StatusOr<uint64_t> TenantStoreImpl::PruneTenantAudit(
       batch.Delete(AuditKey(name, parts.job_id, parts.sequence, parts.time,
                             parts.counter));
     }
-    batch.Delete(rocksdb::Slice(key.data(), key.size()));
+    batch.Delete(key);
     const std::string job(parts.job_id);
     if (jobs_with_files.contains(job)) touched_jobs.insert(job);
     ++pruned;
     if (pruned % kBatchRecords == 0) DNC_RETURN_IF_ERROR(commit());
   }
-  DNC_RETURN_IF_ERROR(
-      storage::FromRocksDbStatus(it->status(), "prune audit", dir_));
+  DNC_RETURN_IF_ERROR(it->status());
   DNC_RETURN_IF_ERROR(commit());
   return pruned;
 }
 
 bool TenantStoreImpl::HasRecords(std::string_view name) const {
   const std::string prefix = TenantPrefix(name);
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions()));
+  std::unique_ptr<KvIterator> it = kv_->NewIterator();
   it->Seek(prefix);
   if (!it->status().ok()) return true;
-  return it->Valid() &&
-         HasPrefix(std::string_view(it->key().data(), it->key().size()),
-                   prefix);
+  return it->Valid() && HasPrefix(it->key(), prefix);
 }
 
 }  // namespace dnc::tenant

@@ -5,12 +5,14 @@
 // (internal list and consents) and tenant_store_audit.cc (audit records and
 // job files).
 //
-// Durability: every write of tenant data (config, keys, opt-outs, consents,
-// job files) is one WriteBatch with WriteOptions::sync. Audit records with
-// sync=false are written to the WAL file at once (manual_wal_flush is off,
-// so they survive the process being killed) and a background thread syncs
-// the WAL (FlushWAL(true)) about once a second when there are unsynced
-// writes; the destructor stops it and syncs once more.
+// Storage: a KvStore (kv_store.h), the embedded RocksDB database or a
+// shared PostgreSQL table. Durability: every write of tenant data (config,
+// keys, opt-outs, consents, job files) is one synced KvBatch; audit records
+// are written unsynced unless the caller asks (see KvStore::Write).
+//
+// Followers: with a shared store, other replicas write too. The store tells
+// this one of every committed change (KvStore::Follow) and ApplyChanges
+// brings memory up to date by reading the changed keys' current values.
 //
 // Locking: tenants_mu_ guards the tenant map (and the deleted tenants),
 // keys_mu_ the key map, admin_mu_ serialises administration
@@ -26,7 +28,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -39,13 +40,9 @@
 #include "absl/types/span.h"
 #include "common/sha256.h"
 #include "tenant/in_memory_tenant.h"
+#include "tenant/kv_store.h"
 #include "tenant/record_codec.h"
 #include "tenant/tenant_store.h"
-
-namespace rocksdb {
-class DB;
-class WriteBatch;
-}  // namespace rocksdb
 
 namespace dnc::tenant {
 
@@ -58,15 +55,12 @@ struct KeyEntry {
 
 class TenantStoreImpl final : public TenantStore {
  public:
-  TenantStoreImpl(std::string dir, std::unique_ptr<rocksdb::DB> db);
-  // Stops the WAL-sync thread, syncs the WAL if anything is unsynced and
-  // closes the database.
+  explicit TenantStoreImpl(std::unique_ptr<KvStore> kv);
   ~TenantStoreImpl() override;
 
-  // Reads the whole database into memory (Open() calls it once, before any
-  // other method). Errors: as Open().
+  // Reads the whole store into memory and starts following it (Open()
+  // calls it once, before any other method). Errors: as Open().
   absl::Status Load();
-  void StartWalSync();
 
   absl::Status CreateTenant(const TenantConfig& config) override;
   absl::Status UpdateTenant(const TenantConfig& config) override;
@@ -78,6 +72,9 @@ class TenantStoreImpl final : public TenantStore {
                             std::string_view label) override;
   absl::StatusOr<std::vector<ApiKeyInfo>> ListApiKeys(
       std::string_view tenant) const override;
+  absl::Time ConfirmedThrough() const override {
+    return kv_->ConfirmedThrough();
+  }
   const Tenant* Authenticate(std::string_view api_key) const override;
   const Tenant* Find(std::string_view name) const override;
   absl::Status AddOptOuts(const Tenant& tenant, absl::Span<const uint64_t> e164,
@@ -121,7 +118,7 @@ class TenantStoreImpl final : public TenantStore {
   // FindImpl, or NotFound "<operation>: no tenant <name> in <dir>".
   absl::StatusOr<InMemoryTenant*> Named(std::string_view name,
                                         std::string_view operation) const;
-  absl::Status Write(rocksdb::WriteBatch* batch, bool sync,
+  absl::Status Write(const KvBatch& batch, bool sync,
                      std::string_view operation, std::string_view tenant);
   absl::Status DataLoss(std::string_view key) const;
   // FailedPrecondition "<operation>: tenant <name> was deleted ..." once
@@ -144,7 +141,22 @@ class TenantStoreImpl final : public TenantStore {
   // older than `before` and the job files of jobs left with none.
   absl::StatusOr<uint64_t> PruneTenantAudit(const std::string& name,
                                             absl::Time before);
-  void WalSyncLoop();
+  // ---- Following a shared store (tenant_store_follow.cc)
+  // Brings memory up to date with `changes` (committed by any writer, this
+  // one included): reads each changed key's current value and applies it,
+  // under the locks the writers of that key hold.
+  absl::Status ApplyChanges(const std::vector<KvChange>& changes);
+  absl::Status ApplyConfigChange(const std::string& name);
+  absl::Status ApplyApiKeyChange(const std::string& key);
+  absl::Status ApplyListChanges(const std::string& name,
+                                const std::vector<std::string>& keys);
+  // Reads the tenant's whole internal list and consents again.
+  absl::Status ReloadLists(InMemoryTenant* tenant)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(tenant->write_mu_);
+  // The memory side of DeleteTenant. REQUIRES: admin_mu_ and
+  // tenant->write_mu_ held.
+  void ForgetTenant(InMemoryTenant* tenant);
+
   // Publishes what Load() read: the tenants, then the keys.
   struct Loaded;
   absl::Status Publish(Loaded& loaded);
@@ -156,14 +168,14 @@ class TenantStoreImpl final : public TenantStore {
   // `e164` and returns them. REQUIRES: tenant->write_mu_ held.
   absl::StatusOr<Revocations> PrepareRevocations(
       InMemoryTenant* tenant, absl::Span<const uint64_t> e164, DayNumber day,
-      rocksdb::WriteBatch* batch);
+      KvBatch* batch);
   // Drops revoked records from memory. REQUIRES: tenant->write_mu_ held and
   // the batch from PrepareRevocations committed.
   static void ApplyRevocations(InMemoryTenant* tenant,
                                const Revocations& ending);
 
-  const std::string dir_;
-  const std::unique_ptr<rocksdb::DB> db_;
+  const std::unique_ptr<KvStore> kv_;
+  const std::string where_;  // kv_->where(), for messages.
 
   absl::Mutex admin_mu_ ABSL_ACQUIRED_BEFORE(tenants_mu_, keys_mu_);
   mutable absl::Mutex tenants_mu_;
@@ -183,10 +195,6 @@ class TenantStoreImpl final : public TenantStore {
   std::vector<std::pair<uint64_t, size_t>> key_order_ ABSL_GUARDED_BY(keys_mu_);
 
   std::atomic<uint64_t> audit_counter_{0};
-  std::atomic<bool> unsynced_{false};
-  absl::Mutex sync_mu_;
-  bool stopping_ ABSL_GUARDED_BY(sync_mu_) = false;
-  std::thread sync_thread_;
 };
 
 }  // namespace dnc::tenant

@@ -1,13 +1,11 @@
 // TenantStoreImpl's internal list (opt-outs) and EBR/consent records.
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
-#include "rocksdb/db.h"
-#include "rocksdb/iterator.h"
-#include "rocksdb/write_batch.h"
-#include "storage/rocksdb_status.h"
 #include "tenant/record_rules.h"
 #include "tenant/store_keys.h"
 #include "tenant/tenant_store_impl.h"
@@ -54,7 +52,7 @@ absl::Status TenantStoreImpl::AddOptOuts(const Tenant& handle,
   }
   // A company-specific do-not-call request ends every EBR and consent of
   // the number: revoked in the same batch, so both or neither happen.
-  rocksdb::WriteBatch batch;
+  KvBatch batch;
   DNC_ASSIGN_OR_RETURN(Revocations ending,
                        PrepareRevocations(tenant, e164, day, &batch));
   if (!fresh.empty() || !ending.empty()) {
@@ -63,7 +61,7 @@ absl::Status TenantStoreImpl::AddOptOuts(const Tenant& handle,
       batch.Put(OptOutKey(tenant->name(), number), value);
     }
     DNC_RETURN_IF_ERROR(
-        Write(&batch, /*sync=*/true, "add opt-outs", tenant->name()));
+        Write(batch, /*sync=*/true, "add opt-outs", tenant->name()));
     ApplyRevocations(tenant, ending);
     absl::MutexLock lock(&tenant->mu_);
     for (uint64_t number : fresh) tenant->opt_outs_[number] = day;
@@ -85,12 +83,12 @@ absl::Status TenantStoreImpl::RemoveOptOuts(const Tenant& handle,
     gone = ChooseNumbers(*tenant, e164, /*on_list=*/true, &removed);
   }
   if (!gone.empty()) {
-    rocksdb::WriteBatch batch;
+    KvBatch batch;
     for (uint64_t number : gone) {
       batch.Delete(OptOutKey(tenant->name(), number));
     }
     DNC_RETURN_IF_ERROR(
-        Write(&batch, /*sync=*/true, "remove opt-outs", tenant->name()));
+        Write(batch, /*sync=*/true, "remove opt-outs", tenant->name()));
     absl::MutexLock lock(&tenant->mu_);
     for (uint64_t number : gone) tenant->opt_outs_.erase(number);
   }
@@ -110,13 +108,15 @@ absl::Status TenantStoreImpl::AddConsents(
   absl::MutexLock write_lock(&tenant->write_mu_);
   DNC_RETURN_IF_ERROR(CheckNotDeleted(*tenant, "add consents"));
   uint64_t seq = tenant->next_consent_seq_;
-  rocksdb::WriteBatch batch;
+  KvBatch batch;
   for (const StoredConsent& record : records) {
-    batch.Put(ConsentKey(tenant->name(), record.e164, seq++),
-              EncodeConsent(record));
+    // Insert: a replica that wrote this tenant's records since this one
+    // last heard makes the batch fail (Aborted) rather than be overwritten.
+    batch.Insert(ConsentKey(tenant->name(), record.e164, seq++),
+                 EncodeConsent(record));
   }
   DNC_RETURN_IF_ERROR(
-      Write(&batch, /*sync=*/true, "add consents", tenant->name()));
+      Write(batch, /*sync=*/true, "add consents", tenant->name()));
   seq = tenant->next_consent_seq_;
   tenant->next_consent_seq_ += records.size();
   absl::MutexLock lock(&tenant->mu_);
@@ -135,12 +135,12 @@ absl::StatusOr<uint64_t> TenantStoreImpl::RevokeConsents(
   DNC_ASSIGN_OR_RETURN(InMemoryTenant * tenant, Own(handle));
   absl::MutexLock write_lock(&tenant->write_mu_);
   DNC_RETURN_IF_ERROR(CheckNotDeleted(*tenant, "revoke consents"));
-  rocksdb::WriteBatch batch;
+  KvBatch batch;
   DNC_ASSIGN_OR_RETURN(Revocations ending,
                        PrepareRevocations(tenant, e164, day, &batch));
   if (ending.empty()) return 0;
   DNC_RETURN_IF_ERROR(
-      Write(&batch, /*sync=*/true, "revoke consents", tenant->name()));
+      Write(batch, /*sync=*/true, "revoke consents", tenant->name()));
   ApplyRevocations(tenant, ending);
   return ending.size();
 }
@@ -148,7 +148,7 @@ absl::StatusOr<uint64_t> TenantStoreImpl::RevokeConsents(
 absl::StatusOr<TenantStoreImpl::Revocations>
 TenantStoreImpl::PrepareRevocations(InMemoryTenant* tenant,
                                     absl::Span<const uint64_t> e164,
-                                    DayNumber day, rocksdb::WriteBatch* batch) {
+                                    DayNumber day, KvBatch* batch) {
   Revocations ending;
   {
     absl::ReaderMutexLock lock(&tenant->mu_);
@@ -165,16 +165,10 @@ TenantStoreImpl::PrepareRevocations(InMemoryTenant* tenant,
   }
   for (const auto& [number, seq] : ending) {
     const std::string key = ConsentKey(tenant->name(), number, seq);
-    std::string value;
-    rocksdb::Status status = db_->Get(rocksdb::ReadOptions(), key, &value);
-    if (status.IsNotFound()) return DataLoss(key);
-    DNC_RETURN_IF_ERROR(storage::FromRocksDbStatus(
-        status,
-        absl::StrCat("revoke consents for tenant ", tenant->name(),
-                     " in tenant store"),
-        dir_));
+    DNC_ASSIGN_OR_RETURN(std::optional<std::string> value, kv_->Get(key));
+    if (!value.has_value()) return DataLoss(key);
     StoredConsent consent;
-    if (!DecodeConsent(value, &consent)) return DataLoss(key);
+    if (!DecodeConsent(*value, &consent)) return DataLoss(key);
     consent.revoked = day;
     batch->Put(key, EncodeConsent(consent));
   }
@@ -198,19 +192,16 @@ std::vector<StoredConsent> TenantStoreImpl::ListConsents(
   std::vector<StoredConsent> out;
   absl::StatusOr<InMemoryTenant*> tenant = Own(handle);
   if (!tenant.ok()) return out;
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions()));
+  std::unique_ptr<KvIterator> it = kv_->NewIterator();
   absl::flat_hash_set<uint64_t> seen;
   for (uint64_t number : e164) {
     if (!seen.insert(number).second) continue;
     const std::string prefix = ConsentPrefix((*tenant)->name(), number);
     for (it->Seek(prefix); it->Valid(); it->Next()) {
-      const std::string_view key(it->key().data(), it->key().size());
+      const std::string_view key = it->key();
       if (!HasPrefix(key, prefix)) break;
       StoredConsent consent;
-      if (!DecodeConsent(
-              std::string_view(it->value().data(), it->value().size()),
-              &consent)) {
+      if (!DecodeConsent(it->value(), &consent)) {
         continue;  // Load() already refused damaged records.
       }
       consent.e164 = number;

@@ -52,6 +52,9 @@ class AuditCountingStore final : public tenant::TenantStore {
       std::string_view tenant) const override {
     return store_->ListApiKeys(tenant);
   }
+  absl::Time ConfirmedThrough() const override {
+    return store_->ConfirmedThrough();
+  }
   const tenant::Tenant* Authenticate(std::string_view api_key) const override {
     return store_->Authenticate(api_key);
   }

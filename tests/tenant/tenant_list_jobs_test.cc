@@ -1,4 +1,5 @@
-// TenantStore::ListJobs on a real RocksDB in a temporary directory: newest
+// TenantStore::ListJobs on both backends (a real RocksDB in a temporary
+// directory, a real PostgreSQL database): newest
 // activity first, first/last time, requests, numbers and files per job,
 // calls without a job id left out, the limit, tenant isolation, a reopened
 // store, and a tenant with 100k audit records (one job among 100k unnamed
@@ -13,7 +14,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tenant/tenant_store.h"
-#include "tests/testing/scratch_dir.h"
+#include "tests/tenant/tenant_store_backends.h"
 
 namespace dnc::tenant {
 namespace {
@@ -64,10 +65,11 @@ std::vector<std::string> Ids(const std::vector<JobSummary>& jobs) {
   return ids;
 }
 
-class ListJobsTest : public ::testing::Test {
+class ListJobsTest : public ::testing::TestWithParam<Backend> {
  protected:
+  ListJobsTest() : dir_(GetParam()) {}
   void SetUp() override {
-    store_ = OpenOrDie(dir_.Path("tenants"));
+    store_ = OpenOrDie(dir_.path());
     ASSERT_NE(store_, nullptr);
     ASSERT_TRUE(store_->CreateTenant(Config("acme")).ok());
     ASSERT_TRUE(store_->CreateTenant(Config("other")).ok());
@@ -79,13 +81,18 @@ class ListJobsTest : public ::testing::Test {
     ASSERT_TRUE(store_->AppendAudit(*tenant, record, /*sync=*/false).ok());
   }
 
-  test::ScratchDir dir_;
+  StoreLocation dir_;
   std::unique_ptr<TenantStore> store_;
   const Tenant* acme_ = nullptr;
   const Tenant* other_ = nullptr;
 };
 
-TEST_F(ListJobsTest, NewestActivityFirstWithTotals) {
+INSTANTIATE_TEST_SUITE_P(Backends, ListJobsTest,
+                         ::testing::Values(Backend::kRocksDb,
+                                           Backend::kPostgres),
+                         BackendName);
+
+TEST_P(ListJobsTest, NewestActivityFirstWithTotals) {
   // job-a: two batches on the 1st and one on the 5th (sent out of order);
   // job-b: one batch on the 3rd; unnamed Checks in between.
   Append(acme_, Audit("job-a", 0, At(1, 9), 100));
@@ -125,14 +132,14 @@ TEST_F(ListJobsTest, NewestActivityFirstWithTotals) {
 
   // The limit keeps the newest; the store reopened answers the same.
   store_.reset();
-  store_ = OpenOrDie(dir_.Path("tenants"));
+  store_ = OpenOrDie(dir_.path());
   acme_ = store_->Find("acme");
   jobs = store_->ListJobs(*acme_, 1);
   ASSERT_TRUE(jobs.ok()) << jobs.status();
   EXPECT_THAT(Ids(*jobs), ElementsAre("job-a"));
 }
 
-TEST_F(ListJobsTest, NoJobsAndBadLimits) {
+TEST_P(ListJobsTest, NoJobsAndBadLimits) {
   absl::StatusOr<std::vector<JobSummary>> jobs = store_->ListJobs(*acme_, 50);
   ASSERT_TRUE(jobs.ok()) << jobs.status();
   EXPECT_THAT(*jobs, IsEmpty());
@@ -144,7 +151,7 @@ TEST_F(ListJobsTest, NoJobsAndBadLimits) {
   EXPECT_TRUE(store_->ListJobs(*acme_, TenantStore::kMaxListJobs).ok());
 }
 
-TEST_F(ListJobsTest, HundredThousandRecords) {
+TEST_P(ListJobsTest, HundredThousandRecords) {
   // One named job, then 100k unnamed Checks after it: found behind them.
   Append(acme_, Audit("campaign", 0, At(1, 0), 10));
   const absl::Time checks = At(2, 0);

@@ -23,6 +23,7 @@
 #include "tenant/record_codec.h"
 #include "tenant/store_keys.h"
 #include "tenant/tenant_store.h"
+#include "tests/tenant/tenant_store_backends.h"
 #include "tests/testing/scratch_dir.h"
 
 namespace dnc::tenant {
@@ -84,11 +85,35 @@ std::vector<std::string> Export(const TenantStore& store,
   return ids;
 }
 
+class DeleteTenantTest : public ::testing::TestWithParam<Backend> {};
+INSTANTIATE_TEST_SUITE_P(Backends, DeleteTenantTest,
+                         ::testing::Values(Backend::kRocksDb,
+                                           Backend::kPostgres),
+                         BackendName);
+
+class ExportAuditTest : public ::testing::TestWithParam<Backend> {};
+INSTANTIATE_TEST_SUITE_P(Backends, ExportAuditTest,
+                         ::testing::Values(Backend::kRocksDb,
+                                           Backend::kPostgres),
+                         BackendName);
+
+class PruneAuditTest : public ::testing::TestWithParam<Backend> {};
+INSTANTIATE_TEST_SUITE_P(Backends, PruneAuditTest,
+                         ::testing::Values(Backend::kRocksDb,
+                                           Backend::kPostgres),
+                         BackendName);
+
+class TenantLimitsTest : public ::testing::TestWithParam<Backend> {};
+INSTANTIATE_TEST_SUITE_P(Backends, TenantLimitsTest,
+                         ::testing::Values(Backend::kRocksDb,
+                                           Backend::kPostgres),
+                         BackendName);
+
 // ---- Limits
 // ------------------------------------------------------------------
 
-TEST(TenantLimitsTest, LimitsAreValidatedStoredAndSurviveReopen) {
-  test::ScratchDir dir;
+TEST_P(TenantLimitsTest, LimitsAreValidatedStoredAndSurviveReopen) {
+  StoreLocation dir(GetParam());
   {
     auto store = OpenOrDie(dir.path());
     ASSERT_TRUE(store->CreateTenant(Config("acme", {50, 1000000})).ok());
@@ -125,7 +150,8 @@ TEST(TenantLimitsTest, LimitsAreValidatedStoredAndSurviveReopen) {
 // A store as the previous version wrote it (layout 1: config records v1
 // without limits, no audit time index) opens, reads as no limits, and is
 // given its index.
-TEST(TenantLimitsTest, AStoreWrittenBeforeLimitsOpensWithNoLimitsAndIndex) {
+TEST(TenantLimitsTestOnRocksDb,
+     AStoreWrittenBeforeLimitsOpensWithNoLimitsAndIndex) {
   test::ScratchDir dir;
   std::string key;
   {
@@ -183,8 +209,8 @@ TEST(TenantLimitsTest, AStoreWrittenBeforeLimitsOpensWithNoLimitsAndIndex) {
 // ---- DeleteTenant
 // ------------------------------------------------------------
 
-TEST(DeleteTenantTest, KeysFailHandlesReportDeletedAndAuditIsKept) {
-  test::ScratchDir dir;
+TEST_P(DeleteTenantTest, KeysFailHandlesReportDeletedAndAuditIsKept) {
+  StoreLocation dir(GetParam());
   std::string acme_key, other_key;
   {
     auto store = OpenOrDie(dir.path());
@@ -261,8 +287,8 @@ TEST(DeleteTenantTest, KeysFailHandlesReportDeletedAndAuditIsKept) {
             absl::StatusCode::kNotFound);
 }
 
-TEST(DeleteTenantTest, ATenantWithoutAuditCanBeCreatedAgainAtOnce) {
-  test::ScratchDir dir;
+TEST_P(DeleteTenantTest, ATenantWithoutAuditCanBeCreatedAgainAtOnce) {
+  StoreLocation dir(GetParam());
   auto store = OpenOrDie(dir.path());
   ASSERT_TRUE(store->CreateTenant(Config("acme")).ok());
   const std::string key = store->CreateApiKey("acme", "").value();
@@ -278,8 +304,8 @@ TEST(DeleteTenantTest, ATenantWithoutAuditCanBeCreatedAgainAtOnce) {
 // Writers racing a deletion either commit before it or are refused; none
 // leaves a record that would make the reopened store unreadable, and every
 // audit record written is kept (and keeps the name reserved).
-TEST(DeleteTenantTest, WritersRacingADeletionLeaveAReadableStore) {
-  test::ScratchDir dir;
+TEST_P(DeleteTenantTest, WritersRacingADeletionLeaveAReadableStore) {
+  StoreLocation dir(GetParam());
   std::atomic<int> audits{0};
   {
     auto store = OpenOrDie(dir.path());
@@ -326,8 +352,8 @@ TEST(DeleteTenantTest, WritersRacingADeletionLeaveAReadableStore) {
 
 // ---- ExportAudit ---------------------------------------------------------
 
-TEST(ExportAuditTest, VisitsOneTenantsRecordsInTheWindowOldestFirst) {
-  test::ScratchDir dir;
+TEST_P(ExportAuditTest, VisitsOneTenantsRecordsInTheWindowOldestFirst) {
+  StoreLocation dir(GetParam());
   auto store = OpenOrDie(dir.path());
   ASSERT_TRUE(store->CreateTenant(Config("acme")).ok());
   ASSERT_TRUE(store->CreateTenant(Config("acme-2")).ok());
@@ -391,7 +417,8 @@ TEST(ExportAuditTest, VisitsOneTenantsRecordsInTheWindowOldestFirst) {
 // A call without a job id (a dialer's Check) is its own job: its record is
 // stored once, as the value of its time-index entry, and every reader finds
 // it there.
-TEST(ExportAuditTest, ARecordWithoutAJobIsStoredOnceAndFoundByItsAuditId) {
+TEST(ExportAuditTestOnRocksDb,
+     ARecordWithoutAJobIsStoredOnceAndFoundByItsAuditId) {
   test::ScratchDir dir;
   std::string audit_id;
   {
@@ -467,7 +494,7 @@ TEST(ExportAuditTest, ARecordWithoutAJobIsStoredOnceAndFoundByItsAuditId) {
   }
 }
 
-TEST(ExportAuditTest, AnUnreadableRecordIsDataLossNamingItsKey) {
+TEST(ExportAuditTestOnRocksDb, AnUnreadableRecordIsDataLossNamingItsKey) {
   test::ScratchDir dir;
   {
     auto store = OpenOrDie(dir.path());
@@ -501,8 +528,8 @@ TEST(ExportAuditTest, AnUnreadableRecordIsDataLossNamingItsKey) {
 
 // ---- PruneAudit ----------------------------------------------------------
 
-TEST(PruneAuditTest, RemovesOnlyOlderRecordsOfEveryTenantAndCountsThem) {
-  test::ScratchDir dir;
+TEST_P(PruneAuditTest, RemovesOnlyOlderRecordsOfEveryTenantAndCountsThem) {
+  StoreLocation dir(GetParam());
   auto store = OpenOrDie(dir.path());
   ASSERT_TRUE(store->CreateTenant(Config("acme")).ok());
   ASSERT_TRUE(store->CreateTenant(Config("beta")).ok());
@@ -549,8 +576,8 @@ TEST(PruneAuditTest, RemovesOnlyOlderRecordsOfEveryTenantAndCountsThem) {
   EXPECT_EQ(store->ListTenants().size(), 2u);
 }
 
-TEST(PruneAuditTest, PrunesManyRecordsAcrossBatches) {
-  test::ScratchDir dir;
+TEST_P(PruneAuditTest, PrunesManyRecordsAcrossBatches) {
+  StoreLocation dir(GetParam());
   auto store = OpenOrDie(dir.path());
   ASSERT_TRUE(store->CreateTenant(Config("acme")).ok());
   const Tenant* acme = store->Find("acme");

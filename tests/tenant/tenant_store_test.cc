@@ -18,6 +18,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/tenant/tenant_store_backends.h"
 #include "tests/testing/scratch_dir.h"
 #include "tests/testing/subprocess.h"
 
@@ -71,6 +72,12 @@ AuditRecord Audit(const std::string& job, uint64_t sequence, uint64_t numbers) {
   return record;
 }
 
+class TenantStoreTest : public ::testing::TestWithParam<Backend> {};
+INSTANTIATE_TEST_SUITE_P(Backends, TenantStoreTest,
+                         ::testing::Values(Backend::kRocksDb,
+                                           Backend::kPostgres),
+                         BackendName);
+
 // ---- Entitlements
 // ------------------------------------------------------------
 
@@ -121,8 +128,8 @@ TEST(TenantNameTest, AcceptsOnlyTheDocumentedAlphabet) {
 // ---- Tenants and keys
 // -----------------------------------------------------------
 
-TEST(TenantStoreTest, TenantsAndEntitlementsSurviveReopen) {
-  test::ScratchDir dir;
+TEST_P(TenantStoreTest, TenantsAndEntitlementsSurviveReopen) {
+  StoreLocation dir(GetParam());
   {
     auto store = OpenOrDie(dir.path());
     ASSERT_TRUE(
@@ -165,8 +172,8 @@ TEST(TenantStoreTest, TenantsAndEntitlementsSurviveReopen) {
   EXPECT_EQ(store->Find("nobody"), nullptr);
 }
 
-TEST(TenantStoreTest, ApiKeysAuthenticateUntilRevokedAcrossReopen) {
-  test::ScratchDir dir;
+TEST_P(TenantStoreTest, ApiKeysAuthenticateUntilRevokedAcrossReopen) {
+  StoreLocation dir(GetParam());
   std::string first, second;
   {
     auto store = OpenOrDie(dir.path());
@@ -206,8 +213,8 @@ TEST(TenantStoreTest, ApiKeysAuthenticateUntilRevokedAcrossReopen) {
   EXPECT_EQ(store->Authenticate(third), store->Find("acme"));
 }
 
-TEST(TenantStoreTest, AuthenticateRefusesWrongRevokedAndEmptyKeys) {
-  test::ScratchDir dir;
+TEST_P(TenantStoreTest, AuthenticateRefusesWrongRevokedAndEmptyKeys) {
+  StoreLocation dir(GetParam());
   auto store = OpenOrDie(dir.path());
   ASSERT_TRUE(store->CreateTenant(Config("acme", "us-ftc:all")).ok());
   ASSERT_TRUE(store->CreateTenant(Config("beta", "us-ftc:all")).ok());
@@ -227,7 +234,7 @@ TEST(TenantStoreTest, AuthenticateRefusesWrongRevokedAndEmptyKeys) {
   EXPECT_EQ(store->Authenticate(beta_key), store->Find("beta"));
 }
 
-TEST(TenantStoreTest, KeyPlaintextNeverReachesTheStoreFiles) {
+TEST(TenantStoreTestOnRocksDb, KeyPlaintextNeverReachesTheStoreFiles) {
   test::ScratchDir dir;
   std::vector<std::string> keys;
   {
@@ -262,8 +269,8 @@ TEST(TenantStoreTest, KeyPlaintextNeverReachesTheStoreFiles) {
 // ---- Internal list, consents
 // -------------------------------------------------
 
-TEST(TenantStoreTest, OptOutsRoundTripAcrossReopen) {
-  test::ScratchDir dir;
+TEST_P(TenantStoreTest, OptOutsRoundTripAcrossReopen) {
+  StoreLocation dir(GetParam());
   {
     auto store = OpenOrDie(dir.path());
     ASSERT_TRUE(store->CreateTenant(Config("acme", "us-ftc:all")).ok());
@@ -294,8 +301,8 @@ TEST(TenantStoreTest, OptOutsRoundTripAcrossReopen) {
               ElementsAre(std::nullopt, kDay, kDay + 5, std::nullopt));
 }
 
-TEST(TenantStoreTest, OptOutsMatchAnOracleOverRandomOperations) {
-  test::ScratchDir dir;
+TEST_P(TenantStoreTest, OptOutsMatchAnOracleOverRandomOperations) {
+  StoreLocation dir(GetParam());
   std::mt19937_64 rng(42);
   std::map<uint64_t, DayNumber> oracle;
   {
@@ -335,8 +342,8 @@ TEST(TenantStoreTest, OptOutsMatchAnOracleOverRandomOperations) {
   }
 }
 
-TEST(TenantStoreTest, ConsentsRoundTripWithRevocation) {
-  test::ScratchDir dir;
+TEST_P(TenantStoreTest, ConsentsRoundTripWithRevocation) {
+  StoreLocation dir(GetParam());
   {
     auto store = OpenOrDie(dir.path());
     ASSERT_TRUE(store->CreateTenant(Config("acme", "us-ftc:all")).ok());
@@ -396,8 +403,8 @@ TEST(TenantStoreTest, ConsentsRoundTripWithRevocation) {
   }
 }
 
-TEST(TenantStoreTest, AnOptOutEndsTheNumbersConsentsInTheSameWrite) {
-  test::ScratchDir dir;
+TEST_P(TenantStoreTest, AnOptOutEndsTheNumbersConsentsInTheSameWrite) {
+  StoreLocation dir(GetParam());
   {
     auto store = OpenOrDie(dir.path());
     ASSERT_TRUE(store->CreateTenant(Config("acme", "us-ftc:all")).ok());
@@ -433,8 +440,8 @@ TEST(TenantStoreTest, AnOptOutEndsTheNumbersConsentsInTheSameWrite) {
 // ---- Audit
 // -------------------------------------------------------------------------
 
-TEST(TenantStoreTest, AuditRecordsAndJobFilesRoundTripInSequenceOrder) {
-  test::ScratchDir dir;
+TEST_P(TenantStoreTest, AuditRecordsAndJobFilesRoundTripInSequenceOrder) {
+  StoreLocation dir(GetParam());
   std::vector<std::string> ids;
   const absl::Time t0 = absl::FromUnixSeconds(1790000000);
   {
@@ -509,8 +516,8 @@ TEST(TenantStoreTest, AuditRecordsAndJobFilesRoundTripInSequenceOrder) {
 // ---- Isolation
 // -----------------------------------------------------------------
 
-TEST(TenantStoreTest, OneTenantsHandleNeverSeesOrChangesAnothersData) {
-  test::ScratchDir dir;
+TEST_P(TenantStoreTest, OneTenantsHandleNeverSeesOrChangesAnothersData) {
+  StoreLocation dir(GetParam());
   auto store = OpenOrDie(dir.path());
   ASSERT_TRUE(store->CreateTenant(Config("acme", "us-ftc:all")).ok());
   // "acme" is a prefix of "acme2": keys must not leak across that either.
@@ -582,8 +589,8 @@ TEST(TenantStoreTest, OneTenantsHandleNeverSeesOrChangesAnothersData) {
   EXPECT_THAT(store->ListConsents(foreign, {12025550100}), IsEmpty());
 }
 
-TEST(TenantStoreTest, ConcurrentWritersAndReadersSeeConsistentData) {
-  test::ScratchDir dir;
+TEST_P(TenantStoreTest, ConcurrentWritersAndReadersSeeConsistentData) {
+  StoreLocation dir(GetParam());
   auto store = OpenOrDie(dir.path());
   ASSERT_TRUE(store->CreateTenant(Config("acme", "us-ftc:all")).ok());
   ASSERT_TRUE(store->CreateTenant(Config("beta", "us-ftc:all")).ok());
@@ -640,7 +647,7 @@ TEST(TenantStoreTest, ConcurrentWritersAndReadersSeeConsistentData) {
 // ---- Opening
 // --------------------------------------------------------------------
 
-TEST(TenantStoreTest, SecondOpenOfTheSameDirectoryFailsNamingIt) {
+TEST(TenantStoreTestOnRocksDb, SecondOpenOfTheSameDirectoryFailsNamingIt) {
   test::ScratchDir dir;
   auto store = OpenOrDie(dir.path());
   absl::StatusOr<std::unique_ptr<TenantStore>> second =
@@ -664,7 +671,7 @@ bool WaitForLine(test::BackgroundProcess& process, const std::string& line) {
   return false;
 }
 
-TEST(TenantStoreTest, OpenOfAStoreHeldByAnotherProcessFailsNamingIt) {
+TEST(TenantStoreTestOnRocksDb, OpenOfAStoreHeldByAnotherProcessFailsNamingIt) {
   test::ScratchDir dir;
   const std::string store_dir = dir.Path("tenants");
   {
@@ -683,7 +690,7 @@ TEST(TenantStoreTest, OpenOfAStoreHeldByAnotherProcessFailsNamingIt) {
   EXPECT_TRUE(TenantStore::Open(store_dir, true).ok());
 }
 
-TEST(TenantStoreTest, OpenWithoutCreateOfAMissingStoreIsNotFound) {
+TEST(TenantStoreTestOnRocksDb, OpenWithoutCreateOfAMissingStoreIsNotFound) {
   test::ScratchDir dir;
   absl::StatusOr<std::unique_ptr<TenantStore>> store =
       TenantStore::Open(dir.Path("absent"), false);
@@ -698,9 +705,9 @@ TEST(TenantStoreTest, OpenWithoutCreateOfAMissingStoreIsNotFound) {
 // acknowledges each call on stdout, then is SIGKILLed: everything it
 // acknowledged is there when the store is reopened. (A process kill, not a
 // power cut: that the opt-outs are also fsynced is WriteOptions::sync.)
-TEST(TenantStoreTest, AcknowledgedWritesSurviveTheProcessBeingKilled) {
-  test::ScratchDir dir;
-  const std::string store_dir = dir.Path("tenants");
+TEST_P(TenantStoreTest, AcknowledgedWritesSurviveTheProcessBeingKilled) {
+  StoreLocation dir(GetParam());
+  const std::string store_dir = dir.path();
   {
     auto store = OpenOrDie(store_dir);
     ASSERT_TRUE(store->CreateTenant(Config("acme", "us-ftc:all")).ok());
