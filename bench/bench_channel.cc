@@ -8,6 +8,7 @@
 #include "absl/flags/flag.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/grpc_target.h"
 #include "common/tls_files.h"
 
 ABSL_FLAG(std::string, ca_cert, "",
@@ -53,6 +54,8 @@ absl::StatusOr<std::vector<std::shared_ptr<grpc::Channel>>> ConnectChannels(
   absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
       Credentials();
   if (!credentials.ok()) return credentials.status();
+  absl::StatusOr<std::string> target = ChannelTarget(server);
+  if (!target.ok()) return target.status();
   const double timeout = absl::GetFlag(FLAGS_connect_timeout_seconds);
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   for (int i = 0; i < count; ++i) {
@@ -63,7 +66,10 @@ absl::StatusOr<std::vector<std::shared_ptr<grpc::Channel>>> ConnectChannels(
     // channel gets its own TCP connection.
     args.SetInt("dnc.bench.channel", i);
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-    channels.push_back(grpc::CreateCustomChannel(server, *credentials, args));
+    // Round-robin over every replica the target names (each channel to
+    // each of them); safe calls retried on the next one.
+    args.SetServiceConfigJSON(ClientServiceConfig());
+    channels.push_back(grpc::CreateCustomChannel(*target, *credentials, args));
     if (!channels.back()->WaitForConnected(
             std::chrono::system_clock::now() +
             std::chrono::milliseconds(static_cast<int64_t>(timeout * 1000)))) {

@@ -52,7 +52,10 @@
 #include "dnc/v1/scrub.pb.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051",
-          "scrub/stream/check: dnc-server address, HOST:PORT.");
+          "scrub/stream/check: dnc-server address: HOST:PORT, "
+          "dns:///NAME:PORT, or IP:PORT,IP:PORT,... for several replicas "
+          "(calls are spread round-robin and retried on another replica "
+          "when one is UNAVAILABLE).");
 ABSL_FLAG(std::string, queries, "",
           "scrub/stream/check: query list key file written by `dnc-bench "
           "gen` (e.g. DIR/queries-hit5.keys).");

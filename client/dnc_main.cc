@@ -24,7 +24,10 @@
 
 ABSL_FLAG(std::string, server, "",
           "dnc-server address HOST:PORT (default: $DNC_SERVER, else "
-          "127.0.0.1:50051)");
+          "127.0.0.1:50051); several replicas: dns:///NAME:PORT or "
+          "IP:PORT,IP:PORT,... (calls spread round-robin; a call that is "
+          "safe to repeat is retried on another replica when one is "
+          "UNAVAILABLE)");
 ABSL_FLAG(double, timeout_seconds, 30,
           "Deadline in seconds of each call to the server (check, status, and "
           "the first contact of scrub)");

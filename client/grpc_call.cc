@@ -4,15 +4,17 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/grpc_target.h"
 #include "common/tls_files.h"
 
 namespace dnc::client {
 
 absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(
     const ClientOptions& options) {
-  if (options.server.empty()) {
+  absl::StatusOr<std::string> target = ChannelTarget(options.server);
+  if (!target.ok()) {
     return absl::InvalidArgumentError(
-        "dnc client: no server address (expected HOST:PORT)");
+        absl::StrCat("dnc client: ", target.status().message()));
   }
   std::shared_ptr<grpc::ChannelCredentials> credentials;
   if (options.ca_cert_file.empty() && options.client_cert_file.empty() &&
@@ -39,7 +41,9 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(kMaxMessageBytes);
   args.SetMaxSendMessageSize(kMaxMessageBytes);
-  return grpc::CreateCustomChannel(options.server, credentials, args);
+  // Round-robin over the replicas; safe calls retried on the next one.
+  args.SetServiceConfigJSON(ClientServiceConfig());
+  return grpc::CreateCustomChannel(*target, credentials, args);
 }
 
 void PrepareContext(grpc::ClientContext* context, const ClientOptions& options,

@@ -14,6 +14,7 @@
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <ctime>
@@ -116,8 +117,9 @@ class ReplicasTest : public ::testing::Test {
         dir_.Path(absl::StrCat("server", i)));
     const int port = test::WaitForPort(port_file);
     ASSERT_GT(port, 0) << servers_[i]->Stderr();
-    channels_[i] = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
-                                       grpc::InsecureChannelCredentials());
+    addresses_[i] = absl::StrCat("127.0.0.1:", port);
+    channels_[i] =
+        grpc::CreateChannel(addresses_[i], grpc::InsecureChannelCredentials());
   }
 
   grpc::Status Check(int replica, uint64_t e164, v1::CheckResponse* response,
@@ -169,6 +171,7 @@ class ReplicasTest : public ::testing::Test {
   std::vector<uint64_t> unlisted_;
   std::unique_ptr<BackgroundProcess> servers_[kReplicas];
   std::shared_ptr<grpc::Channel> channels_[kReplicas];
+  std::string addresses_[kReplicas];
 };
 
 TEST_F(ReplicasTest, OptOutsAndRevocationsReachEveryReplica) {
@@ -267,6 +270,23 @@ TEST_F(ReplicasTest, AKilledReplicaLosesNothingAcknowledgedAndClientsCarryOn) {
   stop = true;
   for (std::thread& client : clients) client.join();
   EXPECT_GT(answered_after_kill.load(), 0);
+
+  // The CLI given all three addresses carries on through the two left:
+  // every call of a check of 20 numbers (one call per number) is answered.
+  std::vector<std::string> check = {
+      DNC_CLI_BIN,
+      "--server",
+      absl::StrCat(addresses_[0], ",", addresses_[1], ",", addresses_[2]),
+      "--api_key",
+      key_,
+      "check"};
+  for (int i = 0; i < 20; ++i) {
+    check.push_back(absl::StrCat("+", unlisted_[1000 + i]));
+  }
+  const RunResult cli = RunProcess(check, dir_.path(), kCliTimeout);
+  // 0: all callable, 3: some on the list (the load opted some out).
+  EXPECT_TRUE(cli.exit_code == 0 || cli.exit_code == 3) << cli.out << cli.err;
+  EXPECT_EQ(std::count(cli.out.begin(), cli.out.end(), '\n'), 20) << cli.out;
 
   // Everything acknowledged is in the store.
   absl::StatusOr<std::unique_ptr<tenant::TenantStore>> store =
