@@ -185,8 +185,7 @@ int ChangesToMake() {
 std::string Percentiles(std::vector<std::chrono::microseconds> took) {
   std::sort(took.begin(), took.end());
   auto at = [&](double q) {
-    return took[std::min(took.size() - 1,
-                         static_cast<size_t>(q * took.size()))]
+    return took[std::min(took.size() - 1, static_cast<size_t>(q * took.size()))]
         .count();
   };
   return absl::StrCat(took.size(), " waits: p50 ", at(0.5), " us, p99 ",
