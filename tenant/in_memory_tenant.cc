@@ -1,6 +1,7 @@
 #include "tenant/in_memory_tenant.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace dnc::tenant {
 
@@ -69,6 +70,13 @@ uint64_t InMemoryTenant::consent_count() const {
 TenantConfig InMemoryTenant::Config() const {
   absl::ReaderMutexLock lock(&mu_);
   return {name_, purpose_, entitlements_, limits_};
+}
+
+void InMemoryTenant::SetConfig(TenantConfig config) {
+  absl::MutexLock lock(&mu_);
+  purpose_ = config.default_purpose;
+  entitlements_ = std::move(config.entitlements);
+  limits_ = config.limits;
 }
 
 }  // namespace dnc::tenant

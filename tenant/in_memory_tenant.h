@@ -57,6 +57,8 @@ class InMemoryTenant final : public Tenant {
   uint64_t consent_count() const override;
 
   TenantConfig Config() const;
+  // Sets the default purpose, entitlements and limits (not the name).
+  void SetConfig(TenantConfig config);
 
   // The store reads and writes the fields below directly, under the locks
   // named.

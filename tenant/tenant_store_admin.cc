@@ -49,10 +49,7 @@ absl::Status TenantStoreImpl::CreateTenant(const TenantConfig& config) {
   {
     absl::MutexLock write_lock(&tenant->write_mu_);
     tenant->created_ = created;
-    absl::MutexLock lock(&tenant->mu_);
-    tenant->purpose_ = normalised.default_purpose;
-    tenant->entitlements_ = std::move(normalised.entitlements);
-    tenant->limits_ = normalised.limits;
+    tenant->SetConfig(std::move(normalised));
   }
   absl::MutexLock lock(&tenants_mu_);
   tenants_[config.name] = std::move(tenant);
@@ -76,10 +73,7 @@ absl::Status TenantStoreImpl::UpdateTenant(const TenantConfig& config) {
   KvBatch batch;
   batch.Put(ConfigKey(config.name), EncodeConfig(normalised, tenant->created_));
   DNC_RETURN_IF_ERROR(Write(batch, /*sync=*/true, "update", config.name));
-  absl::MutexLock lock(&tenant->mu_);
-  tenant->purpose_ = normalised.default_purpose;
-  tenant->entitlements_ = std::move(normalised.entitlements);
-  tenant->limits_ = normalised.limits;
+  tenant->SetConfig(std::move(normalised));
   return absl::OkStatus();
 }
 

@@ -87,22 +87,14 @@ absl::Status TenantStoreImpl::ApplyConfigChange(const std::string& name) {
   if (!DecodeConfig(*value, &config, &created)) return DataLoss(key);
   if (tenant != nullptr) {
     absl::MutexLock write_lock(&tenant->write_mu_);
-    absl::MutexLock lock(&tenant->mu_);
-    tenant->purpose_ = config.default_purpose;
-    tenant->entitlements_ = std::move(config.entitlements);
-    tenant->limits_ = config.limits;
+    tenant->SetConfig(std::move(config));
     return absl::OkStatus();
   }
   auto created_tenant = std::make_unique<InMemoryTenant>(name);
   {
     absl::MutexLock write_lock(&created_tenant->write_mu_);
     created_tenant->created_ = created;
-    {
-      absl::MutexLock lock(&created_tenant->mu_);
-      created_tenant->purpose_ = config.default_purpose;
-      created_tenant->entitlements_ = std::move(config.entitlements);
-      created_tenant->limits_ = config.limits;
-    }
+    created_tenant->SetConfig(std::move(config));
     DNC_RETURN_IF_ERROR(ReloadLists(created_tenant.get()));
   }
   absl::MutexLock lock(&tenants_mu_);
