@@ -32,6 +32,11 @@ class LimitsOnlyTenant final : public tenant::Tenant {
                      absl::Span<std::optional<DayNumber>>) const override {}
   void ConsentsOf(uint64_t,
                   std::vector<policy::ConsentRecord>*) const override {}
+  void TallyAttempts(std::string_view, absl::Span<const tenant::AttemptQuery>,
+                     absl::Span<tenant::AttemptTally> tallies) const override {
+    for (tenant::AttemptTally& tally : tallies) tally = {};
+  }
+  uint64_t recent_attempt_count() const override { return 0; }
   uint64_t opt_out_count() const override { return 0; }
   uint64_t consent_count() const override { return 0; }
 

@@ -6,6 +6,7 @@
 //   check, status        client/cli_check_commands.cc
 //   scrub                client/cli_scrub_command.cc
 //   optout ...           client/cli_optout_commands.cc
+//   attempt ...          client/cli_attempt_commands.cc
 //   whoami, consent ..., report
 //                        client/cli_tenant_commands.cc
 // Thread-safety: thread-compatible (call from main).
@@ -37,6 +38,9 @@ int RunWhoAmI(const CliFlags& flags, const std::vector<std::string>& args);
 
 // consent add|revoke|list NUMBER...
 int RunConsent(const CliFlags& flags, const std::vector<std::string>& args);
+
+// attempt record|list NUMBER...: the tenant's call attempts.
+int RunAttempt(const CliFlags& flags, const std::vector<std::string>& args);
 
 // report JOB: the job's certificate, as text or (--json) JSON.
 int RunReport(const CliFlags& flags, const std::vector<std::string>& args);

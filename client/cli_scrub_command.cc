@@ -42,6 +42,7 @@ std::string ReadScrubFlags(const CliFlags& flags, LeadListOptions* options,
   if (!bad.empty()) return bad;
   options->purpose = call.purpose;
   options->now_unix_seconds = call.now_unix_seconds;
+  options->subject = call.subject;
   options->job_id = flags.job;
   if (options->job_id.empty()) {
     options->job_id = GenerateJobId(absl::Now());

@@ -70,6 +70,7 @@ std::string ReadCallFlags(const CliFlags& flags, CallOptions* call) {
     if (!seconds.ok()) return std::string(seconds.status().message());
     call->now_unix_seconds = *seconds;
   }
+  call->subject = flags.subject;
   return "";
 }
 

@@ -48,6 +48,9 @@ struct CliFlags {
   std::string type;
   std::string date;
   std::string note;
+  std::string subject;
+  std::string time;
+  std::string since;
 };
 
 // Prints "dnc: MESSAGE" and "Run 'dnc --help' for usage." on stderr;

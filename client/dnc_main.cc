@@ -79,6 +79,15 @@ ABSL_FLAG(std::string, type, "",
 ABSL_FLAG(std::string, date, "",
           "optout add/import, consent add/revoke: YYYY-MM-DD of the request, "
           "purchase, inquiry or consent (optout, revoke default: today)");
+ABSL_FLAG(std::string, subject, "",
+          "check, scrub, attempt: the campaign or subject matter that "
+          "call-frequency caps count calls per (default: any)");
+ABSL_FLAG(std::string, time, "",
+          "attempt record: when the calls were placed, RFC 3339 or unix "
+          "seconds (default: now)");
+ABSL_FLAG(std::string, since, "",
+          "attempt list: only attempts at or after this time, RFC 3339 or "
+          "unix seconds (default: all)");
 ABSL_FLAG(std::string, note, "",
           "optout add/import, consent add: where the request came from");
 
@@ -98,6 +107,8 @@ Usage:
   dnc [flags] optout import FILE [--column NAME|INDEX] [--note TEXT] [--date D]
   dnc [flags] consent add NUMBER... --type TYPE --date YYYY-MM-DD [--note TEXT]
   dnc [flags] consent revoke|list NUMBER...
+  dnc [flags] attempt record NUMBER... [--subject S] [--time T]
+  dnc [flags] attempt list NUMBER... [--since T]
   dnc [flags] report JOB [--json]
   dnc help
 
@@ -142,6 +153,12 @@ Commands:
           internal list): add (--type purchase|inquiry|written-consent, --date
           of the purchase, inquiry or consent), revoke (ends every record of
           the numbers), list.
+  attempt Your call attempts, which check and scrub count against the
+          call-frequency caps of each number's state (Florida, Oklahoma,
+          Maryland: 3 calls per 24 hours per person and subject; a check
+          then answers ATTEMPT_LIMIT with the time the number is callable
+          again). record (--subject: the campaign; --time: when, default
+          now), list (oldest first; --since).
   report  The certificate of a scrub job: who, when, how many numbers, counts
           by disposition, the registry copies (generation, as-of date),
           entitlements, purpose, the files with their SHA-256, and the
@@ -178,6 +195,10 @@ Flags (any position):
   --type=TYPE             consent add: purchase, inquiry, written-consent
   --date=YYYY-MM-DD       optout add/import, consent add/revoke
   --note=TEXT             optout add/import, consent add
+  --subject=S             check, scrub, attempt record: the campaign the
+                          call-frequency caps count calls per (default: any)
+  --time=T                attempt record: when (RFC 3339 or unix seconds)
+  --since=T               attempt list: only attempts at or after T
   --json                  report: JSON
   --helpfull              every flag, including library ones
 
@@ -224,6 +245,9 @@ CliFlags FlagValues() {
   flags.type = absl::GetFlag(FLAGS_type);
   flags.date = absl::GetFlag(FLAGS_date);
   flags.note = absl::GetFlag(FLAGS_note);
+  flags.subject = absl::GetFlag(FLAGS_subject);
+  flags.time = absl::GetFlag(FLAGS_time);
+  flags.since = absl::GetFlag(FLAGS_since);
   return flags;
 }
 
@@ -284,13 +308,14 @@ int Main(int argc, char** argv) {
            {"whoami", RunWhoAmI},
            {"optout", RunOptOut},
            {"consent", RunConsent},
+           {"attempt", RunAttempt},
            {"report", RunReport}}) {
     if (command == name) return run(flags, rest);
   }
   return UsageError(absl::StrCat(
       "unknown command '", command,
-      "' (commands: check, scrub, status, whoami, optout, consent, report, "
-      "help)"));
+      "' (commands: check, scrub, status, whoami, optout, consent, attempt, "
+      "report, help)"));
 }
 
 }  // namespace

@@ -92,6 +92,7 @@ struct ScrubClient::Impl : ServiceChannel<v1::ScrubService> {
     request.set_purpose(static_cast<v1::CallPurpose>(call.purpose));
     request.set_now_unix_seconds(call.now_unix_seconds);
     request.set_request_id(call.request_id);
+    request.set_subject(call.subject);
     absl::StatusOr<v1::CheckResponse> response =
         Call(&Stub::Check, request, "Check");
     if (!response.ok()) return response.status();
@@ -135,6 +136,7 @@ absl::StatusOr<std::vector<NumberVerdict>> ScrubClient::Scrub(
   request.set_purpose(static_cast<v1::CallPurpose>(call.purpose));
   request.set_now_unix_seconds(call.now_unix_seconds);
   request.set_request_id(call.request_id);
+  request.set_subject(call.subject);
   absl::StatusOr<v1::ScrubResponse> answered =
       impl_->Call(&Impl::Stub::Scrub, request, "Scrub");
   if (!answered.ok()) return answered.status();

@@ -75,6 +75,8 @@ struct CallOptions {
   int purpose = 0;               // dnc.v1.CallPurpose; 0 = tenant's default.
   int64_t now_unix_seconds = 0;  // "Now" for calling windows; 0 = server's.
   std::string request_id;        // Optional, audited by the server.
+  // The campaign the call-frequency caps count attempts per; empty = any.
+  std::string subject;
 };
 
 // The answer for one number.

@@ -56,6 +56,16 @@ absl::StatusOr<v1::ConsentResponse> TenantClient::ListConsents(
   return impl_->Call(&Stub::ListConsents, request, "ListConsents");
 }
 
+absl::StatusOr<v1::AttemptResponse> TenantClient::RecordAttempts(
+    const v1::AttemptRequest& request) {
+  return impl_->Call(&Stub::RecordAttempts, request, "RecordAttempts");
+}
+
+absl::StatusOr<v1::AttemptListResponse> TenantClient::ListAttempts(
+    const v1::AttemptListRequest& request) {
+  return impl_->Call(&Stub::ListAttempts, request, "ListAttempts");
+}
+
 absl::StatusOr<v1::TenantInfo> TenantClient::WhoAmI() {
   return impl_->Call(&Stub::WhoAmI, v1::WhoAmIRequest(), "WhoAmI");
 }

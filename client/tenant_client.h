@@ -60,6 +60,12 @@ class TenantClient {
   absl::StatusOr<v1::ConsentResponse> ListConsents(
       const v1::ConsentRequest& request);
 
+  // Call attempts: record (`rejected` names each entry not taken), list.
+  absl::StatusOr<v1::AttemptResponse> RecordAttempts(
+      const v1::AttemptRequest& request);
+  absl::StatusOr<v1::AttemptListResponse> ListAttempts(
+      const v1::AttemptListRequest& request);
+
   // The calling tenant: name, default purpose, entitlements, list sizes.
   absl::StatusOr<v1::TenantInfo> WhoAmI();
   // Errors also: NotFound when the job has no audited batch of this tenant.

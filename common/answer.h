@@ -26,6 +26,7 @@ enum class Disposition : uint8_t {
   kStale = 6,
   kInvalid = 7,
   kMalformed = 8,
+  kAttemptLimit = 9,
 };
 
 // dnc.v1.ReasonCode.
@@ -43,6 +44,7 @@ enum class ReasonCode : uint8_t {
   kWrittenConsent = 10,
   kPurposeExempt = 11,
   kExemptionExpired = 12,
+  kFrequencyCap = 13,
 };
 
 // True only for kCallable and kExempt; anything else (including values this
@@ -73,6 +75,9 @@ struct Reason {
   // added to the internal list; excuses and kExemptionExpired: the record's
   // date. 0 = none or unknown.
   DayNumber date = 0;
+  // kFrequencyCap: the first second (Unix) at which the next call is within
+  // the cap. 0 = none.
+  int64_t callable_at = 0;
 };
 
 }  // namespace dnc

@@ -87,9 +87,12 @@ bool Authenticate(const http::ApiContext& api, const ScrubForm& form,
 // form is one request to the limits: admitted whole (a form that would pass
 // the tenant's numbers per day is refused whole, 429) and answered under one
 // bulk slot; numbers of chunks not answered are given back.
+// `subject` (the form's campaignId) is what the call-frequency caps count
+// attempts per.
 absl::Status AnswerInChunks(const service::ScrubCalls& calls,
                             const tenant::Tenant* tenant,
-                            std::string_view request_id, Scratch* scratch,
+                            std::string_view request_id,
+                            std::string_view subject, Scratch* scratch,
                             ResultOutput* output, std::string* job_id) {
   const PhoneList& list = scratch->list;
   const size_t chunk = calls.max_batch_entries();
@@ -107,6 +110,7 @@ absl::Status AnswerInChunks(const service::ScrubCalls& calls,
     }
     call.job_id = *job_id;  // Empty for the first: its audit id names the job.
     call.request_id = request_id;
+    call.subject = subject;
     call.sequence = sequence;
     call.admitted = true;
     call.holds_slot = true;
@@ -179,8 +183,8 @@ void ServeScrub(const http::ApiContext& api, const http::HttpRequest& request,
   ResultOutput output(format);
   output.Reserve(scratch.list.size());
   std::string job_id;
-  status = AnswerInChunks(*api.calls, tenant, request_id, &scratch, &output,
-                          &job_id);
+  status = AnswerInChunks(*api.calls, tenant, request_id, form.campaign_id,
+                          &scratch, &output, &job_id);
   if (!status.ok()) {
     http::SetError(status, response);
     return;

@@ -60,10 +60,14 @@ char ResultCodeOf(Disposition disposition, absl::Span<const Reason> reasons) {
       return 'M';
     case Disposition::kNotSubscribed:
     case Disposition::kStale:
+    case Disposition::kAttemptLimit:
     case Disposition::kUnspecified:
       break;
   }
-  return 'B';  // Not subscribed, stale, or a value this build does not know.
+  // Not subscribed, stale, the attempt cap reached (not callable now, but
+  // not listed: D would mark the lead do-not-call for good), or a value this
+  // build does not know.
+  return 'B';
 }
 
 }  // namespace dnc::dnccom

@@ -15,6 +15,8 @@
 //                      covered") is DNC.com's one non-callable code that
 //                      claims no listing, so an operator's DNC status (D)
 //                      never records a number as listed that is not
+//   ATTEMPT_LIMIT   B  the call-frequency cap is reached: not callable now,
+//                      but not listed either (Reason says until when)
 //   INVALID         I
 //   MALFORMED       M
 //   anything else   B  (never callable: fail closed)

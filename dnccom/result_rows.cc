@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "common/civil_date.h"
 #include "common/nanp_regions.h"
 #include "dnccom/result_codes.h"
@@ -166,6 +167,14 @@ void AddReason(const service::ScrubResult& result, const Reason& reason,
       return;
     case ReasonCode::kNoSource:
       StartPart(scratch, kNational)->append("No national registry loaded");
+      return;
+    case ReasonCode::kFrequencyCap:
+      text = StartPart(scratch, kNational);
+      text->append("Attempt limit (callable ");
+      text->append(absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
+                                    absl::FromUnixSeconds(reason.callable_at),
+                                    absl::UTCTimeZone()));
+      text->append(")");
       return;
     case ReasonCode::kInvalidNumber:
       text = StartPart(scratch, kNational);

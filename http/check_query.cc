@@ -11,8 +11,9 @@
 namespace dnc::http {
 namespace {
 
-constexpr std::string_view kParameters[] = {
-    "phone", "e164", "purpose", "now", "id", "request_id", "api_key"};
+constexpr std::string_view kParameters[] = {"phone",   "e164",   "purpose",
+                                            "now",     "id",     "request_id",
+                                            "subject", "api_key"};
 
 absl::Status CheckNames(const UrlForm& form, bool allow_api_key) {
   for (const UrlFormField& field : form.fields()) {
@@ -26,8 +27,8 @@ absl::Status CheckNames(const UrlForm& form, bool allow_api_key) {
     if (!known) {
       return absl::InvalidArgumentError(absl::StrCat(
           "unknown query parameter '", service::EchoValue(field.name),
-          "'; the parameters are phone (or e164), purpose, now, id and "
-          "request_id"));
+          "'; the parameters are phone (or e164), purpose, now, id, "
+          "request_id and subject"));
     }
   }
   return absl::OkStatus();
@@ -49,6 +50,7 @@ service::CheckCall CheckQuery::Call() const {
   call.raw = phone;
   call.id = id;
   call.request_id = request_id;
+  call.subject = subject;
   call.purpose = purpose;
   call.now_unix_seconds = now_unix_seconds;
   return call;
@@ -88,6 +90,7 @@ absl::StatusOr<CheckQuery> ReadCheckQuery(const UrlForm& form,
   DNC_RETURN_IF_ERROR(
       service::CheckMaxBytes("id", query.id, service::kMaxCallerIdBytes));
   DNC_ASSIGN_OR_RETURN(query.request_id, Optional(form, "request_id"));
+  DNC_ASSIGN_OR_RETURN(query.subject, Optional(form, "subject"));
   DNC_ASSIGN_OR_RETURN(const std::string purpose, Optional(form, "purpose"));
   DNC_ASSIGN_OR_RETURN(query.purpose, ParsePurposeText("purpose", purpose));
   DNC_ASSIGN_OR_RETURN(const std::string now, Optional(form, "now"));

@@ -5,6 +5,8 @@
 //   purpose=NAME|1-4           optional (http/api_params.h)
 //   now=SECONDS|RFC3339        optional (http/api_params.h)
 //   id=TEXT, request_id=TEXT   optional, at most 64 bytes each
+//   subject=TEXT               optional: the campaign the call-frequency
+//                              caps count attempts per (CheckCall.subject)
 //   api_key=KEY                check.txt only (its callers cannot set a
 //                              header); /v1/check refuses it
 //
@@ -30,6 +32,7 @@ struct CheckQuery {
   std::string phone;  // When !has_e164.
   std::string id;
   std::string request_id;
+  std::string subject;
   int purpose = 0;
   int64_t now_unix_seconds = 0;
 

@@ -54,6 +54,8 @@ HttpFrontEnd::HttpFrontEnd(const service::Registry* registry,
   routes_.Add("POST", "/v1/consents/add", &ServeConsentsAdd);
   routes_.Add("POST", "/v1/consents/revoke", &ServeConsentsRevoke);
   routes_.Add("POST", "/v1/consents/list", &ServeConsentsList);
+  routes_.Add("POST", "/v1/attempts/record", &ServeAttemptsRecord);
+  routes_.Add("POST", "/v1/attempts/list", &ServeAttemptsList);
   routes_.Add("GET", "/v1/jobs", &ServeJobs);
   routes_.Add("GET", "/v1/jobs/report", &ServeJobReport);
   routes_.Add("GET", "/v1/server", &ServeServer);

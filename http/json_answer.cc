@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "absl/time/time.h"
 #include "common/answer.h"
 #include "common/civil_date.h"
 #include "nlohmann/json.hpp"
@@ -49,6 +50,12 @@ Json ReasonJson(const Reason& reason, const service::ScrubResult& result) {
   if (reason.date != 0 && (reason.code == ReasonCode::kListed ||
                            reason.code == ReasonCode::kInternalList)) {
     out.emplace("added_date", FormatIsoDate(reason.date));
+  }
+  if (reason.callable_at != 0) {
+    out.emplace("callable_at",
+                absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
+                                 absl::FromUnixSeconds(reason.callable_at),
+                                 absl::UTCTimeZone()));
   }
   return out;
 }

@@ -10,6 +10,9 @@
 //   POST /v1/consents/add      EBR and consent records: add,
 //   POST /v1/consents/revoke     revoke,
 //   POST /v1/consents/list       list a number's records
+//   POST /v1/attempts/record   call attempts: record (counted against the
+//                                call-frequency caps by Check and Scrub),
+//   POST /v1/attempts/list       list a number's
 //   GET  /v1/jobs?limit=N      the tenant's past jobs, newest first
 //   GET  /v1/jobs/report?job_id=J  a job's certificate, the very JSON
 //                              `dnc report J --json` prints
@@ -44,6 +47,10 @@ void ServeConsentsAdd(const ApiContext& api, const HttpRequest& request,
 void ServeConsentsRevoke(const ApiContext& api, const HttpRequest& request,
                          HttpResponse* response);
 void ServeConsentsList(const ApiContext& api, const HttpRequest& request,
+                       HttpResponse* response);
+void ServeAttemptsRecord(const ApiContext& api, const HttpRequest& request,
+                         HttpResponse* response);
+void ServeAttemptsList(const ApiContext& api, const HttpRequest& request,
                        HttpResponse* response);
 void ServeJobs(const ApiContext& api, const HttpRequest& request,
                HttpResponse* response);

@@ -118,10 +118,14 @@ absl::Status ReadField(const std::string& name, const json& value,
     DNC_ASSIGN_OR_RETURN(out->request_id, ReadString("request_id", value));
     return absl::OkStatus();
   }
+  if (name == "subject") {
+    DNC_ASSIGN_OR_RETURN(out->subject, ReadString("subject", value));
+    return absl::OkStatus();
+  }
   return absl::InvalidArgumentError(absl::StrCat(
       "unknown field \"", service::EchoValue(name),
-      "\"; the fields are numbers, ids, purpose, now, job_id, request_id and "
-      "sequence"));
+      "\"; the fields are numbers, ids, purpose, now, job_id, request_id, "
+      "subject and sequence"));
 }
 
 }  // namespace
@@ -139,6 +143,7 @@ service::ScrubCall ScrubCallOf(const ScrubRequestBody& body,
   call.string_ids = *id_views;
   call.job_id = body.job_id;
   call.request_id = body.request_id;
+  call.subject = body.subject;
   call.sequence = body.sequence;
   call.purpose = body.purpose;
   call.now_unix_seconds = body.now_unix_seconds;

@@ -4,7 +4,9 @@
 //    "ids": [7, 8, ...] | ["lead-7", ...],    optional, one per number
 //    "purpose": "charity" | 2,                optional (http/api_params.h)
 //    "now": 1770390000 | "2026-02-06T15:00:00Z",               optional
-//    "job_id": "...", "request_id": "...", "sequence": 3}      optional
+//    "job_id": "...", "request_id": "...", "sequence": 3,      optional
+//    "subject": "solar-q4"}   optional: the campaign the call-frequency
+//                             caps count attempts per
 //
 // numbers and ids are each all strings or all integers (a number as text,
 // what gRPC ScrubRequest.raw takes, or as E.164, its e164). Any other field,
@@ -33,6 +35,7 @@ struct ScrubRequestBody {
   std::vector<std::string> string_ids;  // When ids are strings.
   std::string job_id;
   std::string request_id;
+  std::string subject;  // The campaign, for the call-frequency caps.
   uint64_t sequence = 0;
   int purpose = 0;
   int64_t now_unix_seconds = 0;

@@ -86,6 +86,7 @@ struct LeadListOptions {
   std::string job_id;            // Empty: each batch a job of its own.
   int purpose = 0;               // dnc.v1.CallPurpose; 0 = tenant default.
   int64_t now_unix_seconds = 0;  // 0 = the server's clock.
+  std::string subject;           // The campaign, for the call-frequency caps.
   // Optional; must outlive the call.
   LeadListObserver* observer = nullptr;
 };

@@ -184,6 +184,7 @@ class Pipeline {
     request->set_job_id(options_.job_id);
     request->set_purpose(static_cast<v1::CallPurpose>(options_.purpose));
     request->set_now_unix_seconds(options_.now_unix_seconds);
+    request->set_subject(options_.subject);
   }
 
   // Waits for room in the window; false if the run failed meanwhile.

@@ -5,6 +5,7 @@
 
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "common/nanp_regions.h"
 #include "policy/jurisdiction_rules.h"
 #include "policy/policy.h"
@@ -122,6 +123,15 @@ std::string RecordName(const ConsentRecord& record) {
       return absl::StrCat("record of unknown type ",
                           static_cast<int>(record.type));
   }
+}
+
+// "24 hours", "90 minutes", "45 seconds".
+std::string WindowText(int64_t seconds) {
+  if (seconds % 3600 == 0) {
+    return absl::StrCat(seconds / 3600, seconds == 3600 ? " hour" : " hours");
+  }
+  if (seconds % 60 == 0) return absl::StrCat(seconds / 60, " minutes");
+  return absl::StrCat(seconds, " seconds");
 }
 
 std::string MonthsText(int months) {
@@ -251,6 +261,27 @@ class ReasonWriter {
         excused.record->date);
   }
 
+  // FREQUENCY_CAP: "3 calls on subject 'solar' in the 24 hours before now;
+  // US-FL allows 3 per 24 hours (Fla. Stat. ...): callable again at ...".
+  void Capped(const AttemptLimit& limit) {
+    const std::string subject =
+        limit.subject.empty()
+            ? std::string("on any subject (none given)")
+            : absl::StrCat("on subject '", Sv(limit.subject), "'");
+    reasons_->push_back(
+        Reason{entry_, ReasonCode::kFrequencyCap, kNoSnapshot,
+               Keep(absl::StrCat(
+                   limit.attempts, limit.attempts == 1 ? " call " : " calls ",
+                   subject, " in the last ", WindowText(limit.window_seconds),
+                   "; ", limit.jurisdiction, " allows ", limit.max_calls,
+                   " per ", WindowText(limit.window_seconds), " (",
+                   limit.source, "): callable again at ",
+                   absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
+                                    absl::FromUnixSeconds(limit.callable_at),
+                                    absl::UTCTimeZone()))),
+               0, limit.callable_at});
+  }
+
   // One EXEMPTION_EXPIRED per kind of record that does not excuse.
   void Failed(const SourceFinding& finding, const JurisdictionRules& rules,
               const RecordVerdict& verdict) {
@@ -347,12 +378,16 @@ Disposition DecideListings(const NumberFacts& facts, ReasonWriter& out) {
                 : absl::string_view(kNoSourceDefault));
   }
   const bool unknown = out.count() != mark;
-  // 5. The excused listings, as evidence.
+  // 5. The call-frequency cap (not after STALE: unknown data says more).
+  const bool capped = !unknown && facts.attempt_limit != nullptr;
+  if (capped) out.Capped(*facts.attempt_limit);
+  // 6. The excused listings, as evidence.
   for (const Excused& e : excused) {
     out.Listed(*e.finding);
     out.Excuse(e);
   }
   if (unknown) return Disposition::kStale;
+  if (capped) return Disposition::kAttemptLimit;
   return excused.empty() ? Disposition::kCallable : Disposition::kExempt;
 }
 
@@ -396,7 +431,8 @@ Disposition Decide(const NumberFacts& facts, uint32_t entry,
     stale |= finding.stale;
     unentitled |= !finding.entitled;
   }
-  if (NothingToDecide(listed, stale, unentitled, facts.no_source, false)) {
+  if (NothingToDecide(listed, stale, unentitled, facts.no_source, false,
+                      facts.attempt_limit != nullptr)) {
     return Disposition::kCallable;
   }
   return DecideListings(facts, out);

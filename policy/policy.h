@@ -36,9 +36,16 @@
 //      such source, NO_SOURCE; then the LISTED + excuse pairs of any excused
 //      listings). An excused listing does not make up for data we do not
 //      have.
-//   5. Any listing excused (by a record, or by the purpose) -> EXEMPT
+//   5. The seller's recorded attempts to the number (on the call's subject)
+//      have reached the call-frequency cap of its jurisdiction
+//      (policy/frequency_caps.h): the next call would exceed it ->
+//      ATTEMPT_LIMIT (FREQUENCY_CAP with the time the number is callable
+//      again; then the LISTED + excuse pairs of any excused listings). It
+//      applies to every purpose: the caps' laws cover telephone
+//      solicitations, and a purpose label is the caller's own claim.
+//   6. Any listing excused (by a record, or by the purpose) -> EXEMPT
 //      (LISTED + the excuse, per source).
-//   6. Else CALLABLE.
+//   7. Else CALLABLE.
 // Record windows: a record dated D with an N-month window excuses calls on
 // days before D + N calendar months (AddMonths in jurisdiction_rules.h).
 //
@@ -92,6 +99,17 @@ struct ConsentRecord {
 
 struct JurisdictionRules;  // policy/jurisdiction_rules.h
 
+// A call-frequency cap the seller's attempts to a number have reached.
+struct AttemptLimit {
+  uint32_t attempts = 0;          // Counted in the window before now.
+  int max_calls = 0;              // The cap...
+  int64_t window_seconds = 0;     // ...per window...
+  const char* jurisdiction = "";  // ...of this jurisdiction's row...
+  const char* source = "";        // ...citing this.
+  std::string_view subject;       // The call's subject; empty = any.
+  int64_t callable_at = 0;  // Unix second from which the next call is within.
+};
+
 // What one applicable source says about the number.
 struct SourceFinding {
   std::string_view source;  // "us-ftc"
@@ -125,6 +143,8 @@ struct NumberFacts {
   DayNumber opted_out_on = 0;          // ...since this day (0 = unknown).
   absl::Span<const ConsentRecord> consents;  // Unrevoked records.
   Purpose purpose = Purpose::kCommercial;    // Never kUnspecified here.
+  // Set when the cap is reached (rule 5); nullptr otherwise.
+  const AttemptLimit* attempt_limit = nullptr;
   DayNumber today = 0;
   // LISTED reasons without a detail: the snapshot and the date added say it
   // all, and a batch with many hits should not repeat a text per number
@@ -134,12 +154,12 @@ struct NumberFacts {
 
 // Whether a readable number needs no rule at all: on no source's list, every
 // source fresh and entitled, a national registry covering it, not on the
-// internal list. Such a number is CALLABLE with no reasons; Decide() starts
-// with this test, and a caller with many numbers may make it first and build
-// NumberFacts only for the others.
+// internal list, no call-frequency cap reached. Such a number is CALLABLE
+// with no reasons; Decide() starts with this test, and a caller with many
+// numbers may make it first and build NumberFacts only for the others.
 inline bool NothingToDecide(bool listed, bool stale, bool unentitled,
-                            bool no_source, bool opted_out) {
-  return !(listed || stale || unentitled || no_source || opted_out);
+                            bool no_source, bool opted_out, bool capped) {
+  return !(listed || stale || unentitled || no_source || opted_out || capped);
 }
 
 // Whether a source whose jurisdiction has `rules` takes part in a call with
@@ -158,12 +178,13 @@ struct PlainListing {
 // Rule 3 for a listed number with nothing else to weigh: readable, not on
 // the internal list, every source of its route fresh and entitled, a
 // national registry covering it, and the seller holding no EBR or consent
-// record for it. When a source that applies lists it: appends one LISTED
-// reason (no detail) per such source and returns true (the number is
-// BLOCKED). Otherwise (every listing is on a source the purpose is exempt
-// from, which only Decide() explains) writes nothing and returns false.
-// Decide() rules such numbers through it; a caller with many numbers may
-// call it first and build NumberFacts only when it returns false.
+// record for it (a reached cap does not matter: BLOCKED comes first). When a
+// source that applies lists it: appends one LISTED reason (no detail) per such
+// source and returns true (the number is BLOCKED). Otherwise (every listing is
+// on a source the purpose is exempt from, which only Decide() explains) writes
+// nothing and returns false. Decide() rules such numbers through it; a caller
+// with many numbers may call it first and build NumberFacts only when it
+// returns false.
 inline bool DecidePlainListing(absl::Span<const PlainListing> listings,
                                uint32_t entry, std::vector<Reason>* reasons) {
   bool blocks = false;

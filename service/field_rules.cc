@@ -3,6 +3,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/status_macros.h"
+#include "tenant/records.h"
 
 namespace dnc::service {
 
@@ -48,6 +50,18 @@ absl::Status CheckMaxBytes(std::string_view field, std::string_view value,
   return absl::InvalidArgumentError(
       absl::StrCat(std::string(field), " is ", value.size(), " bytes; at most ",
                    max_bytes, " are allowed ('", EchoValue(value), "')"));
+}
+
+absl::Status CheckSubject(std::string_view field, std::string_view subject) {
+  DNC_RETURN_IF_ERROR(CheckMaxBytes(field, subject, tenant::kMaxSubjectBytes));
+  for (char c : subject) {
+    if (c < 0x20 || c > 0x7e) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(std::string(field), " '", EchoValue(subject),
+                       "' has a character that is not printable ASCII"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<absl::Time> ResolveNow(int64_t now_unix_seconds,

@@ -96,6 +96,11 @@ absl::StatusOr<DayNumber> ParseRecordDate(std::string_view field,
 absl::Status CheckJobId(std::string_view field, std::string_view job_id,
                         bool required);
 
+// A call's subject (campaign) for the call-frequency caps:
+// tenant::kMaxSubjectBytes (64) printable ASCII characters at most; ""
+// means any. Errors: InvalidArgument naming `field` and the value.
+absl::Status CheckSubject(std::string_view field, std::string_view subject);
+
 // A SHA-256 as hex: "" or exactly 64 hex digits.
 absl::Status CheckSha256Hex(std::string_view field, std::string_view value);
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_split.h"
+#include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "common/civil_date.h"
 
@@ -26,6 +27,7 @@ DNC_SAME_VALUE(Disposition::kNotSubscribed, v1::NOT_SUBSCRIBED);
 DNC_SAME_VALUE(Disposition::kStale, v1::STALE);
 DNC_SAME_VALUE(Disposition::kInvalid, v1::INVALID);
 DNC_SAME_VALUE(Disposition::kMalformed, v1::MALFORMED);
+DNC_SAME_VALUE(Disposition::kAttemptLimit, v1::ATTEMPT_LIMIT);
 DNC_SAME_VALUE(ReasonCode::kUnspecified, v1::REASON_UNSPECIFIED);
 DNC_SAME_VALUE(ReasonCode::kListed, v1::LISTED);
 DNC_SAME_VALUE(ReasonCode::kSourceStale, v1::SOURCE_STALE);
@@ -39,6 +41,7 @@ DNC_SAME_VALUE(ReasonCode::kEbrInquiry, v1::EBR_INQUIRY);
 DNC_SAME_VALUE(ReasonCode::kWrittenConsent, v1::WRITTEN_CONSENT);
 DNC_SAME_VALUE(ReasonCode::kPurposeExempt, v1::PURPOSE_EXEMPT);
 DNC_SAME_VALUE(ReasonCode::kExemptionExpired, v1::EXEMPTION_EXPIRED);
+DNC_SAME_VALUE(ReasonCode::kFrequencyCap, v1::FREQUENCY_CAP);
 DNC_SAME_VALUE(policy::Purpose::kUnspecified, v1::PURPOSE_UNSPECIFIED);
 DNC_SAME_VALUE(policy::Purpose::kCommercial, v1::COMMERCIAL);
 DNC_SAME_VALUE(policy::Purpose::kCharity, v1::CHARITY);
@@ -98,6 +101,11 @@ void FillReason(const Reason& reason, v1::Reason* out) {
                            reason.code == ReasonCode::kInternalList)) {
     out->set_added_date(FormatIsoDate(reason.date));
   }
+  if (reason.callable_at != 0) {
+    out->set_callable_at(absl::FormatTime(
+        "%Y-%m-%dT%H:%M:%SZ", absl::FromUnixSeconds(reason.callable_at),
+        absl::UTCTimeZone()));
+  }
 }
 
 void FillCallingWindow(const policy::CallingWindow& window,
@@ -144,6 +152,7 @@ ScrubCall ScrubCallOf(const v1::ScrubRequest& request, const char* method,
   call.string_ids = *id_views;
   call.job_id = request.job_id();
   call.request_id = request.request_id();
+  call.subject = request.subject();
   call.sequence = request.sequence();
   call.purpose = request.purpose();
   call.now_unix_seconds = request.now_unix_seconds();

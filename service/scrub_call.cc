@@ -42,9 +42,11 @@ struct CallTerms {
 
 absl::StatusOr<CallTerms> ResolveTerms(std::string_view request_id,
                                        int64_t now_unix_seconds, int purpose,
+                                       std::string_view subject,
                                        const tenant::Tenant* tenant) {
   DNC_RETURN_IF_ERROR(
       CheckMaxBytes("request_id", request_id, kMaxCallerIdBytes));
+  DNC_RETURN_IF_ERROR(CheckSubject("subject", subject));
   CallTerms terms;
   DNC_ASSIGN_OR_RETURN(terms.now, ResolveNow(now_unix_seconds, absl::Now()));
   DNC_ASSIGN_OR_RETURN(terms.purpose, ResolvePurpose(purpose, tenant));
@@ -61,6 +63,10 @@ DayNumber ScrubCalls::Today() const {
   return options_.today ? options_.today() : TodayUtc();
 }
 
+absl::Time ScrubCalls::Now() const {
+  return options_.clock ? options_.clock() : absl::Now();
+}
+
 absl::Status ScrubCalls::Scrub(const ScrubCall& call,
                                const tenant::Tenant* tenant,
                                CallScratch* scratch, Encode encode) const {
@@ -75,7 +81,7 @@ absl::Status ScrubCalls::Scrub(const ScrubCall& call,
   DNC_RETURN_IF_ERROR(CheckJobId("job_id", call.job_id, false));
   DNC_ASSIGN_OR_RETURN(const CallTerms terms,
                        ResolveTerms(call.request_id, call.now_unix_seconds,
-                                    call.purpose, tenant));
+                                    call.purpose, call.subject, tenant));
   // Limits after validation: a call that could never be answered costs no
   // quota. The slot first, so a busy server takes nothing from the tenant.
   WorkSlots::Slot slot;
@@ -99,8 +105,9 @@ absl::Status ScrubCalls::Scrub(const ScrubCall& call,
   if (tenant != nullptr) {
     audited.numbers_sha256 = NumbersSha256(call.e164, call.raw);
   }
-  const absl::Status answered = Answer(terms.now, terms.purpose, tenant,
-                                       std::move(audited), scratch, encode);
+  const absl::Status answered =
+      Answer(terms.now, terms.purpose, call.subject, tenant, std::move(audited),
+             scratch, encode);
   // Numbers not answered do not count against the day's.
   if (!answered.ok() && charge) options_.limits->Refund(*tenant, entries);
   return answered;
@@ -112,7 +119,7 @@ absl::Status ScrubCalls::Check(const CheckCall& call,
   DNC_RETURN_IF_ERROR(CheckMaxBytes("id", call.id, kMaxCallerIdBytes));
   DNC_ASSIGN_OR_RETURN(const CallTerms terms,
                        ResolveTerms(call.request_id, call.now_unix_seconds,
-                                    call.purpose, tenant));
+                                    call.purpose, call.subject, tenant));
   // A Check takes no bulk slot: it is never queued behind a scrub.
   const bool charge = options_.limits != nullptr && tenant != nullptr;
   if (charge) DNC_RETURN_IF_ERROR(options_.limits->Admit(*tenant, 1));
@@ -124,8 +131,9 @@ absl::Status ScrubCalls::Check(const CheckCall& call,
         call.has_e164 ? NumbersSha256(absl::MakeConstSpan(&call.e164, 1), {})
                       : NumbersSha256({}, absl::MakeConstSpan(&call.raw, 1));
   }
-  const absl::Status answered = Answer(terms.now, terms.purpose, tenant,
-                                       std::move(audited), scratch, encode);
+  const absl::Status answered =
+      Answer(terms.now, terms.purpose, call.subject, tenant, std::move(audited),
+             scratch, encode);
   if (!answered.ok() && charge) options_.limits->Refund(*tenant, 1);
   return answered;
 }
@@ -148,6 +156,7 @@ void ScrubCalls::Refund(const tenant::Tenant* tenant, uint64_t numbers) const {
 }
 
 absl::Status ScrubCalls::Answer(absl::Time now, policy::Purpose purpose,
+                                std::string_view subject,
                                 const tenant::Tenant* tenant, Audited audited,
                                 CallScratch* scratch, Encode encode) const {
   ScrubAnswer& answer = scratch->answer;
@@ -158,6 +167,8 @@ absl::Status ScrubCalls::Answer(absl::Time now, policy::Purpose purpose,
   context.today = Today();
   context.purpose = purpose;
   context.tenant = tenant;
+  context.now = Now();
+  context.subject = subject;
   DNC_RETURN_IF_ERROR(service::Scrub(*sources, scratch->parsed, context,
                                      &answer.result, &scratch->scrub));
   AssignWindows(answer.result.e164, now, &answer.windows);

@@ -73,6 +73,9 @@ struct ScrubCall {
   uint64_t sequence = 0;
   int purpose = 0;               // dnc.v1.CallPurpose; 0 = the default.
   int64_t now_unix_seconds = 0;  // 0 = the server's clock.
+  // The campaign or subject matter the call-frequency caps count per;
+  // empty = any (every recorded attempt counts). CheckSubject's rule.
+  std::string_view subject;
   // The front end took this call's limits itself: `admitted`, its numbers
   // are admitted already (ScrubCalls::AdmitJob: a DNC.com form answered in
   // several calls); `holds_slot`, it holds a bulk slot (gRPC waits for one
@@ -91,6 +94,7 @@ struct CheckCall {
   std::string_view request_id;
   int purpose = 0;
   int64_t now_unix_seconds = 0;
+  std::string_view subject;  // As ScrubCall's.
 };
 
 // The answer to one call, in the batch's order.
@@ -114,6 +118,10 @@ struct ScrubCallsOptions {
   uint32_t max_batch_entries = kDefaultMaxBatchEntries;
   // The date freshness is judged against; TodayUtc when empty (tests set it).
   std::function<DayNumber()> today;
+  // The time call-frequency caps are counted at; absl::Now when empty
+  // (tests set it). A request's now_unix_seconds never moves it: a caller
+  // must not be able to step past a cap.
+  std::function<absl::Time()> clock;
   // Counts the numbers answered by disposition and times the audit
   // writes (service/server_metrics.h); nullptr = no metrics. Must outlive
   // the ScrubCalls.
@@ -158,6 +166,7 @@ class ScrubCalls {
   void Refund(const tenant::Tenant* tenant, uint64_t numbers) const;
 
   DayNumber Today() const;
+  absl::Time Now() const;
   uint32_t max_batch_entries() const { return options_.max_batch_entries; }
   const Registry& registry() const { return *registry_; }
 
@@ -171,8 +180,9 @@ class ScrubCalls {
     std::string numbers_sha256;
   };
   absl::Status Answer(absl::Time now, policy::Purpose purpose,
-                      const tenant::Tenant* tenant, Audited audited,
-                      CallScratch* scratch, Encode encode) const;
+                      std::string_view subject, const tenant::Tenant* tenant,
+                      Audited audited, CallScratch* scratch,
+                      Encode encode) const;
 
   const Registry* const registry_;
   tenant::TenantStore* const store_;

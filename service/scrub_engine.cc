@@ -120,6 +120,7 @@ Disposition DecideFromFindings(const ParsedNumber& number, uint32_t entry,
                                const std::optional<DayNumber>& opted_out,
                                bool entitled,
                                absl::Span<const policy::ConsentRecord> consents,
+                               const policy::AttemptLimit* capped,
                                const ScrubContext& context,
                                ScrubScratch* scratch, ScrubResult* result) {
   policy::NumberFacts facts;
@@ -131,6 +132,7 @@ Disposition DecideFromFindings(const ParsedNumber& number, uint32_t entry,
   facts.no_source_detail = route.no_source_detail;
   facts.opted_out = opted_out.has_value();
   facts.opted_out_on = opted_out.value_or(0);
+  facts.attempt_limit = capped;
   std::vector<policy::SourceFinding>& findings = scratch->findings;
   findings.clear();
   for (const uint32_t s : route.sources) {
@@ -190,7 +192,8 @@ absl::Status Scrub(const SourceSet& sources,
         policy::SourceApplies(scratch->rules[j], context.purpose) ? 1 : 0;
   }
   TenantFacts& tenant = scratch->tenant;
-  tenant.Start(context.tenant, sources, result->e164);
+  tenant.Start(context.tenant, sources, result->e164, context.today,
+               context.now, context.subject);
 
   // Pass 3: each entry in order, so reasons come out sorted by entry. An
   // entry that policy::NothingToDecide() lets through is CALLABLE at once;
@@ -227,8 +230,10 @@ absl::Status Scrub(const SourceSet& sources,
       plain = plain_of[route_id] = PlainRoute(route, work);
     const bool entitled = tenant.EntitledToRoute(route_id, number.e164);
     const std::optional<DayNumber>& opted_out = tenant.OptedOut(i);
+    const policy::AttemptLimit* capped = tenant.AttemptLimitOf(i);
     if (policy::NothingToDecide(listed, plain != kPlainRoute, !entitled,
-                                !route.national, opted_out.has_value())) {
+                                !route.national, opted_out.has_value(),
+                                capped != nullptr)) {
       dispositions[i] = Disposition::kCallable;
       continue;
     }
@@ -259,7 +264,7 @@ absl::Status Scrub(const SourceSet& sources,
     }
     dispositions[i] =
         DecideFromFindings(number, entry, route, work, opted_out, entitled,
-                           consents, context, scratch, result);
+                           consents, capped, context, scratch, result);
   }
   return absl::OkStatus();
 }

@@ -81,9 +81,14 @@ struct ScrubResult {
 struct ScrubContext {
   DayNumber today = 0;  // Freshness and record windows are judged on it.
   policy::Purpose purpose = policy::Purpose::kCommercial;  // Never unspecified.
-  // The calling tenant (internal list, entitlements, EBR and consent);
-  // nullptr: no tenant (registry-only answers).
+  // The calling tenant (internal list, entitlements, EBR and consent, call
+  // attempts); nullptr: no tenant (registry-only answers).
   const tenant::Tenant* tenant = nullptr;
+  // The call-frequency caps are counted in the window that ends here (the
+  // server's clock: no request field moves it)...
+  absl::Time now = absl::UnixEpoch();
+  // ...for this subject (the campaign; empty = any: every attempt counts).
+  std::string_view subject;
 };
 
 // Buffers Scrub() reuses from batch to batch (keep one per stream or per

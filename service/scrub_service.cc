@@ -247,6 +247,7 @@ absl::Status ScrubServiceImpl::CheckInto(const v1::CheckRequest& request,
   }
   call.id = request.id();
   call.request_id = request.request_id();
+  call.subject = request.subject();
   call.purpose = request.purpose();
   call.now_unix_seconds = request.now_unix_seconds();
   // One scratch per thread: the handler answers before it returns.

@@ -4,7 +4,10 @@
 // code, and its EBR / consent records for a number. Looked up the cheap way:
 // the internal list for the whole batch under one reader lock; entitlement
 // once per area code (or non-NANP route) per batch; records only for the
-// numbers a source lists, and only when the tenant holds any.
+// numbers a source lists, and only when the tenant holds any; call attempts
+// (against the call-frequency cap of each number's jurisdiction,
+// policy/frequency_caps.h) for the whole batch under one reader lock, only
+// for numbers with a cap and only when the tenant has recent attempts.
 //
 // Without a tenant (nullptr) nothing is on the internal list, every source
 // is entitled and there are no records.
@@ -15,25 +18,34 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "common/civil_date.h"
+#include "policy/frequency_caps.h"
 #include "policy/policy.h"
 #include "service/source_set.h"
-
-namespace dnc::tenant {
-class Tenant;
-}  // namespace dnc::tenant
+#include "tenant/tenant.h"
 
 namespace dnc::service {
 
 class TenantFacts {
  public:
   // Starts a batch of numbers `e164` (0 = malformed) routed by `sources`
-  // for `tenant` (may be null). Both must outlive the batch.
+  // for `tenant` (may be null), judged on `today` (the caps in force) at
+  // `now` (the caps' windows end there) for `subject` (empty = any). The
+  // tenant, the sources and the subject's bytes must outlive the batch.
   void Start(const tenant::Tenant* tenant, const SourceSet& sources,
-             absl::Span<const uint64_t> e164);
+             absl::Span<const uint64_t> e164, DayNumber today, absl::Time now,
+             std::string_view subject);
+
+  // The cap entry i's attempts have reached, or nullptr.
+  const policy::AttemptLimit* AttemptLimitOf(size_t i) const {
+    if (capped_.empty() || capped_[i] == 0) return nullptr;
+    return &limits_[capped_[i] - 1];
+  }
 
   // Entry i's day on the internal list; nullopt: not on it.
   const std::optional<DayNumber>& OptedOut(size_t i) const {
@@ -59,6 +71,8 @@ class TenantFacts {
   }
 
  private:
+  void StartAttempts(absl::Span<const uint64_t> e164, DayNumber today,
+                     absl::Time now, std::string_view subject);
   bool LookUpEntitledToRoute(uint32_t route_id, uint64_t e164);
   absl::Span<const policy::ConsentRecord> LookUpConsents(uint64_t e164);
 
@@ -69,6 +83,14 @@ class TenantFacts {
   std::vector<uint8_t> entitled_by_npa_;    // 0 unknown, 1 all, 2 not all.
   std::vector<uint8_t> entitled_by_route_;  // Same, for non-NANP routes.
   std::vector<policy::ConsentRecord> consents_;
+  // Per entry: 0, or 1 + its index in limits_ (empty: no entry capped).
+  std::vector<uint32_t> capped_;
+  std::vector<policy::AttemptLimit> limits_;
+  // TallyAttempts' buffers.
+  std::vector<tenant::AttemptQuery> queries_;
+  std::vector<tenant::AttemptTally> tallies_;
+  std::vector<uint32_t> query_entries_;
+  std::vector<policy::FrequencyCap> query_caps_;
 };
 
 }  // namespace dnc::service

@@ -90,12 +90,17 @@ TenantServiceImpl::TenantServiceImpl(const Authenticator* auth, CallGate* gate,
         return MethodMetrics{method("AddOptOuts"),     method("RemoveOptOuts"),
                              method("CheckOptOuts"),   method("AddConsents"),
                              method("RevokeConsents"), method("ListConsents"),
+                             method("RecordAttempts"), method("ListAttempts"),
                              method("WhoAmI"),         method("RecordJobFiles"),
                              method("GetReport")};
       }()) {}
 
 DayNumber TenantServiceImpl::Today() const {
   return options_.today ? options_.today() : TodayUtc();
+}
+
+absl::Time TenantServiceImpl::Now() const {
+  return options_.clock ? options_.clock() : absl::Now();
 }
 
 absl::Status TenantServiceImpl::RequireTenant(const tenant::Tenant* tenant) {
@@ -368,6 +373,86 @@ absl::Status TenantServiceImpl::Report(const tenant::Tenant& tenant,
   return absl::OkStatus();
 }
 
+absl::Status TenantServiceImpl::RecordAttempts(
+    const tenant::Tenant& tenant, const v1::AttemptRequest& request,
+    v1::AttemptResponse* response) const {
+  DNC_RETURN_IF_ERROR(
+      CheckBatchSize(static_cast<size_t>(request.attempts_size()),
+                     options_.max_batch_entries, kSplitHint));
+  const absl::Time now = Now();
+  std::vector<tenant::StoredAttempt> attempts;
+  attempts.reserve(request.attempts_size());
+  for (int i = 0; i < request.attempts_size(); ++i) {
+    const v1::Attempt& in = request.attempts(i);
+    const std::string field = absl::StrCat("attempts[", i, "]");
+    DNC_RETURN_IF_ERROR(CheckSubject(field + ".subject", in.subject()));
+    if (in.unix_seconds() < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ".unix_seconds is ", in.unix_seconds(),
+                       "; give a Unix second, or 0 for the server's clock"));
+    }
+    const Entry entry = ParseEntry(in.e164() != 0 || in.raw().empty()
+                                       ? ClassifyE164(in.e164())
+                                       : ParsePhoneNumber(in.raw()));
+    if (!entry.problem.empty()) {
+      response->add_rejected(absl::StrCat(field, ": ", entry.problem));
+      continue;
+    }
+    tenant::StoredAttempt& attempt = attempts.emplace_back();
+    attempt.e164 = entry.parsed.e164;
+    attempt.subject = in.subject();
+    attempt.time =
+        in.unix_seconds() == 0 ? now : absl::FromUnixSeconds(in.unix_seconds());
+  }
+  DNC_RETURN_IF_ERROR(auth_->store()->RecordAttempts(tenant, attempts, now));
+  response->set_recorded(static_cast<uint32_t>(attempts.size()));
+  return absl::OkStatus();
+}
+
+absl::Status TenantServiceImpl::ListAttempts(
+    const tenant::Tenant& tenant, const v1::AttemptListRequest& request,
+    v1::AttemptListResponse* response) const {
+  const size_t n =
+      static_cast<size_t>(request.e164_size()) + request.raw_size();
+  DNC_RETURN_IF_ERROR(
+      CheckBatchSize(n, options_.max_batch_entries, kSplitHint));
+  if (request.since_unix_seconds() < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("since_unix_seconds is ", request.since_unix_seconds(),
+                     "; give a Unix second, or 0 for all"));
+  }
+  std::vector<uint64_t> numbers;
+  numbers.reserve(n);
+  for (uint64_t e164 : request.e164()) numbers.push_back(e164);
+  for (int i = 0; i < request.raw_size(); ++i) {
+    const Entry entry = ParseEntry(ParsePhoneNumber(request.raw(i)));
+    if (!entry.problem.empty()) {
+      response->add_rejected(absl::StrCat("raw[", i, "]: ", entry.problem));
+      continue;
+    }
+    numbers.push_back(entry.parsed.e164);
+  }
+  const absl::Time since =
+      request.since_unix_seconds() == 0
+          ? absl::InfinitePast()
+          : absl::FromUnixSeconds(request.since_unix_seconds());
+  bool more = false;
+  DNC_ASSIGN_OR_RETURN(
+      std::vector<tenant::StoredAttempt> attempts,
+      auth_->store()->ListAttempts(tenant, numbers, since,
+                                   options_.max_batch_entries, &more));
+  for (const tenant::StoredAttempt& attempt : attempts) {
+    v1::Attempt* out = response->add_attempts();
+    out->set_e164(attempt.e164);
+    out->set_subject(attempt.subject);
+    out->set_unix_seconds(absl::ToUnixSeconds(attempt.time));
+    out->set_time(absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", attempt.time,
+                                   absl::UTCTimeZone()));
+  }
+  response->set_truncated(more);
+  return absl::OkStatus();
+}
+
 #define DNC_TENANT_HANDLER(Method, Request, Response, Body)             \
   grpc::ServerUnaryReactor* TenantServiceImpl::Method(                  \
       grpc::CallbackServerContext* context, const v1::Request* request, \
@@ -393,6 +478,10 @@ DNC_TENANT_HANDLER(RevokeConsents, ConsentRequest, ConsentResponse,
                    Consents(ConsentOp::kRevoke, *tenant, *request, response))
 DNC_TENANT_HANDLER(ListConsents, ConsentRequest, ConsentResponse,
                    Consents(ConsentOp::kList, *tenant, *request, response))
+DNC_TENANT_HANDLER(RecordAttempts, AttemptRequest, AttemptResponse,
+                   RecordAttempts(*tenant, *request, response))
+DNC_TENANT_HANDLER(ListAttempts, AttemptListRequest, AttemptListResponse,
+                   ListAttempts(*tenant, *request, response))
 DNC_TENANT_HANDLER(RecordJobFiles, JobFilesRequest, JobFilesResponse,
                    JobFiles(*tenant, *request))
 DNC_TENANT_HANDLER(GetReport, ReportRequest, ScrubReport,

@@ -1,5 +1,6 @@
 // The dnc.v1.TenantService handlers (gRPC callback API): the calling
-// tenant's internal list, EBR and consent records, its identity, and the
+// tenant's internal list, EBR and consent records, call attempts, its
+// identity, and the
 // certificates of its scrub jobs. Every method resolves the tenant from the
 // API key (service/auth.h); nothing takes a tenant name from the request, so
 // a tenant can reach only its own data, and asking for another tenant's job
@@ -31,6 +32,9 @@ struct TenantServiceOptions {
   uint32_t max_batch_entries = kDefaultMaxBatchEntries;
   // The date opt-outs and revocations default to; TodayUtc when empty.
   std::function<DayNumber()> today;
+  // The time an attempt without one is recorded at, and the bound on
+  // attempts' times; absl::Now when empty (tests set it).
+  std::function<absl::Time()> clock;
   // Counts and times every call by method and status
   // (service/server_metrics.h); nullptr = no metrics.
   ServerMetrics* metrics = nullptr;
@@ -66,6 +70,14 @@ class TenantServiceImpl final : public dnc::v1::TenantService::CallbackService {
       grpc::CallbackServerContext* context,
       const dnc::v1::ConsentRequest* request,
       dnc::v1::ConsentResponse* response) override;
+  grpc::ServerUnaryReactor* RecordAttempts(
+      grpc::CallbackServerContext* context,
+      const dnc::v1::AttemptRequest* request,
+      dnc::v1::AttemptResponse* response) override;
+  grpc::ServerUnaryReactor* ListAttempts(
+      grpc::CallbackServerContext* context,
+      const dnc::v1::AttemptListRequest* request,
+      dnc::v1::AttemptListResponse* response) override;
   grpc::ServerUnaryReactor* WhoAmI(grpc::CallbackServerContext* context,
                                    const dnc::v1::WhoAmIRequest* request,
                                    dnc::v1::TenantInfo* response) override;
@@ -88,6 +100,12 @@ class TenantServiceImpl final : public dnc::v1::TenantService::CallbackService {
   absl::Status Consents(ConsentOp op, const tenant::Tenant& tenant,
                         const dnc::v1::ConsentRequest& request,
                         dnc::v1::ConsentResponse* response) const;
+  absl::Status RecordAttempts(const tenant::Tenant& tenant,
+                              const dnc::v1::AttemptRequest& request,
+                              dnc::v1::AttemptResponse* response) const;
+  absl::Status ListAttempts(const tenant::Tenant& tenant,
+                            const dnc::v1::AttemptListRequest& request,
+                            dnc::v1::AttemptListResponse* response) const;
   absl::Status Report(const tenant::Tenant& tenant,
                       const dnc::v1::ReportRequest& request,
                       dnc::v1::ScrubReport* response) const;
@@ -96,6 +114,7 @@ class TenantServiceImpl final : public dnc::v1::TenantService::CallbackService {
 
  private:
   DayNumber Today() const;
+  absl::Time Now() const;
   // OK for a caller with a tenant; FailedPrecondition (this server runs
   // without tenants) for nullptr.
   static absl::Status RequireTenant(const tenant::Tenant* tenant);
@@ -106,7 +125,8 @@ class TenantServiceImpl final : public dnc::v1::TenantService::CallbackService {
   // Each method's metrics, by the method's name (nullptr without metrics).
   struct MethodMetrics {
     CallMetrics *AddOptOuts, *RemoveOptOuts, *CheckOptOuts, *AddConsents,
-        *RevokeConsents, *ListConsents, *WhoAmI, *RecordJobFiles, *GetReport;
+        *RevokeConsents, *ListConsents, *RecordAttempts, *ListAttempts, *WhoAmI,
+        *RecordJobFiles, *GetReport;
   };
   const MethodMetrics method_metrics_;
 };

@@ -57,6 +57,18 @@ void InMemoryTenant::ConsentsOf(uint64_t e164,
   }
 }
 
+void InMemoryTenant::TallyAttempts(std::string_view subject,
+                                   absl::Span<const AttemptQuery> queries,
+                                   absl::Span<AttemptTally> tallies) const {
+  absl::ReaderMutexLock lock(&mu_);
+  attempts_.Tally(subject, queries, tallies);
+}
+
+uint64_t InMemoryTenant::recent_attempt_count() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return attempts_.size();
+}
+
 uint64_t InMemoryTenant::opt_out_count() const {
   absl::ReaderMutexLock lock(&mu_);
   return opt_outs_.size();

@@ -1,6 +1,7 @@
 // Internal to the tenant module (not part of its API): InMemoryTenant, the
 // store's Tenant. It holds what scrubs read (default purpose, entitlements,
-// the internal list, the in-force EBR/consent records) in memory, and the
+// the internal list, the in-force EBR/consent records,
+// the recent call attempts) in memory, and the
 // per-tenant state the store's writers need (next consent sequence number,
 // creation time). TenantStore owns every InMemoryTenant, fills it at Open()
 // and updates it after each write commits.
@@ -26,6 +27,7 @@
 #include "absl/types/span.h"
 #include "common/civil_date.h"
 #include "policy/policy.h"
+#include "tenant/recent_attempts.h"
 #include "tenant/records.h"
 #include "tenant/tenant.h"
 
@@ -53,6 +55,10 @@ class InMemoryTenant final : public Tenant {
       absl::Span<std::optional<DayNumber>> opted_out_on) const override;
   void ConsentsOf(uint64_t e164,
                   std::vector<policy::ConsentRecord>* out) const override;
+  void TallyAttempts(std::string_view subject,
+                     absl::Span<const AttemptQuery> queries,
+                     absl::Span<AttemptTally> tallies) const override;
+  uint64_t recent_attempt_count() const override;
   uint64_t opt_out_count() const override;
   uint64_t consent_count() const override;
 
@@ -75,6 +81,7 @@ class InMemoryTenant final : public Tenant {
       ABSL_GUARDED_BY(mu_);
   uint64_t consent_count_ ABSL_GUARDED_BY(mu_) = 0;
   TenantLimits limits_ ABSL_GUARDED_BY(mu_);
+  RecentAttempts attempts_ ABSL_GUARDED_BY(mu_);
 
   // Set once DeleteTenant has committed (under write_mu_ and audit_mu_);
   // never cleared.

@@ -55,6 +55,10 @@ constexpr auto kAuditFields = [](auto& c, auto& r) {
          c.String(r.entitlements);
 };
 
+constexpr auto kAttemptFields = [](auto& c, auto& r) {
+  return c.String(r.subject);
+};
+
 constexpr auto kJobFilesFields = [](auto& c, auto& r) {
   return c.String(r.input_name) && c.String(r.input_sha256) &&
          c.String(r.output_name) && c.String(r.output_sha256) &&
@@ -161,6 +165,22 @@ std::string EncodeAudit(const AuditRecord& record) {
 
 bool DecodeAudit(std::string_view value, AuditRecord* record) {
   return DecodeV1(value, kAuditFields, record);
+}
+
+std::string EncodeAttempt(std::string_view subject) {
+  struct {
+    std::string_view subject;
+  } const fields{subject};
+  return EncodeV1(fields, kAttemptFields);
+}
+
+bool DecodeAttempt(std::string_view value, std::string* subject) {
+  struct {
+    std::string subject;
+  } fields;
+  if (!DecodeV1(value, kAttemptFields, &fields)) return false;
+  *subject = std::move(fields.subject);
+  return true;
 }
 
 std::string EncodeJobFiles(const JobFiles& files) {

@@ -23,6 +23,7 @@
 //               s time (Unix micros), u sequence, b purpose, u numbers,
 //               u count of counts + u each, u count of snapshots + str each,
 //               str numbers_sha256, str answers_sha256, str entitlements
+//   Attempt v1: str subject (the number and time are in its key)
 //   JobFiles v1: str input_name, str input_sha256, str output_name,
 //               str output_sha256, u input_rows, u output_rows
 // Every Decode* returns false for a value that does not decode (unknown
@@ -70,6 +71,9 @@ bool DecodeApiKey(std::string_view value, ApiKeyRecord* record);
 
 std::string EncodeAudit(const AuditRecord& record);
 bool DecodeAudit(std::string_view value, AuditRecord* record);
+
+std::string EncodeAttempt(std::string_view subject);
+bool DecodeAttempt(std::string_view value, std::string* subject);
 
 std::string EncodeJobFiles(const JobFiles& files);
 bool DecodeJobFiles(std::string_view value, JobFiles* files);

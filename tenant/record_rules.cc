@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -103,6 +104,33 @@ absl::Status CheckNote(std::string_view note, std::string_view operation) {
     return absl::InvalidArgumentError(
         absl::StrCat(std::string(operation), ": note of ", note.size(),
                      " bytes is longer than ", kMaxNoteBytes));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckAttempt(const StoredAttempt& attempt, absl::Time now,
+                          std::string_view operation) {
+  DNC_RETURN_IF_ERROR(CheckE164(attempt.e164, operation));
+  if (attempt.subject.size() > kMaxSubjectBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        std::string(operation), ": subject of ", attempt.subject.size(),
+        " bytes is longer than ", kMaxSubjectBytes));
+  }
+  for (char c : attempt.subject) {
+    if (c < 0x20 || c > 0x7e) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          std::string(operation), ": subject '", absl::CEscape(attempt.subject),
+          "' has a character that is not printable ASCII"));
+    }
+  }
+  static const absl::Time kEarliest = absl::FromUnixSeconds(946684800);
+  if (attempt.time < kEarliest || attempt.time > now + kMaxAttemptSkew) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        std::string(operation), ": attempt time ",
+        absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", attempt.time,
+                         absl::UTCTimeZone()),
+        " is outside 2000-01-01 to 5 minutes after the server's clock (",
+        absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", now, absl::UTCTimeZone()), ")"));
   }
   return absl::OkStatus();
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "policy/policy.h"
 #include "tenant/records.h"
 
@@ -39,6 +40,14 @@ absl::Status CheckConsentType(const StoredConsent& consent,
 // Digests (empty or 64 lowercase hex digits) and names (at most
 // kMaxFileNameBytes).
 absl::Status CheckJobFiles(const JobFiles& files, std::string_view operation);
+
+// An attempt: a valid E.164 number, a subject of at most kMaxSubjectBytes
+// printable ASCII characters (empty allowed), a time from 2000-01-01 to
+// kMaxAttemptSkew after `now` (a dialer's clock may run a little ahead; a
+// later time would stretch the cap, an earlier one is only evidence).
+inline constexpr absl::Duration kMaxAttemptSkew = absl::Minutes(5);
+absl::Status CheckAttempt(const StoredAttempt& attempt, absl::Time now,
+                          std::string_view operation);
 
 // API-key labels: 1-64 printable ASCII characters.
 bool IsValidLabel(std::string_view label);

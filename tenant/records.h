@@ -68,6 +68,18 @@ struct StoredConsent {
   std::string note;
 };
 
+// One call attempt the seller made (RecordAttempts): counted against the
+// call-frequency caps of the number's jurisdiction (policy/frequency_caps.h)
+// per subject, and kept as evidence.
+struct StoredAttempt {
+  uint64_t e164 = 0;
+  absl::Time time;  // When the call was placed (microseconds kept).
+  // The campaign or subject matter; empty = unknown, which counts against
+  // every subject (fail closed). At most kMaxSubjectBytes printable ASCII.
+  std::string subject;
+};
+inline constexpr size_t kMaxSubjectBytes = 64;
+
 // One audited call (Check, Scrub or one ScrubStream chunk).
 struct AuditRecord {
   std::string audit_id;    // Assigned by AppendAudit: "<time>-<counter>".

@@ -81,6 +81,14 @@ bool ParseTenantPart(std::string_view rest, ParsedKey* parsed) {
     parsed->kind = Kind::kAuditIndex;
   } else if (part == "f/") {
     parsed->kind = Kind::kJobFiles;
+  } else if (rest.size() == 26 && (part == "d/" || part == "e/")) {
+    const bool by_time = part == "d/";
+    parsed->kind = by_time ? Kind::kAttempt : Kind::kAttemptIndex;
+    const uint64_t first = GetBigEndian(rest.data() + 2, 8);
+    const uint64_t second = GetBigEndian(rest.data() + 10, 8);
+    parsed->time = TimeOfBits(by_time ? first : second);
+    parsed->e164 = by_time ? second : first;
+    parsed->seq = GetBigEndian(rest.data() + 18, 8);
   } else {
     return false;
   }
@@ -184,6 +192,36 @@ std::string ApiKeyKey(const Sha256Digest& digest) {
                      digest.size());
 }
 
+std::string AttemptPrefix(std::string_view name) {
+  return TenantPrefix(name) + "d/";
+}
+
+std::string AttemptSeek(std::string_view name, absl::Time time) {
+  std::string key = AttemptPrefix(name);
+  PutBigEndian(&key, TimeBits(time), 8);
+  return key;
+}
+
+std::string AttemptKey(std::string_view name, absl::Time time, uint64_t e164,
+                       uint64_t counter) {
+  std::string key = AttemptSeek(name, time);
+  PutBigEndian(&key, e164, 8);
+  PutBigEndian(&key, counter, 8);
+  return key;
+}
+
+std::string AttemptNumberPrefix(std::string_view name, uint64_t e164) {
+  return NumberKey(name, "e/", e164);
+}
+
+std::string AttemptNumberKey(std::string_view name, uint64_t e164,
+                             absl::Time time, uint64_t counter) {
+  std::string key = AttemptNumberPrefix(name, e164);
+  PutBigEndian(&key, TimeBits(time), 8);
+  PutBigEndian(&key, counter, 8);
+  return key;
+}
+
 bool ParseKey(std::string_view key, ParsedKey* parsed) {
   if (key == kFormatKey) {
     parsed->kind = ParsedKey::Kind::kFormat;
@@ -209,14 +247,17 @@ bool IsFollowedKey(std::string_view key) {
   const size_t slash = key.find('/', 2);
   if (slash == std::string_view::npos) return false;
   const std::string_view part = key.substr(slash + 1);
-  return part == "cfg" || HasPrefix(part, "o/") || HasPrefix(part, "c/");
+  return part == "cfg" || HasPrefix(part, "o/") || HasPrefix(part, "c/") ||
+         HasPrefix(part, "d/");
 }
 
 std::string EndOfRange(std::string_view name, ParsedKey::Kind kind) {
   // "x0" sorts right after every "x/..." key.
-  const char* end = kind == ParsedKey::Kind::kAudit        ? "a0"
-                    : kind == ParsedKey::Kind::kAuditIndex ? "i0"
-                                                           : "f0";
+  const char* end = kind == ParsedKey::Kind::kAudit          ? "a0"
+                    : kind == ParsedKey::Kind::kAuditIndex   ? "i0"
+                    : kind == ParsedKey::Kind::kAttempt      ? "d0"
+                    : kind == ParsedKey::Kind::kAttemptIndex ? "e0"
+                                                             : "f0";
   return TenantPrefix(name) + end;
 }
 

@@ -29,6 +29,12 @@
 //                                     (its job id is its audit id,
 //                                     "<time>-<n>"), stored once
 //   t/<name>/f/<len:2><job>           JobFiles record
+//   t/<name>/d/<time:8><e164:8><n:8>  Attempt record (a call attempt, by
+//                                     time: Open reads back the recent
+//                                     ones; time as in audit keys)
+//   t/<name>/e/<e164:8><time:8><n:8>  The attempt's number index (empty
+//                                     value), for listing one number's
+//                                     attempts
 // Layout 2 ("dnc-tenant-store 2") added the i/ index; a layout-1 store is
 // given its index when it is opened (every i/ key derived from an a/ key).
 // The values are in record_codec.h.
@@ -84,6 +90,15 @@ bool ParseAuditIndexKey(std::string_view key, std::string_view prefix,
 bool ParseAuditKey(std::string_view key, std::string_view prefix,
                    AuditKeyParts* parts);
 std::string ApiKeyKey(const Sha256Digest& digest);
+// Attempt records: every one of the tenant, the first at or after `time`,
+// one record; the number index: one number's entries, and one entry.
+std::string AttemptPrefix(std::string_view name);
+std::string AttemptSeek(std::string_view name, absl::Time time);
+std::string AttemptKey(std::string_view name, absl::Time time, uint64_t e164,
+                       uint64_t counter);
+std::string AttemptNumberPrefix(std::string_view name, uint64_t e164);
+std::string AttemptNumberKey(std::string_view name, uint64_t e164,
+                             absl::Time time, uint64_t counter);
 
 // What a key of the layout names. Keys of tenant data name their tenant.
 struct ParsedKey {
@@ -95,13 +110,16 @@ struct ParsedKey {
     kConsent,
     kAudit,
     kAuditIndex,
-    kJobFiles
+    kJobFiles,
+    kAttempt,
+    kAttemptIndex
   };
   Kind kind = Kind::kFormat;
   std::string_view tenant;  // Tenant keys; points into the parsed key.
   Sha256Digest digest{};    // kApiKey.
-  uint64_t e164 = 0;        // kOptOut, kConsent.
-  uint64_t seq = 0;         // kConsent.
+  uint64_t e164 = 0;        // kOptOut, kConsent, kAttempt, kAttemptIndex.
+  uint64_t seq = 0;         // kConsent; the counter of the attempt kinds.
+  absl::Time time;          // kAttempt, kAttemptIndex.
 };
 // Parses `key`; false for a key outside the layout (including a tenant name
 // that IsValidTenantName refuses). Audit, audit-index and job-files keys are
@@ -109,14 +127,15 @@ struct ParsedKey {
 bool ParseKey(std::string_view key, ParsedKey* parsed);
 
 // True for the keys the in-memory view is built from (API keys, configs,
-// opt-outs, consents, and the prefixes of their ranges): the keys a replica
-// sharing the store must hear of when another writes them. Audit records,
-// their index and job files are read from the store when asked for.
+// opt-outs, consents, attempt records, and the prefixes of their ranges): the
+// keys a replica sharing the store must hear of when another writes them. Audit
+// records, their index and job files are read from the store when asked for.
 bool IsFollowedKey(std::string_view key);
 
 // The first key after every "t/<name>/a/..." (kind kAudit),
-// "t/<name>/i/..." (kAuditIndex) or "t/<name>/f/..." (kJobFiles) key: a Seek
-// target that skips the range. REQUIRES: one of those kinds.
+// "t/<name>/i/..." (kAuditIndex), "t/<name>/f/..." (kJobFiles),
+// "t/<name>/d/..." (kAttempt) or "t/<name>/e/..." (kAttemptIndex) key: a
+// Seek target that skips the range. REQUIRES: one of those kinds.
 std::string EndOfRange(std::string_view name, ParsedKey::Kind kind);
 // The first key after every "t/<name>/..." key (other tenants' keys do not
 // fall between: '0' follows '/', and names hold no '/').

@@ -20,6 +20,22 @@
 
 namespace dnc::tenant {
 
+// One number's question to TallyAttempts: its attempts after `since_micros`
+// (Unix micros; the call's time minus the cap's window) against a cap of
+// `max_calls` (0 = just count).
+struct AttemptQuery {
+  uint64_t e164 = 0;
+  int64_t since_micros = 0;
+  uint32_t max_calls = 0;
+};
+// The answer: how many attempts count, and when count >= max_calls > 0 the
+// time (Unix micros) of the attempt whose leaving the window frees the next
+// call (the call is allowed again at that time plus the window).
+struct AttemptTally {
+  uint32_t count = 0;
+  int64_t blocking_micros = 0;
+};
+
 class Tenant {
  public:
   virtual ~Tenant() = default;
@@ -47,6 +63,16 @@ class Tenant {
   // The unrevoked EBR/consent records of `e164` (appended to *out).
   virtual void ConsentsOf(uint64_t e164,
                           std::vector<policy::ConsentRecord>* out) const = 0;
+  // The tenant's recent call attempts (TenantStore::RecordAttempts) for
+  // each query, for `subject` (the campaign; empty = every attempt counts;
+  // attempts recorded without a subject count for every subject), under one
+  // reader lock. REQUIRES: spans of equal size.
+  virtual void TallyAttempts(std::string_view subject,
+                             absl::Span<const AttemptQuery> queries,
+                             absl::Span<AttemptTally> tallies) const = 0;
+  // Attempts held in memory (recent enough to count against a cap); 0 lets
+  // a caller skip TallyAttempts.
+  virtual uint64_t recent_attempt_count() const = 0;
   virtual uint64_t opt_out_count() const = 0;
   // In-force (unrevoked) EBR/consent records.
   virtual uint64_t consent_count() const = 0;

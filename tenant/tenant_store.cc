@@ -35,6 +35,7 @@ struct LoadingTenant {
   absl::flat_hash_map<uint64_t, std::vector<InForceConsent>> consents;
   uint64_t consent_count = 0;
   uint64_t next_consent_seq = 1;
+  RecentAttempts attempts;
 };
 
 // Adds the config, opt-out or consent record `value` (of the key `parsed`)
@@ -227,11 +228,14 @@ const Tenant* TenantStoreImpl::Find(std::string_view name) const {
   return FindImpl(name);
 }
 
-// Loads every tenant's config, opt-outs, in-force consents and API keys;
-// skips audit records, their index and job files (not needed for serving).
+// Loads every tenant's config, opt-outs, in-force consents, recent attempts
+// and API keys; skips audit records, their index, job files and older
+// attempts (not needed for serving).
 // A name with only those (no config, no lists) is a deleted tenant's.
 absl::Status TenantStoreImpl::Load() {
   Loaded loaded;
+  const absl::Time now = absl::Now();
+  const absl::Time horizon = now - RecentAttemptsHorizon();
   std::unique_ptr<KvIterator> it = kv_->NewIterator(/*bulk=*/true);
   // The tenant of the previous key: keys of one tenant are contiguous.
   std::string name;
@@ -258,8 +262,23 @@ absl::Status TenantStoreImpl::Load() {
       }
       if (parsed.kind == ParsedKey::Kind::kAudit ||
           parsed.kind == ParsedKey::Kind::kAuditIndex ||
-          parsed.kind == ParsedKey::Kind::kJobFiles) {
+          parsed.kind == ParsedKey::Kind::kJobFiles ||
+          parsed.kind == ParsedKey::Kind::kAttemptIndex) {
         it->Seek(EndOfRange(name, parsed.kind));  // Skip the whole range.
+        continue;
+      }
+      if (parsed.kind == ParsedKey::Kind::kAttempt) {
+        // Only attempts young enough to count are kept in memory.
+        t->has_lists = true;
+        if (parsed.time <= horizon) {
+          it->Seek(AttemptSeek(name, horizon + absl::Microseconds(1)));
+          continue;
+        }
+        std::string subject;
+        if (!DecodeAttempt(value, &subject)) return DataLoss(key);
+        t->attempts.Add(parsed.e164, absl::ToUnixMicros(parsed.time),
+                        parsed.seq, subject, now);
+        it->Next();
         continue;
       }
       if (!LoadTenantRecord(parsed, value, t)) return DataLoss(key);
@@ -320,6 +339,7 @@ absl::Status TenantStoreImpl::Publish(Loaded& loaded) {
     tenant->opt_outs_ = std::move(loading.opt_outs);
     tenant->consents_ = std::move(loading.consents);
     tenant->consent_count_ = loading.consent_count;
+    tenant->attempts_ = std::move(loading.attempts);
     tenants[name] = std::move(tenant);
   }
   absl::MutexLock tenants_lock(&tenants_mu_);

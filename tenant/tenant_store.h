@@ -153,6 +153,26 @@ class TenantStore {
   virtual std::vector<StoredConsent> ListConsents(
       const Tenant& tenant, absl::Span<const uint64_t> e164) const = 0;
 
+  // Call attempts (the dials a seller made), counted against the
+  // call-frequency caps (policy/frequency_caps.h) by the next Check or
+  // Scrub of the number. RecordAttempts stores them in one synced write
+  // (each also indexed by number) and then in memory, where they stay while
+  // young enough to count (tenant/recent_attempts.h); a replica sharing the
+  // store hears of them like of opt-outs. Errors: InvalidArgument (a handle
+  // of another store; an attempt that breaks CheckAttempt: a number that is
+  // not E.164, a subject over 64 bytes or not printable, a time before 2000
+  // or more than 5 minutes after `now`; nothing is stored then),
+  // FailedPrecondition (a deleted tenant), the backend's write errors.
+  virtual absl::Status RecordAttempts(const Tenant& tenant,
+                                      absl::Span<const StoredAttempt> attempts,
+                                      absl::Time now) = 0;
+  // Every stored attempt to the numbers at or after `since`, per number in
+  // the order given (each once), oldest first; at most `limit` in all (the
+  // oldest, and *more set when there were others). Reads the database.
+  virtual absl::StatusOr<std::vector<StoredAttempt>> ListAttempts(
+      const Tenant& tenant, absl::Span<const uint64_t> e164, absl::Time since,
+      size_t limit, bool* more) const = 0;
+
   // Audit log. Appends `record` (audit_id assigned and returned). With
   // `sync` the write is synced before returning. Without it (what the
   // service asks for on every call) the record is in the WAL

@@ -214,12 +214,12 @@ absl::Status TenantStoreImpl::DeleteTenant(std::string_view name) {
   DNC_ASSIGN_OR_RETURN(InMemoryTenant * tenant, Named(name, "delete tenant"));
   absl::MutexLock admin(&admin_mu_);
   absl::MutexLock write_lock(&tenant->write_mu_);
-  // One batch: the config, every list and consent record (two range
+  // One batch: the config, every list, consent and attempt record (range
   // deletions) and every API key of the tenant. Audit records (a/, i/) and
   // job files (f/) stay.
   KvBatch batch;
   batch.Delete(ConfigKey(tenant->name()));
-  for (const char* part : {"o/", "c/"}) {
+  for (const char* part : {"o/", "c/", "d/", "e/"}) {
     const std::string prefix = TenantPrefix(tenant->name()) + part;
     batch.DeleteRange(prefix, EndOfPrefix(prefix));
   }
@@ -268,6 +268,7 @@ void TenantStoreImpl::ForgetTenant(InMemoryTenant* tenant) {
     absl::flat_hash_map<uint64_t, std::vector<InForceConsent>>().swap(
         tenant->consents_);
     tenant->consent_count_ = 0;
+    tenant->attempts_.Clear();
   }
   const bool has_audit = HasRecords(tenant->name());
   absl::MutexLock lock(&tenants_mu_);

@@ -43,7 +43,10 @@ absl::Status TenantStoreImpl::ApplyChanges(
       InMemoryTenant* tenant = FindImpl(change.key.substr(2, slash - 2));
       if (tenant == nullptr) continue;
       absl::MutexLock write_lock(&tenant->write_mu_);
-      if (!tenant->deleted()) DNC_RETURN_IF_ERROR(ReloadLists(tenant));
+      if (!tenant->deleted()) {
+        DNC_RETURN_IF_ERROR(ReloadLists(tenant));
+        DNC_RETURN_IF_ERROR(ReloadAttempts(tenant));
+      }
       continue;
     }
     if (!ParseKey(change.key, &parsed)) continue;
@@ -58,6 +61,7 @@ absl::Status TenantStoreImpl::ApplyChanges(
         break;
       case ParsedKey::Kind::kOptOut:
       case ParsedKey::Kind::kConsent:
+      case ParsedKey::Kind::kAttempt:
         if (parsed.tenant != list_tenant) {
           DNC_RETURN_IF_ERROR(flush());
           list_tenant = std::string(parsed.tenant);
@@ -96,6 +100,7 @@ absl::Status TenantStoreImpl::ApplyConfigChange(const std::string& name) {
     created_tenant->created_ = created;
     created_tenant->SetConfig(std::move(config));
     DNC_RETURN_IF_ERROR(ReloadLists(created_tenant.get()));
+    DNC_RETURN_IF_ERROR(ReloadAttempts(created_tenant.get()));
   }
   absl::MutexLock lock(&tenants_mu_);
   deleted_names_.erase(name);
@@ -145,6 +150,10 @@ absl::Status TenantStoreImpl::ApplyListChanges(
   ParsedKey parsed;
   for (const std::string& key : keys) {
     if (!ParseKey(key, &parsed)) continue;
+    if (parsed.kind == ParsedKey::Kind::kAttempt) {
+      DNC_RETURN_IF_ERROR(ApplyAttemptChange(tenant, key, parsed));
+      continue;
+    }
     DNC_ASSIGN_OR_RETURN(std::optional<std::string> value, kv_->Get(key));
     if (parsed.kind == ParsedKey::Kind::kOptOut) {
       OptOut opt_out;

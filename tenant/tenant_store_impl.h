@@ -2,8 +2,8 @@
 // TenantStore that TenantStore::Open() returns. Its methods live in
 // tenant_store.cc (open, load, WAL sync, shared helpers),
 // tenant_store_admin.cc (tenants and API keys), tenant_store_lists.cc
-// (internal list and consents) and tenant_store_audit.cc (audit records and
-// job files).
+// (internal list and consents), tenant_store_attempts.cc (call attempts)
+// and tenant_store_audit.cc (audit records and job files).
 //
 // Storage: a KvStore (kv_store.h), the embedded RocksDB database or a
 // shared PostgreSQL table. Durability: every write of tenant data (config,
@@ -42,6 +42,7 @@
 #include "tenant/in_memory_tenant.h"
 #include "tenant/kv_store.h"
 #include "tenant/record_codec.h"
+#include "tenant/store_keys.h"
 #include "tenant/tenant_store.h"
 
 namespace dnc::tenant {
@@ -90,6 +91,12 @@ class TenantStoreImpl final : public TenantStore {
                                           DayNumber day) override;
   std::vector<StoredConsent> ListConsents(
       const Tenant& tenant, absl::Span<const uint64_t> e164) const override;
+  absl::Status RecordAttempts(const Tenant& tenant,
+                              absl::Span<const StoredAttempt> attempts,
+                              absl::Time now) override;
+  absl::StatusOr<std::vector<StoredAttempt>> ListAttempts(
+      const Tenant& tenant, absl::Span<const uint64_t> e164, absl::Time since,
+      size_t limit, bool* more) const override;
   absl::StatusOr<std::string> AppendAudit(const Tenant& tenant,
                                           AuditRecord record,
                                           bool sync) override;
@@ -150,6 +157,16 @@ class TenantStoreImpl final : public TenantStore {
   absl::Status ApplyApiKeyChange(const std::string& key);
   absl::Status ApplyListChanges(const std::string& name,
                                 const std::vector<std::string>& keys);
+  // Applies one changed attempt key (a record added, or removed with its
+  // tenant). REQUIRES: tenant->write_mu_ held.
+  absl::Status ApplyAttemptChange(InMemoryTenant* tenant,
+                                  const std::string& key,
+                                  const ParsedKey& parsed)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(tenant->write_mu_);
+  // Reads the tenant's recent attempts (those young enough to count) into
+  // its memory, replacing what it held.
+  absl::Status ReloadAttempts(InMemoryTenant* tenant)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(tenant->write_mu_);
   // Reads the tenant's whole internal list and consents again.
   absl::Status ReloadLists(InMemoryTenant* tenant)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(tenant->write_mu_);

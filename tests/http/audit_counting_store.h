@@ -87,6 +87,16 @@ class AuditCountingStore final : public tenant::TenantStore {
       absl::Span<const uint64_t> e164) const override {
     return store_->ListConsents(tenant, e164);
   }
+  absl::Status RecordAttempts(const tenant::Tenant& tenant,
+                              absl::Span<const tenant::StoredAttempt> attempts,
+                              absl::Time now) override {
+    return store_->RecordAttempts(tenant, attempts, now);
+  }
+  absl::StatusOr<std::vector<tenant::StoredAttempt>> ListAttempts(
+      const tenant::Tenant& tenant, absl::Span<const uint64_t> e164,
+      absl::Time since, size_t limit, bool* more) const override {
+    return store_->ListAttempts(tenant, e164, since, limit, more);
+  }
   absl::StatusOr<std::string> AppendAudit(const tenant::Tenant& tenant,
                                           tenant::AuditRecord record,
                                           bool sync) override {

@@ -60,6 +60,11 @@ class FakeTenant final : public tenant::Tenant {
     auto it = consents.find(e164);
     if (it != consents.end()) out->push_back(it->second);
   }
+  void TallyAttempts(std::string_view, absl::Span<const tenant::AttemptQuery>,
+                     absl::Span<tenant::AttemptTally> tallies) const override {
+    for (tenant::AttemptTally& tally : tallies) tally = {};
+  }
+  uint64_t recent_attempt_count() const override { return 0; }
   uint64_t opt_out_count() const override { return opt_outs.size(); }
   uint64_t consent_count() const override { return consents.size(); }
 
