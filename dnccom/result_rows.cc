@@ -1,5 +1,6 @@
 #include "dnccom/result_rows.h"
 
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -10,6 +11,7 @@
 #include "common/nanp_regions.h"
 #include "dnccom/result_codes.h"
 #include "dnccom/string_views.h"
+#include "policy/policy.h"
 #include "storage/manifest.h"
 #include "storage/source_coverage.h"
 
@@ -44,6 +46,9 @@ enum Field {
   kReason = 3,
   kRegionAbbrev = 4,
   kCountry = 5,
+  kCallingWindow = 10,
+  kDoNotCallToday = 12,
+  kCallingTimeRestrictions = 13,
   kEbrType = 14,
 };
 
@@ -235,6 +240,41 @@ const std::array<Region, 1000>& RegionTable() {
   return *kTable;
 }
 
+// "HH:MM".
+void AppendMinute(int minute, std::string* out) {
+  char buf[8];
+  const int n =
+      std::snprintf(buf, sizeof(buf), "%02d:%02d", minute / 60, minute % 60);
+  out->append(buf, static_cast<size_t>(n));
+}
+
+// The three window fields of every window of the chunk, worked out once per
+// window rather than per entry.
+void DescribeWindows(const service::WindowTable& windows, RowScratch* scratch) {
+  const size_t n = windows.windows.size();
+  if (scratch->window_hours.size() < n) scratch->window_hours.resize(n);
+  if (scratch->window_restrictions.size() < n) {
+    scratch->window_restrictions.resize(n);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const policy::CallingWindow& window = windows.windows[i];
+    std::string& hours = scratch->window_hours[i];
+    std::string& restrictions = scratch->window_restrictions[i];
+    hours.clear();
+    restrictions.clear();
+    if (!window.known) continue;
+    if (!window.barred_today) {
+      AppendMinute(window.start_minute, &hours);
+      hours.push_back('-');
+      AppendMinute(window.end_minute, &hours);
+    }
+    for (const std::string& text : window.restrictions) {
+      if (!restrictions.empty()) restrictions.append(" | ");
+      AppendClean(text, &restrictions);
+    }
+  }
+}
+
 }  // namespace
 
 void ForEachRow(const service::ScrubAnswer& answer, const PhoneList& list,
@@ -242,6 +282,8 @@ void ForEachRow(const service::ScrubAnswer& answer, const PhoneList& list,
                 absl::FunctionRef<void(const DncRow&)> emit) {
   const service::ScrubResult& result = answer.result;
   LabelSnapshots(result, scratch);
+  DescribeWindows(answer.windows, scratch);
+  const service::WindowTable& windows = answer.windows;
   const std::vector<Reason>& reasons = result.reasons;
   size_t r = 0;
   const size_t n = result.dispositions.size();
@@ -282,6 +324,19 @@ void ForEachRow(const service::ScrubAnswer& answer, const PhoneList& list,
     const Region region = npa >= 0 ? regions[npa] : Region();
     row.fields[kRegionAbbrev] = region.abbrev;
     row.fields[kCountry] = region.country;
+    // The calling window today: its hours, "Y" when calls are barred all day
+    // or the window is unknown (never open), and why.
+    const size_t w = i < windows.index.size() ? windows.index[i] : 0;
+    const bool known = w < windows.windows.size() && windows.windows[w].known;
+    if (known) {
+      row.fields[kCallingWindow] = scratch->window_hours[w];
+      row.fields[kDoNotCallToday] = windows.windows[w].barred_today ? "Y" : "N";
+      row.fields[kCallingTimeRestrictions] = scratch->window_restrictions[w];
+    } else {
+      row.fields[kCallingWindow] = std::string_view();
+      row.fields[kDoNotCallToday] = "Y";
+      row.fields[kCallingTimeRestrictions] = std::string_view();
+    }
     emit(row);
   }
 }

@@ -17,10 +17,17 @@
 //                 ',' or '"' (clients split lines on ',' unquoted).
 //   RegionAbbrev  the area code's state or province ("TX"), or territory
 //   Country       the area code's country ("US", "CA")
+//   CallingWindow today's calling window in the number's presumed local
+//                 time, "08:00-21:00" (policy::EvaluateWindow); empty when
+//                 unknown or barred all day
+//   DoNotCallToday "Y" when calls are barred for the whole local day (a
+//                 holiday, a Louisiana Sunday, a declared emergency) or the
+//                 window is unknown; "N" otherwise
+//   CallingTimeRestrictions  why the day is barred, each text citing its
+//                 rule, " | "-joined (',', ';' and '"' become spaces)
 //   EBRType       O only: Purchase, Inquiry or Consent (the excusing record)
 // and leave empty what we have no data for: Locale, CarrierInfo,
-// NewReassignedAreaCode, TZCode, CallingWindow, UTCOffset, DoNotCallToday,
-// CallingTimeRestrictions, IsWirelessOrVoIP, LineType.
+// NewReassignedAreaCode, TZCode, UTCOffset, IsWirelessOrVoIP, LineType.
 //
 // Thread-safety: thread-compatible (a RowScratch per thread).
 #ifndef DNC_DNCCOM_RESULT_ROWS_H_
@@ -55,6 +62,9 @@ struct RowScratch {
   std::vector<std::string> label;
   std::array<std::string, 4> reason_parts;
   std::string reason;
+  // Per window of the chunk: CallingWindow and CallingTimeRestrictions.
+  std::vector<std::string> window_hours;
+  std::vector<std::string> window_restrictions;
 };
 
 // Calls `emit` with the row of every entry of `answer` (one answered chunk:

@@ -72,6 +72,13 @@ Json WindowJson(const policy::CallingWindow& window) {
   out.emplace("local_start", MinuteText(window.start_minute));
   out.emplace("local_end", MinuteText(window.end_minute));
   out.emplace("local_now", window.local_now);
+  out.emplace("source", window.source);
+  out.emplace("barred_today", window.barred_today);
+  Json restrictions = Json::array();
+  for (const std::string& text : window.restrictions) {
+    restrictions.push_back(text);
+  }
+  out.emplace("restrictions", std::move(restrictions));
   return out;
 }
 

@@ -5,8 +5,6 @@
 namespace dnc::policy {
 namespace {
 
-constexpr int kH = 60;  // Minutes per hour, for readable hours below.
-constexpr CallingHours kInheritHours{kInherit, kInherit, kInherit, kInherit};
 constexpr int64_t kCharityPoliticalSurvey = PurposeBit(Purpose::kCharity) |
                                             PurposeBit(Purpose::kPolitical) |
                                             PurposeBit(Purpose::kSurvey);
@@ -20,19 +18,16 @@ constexpr JurisdictionRow kRows[] = {
     // inquiry or application; prior express written consent until revoked.
     // Charities, political organisations and surveys are not limited by the
     // national registry (a charity still honours its own donors' opt-outs:
-    // the internal list beats every purpose). Hours 8:00-21:00 local, every
-    // day (64.1200(c)(1)).
+    // the internal list beats every purpose). Calling hours and holidays:
+    // policy/calling_rules.cc.
     {"US", 18, 3, 1, kCharityPoliticalSurvey,
-     CallingHours{8 * kH, 21 * kH, 8 * kH, 21 * kH},
      "TSR 16 CFR 310.4(b)(1)(iii); TCPA 47 CFR 64.1200(c)"},
     // Canada's National DNCL (CRTC Unsolicited Telecommunications Rules):
     // EBR 18 months after a purchase, 6 months after an inquiry; express
     // consent until withdrawn. Registered charities, political parties and
     // candidates, and surveys/polls are exempt (so are newspapers of general
-    // circulation, which have no Purpose here). Hours 9:00-21:30 weekdays,
-    // 10:00-18:00 weekends.
+    // circulation, which have no Purpose here).
     {"CA", 18, 6, 1, kCharityPoliticalSurvey,
-     CallingHours{9 * kH, 21 * kH + 30, 10 * kH, 18 * kH},
      "CRTC Unsolicited Telecommunications Rules, Part II"},
     // UK TPS/CTPS (PECR reg. 21): no EBR window in law; a subscriber may
     // consent to calls from a named caller (recorded here as written
@@ -40,10 +35,8 @@ constexpr JurisdictionRow kRows[] = {
     // parties' marketing calls as direct marketing, so those purposes are not
     // exempt; genuine market research is not marketing, but the TPS has no
     // "survey" exemption as such, so a "survey" label excuses nothing here
-    // (fail closed). No statutory calling hours: 8:00-21:00 every day is
-    // industry practice (Ofcom persistent-misuse guidance), not law.
-    {"GB", 0, 0, 1, 0, CallingHours{8 * kH, 21 * kH, 8 * kH, 21 * kH},
-     "PECR 2003 reg. 21; hours: industry practice"},
+    // (fail closed).
+    {"GB", 0, 0, 1, 0, "PECR 2003 reg. 21"},
     // Pennsylvania (Telemarketer Registration Act, 73 P.S. 2242): an EBR of
     // "12 months", read as the purchase/transaction window. The Act's
     // EBR definition adds that after an inquiry the seller "shall obtain the
@@ -51,11 +44,7 @@ constexpr JurisdictionRow kRows[] = {
     // inquiry", so an inquiry alone is not recognised as an EBR for the PA
     // list (0); record the consumer's consent as written consent instead.
     // Everything else as US.
-    {"US-PA", 12, 0, kInherit, kInherit, kInheritHours,
-     "73 P.S. 2242 (EBR definition)"},
-    // Florida (Fla. Stat. 501.616(6)): calls only 8:00-20:00 local.
-    {"US-FL", kInherit, kInherit, kInherit, kInherit,
-     CallingHours{8 * kH, 20 * kH, 8 * kH, 20 * kH}, "Fla. Stat. 501.616(6)"},
+    {"US-PA", 12, 0, kInherit, kInherit, "73 P.S. 2242 (EBR definition)"},
 };
 
 char Upper(char c) { return c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c; }
@@ -78,7 +67,7 @@ int FindRow(std::string_view jurisdiction) {
 }
 
 // Applies the fields `row` sets over `rules`.
-void Apply(const JurisdictionRow& row, int index, JurisdictionRules* rules) {
+void Apply(const JurisdictionRow& row, JurisdictionRules* rules) {
   rules->known = true;
   if (row.ebr_purchase_months != kInherit) {
     rules->ebr_purchase_months = row.ebr_purchase_months;
@@ -92,12 +81,6 @@ void Apply(const JurisdictionRow& row, int index, JurisdictionRules* rules) {
   if (row.exempt_purposes != kInherit) {
     rules->exempt_purposes = static_cast<uint32_t>(row.exempt_purposes);
   }
-  if (row.hours.weekday_start != kInherit) {
-    rules->has_hours = true;
-    rules->hours = row.hours;
-    rules->hours_row = index;
-    rules->hours_jurisdiction = row.jurisdiction;
-  }
 }
 
 }  // namespace
@@ -109,10 +92,10 @@ JurisdictionRules RulesFor(std::string_view jurisdiction) {
   const size_t dash = jurisdiction.find('-');
   if (dash != std::string_view::npos) {
     const int country = FindRow(jurisdiction.substr(0, dash));
-    if (country >= 0) Apply(kRows[country], country, &rules);
+    if (country >= 0) Apply(kRows[country], &rules);
   }
   const int own = FindRow(jurisdiction);
-  if (own >= 0) Apply(kRows[own], own, &rules);
+  if (own >= 0) Apply(kRows[own], &rules);
   return rules;
 }
 

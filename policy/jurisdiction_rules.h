@@ -1,7 +1,7 @@
 // The compliance rules of each jurisdiction as one table row: how long an
 // established business relationship (EBR) excuses a registry listing, whether
 // prior express written consent does, which call purposes the jurisdiction's
-// registries exempt, and the calling hours. A subdivision's row ("US-PA")
+// registries exempt. A subdivision's row ("US-PA")
 // overrides only the fields it sets; the rest come from its country's row
 // ("US"), so "US-TX", which has no row, reads exactly as "US".
 //
@@ -25,29 +25,20 @@ namespace dnc::policy {
 // A field a row leaves to its country's row.
 inline constexpr int kInherit = -1;
 
-// Calling hours in minutes after local midnight, end exclusive. Weekend =
-// Saturday and Sunday.
-struct CallingHours {
-  int weekday_start = 0;
-  int weekday_end = 0;
-  int weekend_start = 0;
-  int weekend_end = 0;
-};
-
 // Bit of a Purpose in a purpose mask.
 constexpr uint32_t PurposeBit(Purpose purpose) {
   return 1u << static_cast<uint32_t>(purpose);
 }
 
 // One row of the table. Every int field may be kInherit (country rows set
-// them all; a country row's kInherit in `hours` means no hours known).
+// them all). Calling hours and holidays are dated rows of their own
+// (policy/calling_rules.h).
 struct JurisdictionRow {
   const char* jurisdiction;  // "US", "US-PA", "CA", "GB"
   int ebr_purchase_months;   // 0 = purchase EBR not recognised.
   int ebr_inquiry_months;    // 0 = inquiry EBR not recognised.
   int written_consent;       // 1 recognised (until revoked), 0 not.
   int64_t exempt_purposes;   // PurposeBit mask of exempt purposes.
-  CallingHours hours;        // All fields kInherit, or all set.
   const char* basis;         // Where the values come from (for people).
 };
 
@@ -57,19 +48,12 @@ absl::Span<const JurisdictionRow> JurisdictionTable();
 // The rules that apply in one jurisdiction after inheritance.
 struct JurisdictionRules {
   // False when neither the jurisdiction nor its country has a row: then no
-  // EBR, consent or purpose excuses a listing there and no hours are known
-  // (fail closed).
+  // EBR, consent or purpose excuses a listing there (fail closed).
   bool known = false;
   int ebr_purchase_months = 0;
   int ebr_inquiry_months = 0;
   bool written_consent = false;
   uint32_t exempt_purposes = 0;
-  bool has_hours = false;
-  CallingHours hours;
-  // Index into JurisdictionTable() of the row the hours come from (-1 when
-  // none), and its name: "US-FL" for Florida, "US" for Texas.
-  int hours_row = -1;
-  const char* hours_jurisdiction = "";
 };
 
 // The rules of `jurisdiction` ("US-TX", "ca"; ASCII case-insensitive; the

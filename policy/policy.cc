@@ -4,13 +4,19 @@
 #include <array>
 #include <atomic>
 #include <cstddef>
+#include <cstring>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "common/enum_names.h"
+#include "common/logging.h"
 #include "common/nanp_regions.h"
-#include "policy/jurisdiction_rules.h"
+#include "policy/calling_rules.h"
+#include "policy/emergencies.h"
 #include "policy/nanp_time_zones.h"
 
 namespace dnc::policy {
@@ -30,67 +36,76 @@ bool EqualsIgnoreCase(std::string_view text, std::string_view lower) {
 
 // ---- Calling windows ------------------------------------------------------
 
-// WindowKey = zone set << 8 | (row of the hours rule + 1).
+// WindowKey = zone set << 8 | rule set id (RuleSets() below; 0 = none).
 constexpr int kRuleBits = 8;
+constexpr int kMaxRuleSets = (1 << kRuleBits) - 1;
 
-WindowKey MakeKey(ZoneSetId zones, int hours_row) {
-  if (zones == 0 || hours_row < 0) return 0;
+WindowKey MakeKey(ZoneSetId zones, int rule_set) {
+  if (zones == 0 || rule_set <= 0) return 0;
   return (static_cast<uint32_t>(zones) << kRuleBits) |
-         static_cast<uint32_t>(hours_row + 1);
+         static_cast<uint32_t>(rule_set);
 }
 
-int WeeklyMinutes(const CallingHours& h) {
-  return 5 * std::max(0, h.weekday_end - h.weekday_start) +
-         2 * std::max(0, h.weekend_end - h.weekend_start);
-}
+// The calling-rule jurisdictions of an area code, each a subdivision with
+// rules of its own or else its country: sorted, without repeats. Few
+// distinct sets exist; RuleSets()[0] is the empty (unknown) one.
+using RuleSet = std::vector<std::string>;
 
-// The row whose hours apply to an area code: its subdivision's if it has
-// one, else its country's; when the area code serves several subdivisions
-// with different hours, the narrowest (fewest minutes a week). -1 if none.
-int HoursRowOfNpa(const NpaInfo& info) {
-  if (!info.assigned()) return -1;
-  int best = -1;
-  int best_minutes = 0;
-  bool any_subdivision = false;
-  for (const auto& sub : info.subdivisions) {
-    if (sub[0] == '\0') continue;
-    any_subdivision = true;
-    char name[8];
-    name[0] = info.country[0];
-    name[1] = info.country[1];
-    name[2] = '-';
-    name[3] = sub[0];
-    name[4] = sub[1];
-    name[5] = '\0';
-    const JurisdictionRules rules =
-        RulesFor(std::string_view(name, sub[1] == '\0' ? 4 : 5));
-    if (!rules.has_hours) return -1;  // Some part has no known hours.
-    const int minutes = WeeklyMinutes(rules.hours);
-    if (best < 0 || minutes < best_minutes) {
-      best = rules.hours_row;
-      best_minutes = minutes;
+bool HasHoursRow(std::string_view jurisdiction) {
+  for (const CallingHoursRow& row : CallingHoursTable()) {
+    const std::string_view name(row.jurisdiction);
+    if (name.size() == jurisdiction.size() &&
+        std::equal(name.begin(), name.end(), jurisdiction.begin(),
+                   [](char a, char b) { return Lower(a) == Lower(b); })) {
+      return true;
     }
   }
-  if (any_subdivision) return best;
-  const JurisdictionRules rules =
-      RulesFor(std::string_view(info.country, info.country[1] ? 2 : 1));
-  return rules.has_hours ? rules.hours_row : -1;
+  return false;
 }
 
-const std::array<int8_t, 1000>& NpaHoursRows() {
-  static const std::array<int8_t, 1000> rows = [] {
-    std::array<int8_t, 1000> out{};
-    for (int npa = 0; npa < 1000; ++npa) {
-      out[npa] = static_cast<int8_t>(HoursRowOfNpa(LookupNpa(npa)));
+// The rule set of an area code; empty when its country has no hours.
+RuleSet RuleSetOfNpa(const NpaInfo& info) {
+  RuleSet set;
+  if (!info.assigned()) return set;
+  const std::string country(info.country, strnlen(info.country, 2));
+  if (!HasHoursRow(country)) return set;
+  for (const auto& sub : info.subdivisions) {
+    if (sub[0] == '\0') continue;
+    const std::string name = country + "-" + std::string(sub, strnlen(sub, 2));
+    set.push_back(HasOwnCallingRules(name) ? name : country);
+  }
+  if (set.empty()) set.push_back(country);
+  std::sort(set.begin(), set.end());
+  set.erase(std::unique(set.begin(), set.end()), set.end());
+  return set;
+}
+
+struct RuleSets {
+  std::vector<RuleSet> sets{RuleSet()};  // [0]: unknown.
+  std::array<uint8_t, 1000> of_npa{};
+  uint8_t gb = 0;
+
+  uint8_t Intern(const RuleSet& set) {
+    if (set.empty()) return 0;
+    for (size_t i = 1; i < sets.size(); ++i) {
+      if (sets[i] == set) return static_cast<uint8_t>(i);
     }
+    DNC_CHECK(sets.size() < static_cast<size_t>(kMaxRuleSets));
+    sets.push_back(set);
+    return static_cast<uint8_t>(sets.size() - 1);
+  }
+};
+
+const RuleSets& Rules() {
+  static const RuleSets* const rules = [] {
+    auto* out = new RuleSets();
+    for (int npa = 0; npa < 1000; ++npa) {
+      out->of_npa[npa] = out->Intern(RuleSetOfNpa(LookupNpa(npa)));
+    }
+    out->gb = HasHoursRow("GB") ? out->Intern(RuleSet{"GB"}) : 0;
     return out;
   }();
-  return rows;
-}
-
-int GbHoursRow() {
-  static const int row = RulesFor("GB").hours_row;
-  return row;
+  return *rules;
 }
 
 // Loaded zones by index into the table's zone names; loaded once.
@@ -124,9 +139,10 @@ ZoneCache& Zones() {
   return *cache;
 }
 
-bool IsWeekend(absl::CivilDay day) {
-  const absl::Weekday w = absl::GetWeekday(day);
-  return w == absl::Weekday::saturday || w == absl::Weekday::sunday;
+void AddOnce(std::string text, std::vector<std::string>* texts) {
+  if (std::find(texts->begin(), texts->end(), text) == texts->end()) {
+    texts->push_back(std::move(text));
+  }
 }
 
 }  // namespace
@@ -178,7 +194,7 @@ const std::array<WindowKey, 1000>& NpaWindowKeys() {
       out[npa] =
           NanpZonesVaryByExchange(npa)
               ? kKeyVariesByExchange
-              : MakeKey(tz_internal::kNpaDefault[npa], NpaHoursRows()[npa]);
+              : MakeKey(tz_internal::kNpaDefault[npa], Rules().of_npa[npa]);
     }
     return out;
   }();
@@ -190,45 +206,73 @@ WindowKey WindowKeyOf(uint64_t e164) {
   if (npa >= 0) {
     const WindowKey key = NpaWindowKeys()[npa];
     if (key != kKeyVariesByExchange) return key;
-    return MakeKey(NanpZoneSetOf(e164), NpaHoursRows()[npa]);
+    return MakeKey(NanpZoneSetOf(e164), Rules().of_npa[npa]);
   }
   // +44: the leading two digits of an 11- or 12-digit key.
   if (e164 >= 44'000'000'000ULL && e164 < 45'000'000'000ULL) {
-    return MakeKey(tz_internal::kGbZoneSet, GbHoursRow());
+    return MakeKey(tz_internal::kGbZoneSet, Rules().gb);
   }
   if (e164 >= 440'000'000'000ULL && e164 < 450'000'000'000ULL) {
-    return MakeKey(tz_internal::kGbZoneSet, GbHoursRow());
+    return MakeKey(tz_internal::kGbZoneSet, Rules().gb);
   }
   return 0;
 }
 
-CallingWindow EvaluateWindow(WindowKey key, absl::Time now) {
+CallingWindow EvaluateWindow(WindowKey key, absl::Time now,
+                             absl::Span<const Emergency* const> emergencies) {
   CallingWindow window;
   const ZoneSetId zones = static_cast<ZoneSetId>(key >> kRuleBits);
-  const int row = static_cast<int>(key & ((1u << kRuleBits) - 1)) - 1;
-  const absl::Span<const JurisdictionRow> table = JurisdictionTable();
+  const size_t set_id = key & ((1u << kRuleBits) - 1);
+  const RuleSets& rules = Rules();
   const int zone_count = ZoneSetSize(zones);
-  if (key == 0 || zone_count == 0 || row < 0 ||
-      row >= static_cast<int>(table.size()) ||
-      table[row].hours.weekday_start == kInherit) {
+  if (key == 0 || zone_count == 0 || set_id == 0 ||
+      set_id >= rules.sets.size()) {
     return window;
   }
-  const CallingHours& hours = table[row].hours;
+  const RuleSet& jurisdictions = rules.sets[set_id];
 
   const absl::TimeZone* first = nullptr;
   int first_offset = 0;
   int start = 0, end = 24 * 60;
   bool open = true;
+  std::vector<const CallingHoursRow*> rows;
   for (int i = 0; i < zone_count; ++i) {
     const absl::TimeZone* tz =
         Zones().Get(ZoneSetZoneIndex(zones, i), ZoneSetZone(zones, i));
     if (tz == nullptr) return CallingWindow();  // Fail closed.
     const absl::TimeZone::CivilInfo local = tz->At(now);
-    const bool weekend = IsWeekend(absl::CivilDay(local.cs));
-    const int zone_start = weekend ? hours.weekend_start : hours.weekday_start;
-    const int zone_end = weekend ? hours.weekend_end : hours.weekday_end;
+    const DayNumber day =
+        DaysFromCivil(local.cs.year(), local.cs.month(), local.cs.day());
+    // The rules of every jurisdiction on this zone's local day: the
+    // intersection of their hours, and every closure of any of them.
+    int zone_start = 0, zone_end = 24 * 60;
+    bool barred = false;
+    for (const std::string& jurisdiction : jurisdictions) {
+      const DayRule rule = RuleOnDay(jurisdiction, day);
+      if (!rule.known) return CallingWindow();  // No hours that day.
+      if (std::find(rows.begin(), rows.end(), rule.hours_row) == rows.end()) {
+        rows.push_back(rule.hours_row);
+      }
+      if (rule.hours.closed()) {
+        barred = true;
+        AddOnce(ClosureText(rule, day), &window.restrictions);
+        continue;
+      }
+      zone_start = std::max<int>(zone_start, rule.hours.start);
+      zone_end = std::min<int>(zone_end, rule.hours.end);
+    }
+    for (const Emergency* emergency : emergencies) {
+      if (emergency != nullptr && emergency->InForce(now, day)) {
+        barred = true;
+        AddOnce(emergency->Describe(), &window.restrictions);
+      }
+    }
+    if (barred) {
+      window.barred_today = true;
+      zone_start = zone_end = 0;
+    }
     const int minute = local.cs.hour() * 60 + local.cs.minute();
-    open = open && minute >= zone_start && minute < zone_end;
+    open = open && !barred && minute >= zone_start && minute < zone_end;
     if (i == 0) {
       first = tz;
       first_offset = local.offset;
@@ -243,9 +287,20 @@ CallingWindow EvaluateWindow(WindowKey key, absl::Time now) {
   for (int i = 0; i < zone_count; ++i) {
     window.time_zones.emplace_back(ZoneSetZone(zones, i));
   }
-  window.rule = table[row].jurisdiction;
-  window.start_minute = std::max(0, start);
-  window.end_minute = std::max(window.start_minute, end);
+  for (const CallingHoursRow* row : rows) {
+    if (!window.rule.empty()) {
+      window.rule.push_back('+');
+      window.source.append("; ");
+    }
+    window.rule.append(row->jurisdiction);
+    window.source.append(row->source);
+  }
+  if (window.barred_today) {
+    window.start_minute = window.end_minute = 0;
+  } else {
+    window.start_minute = std::max(0, start);
+    window.end_minute = std::max(window.start_minute, end);
+  }
   window.local_now = absl::FormatTime("%Y-%m-%d %H:%M %a", now, *first);
   window.open_now = open;
   return window;

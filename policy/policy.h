@@ -1,7 +1,9 @@
 // The compliance rules a scrub applies on top of the registries, as data per
 // jurisdiction (policy/jurisdiction_rules.cc holds the table): which call
-// purposes a registry exempts, how long an EBR or consent excuses a listing,
-// the calling hours and the presumed local time zone of a number.
+// purposes a registry exempts, how long an EBR or consent excuses a listing;
+// and a number's calling window: its presumed local time zones, and the
+// dated hours, holidays (policy/calling_rules.h) and declared emergencies
+// (policy/emergencies.h) of its jurisdictions.
 //
 // Decide() is the one place a disposition is decided: it turns the facts
 // about one number (how it parsed, what each applicable registry says, the
@@ -210,35 +212,59 @@ Disposition Decide(const NumberFacts& facts, uint32_t entry,
 
 // ---- Calling windows ------------------------------------------------------
 
-// Identifies the (time zones, hours rule) of a number, so a batch computes
-// each distinct window once. 0 = unknown (no zone or no rule: never open).
-// Keys are stable within one build only (they index generated tables): do
-// not store them.
+// Identifies the (time zones, calling-rule jurisdictions) of a number, so a
+// batch computes each distinct window once. 0 = unknown (no zone or no
+// rule: never open). The jurisdictions, not a row of hours: which dated
+// hours row and which holidays apply is resolved by EvaluateWindow on the
+// local day. Keys are stable within one build only (they index generated
+// tables): do not store them.
 using WindowKey = uint32_t;
 
-// The key for a number (+1 numbers by area code and exchange, from
-// libphonenumber's time-zone data generated at build time, with the hours
-// of the area code's state/province row if it has one, else its country's
-// (US, CA; other NANP countries have no row: 0); +44 -> Europe/London under
-// GB; every other country 0). Cheap (a table lookup); no allocation.
+// The key for a number: +1 numbers by area code and exchange (zones from
+// libphonenumber's time-zone data generated at build time; jurisdictions:
+// the area code's states or provinces, each read as its country when it has
+// no calling rules of its own, policy/calling_rules.h; other NANP countries
+// have no rules: 0); +44 -> Europe/London under GB; every other country 0.
+// Cheap (a table lookup); no allocation.
 WindowKey WindowKeyOf(uint64_t e164);
+
+struct Emergency;  // policy/emergencies.h
 
 struct CallingWindow {
   bool known = false;
   std::vector<std::string> time_zones;  // IANA names.
-  std::string rule;                     // "US", "US-FL", "CA", ...
+  // Whose hours: "US", "US-FL", "CA", ...; "US-KS+US-MO" when an area
+  // code's jurisdictions have different rows.
+  std::string rule;
   // The window on the local day of `now` in the first zone, in minutes after
-  // local midnight, end exclusive; when zones disagree, the intersection.
+  // local midnight, end exclusive; when zones or jurisdictions disagree, the
+  // intersection. Equal (0, 0) on a day barred all day.
   int start_minute = 0;
   int end_minute = 0;
   std::string local_now;  // "2026-11-23 14:05 Mon" in the first zone.
-  bool open_now = false;  // Inside the hours in every zone.
+  bool open_now = false;  // Inside the hours in every zone, and not barred.
+  // The source lines of the hours rows that set the window ("; "-joined).
+  std::string source;
+  // No telemarketing calls for the whole local day of `now` (a holiday, a
+  // weekday without calls such as a Louisiana Sunday, a declared emergency)
+  // in some zone and jurisdiction of the number.
+  bool barred_today = false;
+  // Why, one text per closure, each naming its rule and source: "US-LA: no
+  // telemarketing calls on Sundays (...)", "emergency fl-2026-ian declared
+  // for US-FL 2026-09-28..2026-10-12 (...)".
+  std::vector<std::string> restrictions;
 };
 
 // The window of `key` at `now` (loads the zones through absl::LoadTimeZone,
-// cached). Unknown key, or a zone that cannot be loaded -> known = false,
-// open_now = false.
-CallingWindow EvaluateWindow(WindowKey key, absl::Time now);
+// cached), with `emergencies` (declarations covering the number's area code;
+// each one in force at `now` in a zone of the number bars the day).
+// Unknown key, or a zone that cannot be loaded -> known = false, open_now =
+// false.
+CallingWindow EvaluateWindow(WindowKey key, absl::Time now,
+                             absl::Span<const Emergency* const> emergencies);
+inline CallingWindow EvaluateWindow(WindowKey key, absl::Time now) {
+  return EvaluateWindow(key, now, {});
+}
 
 // Where the zone table came from, e.g. "libphonenumber 8.12.57 time zones".
 const char* TimeZoneDataSource();

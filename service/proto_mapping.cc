@@ -118,6 +118,11 @@ void FillCallingWindow(const policy::CallingWindow& window,
   out->set_local_end(MinuteText(window.end_minute));
   out->set_local_now(window.local_now);
   out->set_open_now(window.open_now);
+  out->set_source(window.source);
+  out->set_barred_today(window.barred_today);
+  for (const std::string& text : window.restrictions) {
+    out->add_restrictions(text);
+  }
 }
 
 void FillEvidence(const ScrubResult& result, v1::CheckResponse* response) {

@@ -1,6 +1,7 @@
 #include "service/registry.h"
 
 #include <pthread.h>
+#include <sys/stat.h>
 
 #include <optional>
 #include <set>
@@ -107,9 +108,73 @@ std::string CoverageNote(const SourceSet& set, const std::string& id) {
 
 }  // namespace
 
+void LogEmergencies(const policy::EmergencyTable& table) {
+  const absl::Time now = absl::Now();
+  DNC_LOG(Info)
+          .Event("emergencies_loaded")
+          .Field("file", table.file)
+          .Field("declarations", static_cast<uint64_t>(table.rows.size()))
+          .Field("rejected", static_cast<uint64_t>(table.rejected))
+      << "loaded " << policy::DescribeEmergencies(table, now);
+  for (const std::string& error : table.errors) {
+    DNC_LOG(Warning).Event("emergency_rejected").Field("file", table.file)
+        << error;
+  }
+  if (table.rejected > table.errors.size()) {
+    DNC_LOG(Warning).Event("emergency_rejected").Field("file", table.file)
+        << (table.rejected - table.errors.size()) << " more rows of "
+        << table.file << " rejected";
+  }
+}
+
+Registry::FileStamp Registry::StampOf(const std::string& path) {
+  FileStamp stamp;
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return stamp;
+  stamp.exists = true;
+  stamp.size = static_cast<int64_t>(st.st_size);
+  stamp.mtime_nanos =
+      static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  return stamp;
+}
+
 Registry::Registry(RegistryOptions options,
-                   std::shared_ptr<const SourceSet> initial)
-    : options_(std::move(options)), current_(std::move(initial)) {}
+                   std::shared_ptr<const SourceSet> initial,
+                   std::shared_ptr<const policy::EmergencyTable> emergencies,
+                   FileStamp stamp)
+    : options_(std::move(options)),
+      current_(std::move(initial)),
+      emergencies_(std::move(emergencies)),
+      emergencies_stamp_(stamp) {}
+
+std::shared_ptr<const policy::EmergencyTable> Registry::Emergencies() const {
+  absl::MutexLock lock(&mu_);
+  return emergencies_;
+}
+
+void Registry::ReloadEmergencies() {
+  if (options_.emergencies_file.empty()) return;
+  const FileStamp stamp = StampOf(options_.emergencies_file);
+  if (stamp == emergencies_stamp_) return;
+  emergencies_stamp_ = stamp;  // Report a failure once per change.
+  absl::StatusOr<std::shared_ptr<const policy::EmergencyTable>> table =
+      policy::LoadEmergencies(options_.emergencies_file);
+  if (!table.ok()) {
+    const std::shared_ptr<const policy::EmergencyTable> previous =
+        Emergencies();
+    DNC_LOG(Warning)
+            .Event("emergencies_failed")
+            .Field("file", options_.emergencies_file)
+        << table.status().message() << "; still serving the previous table"
+        << (previous != nullptr
+                ? absl::StrCat(" (", previous->rows.size(), " declarations)")
+                : std::string());
+    return;
+  }
+  LogEmergencies(**table);
+  absl::MutexLock lock(&mu_);
+  emergencies_ = *std::move(table);
+}
 
 absl::StatusOr<std::unique_ptr<Registry>> Registry::Open(
     const RegistryOptions& options) {
@@ -131,7 +196,16 @@ absl::StatusOr<std::unique_ptr<Registry>> Registry::Open(
         << "no published sources under " << options.data_dir
         << ": every number will answer STALE until one is loaded";
   }
-  return std::unique_ptr<Registry>(new Registry(options, std::move(set)));
+  std::shared_ptr<const policy::EmergencyTable> emergencies;
+  FileStamp stamp;
+  if (!options.emergencies_file.empty()) {
+    stamp = StampOf(options.emergencies_file);
+    DNC_ASSIGN_OR_RETURN(emergencies,
+                         policy::LoadEmergencies(options.emergencies_file));
+    LogEmergencies(*emergencies);
+  }
+  return std::unique_ptr<Registry>(
+      new Registry(options, std::move(set), std::move(emergencies), stamp));
 }
 
 Registry::~Registry() { StopPolling(); }
@@ -145,6 +219,7 @@ absl::Status Registry::Reload(ReloadSummary* summary) {
   absl::MutexLock reload_lock(&reload_mu_);
   const absl::Time start = absl::Now();
   ReloadSummary counts;
+  ReloadEmergencies();
   const absl::Status status = ReloadAndSwap(&counts);
   last_reload_nanos_.store(absl::ToInt64Nanoseconds(absl::Now() - start),
                            std::memory_order_relaxed);

@@ -11,6 +11,12 @@
 // generation directory deleted while it is open keeps working (its files
 // stay open and mapped until it is closed).
 //
+// The Registry also serves the declared emergencies of
+// RegistryOptions::emergencies_file (policy/emergencies.h): read at Open, and
+// re-read by every Reload() (polls and SIGHUP) when the file's size or
+// modification time changed. A file that cannot be read or parsed keeps the
+// previous table serving (logged once per change of the file).
+//
 // Ownership: a Registry owns its polling thread and joins it on destruction.
 // Thread-safety: thread-safe.
 #ifndef DNC_SERVICE_REGISTRY_H_
@@ -31,6 +37,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "common/civil_date.h"
+#include "policy/emergencies.h"
 #include "service/source_set.h"
 #include "storage/manifest.h"
 
@@ -39,6 +46,8 @@ namespace dnc::service {
 struct RegistryOptions {
   std::string data_dir;  // Written by dnc-load: <data_dir>/sources/<id>/...
   SourceSetOptions source_options;
+  // Declared emergencies (CSV, policy/emergencies.h); "" = none.
+  std::string emergencies_file;
 };
 
 // What one Reload() did.
@@ -63,7 +72,8 @@ class Registry {
   // Opens every published source under options.data_dir (see
   // SourceSet::Open) and logs one line per source. A data dir with no
   // sources is fine (and logged as a warning: every number answers STALE).
-  // Errors: NotFound (no such data dir), or a source's open error.
+  // Errors: NotFound (no such data dir), or a source's open error; with an
+  // emergencies file, its LoadEmergencies error.
   static absl::StatusOr<std::unique_ptr<Registry>> Open(
       const RegistryOptions& options);
 
@@ -75,6 +85,11 @@ class Registry {
   // The set being served now; never null. Holding it keeps its snapshots
   // open. Cheap: one short lock and a shared_ptr copy.
   std::shared_ptr<const SourceSet> Current() const ABSL_LOCKS_EXCLUDED(mu_);
+
+  // The declared emergencies being served; nullptr without an emergencies
+  // file. Cheap: one short lock and a shared_ptr copy.
+  std::shared_ptr<const policy::EmergencyTable> Emergencies() const
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   // Re-resolves every source's CURRENT, opens changed generations, reuses
   // unchanged ones and swaps in the new set (whenever anything changed).
@@ -103,7 +118,23 @@ class Registry {
   ReloadStats reload_stats() const;
 
  private:
-  Registry(RegistryOptions options, std::shared_ptr<const SourceSet> initial);
+  // The emergencies file's size and modification time when last read.
+  struct FileStamp {
+    bool exists = false;
+    int64_t size = 0;
+    int64_t mtime_nanos = 0;
+    bool operator==(const FileStamp& o) const {
+      return exists == o.exists && size == o.size &&
+             mtime_nanos == o.mtime_nanos;
+    }
+  };
+
+  Registry(RegistryOptions options, std::shared_ptr<const SourceSet> initial,
+           std::shared_ptr<const policy::EmergencyTable> emergencies,
+           FileStamp stamp);
+  // Re-reads the emergencies file if it changed since it was last read.
+  void ReloadEmergencies() ABSL_EXCLUSIVE_LOCKS_REQUIRED(reload_mu_);
+  static FileStamp StampOf(const std::string& path);
   // Reload() without its accounting.
   absl::Status ReloadAndSwap(ReloadSummary* summary)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(reload_mu_);
@@ -117,6 +148,9 @@ class Registry {
       ABSL_GUARDED_BY(reload_mu_);
   mutable absl::Mutex mu_;
   std::shared_ptr<const SourceSet> current_ ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<const policy::EmergencyTable> emergencies_
+      ABSL_GUARDED_BY(mu_);
+  FileStamp emergencies_stamp_ ABSL_GUARDED_BY(reload_mu_);
   // Written under reload_mu_, read by the metrics at any time.
   std::atomic<uint64_t> reloads_changed_{0}, reloads_unchanged_{0},
       reloads_failed_{0};
@@ -131,6 +165,10 @@ class Registry {
 // freshness against `today`, e.g. "... 45 days old, STALE since 2026-04-02
 // (31-day window): its numbers answer STALE".
 std::string DescribeSource(const storage::Manifest& manifest, DayNumber today);
+
+// Logs what an emergencies table holds ("emergencies_loaded": the
+// declarations, those in force now, each rejected row's message).
+void LogEmergencies(const policy::EmergencyTable& table);
 
 // Logs one "reload" event (docs/operations.md): what started it (`trigger`,
 // "SIGHUP" or "poll"), the sources opened, kept, dropped and failed, how long

@@ -171,7 +171,9 @@ absl::Status ScrubCalls::Answer(absl::Time now, policy::Purpose purpose,
   context.subject = subject;
   DNC_RETURN_IF_ERROR(service::Scrub(*sources, scratch->parsed, context,
                                      &answer.result, &scratch->scrub));
-  AssignWindows(answer.result.e164, now, &answer.windows);
+  const std::shared_ptr<const policy::EmergencyTable> emergencies =
+      registry_->Emergencies();
+  AssignWindows(answer.result.e164, now, emergencies.get(), &answer.windows);
   DNC_RETURN_IF_ERROR(encode(answer));
   ServerMetrics* const metrics = options_.metrics;
   if (tenant == nullptr) {

@@ -206,7 +206,8 @@ absl::Status ScrubServiceImpl::CheckAnswerSize(
     const v1::ScrubRequest& request) const {
   // A cheap upper bound first (per entry at most 2 bytes of disposition, 11
   // of number, 11 of id, 5 of window index; per reason 40 bytes plus its
-  // detail); the exact size only when the bound is over the limit.
+  // detail; per window 256 bytes plus its source and restrictions); the
+  // exact size only when the bound is over the limit.
   size_t bound = 32 * entries + 4096;
   for (const std::string& id : request.string_ids()) bound += id.size() + 3;
   for (const v1::Reason& reason : response.reasons()) {
@@ -214,6 +215,12 @@ absl::Status ScrubServiceImpl::CheckAnswerSize(
   }
   bound += 256 * static_cast<size_t>(response.windows_size() +
                                      response.snapshots_size());
+  for (const v1::CallingWindow& window : response.windows()) {
+    bound += window.source().size();  // Source lines and restrictions.
+    for (const std::string& text : window.restrictions()) {
+      bound += text.size() + 3;
+    }
+  }
   if (bound <= max_answer_bytes_) return absl::OkStatus();
   const size_t bytes = response.ByteSizeLong() + 256;  // + job and audit ids.
   if (bytes <= max_answer_bytes_) return absl::OkStatus();

@@ -148,6 +148,13 @@ ABSL_FLAG(uint32_t, max_uploads_per_tenant, 4,
 ABSL_FLAG(uint64_t, max_upload_bytes, uint64_t{2} << 30,
           "Most raw bytes one list upload may send; beyond it 413 and the "
           "upload is over.");
+ABSL_FLAG(std::string, emergencies, "",
+          "CSV file of declared states of emergency (id, jurisdiction, "
+          "area_codes, zip_prefixes, start, end, source; docs/rules.md): a "
+          "declaration in force bars the calling window of its area's "
+          "numbers for the day. Re-read with the registry "
+          "(--reload_interval_seconds, SIGHUP) when it changes; a bad row is "
+          "logged and skipped, an unreadable file keeps the previous table.");
 ABSL_FLAG(int32_t, reload_interval_seconds, 1,
           "How often to look for newly published generations (a few file "
           "reads per source when nothing changed); 0 = only on SIGHUP.");
@@ -162,6 +169,7 @@ constexpr char kUsage[] =
     "             [--port_file FILE] [--max_batch_entries N] "
     "[--max_answer_bytes N]\n"
     "             [--reload_interval_seconds S] [--admin_key_file FILE]\n"
+    "             [--emergencies FILE]\n"
     "             [--http_listen HOST:PORT] [--http_port_file FILE]\n"
     "             [--tls_cert FILE --tls_key FILE [--tls_client_ca FILE]]\n"
     "  dnc-server --data DIR --auth=none ...   (no tenants: tests, "
@@ -223,6 +231,7 @@ int Fail(const std::string& message) { return Cli().Fail(message); }
 // What the flags ask for, checked.
 struct ServerConfig {
   std::string data;
+  std::string emergencies;
   std::string tenants_dir;
   dnc::service::AuthMode auth_mode = dnc::service::AuthMode::kApiKey;
   int32_t reload_seconds = 0;
@@ -411,6 +420,7 @@ absl::StatusOr<ServerConfig> ReadFlags(int argc, char** argv) {
   }
   ServerConfig config;
   config.data = absl::GetFlag(FLAGS_data);
+  config.emergencies = absl::GetFlag(FLAGS_emergencies);
   if (config.data.empty()) {
     return absl::InvalidArgumentError(
         "--data is required: the directory dnc-load writes (e.g. --data "
@@ -616,6 +626,7 @@ int main(int argc, char** argv) {
 
   dnc::service::RegistryOptions registry_options;
   registry_options.data_dir = config->data;
+  registry_options.emergencies_file = config->emergencies;
   absl::StatusOr<std::unique_ptr<dnc::service::Registry>> registry =
       dnc::service::Registry::Open(registry_options);
   if (!registry.ok()) {

@@ -174,10 +174,17 @@ TEST_F(DncComScrubTest, FieldsBesideTheCodeAreFilledWhereWeHaveData) {
   EXPECT_EQ(rows[3]["ResultCode"], "M");
   EXPECT_EQ(rows[3]["Reserved"], "X1");
   EXPECT_EQ(rows[3]["RegionAbbrev"], "");
-  for (const char* empty : {"Locale", "CarrierInfo", "TZCode", "LineType",
-                            "IsWirelessOrVoIP", "CallingWindow"}) {
+  for (const char* empty :
+       {"Locale", "CarrierInfo", "TZCode", "LineType", "IsWirelessOrVoIP"}) {
     EXPECT_EQ(rows[1][empty], "") << empty;
   }
+  // Today's window of a Dallas number (US: 8:00-21:00 every day, no Texas
+  // holiday ban); a malformed entry has no window: never callable today.
+  EXPECT_EQ(rows[1]["CallingWindow"], "08:00-21:00");
+  EXPECT_EQ(rows[1]["DoNotCallToday"], "N");
+  EXPECT_EQ(rows[1]["CallingTimeRestrictions"], "");
+  EXPECT_EQ(rows[3]["CallingWindow"], "");
+  EXPECT_EQ(rows[3]["DoNotCallToday"], "Y");
 }
 
 TEST_F(DncComScrubTest, ChunksOfTheBatchLimitFormOneJob) {

@@ -1,5 +1,6 @@
 // The jurisdiction table: inheritance from a country's row, the rows as
 // docs/rules.md states them, and calendar-month arithmetic at its edges.
+// (Calling hours and holidays: calling_rules_test.)
 #include "policy/jurisdiction_rules.h"
 
 #include <random>
@@ -80,12 +81,6 @@ TEST(JurisdictionRules, UsFederalRowIsDomainMds) {
   EXPECT_TRUE(PurposeExempt(us, Purpose::kSurvey));
   EXPECT_FALSE(PurposeExempt(us, Purpose::kCommercial));
   EXPECT_FALSE(PurposeExempt(us, Purpose::kUnspecified));
-  ASSERT_TRUE(us.has_hours);
-  EXPECT_EQ(us.hours.weekday_start, 8 * 60);
-  EXPECT_EQ(us.hours.weekday_end, 21 * 60);
-  EXPECT_EQ(us.hours.weekend_start, 8 * 60);
-  EXPECT_EQ(us.hours.weekend_end, 21 * 60);
-  EXPECT_STREQ(us.hours_jurisdiction, "US");
 }
 
 TEST(JurisdictionRules, CanadaRowIsDomainMds) {
@@ -94,24 +89,16 @@ TEST(JurisdictionRules, CanadaRowIsDomainMds) {
   EXPECT_EQ(ca.ebr_purchase_months, 18);
   EXPECT_EQ(ca.ebr_inquiry_months, 6);
   EXPECT_TRUE(PurposeExempt(ca, Purpose::kSurvey));
-  EXPECT_EQ(ca.hours.weekday_start, 9 * 60);
-  EXPECT_EQ(ca.hours.weekday_end, 21 * 60 + 30);
-  EXPECT_EQ(ca.hours.weekend_start, 10 * 60);
-  EXPECT_EQ(ca.hours.weekend_end, 18 * 60);
 }
 
 TEST(JurisdictionRules, SubdivisionOverridesOnlyTheFieldsItSets) {
   const JurisdictionRules pa = RulesFor("US-PA");
   EXPECT_EQ(pa.ebr_purchase_months, 12);
   EXPECT_EQ(pa.ebr_inquiry_months, 0);
-  EXPECT_TRUE(pa.written_consent);                    // From US.
-  EXPECT_TRUE(PurposeExempt(pa, Purpose::kCharity));  // From US.
-  EXPECT_STREQ(pa.hours_jurisdiction, "US");
-  const JurisdictionRules fl = RulesFor("us-fl");  // Case-insensitive.
-  EXPECT_EQ(fl.ebr_purchase_months, 18);
-  EXPECT_EQ(fl.hours.weekday_end, 20 * 60);
-  EXPECT_EQ(fl.hours.weekend_end, 20 * 60);
-  EXPECT_STREQ(fl.hours_jurisdiction, "US-FL");
+  EXPECT_TRUE(pa.written_consent);                       // From US.
+  EXPECT_TRUE(PurposeExempt(pa, Purpose::kCharity));     // From US.
+  const JurisdictionRules pa_lower = RulesFor("us-pa");  // Case-insensitive.
+  EXPECT_EQ(pa_lower.ebr_purchase_months, 12);
 }
 
 TEST(JurisdictionRules, StateWithoutARowReadsAsItsCountry) {
@@ -121,12 +108,12 @@ TEST(JurisdictionRules, StateWithoutARowReadsAsItsCountry) {
   EXPECT_EQ(tx.ebr_purchase_months, us.ebr_purchase_months);
   EXPECT_EQ(tx.ebr_inquiry_months, us.ebr_inquiry_months);
   EXPECT_EQ(tx.exempt_purposes, us.exempt_purposes);
-  EXPECT_EQ(tx.hours_row, us.hours_row);
+  EXPECT_EQ(RulesFor("US-FL").ebr_purchase_months, 18);
   EXPECT_TRUE(RulesFor("CA-ON").known);
   EXPECT_EQ(RulesFor("CA-ON").ebr_inquiry_months, 6);
 }
 
-TEST(JurisdictionRules, UnknownJurisdictionExcusesNothingAndHasNoHours) {
+TEST(JurisdictionRules, UnknownJurisdictionExcusesNothing) {
   for (const char* j : {"IN", "AU", "", "-", "XX-YY", "USA"}) {
     const JurisdictionRules r = RulesFor(j);
     EXPECT_FALSE(r.known) << j;
@@ -134,7 +121,6 @@ TEST(JurisdictionRules, UnknownJurisdictionExcusesNothingAndHasNoHours) {
     EXPECT_EQ(r.ebr_inquiry_months, 0) << j;
     EXPECT_FALSE(r.written_consent) << j;
     EXPECT_EQ(r.exempt_purposes, 0u) << j;
-    EXPECT_FALSE(r.has_hours) << j;
   }
 }
 
@@ -144,8 +130,6 @@ TEST(JurisdictionRules, GreatBritainHasConsentButNoEbrOrExemptPurpose) {
   EXPECT_EQ(gb.ebr_inquiry_months, 0);
   EXPECT_TRUE(gb.written_consent);
   EXPECT_EQ(gb.exempt_purposes, 0u);
-  EXPECT_EQ(gb.hours.weekday_start, 8 * 60);
-  EXPECT_EQ(gb.hours.weekday_end, 21 * 60);
 }
 
 // Every registry applies to a commercial call (docs/rules.md): the purpose
@@ -163,24 +147,11 @@ TEST(JurisdictionRules, EveryRowIsWellFormed) {
     const std::string name = row.jurisdiction;
     const bool country = name.find('-') == std::string::npos;
     EXPECT_NE(std::string(row.basis), "") << name;
-    const int hours[] = {row.hours.weekday_start, row.hours.weekday_end,
-                         row.hours.weekend_start, row.hours.weekend_end};
-    const bool inherit_hours = hours[0] == kInherit;
-    for (int h : hours) EXPECT_EQ(h == kInherit, inherit_hours) << name;
-    if (!inherit_hours) {
-      EXPECT_GE(hours[0], 0) << name;
-      EXPECT_LT(hours[0], hours[1]) << name;
-      EXPECT_LE(hours[1], 24 * 60) << name;
-      EXPECT_GE(hours[2], 0) << name;
-      EXPECT_LT(hours[2], hours[3]) << name;
-      EXPECT_LE(hours[3], 24 * 60) << name;
-    }
     if (country) {  // Country rows are complete.
       EXPECT_NE(row.ebr_purchase_months, kInherit) << name;
       EXPECT_NE(row.ebr_inquiry_months, kInherit) << name;
       EXPECT_NE(row.written_consent, kInherit) << name;
       EXPECT_NE(row.exempt_purposes, kInherit) << name;
-      EXPECT_FALSE(inherit_hours) << name;
     } else {
       EXPECT_TRUE(RulesFor(name.substr(0, name.find('-'))).known)
           << name << " has no country row";

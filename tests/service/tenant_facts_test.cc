@@ -7,6 +7,8 @@
 #include "service/tenant_facts.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <random>
@@ -14,9 +16,13 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
+#include "absl/time/civil_time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "policy/emergencies.h"
 #include "service/calling_windows.h"
+#include "service/registry.h"
 #include "service/scrub_call.h"
 #include "service/scrub_engine.h"
 #include "service/source_set.h"
@@ -210,6 +216,91 @@ TEST(AssignWindowsTest, MalformedAndUnknownNumbersGetTheUnknownWindow) {
   EXPECT_EQ(table.index[1], table.index[2]);
   EXPECT_TRUE(table.windows[table.index[1]].known);
   for (uint32_t index : table.index) EXPECT_LT(index, table.windows.size());
+}
+
+constexpr char kEmergencyHeader[] =
+    "id,jurisdiction,area_codes,zip_prefixes,start,end,source\n";
+
+// A declaration for Fort Myers (239) splits the US-FL window of a batch: its
+// numbers are barred, Miami's (305, same zone and rules) are not, and each
+// window is still evaluated once.
+TEST(AssignWindowsTest, EmergenciesBarTheirAreaCodesOnly) {
+  auto emergencies = policy::ParseEmergencies(
+      "em.csv", absl::StrCat(kEmergencyHeader,
+                             "fl-2026-ian,US-FL,239,,2026-09-28T12:00:00-04:00,"
+                             "2026-10-12,Fla. Governor EO 26-210\n"));
+  ASSERT_TRUE(emergencies.ok()) << emergencies.status();
+  const absl::Time during = absl::FromCivil(
+      absl::CivilSecond(2026, 10, 1, 16, 0, 0), absl::UTCTimeZone());
+  WindowTable table;
+  AssignWindows({12395550100, 13055550100, 12395550199, 13055550199}, during,
+                &*emergencies, &table);
+  ASSERT_EQ(table.windows.size(), 3u);  // Unknown, barred 239, open 305.
+  EXPECT_EQ(table.index[0], table.index[2]);
+  EXPECT_EQ(table.index[1], table.index[3]);
+  const policy::CallingWindow& barred = table.windows[table.index[0]];
+  const policy::CallingWindow& open = table.windows[table.index[1]];
+  EXPECT_TRUE(barred.barred_today);
+  EXPECT_FALSE(barred.open_now);
+  ASSERT_EQ(barred.restrictions.size(), 1u);
+  EXPECT_TRUE(absl::StartsWith(barred.restrictions[0],
+                               "emergency fl-2026-ian declared for US-FL"));
+  EXPECT_TRUE(open.open_now);
+  EXPECT_EQ(open.rule, "US-FL");
+  // After its end the two area codes share one window again.
+  const absl::Time after = absl::FromCivil(
+      absl::CivilSecond(2026, 10, 14, 16, 0, 0), absl::UTCTimeZone());
+  AssignWindows({12395550100, 13055550100}, after, &*emergencies, &table);
+  EXPECT_EQ(table.index[0], table.index[1]);
+  EXPECT_TRUE(table.windows[table.index[0]].open_now);
+}
+
+void WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::trunc);
+  out << text;
+}
+
+// The registry reads the emergencies file at Open and again on Reload when
+// it changed; a file that cannot be read or parsed keeps the previous table.
+TEST(RegistryEmergencies, ReloadedWhenTheFileChangesAndKeptWhenItBreaks) {
+  test::ScratchDir dir;
+  const std::string data = dir.Path("data");
+  std::filesystem::create_directories(data);
+  const std::string file = dir.Path("emergencies.csv");
+  WriteFile(file,
+            absl::StrCat(kEmergencyHeader, "a,US-FL,,,2026-09-28,,FDEM\n"));
+  RegistryOptions options;
+  options.data_dir = data;
+  options.emergencies_file = file;
+  auto registry = Registry::Open(options);
+  ASSERT_TRUE(registry.ok()) << registry.status();
+  ASSERT_NE((*registry)->Emergencies(), nullptr);
+  EXPECT_EQ((*registry)->Emergencies()->rows.size(), 1u);
+
+  WriteFile(file, absl::StrCat(kEmergencyHeader,
+                               "a,US-FL,,,2026-09-28,,FDEM\n"
+                               "b,US-LA,504,,2026-08-29,2026-09-05,GOHSEP\n"
+                               "c,US-LA,212,,2026-08-29,,bad area code\n"));
+  ASSERT_TRUE((*registry)->Reload().ok());
+  EXPECT_EQ((*registry)->Emergencies()->rows.size(), 2u);
+  EXPECT_EQ((*registry)->Emergencies()->rejected, 1u);
+
+  WriteFile(file, "not the header\n");
+  ASSERT_TRUE((*registry)->Reload().ok());
+  EXPECT_EQ((*registry)->Emergencies()->rows.size(), 2u);  // Kept.
+  std::filesystem::remove(file);
+  ASSERT_TRUE((*registry)->Reload().ok());
+  EXPECT_EQ((*registry)->Emergencies()->rows.size(), 2u);  // Kept.
+
+  // Without a file there is no table; with a missing one Open fails.
+  options.emergencies_file.clear();
+  auto none = Registry::Open(options);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ((*none)->Emergencies(), nullptr);
+  options.emergencies_file = file;
+  auto missing = Registry::Open(options);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
 }
 
 }  // namespace
